@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { FleetErrorData } from './errors';
+import { Topology } from './inventory';
+import { FleetEvent, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
+
+/**
+ * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
+ * Every method's input is parsed with its schema before the engine sees it; every pushed
+ * event is described here too. Types are `z.infer` of the schemas, never written twice.
+ */
+
+export const FleetSnapshot = z.object({
+  topology: Topology.nullable(),
+  inventoryError: FleetErrorData.nullable(),
+  nodes: z.array(NodeStatus),
+  pendingHostKeys: z.array(HostKeyPrompt),
+  lab: LabInfo.nullable(),
+});
+export type FleetSnapshot = z.infer<typeof FleetSnapshot>;
+
+const nodeName = z.string().min(1).max(200);
+
+export const methods = {
+  /** Everything the console needs to draw itself once; later changes arrive as events. */
+  'fleet.snapshot': { input: z.strictObject({}), output: FleetSnapshot },
+  'node.get': { input: z.strictObject({ name: nodeName }), output: NodeStatus },
+  'events.list': {
+    input: z.strictObject({
+      subject: nodeName.optional(),
+      beforeId: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    output: z.array(FleetEvent),
+  },
+  /** Trust an unknown host's key. The fingerprint must be the one shown, so a key that changed meanwhile is not trusted. */
+  'hostKeys.trust': {
+    input: z.strictObject({ node: nodeName, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }),
+    output: z.object({ trusted: z.literal(true) }),
+  },
+  'lab.status': { input: z.strictObject({}), output: LabInfo.nullable() },
+  'lab.injectFault': {
+    input: z.strictObject({ node: nodeName, kind: LabFaultKind, gpuIndex: z.number().int().min(0).max(63).optional() }),
+    output: LabInfo,
+  },
+  'lab.clearFault': {
+    input: z.strictObject({ node: nodeName, kind: LabFaultKind.optional() }),
+    output: LabInfo,
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.infer<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<Methods[M]['output']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export const pushEvents = {
+  /** Node statuses that changed since the last push, batched. */
+  'nodes.updated': z.object({ nodes: z.array(NodeStatus) }),
+  /** A row appended to the event store. */
+  'event.appended': FleetEvent,
+  'inventory.changed': z.object({ topology: Topology.nullable(), error: FleetErrorData.nullable() }),
+  'hostKeys.changed': z.object({ pending: z.array(HostKeyPrompt) }),
+  'lab.changed': LabInfo.nullable(),
+} as const;
+
+export type PushEvents = typeof pushEvents;
+export type PushEventName = keyof PushEvents;
+export type PushEventPayload<E extends PushEventName> = z.infer<PushEvents[E]>;
+export type PushEvent = { [E in PushEventName]: { event: E; payload: PushEventPayload<E> } }[PushEventName];
+
+/** Result of a call as it crosses a transport: errors are data, never thrown across. */
+export const CallResult = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: FleetErrorData }),
+]);
+export type CallResult<T = unknown> = { ok: true; result: T } | { ok: false; error: FleetErrorData };
+
+/** Request envelope on every transport. */
+export const RequestEnvelope = z.strictObject({
+  id: z.number().int().nonnegative(),
+  method: z.string().min(1).max(100),
+  params: z.unknown(),
+});
+export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
+
+/** WebSocket frames from the server: a reply to a request, or a pushed event. */
+export type ServerFrame =
+  | ({ type: 'reply'; id: number } & CallResult)
+  | { type: 'event'; event: PushEventName; payload: unknown };
+
+/** Electron IPC channel names (one for calls, one for pushed events). */
+export const IPC_INVOKE_CHANNEL = 'fleet:invoke';
+export const IPC_EVENT_CHANNEL = 'fleet:event';

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './health';
+export * from './inventory';
+export * from './status';
+export * from './contract';

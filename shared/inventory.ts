@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The inventory file's shape. Every object is strict: an unknown key is an error, because a
+ * typo (`node:` for `nodes:`) must not silently drop a node from monitoring.
+ */
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a name of letters, digits, ".", "_" or "-"');
+
+export const ProbeSettings = z.strictObject({
+  intervalSeconds: z.number().min(1).max(3600),
+  timeoutSeconds: z.number().min(0.1).max(600),
+  fall: z.number().int().min(1).max(100),
+  rise: z.number().int().min(1).max(100),
+});
+export type ProbeSettings = z.infer<typeof ProbeSettings>;
+export const DEFAULT_PROBE: ProbeSettings = { intervalSeconds: 10, timeoutSeconds: 5, fall: 2, rise: 2 };
+
+/** Health thresholds; each may be set in `defaults`, per cluster or per node. */
+export const Thresholds = z.strictObject({
+  /** GPU core temperature at or above which the GPU is degraded. */
+  temperatureC: z.number().min(20).max(150),
+  /** HBM temperature at or above which the GPU is degraded. */
+  memoryTemperatureC: z.number().min(20).max(150),
+  /** An XID younger than this counts against the node. */
+  xidWindowMinutes: z.number().min(1).max(100000),
+  /** Corrected volatile ECC errors at or above which the GPU is degraded (uncorrected ones always count). */
+  correctedEccErrors: z.number().int().min(1),
+});
+export type Thresholds = z.infer<typeof Thresholds>;
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  temperatureC: 87,
+  memoryTemperatureC: 95,
+  xidWindowMinutes: 60,
+  correctedEccErrors: 1000,
+};
+
+const connectionFields = {
+  user: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  identityFile: z.string().min(1).optional(),
+  knownHostsFile: z.string().min(1).optional(),
+  /** ssh-agent socket path, or false to not use the agent. Defaults to $SSH_AUTH_SOCK. */
+  agent: z.union([z.string().min(1), z.literal(false)]).optional(),
+};
+
+export const InventoryDefaults = z.strictObject({
+  ...connectionFields,
+  probe: ProbeSettings.partial().optional(),
+  thresholds: Thresholds.partial().optional(),
+});
+
+export const InventoryNode = z.strictObject({
+  name,
+  host: z.string().min(1),
+  ...connectionFields,
+  gpus: z.strictObject({ count: z.number().int().min(0).max(64), model: z.string().min(1).optional() }),
+  /** Another node's name, or user@host:port of a bastion. */
+  jump: z.string().min(1).optional(),
+  probe: ProbeSettings.partial().optional(),
+  thresholds: Thresholds.partial().optional(),
+});
+export type InventoryNode = z.infer<typeof InventoryNode>;
+
+export const ClusterRole = z.enum(['inference', 'training']);
+
+export const InventoryCluster = z.strictObject({
+  name,
+  role: ClusterRole,
+  protected: z.boolean().optional(),
+  thresholds: Thresholds.partial().optional(),
+  nodes: z.array(InventoryNode),
+});
+
+export const InventoryRegion = z.strictObject({
+  name,
+  clusters: z.array(InventoryCluster),
+});
+
+export const InventoryFile = z.strictObject({
+  version: z.literal(1),
+  defaults: InventoryDefaults.optional(),
+  regions: z.array(InventoryRegion).min(1),
+});
+export type InventoryFile = z.infer<typeof InventoryFile>;
+
+/** A jump host as the SSH connector needs it. */
+export const JumpTarget = z.object({ host: z.string(), port: z.number().int(), user: z.string(), node: z.string().optional() });
+export type JumpTarget = z.infer<typeof JumpTarget>;
+
+/** A node with every default applied: what the engine works with. */
+export const ResolvedNode = z.object({
+  name: z.string(),
+  region: z.string(),
+  cluster: z.string(),
+  role: ClusterRole,
+  protected: z.boolean(),
+  host: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  identityFile: z.string().optional(),
+  knownHostsFile: z.string(),
+  agent: z.union([z.string(), z.literal(false)]).optional(),
+  jump: JumpTarget.optional(),
+  gpus: z.object({ count: z.number().int(), model: z.string().optional() }),
+  probe: ProbeSettings,
+  thresholds: Thresholds,
+});
+export type ResolvedNode = z.infer<typeof ResolvedNode>;
+
+/** What the console shows of the inventory: the topology without connection secrets. */
+export const Topology = z.object({
+  path: z.string(),
+  regions: z.array(
+    z.object({
+      name: z.string(),
+      clusters: z.array(
+        z.object({ name: z.string(), role: ClusterRole, protected: z.boolean(), nodes: z.array(z.string()) }),
+      ),
+    }),
+  ),
+});
+export type Topology = z.infer<typeof Topology>;

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { FleetErrorData } from './errors';
+import { Health } from './health';
+
+/** One GPU as the last probe saw it. `null` is "the driver said [N/A] / [Not Supported]". */
+export const GpuStatus = z.object({
+  index: z.number().int(),
+  uuid: z.string(),
+  name: z.string(),
+  busId: z.string(),
+  pstate: z.string().nullable(),
+  temperatureC: z.number().nullable(),
+  memoryTemperatureC: z.number().nullable(),
+  utilizationPct: z.number().nullable(),
+  memoryUtilizationPct: z.number().nullable(),
+  memoryTotalMiB: z.number().nullable(),
+  memoryUsedMiB: z.number().nullable(),
+  powerW: z.number().nullable(),
+  powerLimitW: z.number().nullable(),
+  smClockMHz: z.number().nullable(),
+  /** Names of the active clock event reasons (`sw_power_cap`, `hw_thermal_slowdown`, …). */
+  clockEventReasons: z.array(z.string()),
+  eccMode: z.string().nullable(),
+  eccCorrectedVolatile: z.number().nullable(),
+  eccUncorrectedVolatile: z.number().nullable(),
+  eccUncorrectedAggregate: z.number().nullable(),
+  retiredPagesPending: z.boolean().nullable(),
+  remappedRowsPending: z.boolean().nullable(),
+  remappedRowsFailure: z.boolean().nullable(),
+  processes: z.number().int(),
+  health: Health,
+  reasons: z.array(z.string()),
+});
+export type GpuStatus = z.infer<typeof GpuStatus>;
+
+/** One XID line from the kernel log, decoded. */
+export const XidEvent = z.object({
+  code: z.number().int(),
+  busId: z.string(),
+  /** Seconds since boot when the kernel logged it. */
+  uptimeSeconds: z.number(),
+  /** Seconds between the line and the probe. */
+  ageSeconds: z.number(),
+  text: z.string(),
+  meaning: z.string(),
+  action: z.string(),
+  severity: z.enum(['degraded', 'unhealthy']),
+});
+export type XidEvent = z.infer<typeof XidEvent>;
+
+export const NodeStatus = z.object({
+  name: z.string(),
+  region: z.string(),
+  cluster: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  expectedGpus: z.number().int(),
+  /** Smoothed verdict (rise/fall). */
+  health: Health,
+  reasons: z.array(z.string()),
+  /** Epoch ms when `health` took its current value. */
+  since: z.number().nullable(),
+  /** Verdict of the last probe alone. */
+  lastVerdict: Health,
+  lastProbeAt: z.number().nullable(),
+  lastProbeLatencyMs: z.number().nullable(),
+  lastError: FleetErrorData.nullable(),
+  driverVersion: z.string().nullable(),
+  gpus: z.array(GpuStatus),
+  xids: z.array(XidEvent),
+});
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+export const Severity = z.enum(['info', 'warning', 'error']);
+
+/** A row of the event store. */
+export const FleetEvent = z.object({
+  id: z.number().int(),
+  ts: z.number(),
+  kind: z.string(),
+  subject: z.string().nullable(),
+  severity: Severity,
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+export type FleetEvent = z.infer<typeof FleetEvent>;
+
+/** A host whose key is not in known_hosts yet: shown to the operator, trusted only on their word. */
+export const HostKeyPrompt = z.object({
+  node: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  keyType: z.string(),
+  fingerprint: z.string(),
+  knownHostsFile: z.string(),
+});
+export type HostKeyPrompt = z.infer<typeof HostKeyPrompt>;
+
+export const LabFaultKind = z.enum([
+  'gpu-lost',
+  'gpu-missing',
+  'ecc-uncorrectable',
+  'xid-79',
+  'thermal-slowdown',
+  'node-unreachable',
+  'slow-ssh',
+]);
+export type LabFaultKind = z.infer<typeof LabFaultKind>;
+
+export const LabFault = z.object({ node: z.string(), kind: LabFaultKind, gpuIndex: z.number().int().min(0).optional() });
+export type LabFault = z.infer<typeof LabFault>;
+
+export const LabInfo = z.object({
+  dir: z.string(),
+  inventoryPath: z.string(),
+  nodes: z.number().int(),
+  faults: z.array(LabFault),
+});
+export type LabInfo = z.infer<typeof LabInfo>;

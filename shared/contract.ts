@@ -90,7 +90,8 @@ export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 
 /** WebSocket frames from the server: a reply to a request, or a pushed event. */
 export type ServerFrame =
-  | ({ type: 'reply'; id: number } & CallResult)
+  /** id is null when the request was too malformed to carry one. */
+  | ({ type: 'reply'; id: number | null } & CallResult)
   | { type: 'event'; event: PushEventName; payload: unknown };
 
 /** Electron IPC channel names (one for calls, one for pushed events). */

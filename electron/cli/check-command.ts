@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { toErrorData } from '../../shared/errors';
+import { checkExitCode, checkFleet, type CheckReport } from '../core/fleet/check';
+import { loadInventoryFile } from '../core/inventory/load-inventory';
+import { SshPool } from '../core/ssh/pool';
+import type { CliIo } from './io';
+import { cliPassphrases, inventoryEnvFromProcess } from './runtime-env';
+
+export const CHECK_USAGE = `Usage: fleetops check --inventory FILE [--json] [--concurrency N]
+Probes every node once and prints the fleet's health.
+Exit status: 0 all healthy, 1 something degraded, 2 something unhealthy or unreachable,
+3 the check could not run (bad inventory, …) or a node could not be judged.`;
+
+export async function runCheckCommand(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        inventory: { type: 'string', short: 'i' },
+        json: { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    io.err(`fleetops check: ${(err as Error).message}\n${CHECK_USAGE}`);
+    return 3;
+  }
+  if (values.help) {
+    io.out(CHECK_USAGE);
+    return 0;
+  }
+  if (!values.inventory) {
+    io.err(`fleetops check: --inventory FILE is required\n${CHECK_USAGE}`);
+    return 3;
+  }
+  const concurrency = values.concurrency === undefined ? 32 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+    io.err('fleetops check: --concurrency must be an integer from 1 to 1024');
+    return 3;
+  }
+  let inventory;
+  try {
+    inventory = await loadInventoryFile(resolve(values.inventory), inventoryEnvFromProcess());
+  } catch (err) {
+    const e = toErrorData(err);
+    io.err(`fleetops check: ${e.code}: ${e.message}`);
+    for (const d of (e.detail as { errors?: { file: string; line: number; column: number; path: string; message: string }[] } | undefined)?.errors ?? []) {
+      io.err(`  ${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ''}${d.message}`);
+    }
+    return 3;
+  }
+  const pool = new SshPool({ passphrases: cliPassphrases(), connectTimeoutMs: 10_000 });
+  let report: CheckReport;
+  try {
+    report = await checkFleet(pool, inventory.nodes, { concurrency });
+  } finally {
+    await pool.closeAll();
+  }
+  if (values.json) io.out(JSON.stringify(report, null, 2));
+  else io.out(formatReport(report));
+  const unknown = report.nodes.filter((n) => n.health === 'unknown');
+  if (unknown.length) io.err(`could not judge ${unknown.map((n) => `${n.name} (${n.reasons[0] ?? 'no reason'})`).join(', ')}`);
+  return checkExitCode(report);
+}
+
+export function formatReport(report: CheckReport): string {
+  const lines: string[] = [];
+  const width = Math.max(4, ...report.nodes.map((n) => n.name.length));
+  for (const n of report.nodes) {
+    const gpus = n.gpus.length ? `${n.gpus.filter((g) => g.health === 'healthy').length}/${n.gpus.length} GPUs ok` : 'no GPU data';
+    lines.push(`${n.name.padEnd(width)}  ${n.health.toUpperCase().padEnd(11)}  ${n.region}/${n.cluster}  ${gpus}`);
+    for (const r of n.reasons) lines.push(`${' '.repeat(width)}    - ${r}`);
+  }
+  const counts = new Map<string, number>();
+  for (const n of report.nodes) counts.set(n.health, (counts.get(n.health) ?? 0) + 1);
+  lines.push('');
+  lines.push(`${report.nodes.length} nodes: ${[...counts].map(([h, c]) => `${c} ${h}`).join(', ') || 'none'}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { toErrorData } from '../../shared/errors';
+import { FleetCore } from '../core/fleet/core';
+import { startLab, type LabFleet } from '../core/lab/lab-fleet';
+import { createDispatch } from '../core/rpc/dispatch';
+import { startServer, type RunningServer } from '../serve/server';
+import type { CliIo } from './io';
+import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess } from './runtime-env';
+
+export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE] [--lab] [--lab-nodes N] [--port N] [--host ADDR] [--allow-remote] [--data-dir DIR]
+Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
+  --lab          start the built-in lab fleet (simulated GPU nodes over real SSH) and watch it
+  --lab-nodes N  size of the lab fleet (default 12)`;
+
+export interface ServeHandle {
+  server: RunningServer;
+  core: FleetCore;
+  lab: LabFleet | null;
+  stop(): Promise<void>;
+}
+
+/** Starts everything `serve` runs; the CLI waits for a signal, tests call stop(). */
+export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      inventory: { type: 'string', short: 'i' },
+      lab: { type: 'boolean', default: false },
+      'lab-nodes': { type: 'string' },
+      'lab-dir': { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'allow-remote': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      'renderer-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be an integer from 0 to 65535');
+  const labNodes = values['lab-nodes'] === undefined ? 12 : Number(values['lab-nodes']);
+  if (!Number.isInteger(labNodes) || labNodes < 1 || labNodes > 5000) throw new Error('--lab-nodes must be an integer from 1 to 5000');
+  if (values.lab && values.inventory) throw new Error('use either --lab or --inventory, not both');
+
+  const rendererDir = values['renderer-dir'] ? resolve(values['renderer-dir']) : builtRendererDir();
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`the console is not built (no ${join(rendererDir, 'index.html')}): run \`npm run build:renderer\``);
+  }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+
+  let lab: LabFleet | null = null;
+  let inventoryPath = values.inventory ? resolve(values.inventory) : null;
+  if (values.lab) {
+    const dir = values['lab-dir'] ? resolve(values['lab-dir']) : await mkdtemp(join(tmpdir(), 'fleetops-lab-'));
+    lab = await startLab({ dir, nodes: labNodes });
+    inventoryPath = lab.inventoryPath;
+    io.out(`lab: ${labNodes} simulated nodes, inventory ${lab.inventoryPath}`);
+  }
+
+  const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: cliPassphrases(), lab });
+  let server: RunningServer;
+  try {
+    await core.start();
+    server = await startServer({
+      dispatch: createDispatch(core.handlers, { onInternalError: (m, e) => io.err(`internal error in ${m}: ${(e as Error)?.stack ?? e}`) }),
+      subscribe: (l) => core.subscribe(l),
+      rendererDir,
+      host: values.host,
+      port,
+      allowRemote: values['allow-remote'],
+    });
+  } catch (err) {
+    await core.stop().catch(() => undefined);
+    await lab?.stop();
+    throw err;
+  }
+  io.out(`fleetops console: ${server.url}`);
+  io.out(`data: ${dataDir}${inventoryPath ? `  inventory: ${inventoryPath}` : '  (no inventory: pass --inventory FILE or --lab)'}`);
+  return {
+    server,
+    core,
+    lab,
+    stop: async () => {
+      await server.close();
+      await core.stop();
+      await lab?.stop();
+    },
+  };
+}
+
+export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(SERVE_USAGE);
+    return 0;
+  }
+  let handle: ServeHandle;
+  try {
+    handle = await startServe(argv, io);
+  } catch (err) {
+    const e = toErrorData(err);
+    io.err(`fleetops serve: ${e.message}\n${SERVE_USAGE}`);
+    return 2;
+  }
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.out('stopping…');
+  await handle.stop();
+  return 0;
+}
+
+/** dist/renderer, from the TypeScript sources (tsx) or from the compiled CLI in dist/. */
+export function builtRendererDir(): string {
+  const fromSource = resolve(__dirname, '..', '..', 'dist', 'renderer');
+  const fromDist = resolve(__dirname, '..', '..', 'renderer');
+  return __filename.endsWith('.ts') ? fromSource : fromDist;
+}

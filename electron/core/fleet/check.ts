@@ -1,0 +1,75 @@
+/**
+ * `fleetops check`: every node probed once, judged from that single probe (no rise/fall:
+ * a monitoring system calling us does its own smoothing). The report shape is a public
+ * interface: scripts parse it.
+ */
+import type { Health } from '../../../shared/health';
+import type { ResolvedNode } from '../../../shared/inventory';
+import { createGpuFieldDialect } from '../gpu/gpu-probe';
+import type { SshPool } from '../ssh/pool';
+import { mapLimit } from '../util/map-limit';
+import { probeNode } from './probe-node';
+
+export interface CheckGpu {
+  index: number;
+  uuid: string;
+  name: string;
+  memoryTotalMiB: number | null;
+  memoryUsedMiB: number | null;
+  utilizationPct: number | null;
+  temperatureC: number | null;
+  powerW: number | null;
+  health: Health;
+  reasons: string[];
+}
+
+export interface CheckNode {
+  name: string;
+  region: string;
+  cluster: string;
+  health: Health;
+  reasons: string[];
+  gpus: CheckGpu[];
+}
+
+export interface CheckReport {
+  nodes: CheckNode[];
+}
+
+export async function checkFleet(pool: SshPool, nodes: ResolvedNode[], opts: { concurrency?: number; now?: () => number } = {}): Promise<CheckReport> {
+  const now = opts.now ?? Date.now;
+  const results = await mapLimit(nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now));
+  return {
+    nodes: nodes.map((node, i) => ({
+      name: node.name,
+      region: node.region,
+      cluster: node.cluster,
+      health: results[i].health,
+      reasons: results[i].reasons,
+      gpus: results[i].gpus.map((g) => ({
+        index: g.index,
+        uuid: g.uuid,
+        name: g.name,
+        memoryTotalMiB: g.memoryTotalMiB,
+        memoryUsedMiB: g.memoryUsedMiB,
+        utilizationPct: g.utilizationPct,
+        temperatureC: g.temperatureC,
+        powerW: g.powerW,
+        health: g.health,
+        reasons: g.reasons,
+      })),
+    })),
+  };
+}
+
+/**
+ * Monitoring-plugin exit status (Nagios/Icinga): 2 CRITICAL beats 1 WARNING beats 3 UNKNOWN
+ * beats 0 OK. Bad inventories exit 3 before a report exists.
+ */
+export function checkExitCode(report: CheckReport): 0 | 1 | 2 | 3 {
+  const hs = new Set(report.nodes.map((n) => n.health));
+  if (hs.has('unhealthy') || hs.has('unreachable')) return 2;
+  if (hs.has('degraded')) return 1;
+  if (hs.has('unknown')) return 3;
+  return 0;
+}

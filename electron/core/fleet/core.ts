@@ -1,0 +1,226 @@
+/**
+ * The engine: one object that owns the store, the inventory, the SSH pool, the monitor and
+ * (optionally) the lab, and implements every method of the contract exactly once. Electron's
+ * IPC glue, the WebSocket server and the CLI all drive this same object.
+ */
+import type { MethodInput, MethodName, MethodOutput, PushEvent } from '../../../shared/contract';
+import { FleetError, toErrorData, type FleetErrorData } from '../../../shared/errors';
+import type { Topology } from '../../../shared/inventory';
+import type { HostKeyPrompt, LabInfo } from '../../../shared/status';
+import { watchInventory, type InventoryWatchResult } from '../inventory/watch-inventory';
+import { loadInventoryFile, type InventoryEnv, type LoadedInventory } from '../inventory/load-inventory';
+import type { LabFleet } from '../lab/lab-fleet';
+import type { Timers } from '../probe/scheduler';
+import { SshPool } from '../ssh/pool';
+import type { PassphraseProvider, SshPoolOptions } from '../ssh/types';
+import { openStore, type AppendEventInput, type Store } from '../store/open-store';
+import { EventBus, type PushListener } from './event-bus';
+import { FleetMonitor } from './monitor';
+
+export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
+
+export interface CoreDeps {
+  dataDir: string;
+  inventoryPath: string | null;
+  inventoryEnv: InventoryEnv;
+  passphrases?: PassphraseProvider;
+  lab?: LabFleet | null;
+  timers?: Timers;
+  ssh?: Omit<SshPoolOptions, 'onHostKeyUnknown' | 'passphrases'>;
+  monitorConcurrency?: number;
+  /** Watch the inventory file for edits (default true). */
+  watchInventory?: boolean;
+  onDrift?: (ms: number) => void;
+}
+
+export class FleetCore {
+  readonly bus = new EventBus();
+  readonly store: Store;
+  readonly pool: SshPool;
+  readonly monitor: FleetMonitor;
+  readonly handlers: Handlers;
+  private inventory: LoadedInventory | null = null;
+  private inventoryError: FleetErrorData | null = null;
+  private watcher: { close(): void } | null = null;
+  private readonly pendingHostKeys = new Map<string, HostKeyPrompt>();
+  private readonly unsubscribeLab: (() => void) | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.now = deps.timers?.now ?? Date.now;
+    this.store = openStore(deps.dataDir);
+    this.pool = new SshPool({
+      ...deps.ssh,
+      passphrases: deps.passphrases,
+      onHostKeyUnknown: (p) => this.onHostKeyUnknown(p),
+    });
+    this.monitor = new FleetMonitor({
+      pool: this.pool,
+      timers: deps.timers,
+      concurrency: deps.monitorConcurrency,
+      onDrift: deps.onDrift,
+      appendEvent: (e) => this.record(e),
+      publishNodes: (nodes) => this.bus.emit('nodes.updated', { nodes }),
+    });
+    if (deps.lab) {
+      const lab = deps.lab;
+      this.unsubscribeLab = lab.onChange((info) => this.bus.emit('lab.changed', info));
+    }
+    this.handlers = this.createHandlers();
+  }
+
+  subscribe(listener: PushListener): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  async start(): Promise<void> {
+    const path = this.deps.inventoryPath;
+    if (path) {
+      const apply = (r: InventoryWatchResult) => (r.ok ? this.applyInventory(r.inventory) : this.applyInventoryError(r.error));
+      if (this.deps.watchInventory === false) {
+        try {
+          apply({ ok: true, inventory: await loadInventoryFile(path, this.deps.inventoryEnv) });
+        } catch (err) {
+          apply({ ok: false, error: toErrorData(err) });
+        }
+      } else {
+        // The watcher reads the file once at start, then on every change; wait for that first read.
+        await new Promise<void>((resolveFirst) => {
+          this.watcher = watchInventory(path, this.deps.inventoryEnv, (r) => {
+            apply(r);
+            resolveFirst();
+          });
+        });
+      }
+    }
+    this.monitor.start();
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.close();
+    this.monitor.stop();
+    this.unsubscribeLab?.();
+    await this.pool.closeAll();
+    this.store.close();
+  }
+
+  topology(): Topology | null {
+    return this.inventory?.topology ?? null;
+  }
+
+  /** Appends to the event store and tells every client. Nothing is logged and dropped. */
+  record(e: AppendEventInput): void {
+    const row = this.store.appendEvent(e);
+    this.bus.emit('event.appended', row);
+  }
+
+  private applyInventory(inv: LoadedInventory): void {
+    const first = this.inventory === null;
+    this.inventory = inv;
+    this.inventoryError = null;
+    this.monitor.setNodes(inv.nodes);
+    for (const name of [...this.pendingHostKeys.keys()]) if (!this.monitor.node(name)) this.pendingHostKeys.delete(name);
+    this.record({
+      ts: this.now(),
+      kind: 'inventory.loaded',
+      subject: null,
+      severity: 'info',
+      message: `${first ? 'loaded' : 'reloaded'} ${inv.path}: ${inv.nodes.length} nodes in ${inv.topology.regions.length} regions`,
+    });
+    this.bus.emit('inventory.changed', { topology: inv.topology, error: null });
+  }
+
+  private applyInventoryError(error: FleetErrorData): void {
+    // A bad edit keeps the last good inventory running; the error is shown until fixed.
+    this.inventoryError = error;
+    this.record({
+      ts: this.now(),
+      kind: 'inventory.invalid',
+      subject: null,
+      severity: 'error',
+      message: `${error.message}${this.inventory ? ' (still using the last good inventory)' : ''}`,
+      data: error,
+    });
+    this.bus.emit('inventory.changed', { topology: this.topology(), error });
+  }
+
+  private onHostKeyUnknown(p: { targetKey: string; host: string; port: number; keyType: string; fingerprint: string; knownHostsFile: string }): void {
+    const prev = this.pendingHostKeys.get(p.targetKey);
+    if (prev && prev.fingerprint === p.fingerprint) return;
+    this.pendingHostKeys.set(p.targetKey, {
+      node: p.targetKey,
+      host: p.host,
+      port: p.port,
+      keyType: p.keyType,
+      fingerprint: p.fingerprint,
+      knownHostsFile: p.knownHostsFile,
+    });
+    this.record({
+      ts: this.now(),
+      kind: 'hostkey.unknown',
+      subject: p.targetKey,
+      severity: 'warning',
+      message: `${p.targetKey}: unknown host key ${p.keyType} ${p.fingerprint} for ${p.host}:${p.port}; waiting for the operator to trust it`,
+    });
+    this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
+  }
+
+  private requireLab(): LabFleet {
+    if (!this.deps.lab) throw new FleetError('LAB_NOT_RUNNING', 'no lab fleet runs in this console (start it with `fleetops serve --lab`)');
+    return this.deps.lab;
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      'fleet.snapshot': async () => ({
+        topology: this.topology(),
+        inventoryError: this.inventoryError,
+        nodes: this.monitor.statuses(),
+        pendingHostKeys: [...this.pendingHostKeys.values()],
+        lab: this.deps.lab ? this.deps.lab.info() : null,
+      }),
+      'node.get': async ({ name }) => {
+        const status = this.monitor.status(name);
+        if (!status) throw new FleetError('NOT_FOUND', `no node named "${name}" in the inventory`, { subject: name });
+        return status;
+      },
+      'events.list': async (q) => this.store.listEvents(q),
+      'hostKeys.trust': async ({ node, fingerprint }) => {
+        const pending = this.pendingHostKeys.get(node);
+        if (!pending) throw new FleetError('NOT_FOUND', `no unknown host key is waiting for "${node}"`, { subject: node });
+        if (pending.fingerprint !== fingerprint) {
+          throw new FleetError('SSH_HOST_KEY_MISMATCH', `the key of ${node} is now ${pending.fingerprint}, not ${fingerprint}: compare again`, { subject: node });
+        }
+        await this.pool.trustHostKey(node, fingerprint);
+        this.pendingHostKeys.delete(node);
+        this.record({
+          ts: this.now(),
+          kind: 'hostkey.trusted',
+          subject: node,
+          severity: 'info',
+          message: `${node}: operator trusted ${pending.keyType} ${fingerprint}; added to ${pending.knownHostsFile}`,
+        });
+        this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
+        this.monitor.probeSoon(node);
+        return { trusted: true as const };
+      },
+      'lab.status': async () => (this.deps.lab ? this.deps.lab.info() : null),
+      'lab.injectFault': async (fault) => {
+        const info = this.requireLab().inject(fault);
+        this.recordLab('lab.fault.injected', `lab: injected ${fault.kind} on ${fault.node}${fault.gpuIndex !== undefined ? ` GPU ${fault.gpuIndex}` : ''}`, fault.node, info);
+        return info;
+      },
+      'lab.clearFault': async ({ node, kind }) => {
+        const info = this.requireLab().clear(node, kind);
+        this.recordLab('lab.fault.cleared', `lab: cleared ${kind ?? 'all faults'} on ${node}`, node, info);
+        return info;
+      },
+    };
+  }
+
+  private recordLab(kind: string, message: string, node: string, info: LabInfo): void {
+    this.record({ ts: this.now(), kind, subject: node, severity: 'info', message, data: { faults: info.faults } });
+  }
+}
+
+export type { PushEvent };

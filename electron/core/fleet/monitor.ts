@@ -1,0 +1,175 @@
+/**
+ * Watches every node of the inventory: schedules probes, folds verdicts through the rise/fall
+ * state machine, records each state change and new XID in the event store, and pushes the
+ * changed node statuses to clients in batches (one message per flush, not one per probe, so
+ * 1,000 nodes do not flood the renderer).
+ */
+import type { ResolvedNode } from '../../../shared/inventory';
+import type { NodeStatus } from '../../../shared/status';
+import { applyVerdict } from '../health/state-machine';
+import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
+import type { SshPool } from '../ssh/pool';
+import type { AppendEventInput } from '../store/open-store';
+import { newRecord, statusAfterProbe, withInventoryNode, type NodeRecord } from './node-record';
+import { probeNode, type NodeProbeResult } from './probe-node';
+
+export interface MonitorDeps {
+  pool: SshPool;
+  appendEvent: (e: AppendEventInput) => void;
+  publishNodes: (nodes: NodeStatus[]) => void;
+  timers?: Timers;
+  /** Probes in flight at once, fleet-wide. */
+  concurrency?: number;
+  /** How often changed statuses are pushed. */
+  flushMs?: number;
+  onDrift?: (ms: number) => void;
+  onProbe?: (node: string, result: NodeProbeResult) => void;
+}
+
+export class FleetMonitor {
+  private readonly records = new Map<string, NodeRecord>();
+  private readonly scheduler: ProbeScheduler;
+  private readonly dirty = new Set<string>();
+  private flushTimer: unknown = null;
+  private readonly timers: Timers;
+  private running = false;
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.timers = deps.timers ?? realTimers;
+    this.scheduler = new ProbeScheduler({
+      concurrency: deps.concurrency ?? 64,
+      timers: this.timers,
+      run: (name) => this.probe(name),
+      onStart: (_k, drift) => deps.onDrift?.(drift),
+    });
+  }
+
+  setNodes(nodes: ResolvedNode[]): void {
+    const names = new Set(nodes.map((n) => n.name));
+    for (const name of [...this.records.keys()]) {
+      if (!names.has(name)) {
+        this.records.delete(name);
+        this.deps.pool.close(name);
+      }
+    }
+    for (const node of nodes) {
+      const existing = this.records.get(node.name);
+      if (!existing) {
+        this.records.set(node.name, newRecord(node));
+      } else {
+        if (connectionChanged(existing.node, node)) this.deps.pool.close(node.name);
+        this.records.set(node.name, withInventoryNode(existing, node));
+      }
+    }
+    this.scheduler.setSubjects(nodes.map((n) => ({ key: n.name, intervalMs: n.probe.intervalSeconds * 1000 })));
+  }
+
+  start(): void {
+    this.running = true;
+    this.scheduler.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.scheduler.stop();
+    if (this.flushTimer !== null) this.timers.clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  statuses(): NodeStatus[] {
+    return [...this.records.values()].map((r) => r.status);
+  }
+
+  status(name: string): NodeStatus | undefined {
+    return this.records.get(name)?.status;
+  }
+
+  node(name: string): ResolvedNode | undefined {
+    return this.records.get(name)?.node;
+  }
+
+  probeSoon(name: string): void {
+    this.scheduler.runSoon(name);
+  }
+
+  private async probe(name: string): Promise<void> {
+    const record = this.records.get(name);
+    if (!record) return;
+    const result = await probeNode(this.deps.pool, record.node, record.dialect, this.timers.now);
+    // The node may have left (or changed in) the inventory while its probe was in flight.
+    const current = this.records.get(name);
+    if (!current) return;
+    this.deps.onProbe?.(name, result);
+    const { state, transition } = applyVerdict(
+      current.state,
+      { health: result.health, reasons: result.reasons },
+      current.node.probe,
+      result.at,
+    );
+    current.state = state;
+    current.status = statusAfterProbe(current, result);
+    if (transition && transition.from !== transition.to) {
+      this.deps.appendEvent({
+        ts: result.at,
+        kind: 'node.health',
+        subject: name,
+        severity: transition.to === 'healthy' ? 'info' : transition.to === 'degraded' || transition.to === 'unknown' ? 'warning' : 'error',
+        message: `${name}: ${transition.from} → ${transition.to}${transition.reasons.length ? `: ${transition.reasons.join('; ')}` : ''}`,
+        data: { from: transition.from, to: transition.to, reasons: transition.reasons, error: result.error },
+      });
+    }
+    this.recordNewXids(current, result);
+    this.markDirty(name);
+  }
+
+  private recordNewXids(record: NodeRecord, result: NodeProbeResult): void {
+    for (const x of result.xids) {
+      const key = `${x.busId}/${x.code}/${x.uptimeSeconds}`;
+      if (record.seenXids.has(key)) continue;
+      record.seenXids.add(key);
+      this.deps.appendEvent({
+        ts: result.at,
+        kind: 'node.xid',
+        subject: record.node.name,
+        severity: x.severity === 'unhealthy' ? 'error' : 'warning',
+        message: `${record.node.name}: XID ${x.code} on ${x.busId}: ${x.meaning} (${x.action})`,
+        data: x,
+      });
+    }
+  }
+
+  private markDirty(name: string): void {
+    this.dirty.add(name);
+    if (this.flushTimer !== null || !this.running) {
+      if (!this.running) this.flush();
+      return;
+    }
+    this.flushTimer = this.timers.setTimeout(() => {
+      this.flushTimer = null;
+      this.flush();
+    }, this.deps.flushMs ?? 200);
+  }
+
+  private flush(): void {
+    if (this.dirty.size === 0) return;
+    const nodes: NodeStatus[] = [];
+    for (const name of this.dirty) {
+      const r = this.records.get(name);
+      if (r) nodes.push(r.status);
+    }
+    this.dirty.clear();
+    if (nodes.length) this.deps.publishNodes(nodes);
+  }
+}
+
+function connectionChanged(a: ResolvedNode, b: ResolvedNode): boolean {
+  return (
+    a.host !== b.host ||
+    a.port !== b.port ||
+    a.user !== b.user ||
+    a.identityFile !== b.identityFile ||
+    a.knownHostsFile !== b.knownHostsFile ||
+    a.agent !== b.agent ||
+    JSON.stringify(a.jump) !== JSON.stringify(b.jump)
+  );
+}

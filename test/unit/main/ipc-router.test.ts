@@ -1,0 +1,109 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createIpcInvokeHandler } from '../../../electron/main/ipc-router';
+import { isTrustedSender, isAppUrl, lockNavigation, denyPermissions, DESKTOP_CSP } from '../../../electron/main/security';
+import { createDispatch } from '../../../electron/core/rpc/dispatch';
+import type { Handlers } from '../../../electron/core/fleet/core';
+
+const APP = 'file:///opt/fleetops/resources/app/dist/renderer/index.html';
+const top = { url: APP, parent: null };
+
+function spyHandlers() {
+  const calls: string[] = [];
+  const handlers = new Proxy({} as Handlers, {
+    get: (_t, name: string) => async (input: unknown) => {
+      calls.push(name);
+      if (name === 'node.get') return { echoed: input };
+      return { topology: null, inventoryError: null, nodes: [], pendingHostKeys: [], lab: null };
+    },
+  });
+  return { calls, dispatch: createDispatch(handlers) };
+}
+
+describe('IPC glue', () => {
+  it('routes a valid call from the app top frame to the engine', async () => {
+    const { calls, dispatch } = spyHandlers();
+    const handle = createIpcInvokeHandler(dispatch, APP);
+    const r = await handle({ senderFrame: top }, { method: 'fleet.snapshot', params: {} });
+    expect(r.ok).toBe(true);
+    expect(calls).toEqual(['fleet.snapshot']);
+  });
+
+  it('rejects a sub-frame, another origin, and a missing frame before the engine sees anything', async () => {
+    const { calls, dispatch } = spyHandlers();
+    const handle = createIpcInvokeHandler(dispatch, APP);
+    const frames = [
+      { url: APP, parent: top },
+      { url: 'https://evil.example/index.html', parent: null },
+      { url: 'file:///tmp/other/index.html', parent: null },
+      null,
+    ];
+    for (const senderFrame of frames) {
+      const r = await handle({ senderFrame }, { method: 'fleet.snapshot', params: {} });
+      expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('rejects malformed payloads, unknown methods and schema failures with codes', async () => {
+    const { calls, dispatch } = spyHandlers();
+    const handle = createIpcInvokeHandler(dispatch, APP);
+    expect(await handle({ senderFrame: top }, 'fleet.snapshot')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await handle({ senderFrame: top }, { method: 'fleet.snapshot', params: {}, extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await handle({ senderFrame: top }, { method: 'process.exit', params: {} })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await handle({ senderFrame: top }, { method: '__proto__', params: {} })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await handle({ senderFrame: top }, { method: 'node.get', params: { name: 42 } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await handle({ senderFrame: top }, { method: 'node.get', params: { name: 'a', shell: 'rm -rf /' } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('window security policy', () => {
+  it('recognises only the app page as the app', () => {
+    expect(isAppUrl(`${APP}#/node/a`, APP)).toBe(true);
+    expect(isAppUrl('file:///opt/fleetops/resources/app/dist/renderer/other.html', APP)).toBe(false);
+    expect(isAppUrl('https://example.com/', APP)).toBe(false);
+    expect(isAppUrl('not a url', APP)).toBe(false);
+    expect(isTrustedSender({ url: APP, parent: null }, APP)).toBe(true);
+  });
+
+  it('denies navigation away and every new window', () => {
+    const listeners: Record<string, (e: { preventDefault(): void }, url: string) => void> = {};
+    let openHandler: ((d: { url: string }) => { action: 'deny' }) | null = null;
+    const opened: string[] = [];
+    lockNavigation(
+      { on: (ev, l) => (listeners[ev] = l), setWindowOpenHandler: (h) => (openHandler = h) },
+      APP,
+      (u) => opened.push(u),
+    );
+    const prevent = vi.fn();
+    listeners['will-navigate']({ preventDefault: prevent }, 'https://evil.example/');
+    expect(prevent).toHaveBeenCalledTimes(1);
+    listeners['will-navigate']({ preventDefault: prevent }, `${APP}#/node/x`);
+    expect(prevent).toHaveBeenCalledTimes(1);
+    listeners['will-redirect']({ preventDefault: prevent }, 'file:///etc/passwd');
+    expect(prevent).toHaveBeenCalledTimes(2);
+    expect(openHandler!({ url: 'https://docs.nvidia.com/' })).toEqual({ action: 'deny' });
+    expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://docs.nvidia.com/']);
+  });
+
+  it('denies every permission and sets a strict CSP', () => {
+    let request: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | null = null;
+    let check: (() => boolean) | null = null;
+    let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
+    denyPermissions({
+      setPermissionRequestHandler: (h) => (request = h),
+      setPermissionCheckHandler: (h) => (check = h),
+      webRequest: { onHeadersReceived: (l) => (headers = l) },
+    });
+    const granted: boolean[] = [];
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) request!(null, p, (g) => granted.push(g));
+    expect(granted).toEqual([false, false, false, false]);
+    expect(check!()).toBe(false);
+    let out: Record<string, string[]> = {};
+    headers!({ responseHeaders: {} }, (r) => (out = r.responseHeaders));
+    expect(out['Content-Security-Policy']).toEqual([DESKTOP_CSP]);
+    expect(DESKTOP_CSP).toContain("script-src 'self'");
+    expect(DESKTOP_CSP).not.toContain('unsafe');
+  });
+});

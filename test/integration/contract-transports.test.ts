@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { utils } from 'ssh2';
 import WebSocket from 'ws';
 import { FleetCore, type Handlers } from '../../electron/core/fleet/core';
 import { createDispatch, type Dispatch } from '../../electron/core/rpc/dispatch';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await writeFile(
     inventory,
     `version: 1
-defaults: { user: ops, knownHostsFile: ${join(dir, 'known_hosts')}, agent: false, probe: { intervalSeconds: 1, timeoutSeconds: 1, fall: 1, rise: 1 } }
+defaults: { user: ops, identityFile: ${join(dir, 'id_ed25519')}, knownHostsFile: ${join(dir, 'known_hosts')}, agent: false, probe: { intervalSeconds: 1, timeoutSeconds: 1, fall: 1, rise: 1 } }
 regions:
   - name: r1
     clusters:
@@ -39,6 +40,7 @@ regions:
 `,
   );
   await writeFile(join(dir, 'known_hosts'), '');
+  await writeFile(join(dir, 'id_ed25519'), utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
   const rendererDir = join(dir, 'renderer');
   await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>fleetops</title>');

@@ -10,6 +10,7 @@ import { applyVerdict } from '../health/state-machine';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
+import { mapLimit } from '../util/map-limit';
 import { newRecord, statusAfterProbe, withInventoryNode, type NodeRecord } from './node-record';
 import { probeNode, type NodeProbeResult } from './probe-node';
 
@@ -86,6 +87,15 @@ export class FleetMonitor {
 
   node(name: string): ResolvedNode | undefined {
     return this.records.get(name)?.node;
+  }
+
+  /**
+   * Probes every node once, now, through the same path as scheduled probes (state machine,
+   * events, pushes). Used by the benchmark to time whole rounds; resolves when all are done.
+   */
+  async probeAllOnce(concurrency = this.deps.concurrency ?? 64): Promise<void> {
+    await mapLimit([...this.records.keys()], concurrency, (name) => this.probe(name));
+    this.flush();
   }
 
   probeSoon(name: string): void {

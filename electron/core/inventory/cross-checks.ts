@@ -1,0 +1,149 @@
+import { formatPath, type InventoryIssue, type PathSegment } from './inventory-issue';
+import { isJumpSpec, parseJumpSpec } from './jump-spec';
+import { locate, type YamlSource } from './yaml-source';
+
+type Raw = Record<string, unknown>;
+interface Located<T> {
+  value: T;
+  path: PathSegment[];
+}
+
+/**
+ * Rules the schema cannot express: unique names, jumps that lead somewhere, hosts and paths we
+ * can actually use. Works on the raw document (every access checks its type) so these errors are
+ * reported together with schema errors instead of one round of fixes later.
+ */
+export function crossCheck(source: YamlSource): InventoryIssue[] {
+  const issues: InventoryIssue[] = [];
+  const report: Report = {
+    add(path, message) {
+      const { line, column } = locate(source, path);
+      issues.push({ file: source.file, line, column, path: formatPath(path), message });
+    },
+    lineOf: (path) => locate(source, path).line,
+  };
+
+  const root = asRecord(source.data);
+  if (!root) return issues;
+
+  const regions = children({ value: root, path: [] }, 'regions');
+  checkUniqueNames(regions, 'region', report);
+  const nodes: Located<Raw>[] = [];
+  for (const region of regions) {
+    const clusters = children(region, 'clusters');
+    checkUniqueNames(clusters, 'cluster', report);
+    for (const cluster of clusters) nodes.push(...children(cluster, 'nodes'));
+  }
+  // Node names are unique fleet-wide: they are how runbooks, jumps and events name a machine.
+  const nodesByName = checkUniqueNames(nodes, 'node', report);
+
+  for (const node of nodes) {
+    checkHost(node, report);
+    checkJump(node, nodesByName, report);
+    checkPaths(node, report);
+  }
+  const defaults = asRecord(root.defaults);
+  if (defaults) checkPaths({ value: defaults, path: ['defaults'] }, report);
+  return issues;
+}
+
+interface Report {
+  add(path: PathSegment[], message: string): void;
+  lineOf(path: PathSegment[]): number;
+}
+
+function checkUniqueNames(items: Located<Raw>[], what: string, report: Report): Map<string, Located<Raw>> {
+  const seen = new Map<string, Located<Raw>>();
+  for (const item of items) {
+    const name = item.value.name;
+    if (typeof name !== 'string') continue;
+    const first = seen.get(name);
+    if (first) {
+      const firstLine = report.lineOf([...first.path, 'name']);
+      report.add([...item.path, 'name'], `duplicate ${what} name "${name}" (first defined at ${formatPath(first.path)}, line ${firstLine})`);
+    }
+    else seen.set(name, item);
+  }
+  return seen;
+}
+
+function checkHost(node: Located<Raw>, report: Report): void {
+  const host = node.value.host;
+  // An empty string is already a schema error; here we catch what only looks like a value.
+  if (typeof host !== 'string' || host === '') return;
+  if (host.trim() === '') report.add([...node.path, 'host'], 'must not be blank');
+  else if (/\s/.test(host)) report.add([...node.path, 'host'], 'must not contain whitespace');
+}
+
+function checkJump(node: Located<Raw>, nodesByName: Map<string, Located<Raw>>, report: Report): void {
+  const jump = node.value.jump;
+  const name = node.value.name;
+  if (typeof jump !== 'string' || jump === '') return;
+  const where = [...node.path, 'jump'];
+
+  if (isJumpSpec(jump)) {
+    const parsed = parseJumpSpec(jump);
+    if (!parsed.ok) report.add(where, parsed.message);
+    return;
+  }
+  if (jump === name) {
+    report.add(where, `node "${jump}" cannot jump through itself`);
+    return;
+  }
+  const target = nodesByName.get(jump);
+  if (!target) {
+    report.add(where, `jump names unknown node "${jump}" (for a host outside the inventory write [user@]host[:port])`);
+    return;
+  }
+  if (typeof target.value.jump !== 'string') return;
+
+  const chain = jumpChain(String(name), nodesByName);
+  if (chain.cycle) report.add(where, `jump cycle: ${chain.names.join(' → ')}`);
+  else {
+    // ResolvedNode carries a single JumpTarget; a second hop would be silently skipped at connect time.
+    report.add(where, `jumps through "${jump}", which itself has a jump ("${String(target.value.jump)}"): only one jump hop is supported`);
+  }
+}
+
+/** Follows node-name jumps from `start`; `cycle` is true when the chain comes back to `start`. */
+function jumpChain(start: string, nodesByName: Map<string, Located<Raw>>): { names: string[]; cycle: boolean } {
+  const names = [start];
+  const visited = new Set(names);
+  let current = start;
+  for (;;) {
+    const jump = nodesByName.get(current)?.value.jump;
+    if (typeof jump !== 'string' || isJumpSpec(jump) || !nodesByName.has(jump)) return { names, cycle: false };
+    names.push(jump);
+    if (jump === start) return { names, cycle: true };
+    if (visited.has(jump)) return { names, cycle: false }; // a loop further down: its members report it
+    visited.add(jump);
+    current = jump;
+  }
+}
+
+const PATH_KEYS = ['identityFile', 'knownHostsFile', 'agent'] as const;
+
+/** `~bob/...` would need a passwd lookup; refusing it beats resolving it to a wrong relative path. */
+function checkPaths(owner: Located<Raw>, report: Report): void {
+  for (const key of PATH_KEYS) {
+    const value = owner.value[key];
+    if (typeof value === 'string' && /^~[^/\\]/.test(value)) {
+      report.add([...owner.path, key], 'only "~" or "~/" are expanded; write the full path for another user\'s home');
+    }
+  }
+}
+
+function children(parent: Located<Raw>, key: string): Located<Raw>[] {
+  const list = parent.value[key];
+  if (!Array.isArray(list)) return [];
+  const out: Located<Raw>[] = [];
+  list.forEach((item, index) => {
+    const record = asRecord(item);
+    if (record) out.push({ value: record, path: [...parent.path, key, index] });
+  });
+  return out;
+}
+
+function asRecord(value: unknown): Raw | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
+}

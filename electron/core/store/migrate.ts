@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+import { FleetError } from '../../../shared/errors';
+import type { Migration } from './migrations';
+
+/**
+ * Brings the database at `file` up to the last of `migrations`. Each migration runs in its own
+ * transaction together with its schema_migrations row and the user_version bump, so a failure
+ * leaves the database at the previous version. A database from a newer build is refused before
+ * anything is written to it.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[], file: string, now: () => number): { applied: number[] } {
+  const current = assertSupportedVersion(db, migrations, file);
+
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    const apply = db.transaction(() => {
+      db.exec(m.up);
+      record.run(m.version, m.name, now());
+      // user_version lives in the database header and is rolled back with the transaction.
+      db.pragma(`user_version = ${m.version}`);
+    });
+    try {
+      apply();
+    } catch (err) {
+      throw new FleetError('INTERNAL', `migration ${m.version} "${m.name}" failed on ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    applied.push(m.version);
+  }
+  return { applied };
+}
+
+/**
+ * Read-only: returns the database's schema version, or throws if this build cannot handle it
+ * (newer than the last known migration, or a history that disagrees with ours). Call it before
+ * anything that writes (even the journal-mode pragma) so a refused database stays untouched.
+ */
+export function assertSupportedVersion(db: Database.Database, migrations: readonly Migration[], file: string): number {
+  checkMigrationList(migrations);
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  const current = currentVersion(db);
+  if (current > latest) {
+    throw new FleetError(
+      'INTERNAL',
+      `${file} has schema version ${current}, but this fleetops only knows up to ${latest}: it was written by a newer version; refusing to open it`,
+      { detail: { file, schemaVersion: current, supportedVersion: latest } },
+    );
+  }
+  checkRecordedNames(db, migrations, file);
+  return current;
+}
+
+/** The schema version of an opened database: user_version, or what schema_migrations recorded if that is ahead. */
+export function currentVersion(db: Database.Database): number {
+  const userVersion = Number(db.pragma('user_version', { simple: true }));
+  if (!hasMigrationsTable(db)) return userVersion;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return Math.max(userVersion, row.v ?? 0);
+}
+
+function hasMigrationsTable(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+}
+
+/** A recorded migration under another name means this build and the database disagree on history. */
+function checkRecordedNames(db: Database.Database, migrations: readonly Migration[], file: string): void {
+  if (!hasMigrationsTable(db)) return;
+  const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[];
+  const byVersion = new Map(migrations.map((m) => [m.version, m.name]));
+  for (const row of rows) {
+    const expected = byVersion.get(row.version);
+    if (expected !== undefined && expected !== row.name) {
+      throw new FleetError(
+        'INTERNAL',
+        `${file} recorded migration ${row.version} as "${row.name}" but this build calls it "${expected}"; refusing to guess which schema it has`,
+      );
+    }
+  }
+}
+
+/** Versions must be 1, 2, 3, ... so "applied up to N" means exactly the first N migrations. */
+function checkMigrationList(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new FleetError('INTERNAL', `migration list is malformed: entry ${i} has version ${m.version}, expected ${i + 1}`);
+    }
+  });
+}

@@ -1,0 +1,88 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { FleetError } from '../../../shared/errors';
+import type { FleetEvent } from '../../../shared/status';
+import { createEventLog, type AppendEventInput, type ListEventsQuery } from './event-log';
+import { assertSupportedVersion, currentVersion, migrate } from './migrate';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type { AppendEventInput, ListEventsQuery } from './event-log';
+
+export interface Store {
+  appendEvent(e: AppendEventInput): FleetEvent;
+  /** All or nothing: one transaction. */
+  appendEvents(list: AppendEventInput[]): FleetEvent[];
+  /** Newest first. */
+  listEvents(q: ListEventsQuery): FleetEvent[];
+  schemaVersion(): number;
+  close(): void;
+  readonly path: string;
+}
+
+export interface OpenStoreOptions {
+  /** Default `fleetops.db`. */
+  fileName?: string;
+  /** The schema history to apply; the real one unless a test needs another. */
+  migrations?: readonly Migration[];
+  /** Clock for schema_migrations.applied_at. */
+  now?: () => number;
+}
+
+export const DEFAULT_STORE_FILE = 'fleetops.db';
+/** How long a write waits for another connection's lock (the CLI and the app may share the file). */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating if needed) the SQLite event store in `dataDir` and brings its schema up to
+ * date. Anything that is not a usable fleetops database — a corrupt or foreign file, a schema
+ * from a newer build — is a FleetError INTERNAL naming the file, and the file is left as it was.
+ */
+export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
+  // 0700: events name hosts, users and failures; other local users have no business reading them.
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new FleetError('INTERNAL', `cannot create data directory ${dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const path = nodePath.join(dataDir, opts.fileName ?? DEFAULT_STORE_FILE);
+  const migrations = opts.migrations ?? MIGRATIONS;
+
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new FleetError('INTERNAL', `cannot open event store ${path}: ${(err as Error).message}`, { cause: err });
+  }
+
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    assertSupportedVersion(db, migrations, path);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new FleetError('INTERNAL', `event store ${path} could not switch to WAL mode (got "${String(mode)}")`);
+    // NORMAL is durable across application crashes in WAL mode; only a power cut may lose the last commits.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations, path, opts.now ?? Date.now);
+  } catch (err) {
+    db.close();
+    if (err instanceof FleetError) throw err;
+    // SQLITE_NOTADB, SQLITE_CORRUPT and friends surface on the first statement, not at open.
+    throw new FleetError('INTERNAL', `${path} is not a usable fleetops event store: ${(err as Error).message}`, {
+      cause: err,
+      detail: { file: path, sqliteCode: (err as { code?: unknown }).code },
+    });
+  }
+
+  const log = createEventLog(db);
+  return {
+    path,
+    appendEvent: (e) => log.appendEvent(e),
+    appendEvents: (list) => log.appendEvents(list),
+    listEvents: (q) => log.listEvents(q),
+    schemaVersion: () => currentVersion(db),
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { PushEvent } from '../../../shared/contract';
+import type { NodeStatus } from '../../../shared/status';
+import {
+  applyInventoryChange,
+  applyLab,
+  applyPendingHostKeys,
+  insertEvent,
+  mergeNodeStatuses,
+  pickNodeUpdate,
+} from './cache-updates';
+import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
+import { fleetQueries } from './queries/fleet';
+import { nodeQueries } from './queries/nodes';
+import type { Transport } from './transport';
+
+/** Folds one pushed event into the query cache (the renderer never polls). */
+export function applyPushEvent(client: QueryClient, push: PushEvent): void {
+  const snapshotKey = fleetQueries.snapshot().queryKey;
+  switch (push.event) {
+    case 'nodes.updated': {
+      client.setQueryData(snapshotKey, (s) => s && mergeNodeStatuses(s, push.payload.nodes));
+      const byName = new Map(push.payload.nodes.map((n) => [n.name, n]));
+      // Only node details someone opened are cached: touch those, not one key per pushed node.
+      for (const [key, current] of client.getQueriesData<NodeStatus>({ queryKey: nodeQueries.all() })) {
+        const next = pickNodeUpdate(current, byName);
+        if (next !== current) client.setQueryData(key, next);
+      }
+      return;
+    }
+    case 'event.appended': {
+      const event = push.payload;
+      client.setQueryData(eventQueries.list().queryKey, (list) => insertEvent(list, event, EVENTS_CACHE_CAP));
+      if (event.subject !== null) {
+        client.setQueryData(eventQueries.list(event.subject).queryKey, (list) => insertEvent(list, event, EVENTS_CACHE_CAP));
+      }
+      return;
+    }
+    case 'inventory.changed':
+      client.setQueryData(snapshotKey, (s) => s && applyInventoryChange(s, push.payload));
+      // Added nodes have statuses only the server knows: fetch the snapshot once more.
+      void client.invalidateQueries({ queryKey: snapshotKey });
+      return;
+    case 'hostKeys.changed':
+      client.setQueryData(snapshotKey, (s) => s && applyPendingHostKeys(s, push.payload.pending));
+      return;
+    case 'lab.changed':
+      client.setQueryData(snapshotKey, (s) => s && applyLab(s, push.payload));
+      return;
+  }
+}
+
+/**
+ * Wires a transport's pushes into the cache, and refetches everything after a reconnect:
+ * events pushed while the socket was down are lost, so the cache can only be trusted again
+ * once the server has been asked afresh.
+ */
+export function syncCacheWithTransport(client: QueryClient, transport: Transport): () => void {
+  let hasBeenOpen = transport.connection().status === 'open';
+  const stopEvents = transport.onEvent((push) => applyPushEvent(client, push));
+  const stopConnection = transport.onConnection((state) => {
+    if (state.status !== 'open') return;
+    if (hasBeenOpen) void client.invalidateQueries();
+    hasBeenOpen = true;
+  });
+  return () => {
+    stopEvents();
+    stopConnection();
+  };
+}

@@ -1,0 +1,32 @@
+/** sessionStorage key: the token survives a reload of this tab without staying in the address bar. */
+export const TOKEN_STORAGE_KEY = 'fleetops.token';
+
+export interface TokenStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * Takes the serve token from `?token=` (the URL the server printed) or, after a reload, from
+ * sessionStorage. Returns the query string without the token, so the caller can rewrite the
+ * address bar: a token left there ends up in screenshots, history and shared links.
+ */
+export function takeToken(search: string, storage: TokenStorage): { token: string | null; searchWithoutToken: string } {
+  const params = new URLSearchParams(search);
+  const fromUrl = params.get('token');
+  params.delete('token');
+  const rest = params.toString();
+  const searchWithoutToken = rest ? `?${rest}` : '';
+  if (fromUrl) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    return { token: fromUrl, searchWithoutToken };
+  }
+  return { token: storage.getItem(TOKEN_STORAGE_KEY), searchWithoutToken };
+}
+
+/** ws:// next to http://, wss:// next to https://, on the page's own host (the CSP allows only 'self'). */
+export function socketUrl(location: { protocol: string; host: string }, token: string | null): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}/ws${query}`;
+}

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import type { MethodInput, MethodName, MethodOutput, PushEvent, RequestEnvelope } from '../../../shared/contract';
+import { FleetErrorData } from '../../../shared/errors';
+import { reconnectDelayMs } from './backoff';
+import { FleetApiError } from './errors';
+import { parsePushEvent, resultFromCall } from './parse';
+import { Listeners, type ConnectionState, type Transport } from './transport';
+
+/** Close code the server uses for a missing or wrong token (4000-4999 are free for applications, RFC 6455 §7.4.2). */
+export const CLOSE_UNAUTHORIZED = 4401;
+
+export interface SocketHandlers {
+  onOpen(): void;
+  onMessage(data: unknown): void;
+  onClose(code: number, reason: string): void;
+}
+
+/** The slice of a WebSocket the transport needs; the browser adapter and the tests' fake both provide it. */
+export interface SocketConnection {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketConnection;
+
+export interface WsTransportOptions {
+  url: string;
+  connect: SocketFactory;
+  /** Delay before reconnect attempt n (1-based). */
+  backoff?: (attempt: number) => number;
+  /** A sent call with no reply after this long rejects with CALL_TIMEOUT. */
+  callTimeoutMs?: number;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+const ServerFrameShape = z.discriminatedUnion('type', [
+  // The reply is handed whole to resultFromCall, which checks the ok/result/error part.
+  // id is null when the server could not read our frame well enough to know which call it was.
+  z.looseObject({ type: z.literal('reply'), id: z.number().int().nonnegative().nullable() }),
+  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+]);
+
+interface PendingCall {
+  method: MethodName;
+  frame: string;
+  resolve(value: unknown): void;
+  reject(error: FleetApiError): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Browser transport: one WebSocket carrying RequestEnvelope frames out and ServerFrames in.
+ * Calls made before the socket is open wait for it; calls in flight when it drops reject with
+ * CONNECTION_LOST (they are not re-sent: a mutation must not run twice behind the operator's back);
+ * the socket reconnects with backoff until the page closes it or the server says the token is bad.
+ */
+export function createWsTransport(opts: WsTransportOptions): Transport {
+  const backoff = opts.backoff ?? ((attempt: number) => reconnectDelayMs(attempt));
+  const callTimeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const events = new Listeners<PushEvent>();
+  const problems = new Listeners<FleetApiError>();
+  const connectionListeners = new Listeners<ConnectionState>();
+
+  let state: ConnectionState = { status: 'connecting' };
+  let socket: SocketConnection | null = null;
+  let attempt = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let nextId = 1;
+  /** Sent, waiting for a reply. */
+  const inFlight = new Map<number, PendingCall>();
+  /** Not sent yet because the socket is not open. */
+  const queued = new Map<number, PendingCall>();
+
+  function setState(next: ConnectionState): void {
+    state = next;
+    connectionListeners.emit(next);
+  }
+
+  function send(id: number, call: PendingCall): void {
+    inFlight.set(id, call);
+    call.timer = setTimeout(() => {
+      inFlight.delete(id);
+      call.reject(new FleetApiError('CALL_TIMEOUT', `${call.method}: no reply from the server within ${callTimeoutMs / 1000} s`));
+    }, callTimeoutMs);
+    socket?.send(call.frame);
+  }
+
+  function settle(id: number): PendingCall | undefined {
+    const call = inFlight.get(id);
+    if (!call) return undefined;
+    inFlight.delete(id);
+    clearTimeout(call.timer);
+    return call;
+  }
+
+  function rejectAll(calls: Map<number, PendingCall>, error: () => FleetApiError): void {
+    for (const [id, call] of [...calls]) {
+      calls.delete(id);
+      clearTimeout(call.timer);
+      call.reject(error());
+    }
+  }
+
+  function handleMessage(data: unknown): void {
+    let frame: z.infer<typeof ServerFrameShape>;
+    try {
+      if (typeof data !== 'string') throw new Error('frame is not text');
+      const parsed = ServerFrameShape.safeParse(JSON.parse(data));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'not a server frame');
+      frame = parsed.data;
+    } catch (err) {
+      problems.emit(new FleetApiError('PARSE_FAILED', `unreadable frame from the server: ${(err as Error).message}`));
+      return;
+    }
+    if (frame.type === 'event') {
+      try {
+        events.emit(parsePushEvent(frame.event, frame.payload));
+      } catch (err) {
+        if (err instanceof FleetApiError) problems.emit(err);
+        else throw err;
+      }
+      return;
+    }
+    if (frame.id === null) {
+      // The server rejected a frame it could not attribute to a call: nobody awaits it, so it is a problem to show.
+      const error = FleetErrorData.safeParse(frame.error);
+      problems.emit(
+        error.success
+          ? FleetApiError.fromData(error.data)
+          : new FleetApiError('PARSE_FAILED', 'unreadable frame from the server: reply without id or error'),
+      );
+      return;
+    }
+    // A reply for an id we no longer wait for belongs to a call that already timed out: its
+    // caller has its error, so there is nobody left to hand this to.
+    const call = settle(frame.id);
+    if (!call) return;
+    try {
+      call.resolve(resultFromCall(call.method, frame));
+    } catch (err) {
+      call.reject(err as FleetApiError);
+    }
+  }
+
+  /** Which socket's callbacks count: a socket that was replaced or closed by us may still fire late. */
+  let generation = 0;
+
+  function open(): void {
+    const mine = ++generation;
+    const isCurrent = () => generation === mine;
+    const handlers: SocketHandlers = {
+      onOpen() {
+        if (!isCurrent()) return;
+        attempt = 0;
+        setState({ status: 'open' });
+        for (const [id, call] of [...queued]) {
+          queued.delete(id);
+          send(id, call);
+        }
+      },
+      onMessage(data) {
+        if (isCurrent()) handleMessage(data);
+      },
+      onClose(code) {
+        if (!isCurrent()) return;
+        generation++;
+        socket = null;
+        rejectAll(inFlight, () => new FleetApiError('CONNECTION_LOST', 'the connection to the server dropped before the reply arrived'));
+        if (code === CLOSE_UNAUTHORIZED) {
+          rejectAll(queued, unauthorizedError);
+          setState({ status: 'unauthorized' });
+          return;
+        }
+        attempt += 1;
+        const retryInMs = backoff(attempt);
+        setState({ status: 'reconnecting', attempt, retryInMs, lastCloseCode: code });
+        reconnectTimer = setTimeout(open, retryInMs);
+      },
+    };
+    try {
+      socket = opts.connect(opts.url, handlers);
+    } catch (err) {
+      // The constructor throws synchronously for a malformed URL: report it, then treat it like an abnormal close (1006).
+      // Reported on the next microtask, so listeners added right after createWsTransport hear about the first attempt too.
+      const problem = new FleetApiError('INTERNAL', `cannot open the WebSocket: ${(err as Error).message}`);
+      queueMicrotask(() => problems.emit(problem));
+      handlers.onClose(1006, 'constructor failed');
+    }
+  }
+
+  open();
+
+  return {
+    kind: 'websocket',
+    call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
+      return new Promise<MethodOutput<M>>((resolve, reject) => {
+        if (state.status === 'unauthorized') return reject(unauthorizedError());
+        if (state.status === 'closed') return reject(new FleetApiError('CONNECTION_LOST', 'the connection was closed'));
+        const id = nextId++;
+        const envelope: RequestEnvelope = { id, method, params };
+        const call: PendingCall = { method, frame: JSON.stringify(envelope), resolve: resolve as (v: unknown) => void, reject };
+        if (state.status === 'open') send(id, call);
+        else queued.set(id, call);
+      });
+    },
+    onEvent: (listener) => events.add(listener),
+    onProblem: (listener) => problems.add(listener),
+    onConnection: (listener) => connectionListeners.add(listener),
+    connection: () => state,
+    close() {
+      if (state.status === 'closed') return;
+      clearTimeout(reconnectTimer);
+      generation++;
+      const closing = socket;
+      socket = null;
+      closing?.close(1000, 'page closed');
+      const lost = () => new FleetApiError('CONNECTION_LOST', 'the connection was closed');
+      rejectAll(inFlight, lost);
+      rejectAll(queued, lost);
+      setState({ status: 'closed' });
+    },
+  };
+}
+
+function unauthorizedError(): FleetApiError {
+  return new FleetApiError('UNAUTHORIZED', "this link's token is not valid; open the URL the server printed");
+}

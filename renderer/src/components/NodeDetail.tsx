@@ -1,0 +1,110 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { NodeStatus } from '../../../shared/status';
+import { eventQueries } from '../api/queries/events';
+import { nodeQueries } from '../api/queries/nodes';
+import { useNow } from '../hooks';
+import { formatWhen, orDash } from '../model/format';
+import { ErrorNote } from './ErrorNote';
+import { EventList } from './EventList';
+import { GpuTable } from './GpuTable';
+import { XidTable } from './XidTable';
+
+function closeDetail(): void {
+  window.location.hash = '#/';
+}
+
+function NodeFacts({ node }: { node: NodeStatus }) {
+  const now = useNow(5_000);
+  return (
+    <>
+      <div className="detail-health">
+        <span className={`pill h-${node.health}`} data-testid="detail-health" data-health={node.health}>
+          {node.health}
+        </span>
+        <span>since {formatWhen(node.since, now)}</span>
+        {node.lastVerdict !== node.health ? <span className="muted">last probe alone says {node.lastVerdict}</span> : null}
+      </div>
+      {node.reasons.length > 0 ? (
+        <ul className="reasons">
+          {node.reasons.map((r, i) => (
+            <li key={i} data-testid="reason">
+              {r}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <dl className="facts">
+        <dt>host</dt>
+        <dd className="mono">
+          {node.host}:{node.port}
+        </dd>
+        <dt>region / cluster</dt>
+        <dd>
+          {node.region} / {node.cluster}
+        </dd>
+        <dt>driver</dt>
+        <dd>{orDash(node.driverVersion)}</dd>
+        <dt>GPUs</dt>
+        <dd>
+          {node.gpus.length} reported / {node.expectedGpus} expected
+        </dd>
+        <dt>last probe</dt>
+        <dd>
+          {formatWhen(node.lastProbeAt, now)}
+          {node.lastProbeLatencyMs !== null ? ` · ${node.lastProbeLatencyMs} ms` : ''}
+        </dd>
+        <dt>last error</dt>
+        <dd data-testid="last-error">
+          {node.lastError ? (
+            <>
+              <code className="error-code">{node.lastError.code}</code> {node.lastError.message}
+            </>
+          ) : (
+            '–'
+          )}
+        </dd>
+      </dl>
+    </>
+  );
+}
+
+/** The drawer for one node (`#/node/NAME`): live via pushes, deep-linkable, Escape closes it. */
+export function NodeDetail({ name }: { name: string }) {
+  const node = useQuery(nodeQueries.detail(name));
+  const events = useQuery(eventQueries.list(name));
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') closeDetail();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <aside className="detail" aria-labelledby="detail-title" data-testid="node-detail" data-node={name}>
+      <header className="detail-header">
+        <h2 id="detail-title">{name}</h2>
+        <button type="button" onClick={closeDetail} aria-label="Close node detail">
+          ×
+        </button>
+      </header>
+      {node.error ? <ErrorNote error={node.error} context="node.get" /> : null}
+      {node.data ? (
+        <>
+          <NodeFacts node={node.data} />
+          <h3>GPUs</h3>
+          <GpuTable gpus={node.data.gpus} />
+          <h3>XIDs</h3>
+          <XidTable xids={node.data.xids} />
+        </>
+      ) : node.isPending ? (
+        <p className="empty">Loading…</p>
+      ) : null}
+      <h3>Recent events</h3>
+      {events.error ? <ErrorNote error={events.error} context="events.list" /> : null}
+      {events.data ? <EventList events={events.data} showSubject={false} /> : null}
+    </aside>
+  );
+}

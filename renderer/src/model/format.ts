@@ -1,0 +1,38 @@
+import type { GpuStatus } from '../../../shared/status';
+
+/** `null` is the driver's [N/A]: shown as an en dash, never as 0. */
+export function orDash(value: number | string | null | undefined, unit = ''): string {
+  if (value === null || value === undefined) return '–';
+  return `${value}${unit}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** "12:03:04 (5m 2s ago)", or a dash when the time is unknown. */
+export function formatWhen(epochMs: number | null, now: number): string {
+  if (epochMs === null) return '–';
+  return `${new Date(epochMs).toLocaleTimeString()} (${formatDuration(now - epochMs)} ago)`;
+}
+
+export function formatPair(used: number | null, total: number | null, unit: string): string {
+  if (used === null && total === null) return '–';
+  return `${orDash(used)} / ${orDash(total)} ${unit}`;
+}
+
+/** Tooltip of a GPU square: everything an operator scanning the grid needs before clicking. */
+export function gpuTitle(gpu: GpuStatus): string {
+  const lines = [
+    `GPU ${gpu.index} · ${gpu.health}`,
+    `temp ${orDash(gpu.temperatureC, '°C')} · util ${orDash(gpu.utilizationPct, '%')}`,
+  ];
+  for (const reason of gpu.reasons) lines.push(reason);
+  return lines.join('\n');
+}

@@ -1,0 +1,105 @@
+import type { FleetSnapshot } from '../../../shared/contract';
+import type { NodeStatus } from '../../../shared/status';
+
+export interface ClusterView {
+  /** region/cluster: unique across the fleet. */
+  key: string;
+  name: string;
+  role: 'inference' | 'training' | null;
+  protected: boolean;
+  /** Node names in inventory order, and their statuses (undefined until the engine reports one). */
+  names: string[];
+  statuses: (NodeStatus | undefined)[];
+  /** Nodes of the cluster before filtering, and how many of them are not healthy. */
+  total: number;
+  problems: number;
+}
+
+export interface RegionView {
+  name: string;
+  clusters: ClusterView[];
+}
+
+export interface TopologyFilter {
+  /** Case-insensitive substring of the node name; empty matches all. */
+  text: string;
+  problemsOnly: boolean;
+}
+
+export function isProblem(status: NodeStatus | undefined): boolean {
+  return status === undefined || status.health !== 'healthy';
+}
+
+type Layout = { name: string; clusters: { name: string; role: ClusterView['role']; protected: boolean; nodes: string[] }[] }[];
+
+/** Without a topology (first inventory invalid), group whatever statuses exist by their own region/cluster. */
+function layoutFromStatuses(nodes: readonly NodeStatus[]): Layout {
+  const regions = new Map<string, Map<string, string[]>>();
+  for (const node of nodes) {
+    let clusters = regions.get(node.region);
+    if (!clusters) regions.set(node.region, (clusters = new Map()));
+    let names = clusters.get(node.cluster);
+    if (!names) clusters.set(node.cluster, (names = []));
+    names.push(node.name);
+  }
+  return [...regions].map(([name, clusters]) => ({
+    name,
+    clusters: [...clusters].map(([cluster, names]) => ({ name: cluster, role: null, protected: false, nodes: names })),
+  }));
+}
+
+/** Regions → clusters → nodes, filtered; clusters and regions left empty by the filter are omitted. */
+export function buildTopologyView(
+  snapshot: Pick<FleetSnapshot, 'topology' | 'nodes'>,
+  filter: TopologyFilter,
+): RegionView[] {
+  const byName = new Map<string, NodeStatus>();
+  for (const node of snapshot.nodes) byName.set(node.name, node);
+  const layout: Layout = snapshot.topology ? snapshot.topology.regions : layoutFromStatuses(snapshot.nodes);
+  const text = filter.text.trim().toLowerCase();
+  const filtering = text !== '' || filter.problemsOnly;
+
+  const regions: RegionView[] = [];
+  for (const region of layout) {
+    const clusters: ClusterView[] = [];
+    for (const cluster of region.clusters) {
+      const names: string[] = [];
+      const statuses: (NodeStatus | undefined)[] = [];
+      let problems = 0;
+      for (const name of cluster.nodes) {
+        const status = byName.get(name);
+        const problem = isProblem(status);
+        if (problem) problems++;
+        if (text !== '' && !name.toLowerCase().includes(text)) continue;
+        if (filter.problemsOnly && !problem) continue;
+        names.push(name);
+        statuses.push(status);
+      }
+      if (filtering && names.length === 0) continue;
+      clusters.push({
+        key: `${region.name}/${cluster.name}`,
+        name: cluster.name,
+        role: cluster.role,
+        protected: cluster.protected,
+        names,
+        statuses,
+        total: cluster.nodes.length,
+        problems,
+      });
+    }
+    if (filtering && clusters.length === 0) continue;
+    regions.push({ name: region.name, clusters });
+  }
+  return regions;
+}
+
+/** Shallow equality of two clusters' content, so an untouched cluster skips its render. */
+export function sameClusterContent(a: ClusterView, b: ClusterView): boolean {
+  if (a === b) return true;
+  if (a.key !== b.key || a.role !== b.role || a.protected !== b.protected) return false;
+  if (a.total !== b.total || a.problems !== b.problems || a.names.length !== b.names.length) return false;
+  for (let i = 0; i < a.names.length; i++) {
+    if (a.names[i] !== b.names[i] || a.statuses[i] !== b.statuses[i]) return false;
+  }
+  return true;
+}

@@ -1,0 +1,113 @@
+import { QueryClient } from '@tanstack/query-core';
+import { describe, expect, it } from 'vitest';
+import type { FleetSnapshot, PushEvent } from '../../../shared/contract';
+import type { FleetEvent, NodeStatus } from '../../../shared/status';
+import type { FleetApiError } from '../../../renderer/src/api/errors';
+import { syncCacheWithTransport } from '../../../renderer/src/api/push-sync';
+import { eventQueries } from '../../../renderer/src/api/queries/events';
+import { fleetQueries } from '../../../renderer/src/api/queries/fleet';
+import { nodeQueries } from '../../../renderer/src/api/queries/nodes';
+import { Listeners, type ConnectionState, type Transport } from '../../../renderer/src/api/transport';
+import { event, node, snapshot } from './builders';
+
+/** A transport whose pushes and connection changes the test drives; calls are not part of these tests. */
+function drivenTransport(initial: ConnectionState) {
+  const events = new Listeners<PushEvent>();
+  const connection = new Listeners<ConnectionState>();
+  let state = initial;
+  const transport: Transport = {
+    kind: 'websocket',
+    call: () => Promise.reject(new Error('not used')),
+    onEvent: (l) => events.add(l),
+    onProblem: (l: (e: FleetApiError) => void) => new Listeners<FleetApiError>().add(l),
+    onConnection: (l) => connection.add(l),
+    connection: () => state,
+    close: () => undefined,
+  };
+  return {
+    transport,
+    push: (e: PushEvent) => events.emit(e),
+    setState: (s: ConnectionState) => {
+      state = s;
+      connection.emit(s);
+    },
+  };
+}
+
+function setup(initial: ConnectionState = { status: 'open' }) {
+  const client = new QueryClient();
+  const driven = drivenTransport(initial);
+  syncCacheWithTransport(client, driven.transport);
+  const snapshotKey = fleetQueries.snapshot().queryKey;
+  return { client, ...driven, snapshotKey, getSnapshot: () => client.getQueryData<FleetSnapshot>(snapshotKey) };
+}
+
+describe('pushed events update the query cache', () => {
+  it('nodes.updated merges into the snapshot and into opened node details only', () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    const before = snapshot();
+    client.setQueryData(snapshotKey, before);
+    client.setQueryData(nodeQueries.detail('n2').queryKey, before.nodes[1]);
+    const n2 = node('n2', { health: 'unreachable', reasons: ['ssh: connect timeout'] });
+    const n3 = node('n3', { health: 'degraded' });
+    push({ event: 'nodes.updated', payload: { nodes: [n2, n3] } });
+    expect(getSnapshot()?.nodes).toEqual([before.nodes[0], n2, n3]);
+    expect(getSnapshot()?.nodes[0]).toBe(before.nodes[0]);
+    expect(client.getQueryData<NodeStatus>(nodeQueries.detail('n2').queryKey)).toEqual(n2);
+    expect(client.getQueryData(nodeQueries.detail('n3').queryKey)).toBeUndefined();
+  });
+
+  it('event.appended goes to the fleet-wide list and to its subject list, without creating lists nobody loaded', () => {
+    const { client, push } = setup();
+    client.setQueryData(eventQueries.list().queryKey, [event(1, { subject: 'n2' })]);
+    client.setQueryData(eventQueries.list('n1').queryKey, [event(0, { subject: 'n1' })]);
+    push({ event: 'event.appended', payload: event(2, { subject: 'n1' }) });
+    push({ event: 'event.appended', payload: event(3, { subject: 'n3' }) });
+    push({ event: 'event.appended', payload: event(4, { subject: null }) });
+    expect(client.getQueryData<FleetEvent[]>(eventQueries.list().queryKey)?.map((e) => e.id)).toEqual([4, 3, 2, 1]);
+    expect(client.getQueryData<FleetEvent[]>(eventQueries.list('n1').queryKey)?.map((e) => e.id)).toEqual([2, 0]);
+    expect(client.getQueryData(eventQueries.list('n3').queryKey)).toBeUndefined();
+  });
+
+  it('hostKeys.changed and lab.changed replace their part of the snapshot', () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    client.setQueryData(snapshotKey, snapshot());
+    const prompt = { node: 'n1', host: 'h', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:x', knownHostsFile: 'k' };
+    push({ event: 'hostKeys.changed', payload: { pending: [prompt] } });
+    const lab = { dir: 'd', inventoryPath: 'i', nodes: 3, faults: [] };
+    push({ event: 'lab.changed', payload: lab });
+    expect(getSnapshot()?.pendingHostKeys).toEqual([prompt]);
+    expect(getSnapshot()?.lab).toEqual(lab);
+  });
+
+  it('inventory.changed applies topology and error at once and marks the snapshot for a refetch', () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    client.setQueryData(snapshotKey, snapshot());
+    const error = { code: 'INVENTORY_INVALID' as const, message: 'bad', detail: { errors: [] } };
+    push({ event: 'inventory.changed', payload: { topology: snapshot().topology, error } });
+    expect(getSnapshot()?.inventoryError).toEqual(error);
+    expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(true);
+  });
+
+  it('pushes before the snapshot is loaded do not invent a snapshot', () => {
+    const { push, getSnapshot } = setup();
+    push({ event: 'nodes.updated', payload: { nodes: [node('n1')] } });
+    push({ event: 'lab.changed', payload: null });
+    expect(getSnapshot()).toBeUndefined();
+  });
+});
+
+describe('reconnects', () => {
+  it('invalidates every query when the socket opens again, but not on the first open', () => {
+    const { client, setState, snapshotKey } = setup({ status: 'connecting' });
+    client.setQueryData(snapshotKey, snapshot());
+    client.setQueryData(eventQueries.list().queryKey, []);
+    setState({ status: 'open' });
+    expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(false);
+    setState({ status: 'reconnecting', attempt: 1, retryInMs: 100, lastCloseCode: 1006 });
+    expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(false);
+    setState({ status: 'open' });
+    expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(true);
+    expect(client.getQueryState(eventQueries.list().queryKey)?.isInvalidated).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { reconnectDelayMs } from '../../../renderer/src/api/backoff';
+import { FleetApiError } from '../../../renderer/src/api/errors';
+import { shouldRetry } from '../../../renderer/src/api/query-client';
+import { formatDuration, gpuTitle, orDash } from '../../../renderer/src/model/format';
+import { parseGpuIndex } from '../../../renderer/src/model/gpu-index';
+import { formatInventoryErrors } from '../../../renderer/src/model/inventory-errors';
+import { nodeHref, parseRoute } from '../../../renderer/src/model/route';
+import { gpu } from './builders';
+
+describe('reconnectDelayMs', () => {
+  it('doubles from the base up to the cap, with the jitter between half and all of the step', () => {
+    const max = { random: () => 1 - Number.EPSILON };
+    const min = { random: () => 0 };
+    expect([1, 2, 3, 4].map((a) => reconnectDelayMs(a, max))).toEqual([250, 500, 1000, 2000]);
+    expect(reconnectDelayMs(20, max)).toBe(10_000);
+    expect(reconnectDelayMs(3, min)).toBe(500);
+    expect(reconnectDelayMs(20, min)).toBe(5_000);
+  });
+});
+
+describe('shouldRetry', () => {
+  it('retries a lost connection or a timeout up to three times, and nothing else', () => {
+    expect(shouldRetry(0, new FleetApiError('CONNECTION_LOST', 'x'))).toBe(true);
+    expect(shouldRetry(2, new FleetApiError('CALL_TIMEOUT', 'x'))).toBe(true);
+    expect(shouldRetry(3, new FleetApiError('CONNECTION_LOST', 'x'))).toBe(false);
+    expect(shouldRetry(0, new FleetApiError('NOT_FOUND', 'x'))).toBe(false);
+    expect(shouldRetry(0, new Error('x'))).toBe(false);
+  });
+});
+
+describe('routes', () => {
+  it('round-trips node names through the hash, including characters that need escaping', () => {
+    for (const name of ['gpu-01', 'a.b_c', 'weird name/x']) expect(parseRoute(nodeHref(name))).toEqual({ view: 'node', name });
+  });
+
+  it('is the fleet view for anything else, including a malformed escape', () => {
+    for (const hash of ['', '#', '#/', '#/node/', '#/nodes/x', '#/node/%E0%A4%A']) expect(parseRoute(hash)).toEqual({ view: 'fleet' });
+  });
+});
+
+describe('formatInventoryErrors', () => {
+  it('formats each entry as file:line:column: path: message, with array or string paths', () => {
+    const detail = {
+      errors: [
+        { file: 'inv.yaml', line: 12, column: 5, path: ['regions', 0, 'clusters', 1, 'node'], message: 'unknown key "node"' },
+        { file: 'inv.yaml', line: 3, column: 1, path: 'version', message: 'expected 1' },
+      ],
+    };
+    expect(formatInventoryErrors(detail)).toEqual([
+      'inv.yaml:12:5: regions.0.clusters.1.node: unknown key "node"',
+      'inv.yaml:3:1: version: expected 1',
+    ]);
+  });
+
+  it('leaves out the parts an entry does not have, and returns [] for a detail without errors', () => {
+    expect(formatInventoryErrors({ errors: [{ file: 'inv.yaml', message: 'cannot read file' }] })).toEqual(['inv.yaml: cannot read file']);
+    expect(formatInventoryErrors(undefined)).toEqual([]);
+    expect(formatInventoryErrors({ errors: 'nope' })).toEqual([]);
+  });
+});
+
+describe('parseGpuIndex', () => {
+  it('accepts empty (any GPU) and 0–63, rejects the rest with a message', () => {
+    expect(parseGpuIndex('  ')).toEqual({ ok: true, value: undefined });
+    expect(parseGpuIndex('0')).toEqual({ ok: true, value: 0 });
+    expect(parseGpuIndex('63')).toEqual({ ok: true, value: 63 });
+    for (const bad of ['64', '-1', '1.5', 'x']) expect(parseGpuIndex(bad).ok).toBe(false);
+  });
+});
+
+describe('format', () => {
+  it('shows [N/A] values as a dash, never as zero', () => {
+    expect(orDash(null, '°C')).toBe('–');
+    expect(orDash(0, '%')).toBe('0%');
+  });
+
+  it('writes durations at the right scale', () => {
+    expect([999, 59_000, 61_000, 3_600_000 + 120_000, 50 * 3_600_000].map(formatDuration)).toEqual(['1s', '59s', '1m 1s', '1h 2m', '2d 2h']);
+  });
+
+  it('titles a GPU square with index, health, temperature, utilisation and reasons', () => {
+    expect(gpuTitle(gpu(3, { health: 'degraded', temperatureC: 91, utilizationPct: null, reasons: ['temperature 91 °C ≥ 87 °C'] }))).toBe(
+      'GPU 3 · degraded\ntemp 91°C · util –\ntemperature 91 °C ≥ 87 °C',
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,8 +54,10 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
 
   let lab: LabFleet | null = null;
   let inventoryPath = values.inventory ? resolve(values.inventory) : null;
+  // A lab directory we made ourselves is ours to remove; one the operator named is kept.
+  let ownLabDir: string | null = null;
   if (values.lab) {
-    const dir = values['lab-dir'] ? resolve(values['lab-dir']) : await mkdtemp(join(tmpdir(), 'fleetops-lab-'));
+    const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
     lab = await startLab({ dir, nodes: labNodes });
     inventoryPath = lab.inventoryPath;
     io.out(`lab: ${labNodes} simulated nodes, inventory ${lab.inventoryPath}`);
@@ -76,6 +78,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   } catch (err) {
     await core.stop().catch(() => undefined);
     await lab?.stop();
+    if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
     throw err;
   }
   io.out(`fleetops console: ${server.url}`);
@@ -88,6 +91,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
       await server.close();
       await core.stop();
       await lab?.stop();
+      if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,173 @@
+/**
+ * `fleetops lab`: runs the simulated lab fleet in the foreground, and steers a running one from
+ * another terminal (`fault`, `clear`, `status`) through its control server (DIR/lab.json).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FleetError } from '../../shared/errors';
+import { LabFaultKind, type LabFault, type LabInfo } from '../../shared/status';
+import { labControlClient, startLabControl } from '../core/lab/lab-control';
+import { startLab } from '../core/lab/lab-fleet';
+
+export interface LabCommandIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export interface LabCommandOptions {
+  /** Foreground mode stops when this settles instead of on SIGINT/SIGTERM (tests). */
+  until?: Promise<unknown>;
+}
+
+const KINDS = LabFaultKind.options.join(', ');
+
+export const LAB_USAGE = `Usage:
+  fleetops lab [--nodes N] [--dir DIR]             run the lab fleet until Ctrl+C (default: 12 nodes, new temp dir)
+  fleetops lab fault --dir DIR --node NAME --kind KIND [--gpu I]
+  fleetops lab clear --dir DIR --node NAME [--kind KIND]
+  fleetops lab status --dir DIR [--json]
+Fault kinds: ${KINDS}`;
+
+class UsageError extends Error {}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    // parseArgs' own messages name the offending option ("Unknown option '--nodez'").
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function kindOf(value: string): LabFaultKind {
+  const r = LabFaultKind.safeParse(value);
+  if (!r.success) throw new UsageError(`unknown fault kind "${value}" (expected one of ${KINDS})`);
+  return r.data;
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function describeFault(f: LabFault): string {
+  return `${f.node}  ${f.kind}${f.gpuIndex === undefined ? '' : `  GPU ${f.gpuIndex}`}`;
+}
+
+function describeInfo(info: LabInfo): string {
+  const faults = info.faults.length === 0 ? 'faults: none' : `faults (${info.faults.length}):\n${info.faults.map((f) => `  ${describeFault(f)}`).join('\n')}`;
+  return `lab in ${info.dir}: ${info.nodes} nodes, inventory ${info.inventoryPath}\n${faults}`;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; dispose() removes the handlers. */
+function signalWaiter(): { stopped: Promise<void>; dispose: () => void } {
+  let stop = () => {};
+  const stopped = new Promise<void>((resolveStop) => {
+    stop = () => resolveStop();
+  });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    stopped,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandOptions): Promise<number> {
+  const values = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' } });
+  if (values.help) return (io.out(LAB_USAGE), 0);
+  const nodes = values.nodes === undefined ? 12 : integer('nodes', values.nodes, 1, 5000);
+  const dir = values.dir ? resolve(values.dir) : await mkdtemp(join(tmpdir(), 'fleetops-lab-'));
+  // A second lab in the same directory would replace the first one's key and inventory under it.
+  const alreadyRunning = await labControlClient(dir).status().then(
+    () => true,
+    () => false,
+  );
+  if (alreadyRunning) throw new FleetError('BAD_REQUEST', `a lab is already running in ${dir}: stop it first (Ctrl+C in its terminal) or choose another --dir`);
+  // Listen for signals before the (possibly long) start, so Ctrl+C during start still stops cleanly.
+  const signals = opts.until ? null : signalWaiter();
+  try {
+    const lab = await startLab({ dir, nodes });
+    const control = await startLabControl(lab).catch(async (err: unknown) => {
+      await lab.stop();
+      throw err;
+    });
+    io.out(
+      [
+        `fleetops lab: ${nodes} simulated GPU nodes listening on 127.0.0.1`,
+        `  dir:       ${dir}`,
+        `  inventory: ${lab.inventoryPath}`,
+        'Watch it with:',
+        `  fleetops check --inventory ${lab.inventoryPath}`,
+        'Break something from another terminal:',
+        `  fleetops lab fault --dir ${dir} --node <name> --kind <${KINDS.replaceAll(', ', '|')}>`,
+        'Press Ctrl+C to stop.',
+      ].join('\n'),
+    );
+    await (opts.until ?? signals?.stopped);
+    io.out('fleetops lab: stopping…');
+    await control.close();
+    await lab.stop();
+    return 0;
+  } finally {
+    signals?.dispose();
+  }
+}
+
+async function runClientCommand(sub: 'fault' | 'clear' | 'status', argv: string[], io: LabCommandIo): Promise<number> {
+  if (sub === 'status') {
+    const values = parse(argv, { dir: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) return (io.out(LAB_USAGE), 0);
+    const info = await labControlClient(resolve(required(values, 'dir'))).status();
+    io.out(values.json ? JSON.stringify(info, null, 2) : describeInfo(info));
+    return 0;
+  }
+  const values = parse(argv, { dir: { type: 'string' }, node: { type: 'string' }, kind: { type: 'string' }, gpu: { type: 'string' } });
+  if (values.help) return (io.out(LAB_USAGE), 0);
+  const client = labControlClient(resolve(required(values, 'dir')));
+  const node = required(values, 'node');
+  if (sub === 'fault') {
+    const fault: LabFault = { node, kind: kindOf(required(values, 'kind')) };
+    if (values.gpu !== undefined) fault.gpuIndex = integer('gpu', values.gpu, 0, 63);
+    await client.inject(fault);
+    io.out(`injected ${describeFault(fault)}`);
+    return 0;
+  }
+  if (values.gpu !== undefined) throw new UsageError('--gpu does not apply to clear: clear removes every fault of the kind on the node');
+  const kind = values.kind === undefined ? undefined : kindOf(values.kind);
+  await client.clear(node, kind);
+  io.out(`cleared ${kind ?? 'all faults'} on ${node}`);
+  return 0;
+}
+
+/** Returns the exit status: 0 done, 1 the lab refused or is not running, 2 usage error. */
+export async function runLabCommand(argv: string[], io: LabCommandIo, opts: LabCommandOptions = {}): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === 'fault' || first === 'clear' || first === 'status') return await runClientCommand(first, rest, io);
+    if (first !== undefined && !first.startsWith('-')) throw new UsageError(`unknown lab command "${first}"`);
+    return await runForeground(argv, io, opts);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`fleetops lab: ${err.message}\n${LAB_USAGE}`);
+      return 2;
+    }
+    if (err instanceof FleetError) {
+      io.err(`fleetops lab: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * One lab node as its SSH exec channel sees it: a tiny, strict command interpreter in front of
+ * the fake driver, the kernel log and /proc/uptime. It recognises the commands the console's
+ * probe sends (one at a time or as the sectioned probe script) and answers anything else as
+ * dash does for a missing command.
+ */
+import type { CapturedData } from './captured-data';
+import { loadCapturedData } from './captured-data';
+import { runNvidiaSmi } from './fake-driver';
+import type { GpuProfile } from './gpu-profile';
+import type { KernelLogEntry } from './kernel-log';
+import { nodeKernelLog, parseDmesgLine, runKernelLogCommand } from './kernel-log';
+import type { NodeFaults } from './node-faults';
+import { parseSectionScript, runSectionScript } from './section-script';
+import type { CommandResult } from './shell-result';
+import { notFound, ok } from './shell-result';
+
+export interface FakeHostOptions {
+  hostname: string;
+  gpus: readonly GpuProfile[];
+  faults: NodeFaults;
+  /** Epoch ms the node booted at: uptime grows with the clock from there. */
+  bootedAtMs: number;
+  clock?: () => number;
+  /** Hardware threads, for /proc/uptime's idle column (2 × 56-core Xeons on an HGX H100 node). */
+  cpus?: number;
+  data?: CapturedData;
+}
+
+// nvidia-smi arguments are plain words; any other character means shell syntax the lab refuses.
+const NVIDIA_SMI = /^nvidia-smi((?: [A-Za-z0-9_.,=:-]+)*)$/;
+
+export class FakeHost {
+  readonly hostname: string;
+  private readonly clock: () => number;
+  private readonly data: CapturedData;
+  private readonly bootLog: KernelLogEntry[];
+
+  constructor(private readonly opts: FakeHostOptions) {
+    this.hostname = opts.hostname;
+    this.clock = opts.clock ?? Date.now;
+    this.data = opts.data ?? loadCapturedData();
+    this.bootLog = this.data.bootKernelLog.map(parseDmesgLine).filter((e): e is KernelLogEntry => e !== null);
+  }
+
+  uptimeMicros(): number {
+    return Math.max(0, Math.round((this.clock() - this.opts.bootedAtMs) * 1000));
+  }
+
+  kernelLog(): KernelLogEntry[] {
+    const capturedBusId = this.data.idle.get('pci.bus_id')?.nounits ?? '';
+    return nodeKernelLog(this.bootLog, this.opts.faults, (gpu) => this.opts.gpus[gpu].overrides['pci.bus_id'] ?? capturedBusId);
+  }
+
+  /** Answers one exec request: a probe section script or a single command. */
+  exec(command: string): CommandResult {
+    const script = parseSectionScript(command);
+    if (script) return runSectionScript(script, (c) => this.runCommand(c));
+    return this.runCommand(command);
+  }
+
+  private runCommand(command: string): CommandResult {
+    // `2>&1` folds stderr into stdout; the lab's commands print on one stream, so appending keeps order.
+    const merge = command.endsWith(' 2>&1');
+    const bare = merge ? command.slice(0, -' 2>&1'.length) : command;
+    const r = this.runBare(bare) ?? notFound(bare);
+    return merge && r.stderr !== '' ? { stdout: r.stdout + r.stderr, stderr: '', code: r.code } : r;
+  }
+
+  private runBare(command: string): CommandResult | null {
+    if (command === 'true') return ok('');
+    if (command === 'hostname') return ok(`${this.hostname}\n`);
+    if (command === 'cat /proc/uptime') {
+      const up = this.uptimeMicros() / 1e6;
+      // Idle time is summed over every CPU; a GPU node's CPUs mostly wait on the GPUs.
+      const idle = up * (this.opts.cpus ?? 224) * 0.93;
+      return ok(`${up.toFixed(2)} ${idle.toFixed(2)}\n`);
+    }
+    const smi = NVIDIA_SMI.exec(command);
+    if (smi) {
+      const args = smi[1].split(' ').filter((a) => a !== '');
+      return runNvidiaSmi(args, { gpus: this.opts.gpus, faults: this.opts.faults, nowMs: this.clock() }, this.data);
+    }
+    return runKernelLogCommand(command, this.kernelLog(), this.hostname);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The value of every `--query-gpu` field for one lab GPU right now: the captured value, unless
+ * the GPU's profile, the enumeration, the clock or one of its faults says otherwise.
+ */
+import type { CapturedData, CapturedField } from './captured-data';
+import type { GpuProfile } from './gpu-profile';
+import { SLOWDOWN_TEMPERATURE_C } from './gpu-profile';
+import type { NodeFaults } from './node-faults';
+
+export interface FieldValue {
+  csv: string;
+  nounits: string;
+}
+
+export interface GpuReading {
+  /** By canonical field name; undefined for a name the driver does not know. */
+  field(canonical: string): FieldValue | undefined;
+  header(canonical: string): string | undefined;
+}
+
+/** The bits of `clocks_event_reasons.active` that have a per-reason field (NVML's nvmlClocksEventReason*). */
+const REASON_BITS: ReadonlyArray<readonly [string, number]> = [
+  ['gpu_idle', 0x1],
+  ['applications_clocks_setting', 0x2],
+  ['sw_power_cap', 0x4],
+  ['hw_slowdown', 0x8],
+  ['sync_boost', 0x10],
+  ['sw_thermal_slowdown', 0x20],
+  ['hw_thermal_slowdown', 0x40],
+  ['hw_power_brake_slowdown', 0x80],
+];
+export const SW_THERMAL_SLOWDOWN = 0x20;
+export const HW_THERMAL_SLOWDOWN = 0x40;
+
+/** Temperature a GPU in thermal slowdown reports: past the 87 C slowdown point, short of shutdown. */
+export const THERMAL_FAULT_TEMPERATURE_C = 94;
+/** Uncorrectable errors an `ecc-uncorrectable` fault puts on the HBM counters. */
+export const ECC_FAULT_UNCORRECTED = 2;
+
+/** nvidia-smi's `timestamp` format, local time: `2026/11/25 12:14:27.298`. */
+export function driverTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** The `csv` form of a `nounits` value: the header's unit appended, except on `[N/A]`-like values. */
+export function withUnit(nounits: string, header: string): string {
+  const unit = /\[([^\]]+)\]$/.exec(header)?.[1];
+  if (!unit || nounits.startsWith('[') || nounits === '') return nounits;
+  return `${nounits} ${unit}`;
+}
+
+function eccOverrides(o: Record<string, string>): void {
+  const n = String(ECC_FAULT_UNCORRECTED);
+  for (const scope of ['volatile', 'aggregate']) {
+    for (const where of ['device_memory', 'dram', 'total']) o[`ecc.errors.uncorrected.${scope}.${where}`] = n;
+  }
+  // The failing HBM row is queued for remapping at the next GPU reset.
+  o['remapped_rows.uncorrectable'] = '1';
+  o['remapped_rows.pending'] = 'Yes';
+}
+
+function thermalOverrides(o: Record<string, string>, value: (f: string) => string, sinceMs: number, nowMs: number): void {
+  o['temperature.gpu'] = String(THERMAL_FAULT_TEMPERATURE_C);
+  o['temperature.gpu.tlimit'] = String(SLOWDOWN_TEMPERATURE_C - THERMAL_FAULT_TEMPERATURE_C);
+  o['temperature.memory'] = String(Math.max(Number(value('temperature.memory')), 89));
+  // The slowdown halves the clocks of a loaded GPU; an idle one already sits at its floor.
+  const sm = Number(value('clocks.current.sm'));
+  const slowed = String(Math.max(345, Math.round((sm * 0.5) / 15) * 15));
+  o['clocks.current.sm'] = slowed;
+  o['clocks.current.graphics'] = slowed;
+  const micros = String(Math.max(0, Math.round((nowMs - sinceMs) * 1000)));
+  o['clocks_event_reasons_counters.sw_thermal_slowdown'] = micros;
+  o['clocks_event_reasons_counters.hw_thermal_slowdown'] = micros;
+}
+
+export interface ReadGpuInput {
+  profile: GpuProfile;
+  /** Position on the board (what faults name). */
+  physicalIndex: number;
+  /** Position in the driver's enumeration (what `index` prints). */
+  enumeratedIndex: number;
+  enumeratedCount: number;
+  faults: NodeFaults;
+  nowMs: number;
+}
+
+export function readGpu(input: ReadGpuInput, data: CapturedData): GpuReading {
+  const base = data[input.profile.activity];
+  const o: Record<string, string> = { ...input.profile.overrides };
+  const value = (f: string) => o[f] ?? (base.get(f) as CapturedField).nounits;
+  o.index = String(input.enumeratedIndex);
+  o.count = String(input.enumeratedCount);
+  o.timestamp = driverTimestamp(input.nowMs);
+
+  let reasons = Number.parseInt(value('clocks_event_reasons.active'), 16);
+  if (input.faults.onGpu(input.physicalIndex, 'ecc-uncorrectable')) eccOverrides(o);
+  const thermal = input.faults.onGpu(input.physicalIndex, 'thermal-slowdown');
+  if (thermal) {
+    thermalOverrides(o, value, thermal.injectedAtMs, input.nowMs);
+    reasons |= SW_THERMAL_SLOWDOWN | HW_THERMAL_SLOWDOWN;
+  }
+  // The per-reason fields always follow the bitmask, as the driver derives both from one NVML word.
+  o['clocks_event_reasons.active'] = `0x${reasons.toString(16).toUpperCase().padStart(16, '0')}`;
+  for (const [name, bit] of REASON_BITS) o[`clocks_event_reasons.${name}`] = reasons & bit ? 'Active' : 'Not Active';
+
+  return {
+    header: (f) => base.get(f)?.header,
+    field(f) {
+      const captured = base.get(f);
+      if (!captured) return undefined;
+      const v = o[f];
+      return v === undefined ? { csv: captured.csv, nounits: captured.nounits } : { csv: withUnit(v, captured.header), nounits: v };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * What the lab leaves in its directory for the console (and any ssh client) to use: the client
+ * key, a known_hosts pinning every node's host key, and the inventory describing the fleet.
+ * The directory is 0700 and the key 0600, as OpenSSH itself insists for private keys.
+ */
+import { chmod, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { FleetError } from '../../../shared/errors';
+import { InventoryFile } from '../../../shared/inventory';
+import type { LabNodePlacement } from './lab-topology';
+
+export const LAB_USER = 'ops';
+export const LAB_HOST = '127.0.0.1';
+export const LAB_GPU_MODEL = 'NVIDIA H100 80GB HBM3';
+
+export interface LabNodeEndpoint extends LabNodePlacement {
+  port: number;
+  /** `ssh-ed25519 AAAA…` */
+  hostPublicKey: string;
+  gpuCount: number;
+}
+
+export interface LabPaths {
+  identityFile: string;
+  knownHostsFile: string;
+  inventoryPath: string;
+  controlFile: string;
+}
+
+/** DIR/lab.json: where a running lab's control server listens, and its token. */
+export const LabControlFile = z.object({ url: z.string().url(), token: z.string().min(1), pid: z.number().int() });
+export type LabControlFile = z.infer<typeof LabControlFile>;
+
+export function labPaths(dir: string): LabPaths {
+  return {
+    identityFile: join(dir, 'id_ed25519'),
+    knownHostsFile: join(dir, 'known_hosts'),
+    inventoryPath: join(dir, 'fleet.yaml'),
+    controlFile: join(dir, 'lab.json'),
+  };
+}
+
+/**
+ * Creates the lab directory, or reuses one that is empty or holds a previous lab. Any other
+ * directory is refused: the lab tightens its permissions and overwrites files in it.
+ */
+export async function prepareLabDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const entries = await readdir(dir);
+  if (entries.length > 0 && !entries.includes('fleet.yaml')) {
+    throw new FleetError('BAD_REQUEST', `${dir} is not empty and holds no previous lab (no fleet.yaml): give the lab an empty or new directory`, {
+      subject: dir,
+    });
+  }
+  await chmod(dir, 0o700);
+}
+
+/** Writes through a temporary name, so a reader never sees half a file. */
+export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content, { mode });
+  await chmod(tmp, mode);
+  await rename(tmp, path);
+}
+
+export function knownHostsText(nodes: readonly LabNodeEndpoint[]): string {
+  return nodes.map((n) => `[${LAB_HOST}]:${n.port} ${n.hostPublicKey}\n`).join('');
+}
+
+export interface LabProbeSettings {
+  intervalSeconds: number;
+  timeoutSeconds: number;
+}
+
+export function labInventory(paths: LabPaths, nodes: readonly LabNodeEndpoint[], probe: LabProbeSettings): InventoryFile {
+  const regions = new Map<string, Map<string, { role: LabNodeEndpoint['role']; protected: boolean; nodes: LabNodeEndpoint[] }>>();
+  for (const n of nodes) {
+    const clusters = regions.get(n.region) ?? new Map();
+    regions.set(n.region, clusters);
+    const cluster = clusters.get(n.cluster) ?? { role: n.role, protected: n.protected, nodes: [] };
+    clusters.set(n.cluster, cluster);
+    cluster.nodes.push(n);
+  }
+  const inventory: InventoryFile = {
+    version: 1,
+    defaults: {
+      user: LAB_USER,
+      identityFile: paths.identityFile,
+      knownHostsFile: paths.knownHostsFile,
+      agent: false,
+      probe: { intervalSeconds: probe.intervalSeconds, timeoutSeconds: probe.timeoutSeconds, fall: 2, rise: 2 },
+    },
+    regions: [...regions].map(([name, clusters]) => ({
+      name,
+      clusters: [...clusters].map(([clusterName, c]) => ({
+        name: clusterName,
+        role: c.role,
+        ...(c.protected ? { protected: true } : {}),
+        nodes: c.nodes.map((n) => ({ name: n.name, host: LAB_HOST, port: n.port, gpus: { count: n.gpuCount, model: LAB_GPU_MODEL } })),
+      })),
+    })),
+  };
+  // The lab must never hand the console an inventory the console would reject.
+  return InventoryFile.parse(inventory);
+}
+
+export function inventoryYaml(inventory: InventoryFile): string {
+  return `# fleetops lab fleet: simulated GPU nodes on loopback, regenerated at every lab start.\n${stringify(inventory)}`;
+}

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toErrorData } from '../../shared/errors';
 import { FleetCore } from '../core/fleet/core';
+import { startLabControl } from '../core/lab/lab-control';
 import { startLab, type LabFleet } from '../core/lab/lab-fleet';
 import { createDispatch } from '../core/rpc/dispatch';
 import { startServer, type RunningServer } from '../serve/server';
@@ -56,11 +57,14 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   let inventoryPath = values.inventory ? resolve(values.inventory) : null;
   // A lab directory we made ourselves is ours to remove; one the operator named is kept.
   let ownLabDir: string | null = null;
+  let labControl: { close(): Promise<void> } | null = null;
   if (values.lab) {
     const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
     lab = await startLab({ dir, nodes: labNodes });
+    // So `fleetops lab fault --dir DIR` works from another terminal, as with `fleetops lab`.
+    labControl = await startLabControl(lab);
     inventoryPath = lab.inventoryPath;
-    io.out(`lab: ${labNodes} simulated nodes, inventory ${lab.inventoryPath}`);
+    io.out(`lab: ${labNodes} simulated nodes in ${dir}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
   }
 
   const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: cliPassphrases(), lab });
@@ -77,6 +81,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     });
   } catch (err) {
     await core.stop().catch(() => undefined);
+    await labControl?.close();
     await lab?.stop();
     if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
     throw err;
@@ -90,6 +95,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     stop: async () => {
       await server.close();
       await core.stop();
+      await labControl?.close();
       await lab?.stop();
       if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
     },

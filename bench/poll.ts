@@ -72,10 +72,15 @@ async function main(): Promise<void> {
     await core.monitor.probeAllOnce(concurrency);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const mem = process.memoryUsage();
+    peakRss = Math.max(peakRss, mem.rss);
     const statuses = core.monitor.statuses();
     const healthy = statuses.filter((s) => s.lastVerdict === 'healthy').length;
-    console.log(`round ${i}${steady ? '' : ' (connect)'}: ${ms.toFixed(0)} ms, ${healthy}/${statuses.length} healthy, cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`);
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    console.log(
+      `round ${i}${steady ? '' : ' (connect)'}: ${ms.toFixed(0)} ms, ${healthy}/${statuses.length} healthy, cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
+        `rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)}, external ${mb(mem.external)}, buffers ${mb(mem.arrayBuffers)})`,
+    );
     if (healthy !== statuses.length) {
       const bad = statuses.find((s) => s.lastVerdict !== 'healthy');
       console.log(`  e.g. ${bad?.name}: ${bad?.lastVerdict} ${bad?.reasons.join('; ')}`);

@@ -8,6 +8,7 @@
  */
 import type { XidEvent } from '../../../shared/status';
 import { busKey } from './bus-id';
+import { KERNEL_LOG_UNREADABLE } from './probe-command';
 import { safeExcerpt } from './safe-text';
 import { describeXid } from './xid-catalogue';
 
@@ -51,6 +52,15 @@ export function parseKernelXidLines(output: string): KernelXidLine[] {
     });
   }
   return found;
+}
+
+/**
+ * True when the kernel section printed the probe's "neither source readable" line. Only a whole
+ * line counts: every real log line starts with its "[  seconds]" stamp, so log text that merely
+ * contains the words (grep lets it through) cannot pose as the sentinel.
+ */
+export function reportsUnreadableLog(output: string): boolean {
+  return output.split('\n').includes(KERNEL_LOG_UNREADABLE);
 }
 
 /** Seconds since boot from `/proc/uptime` ("12345.67 23456.78"), or null. */

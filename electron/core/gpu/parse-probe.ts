@@ -6,11 +6,11 @@ import { FleetError } from '../../../shared/errors';
 import { type ProbeSectionName, type SectionOutput, splitProbeOutput } from './probe-command';
 import { parseComputeApps } from './parse-compute-apps';
 import { parseGpuQuery } from './parse-gpu-query';
-import { parseKernelLog, parseUptime } from './parse-kernel-log';
-import type { NodeObservation } from './observation';
+import { parseKernelLog, parseUptime, reportsUnreadableLog } from './parse-kernel-log';
+import type { KernelLogProblem, NodeObservation } from './observation';
 import { safeExcerpt } from './safe-text';
 
-export type { ComputeProcess, GpuReading, NodeObservation } from './observation';
+export type { ComputeProcess, GpuReading, KernelLogProblem, NodeObservation } from './observation';
 
 /**
  * A healthy 8-GPU node answers in ~50 KB (rows, processes, 200 XID lines at most). A megabyte
@@ -37,6 +37,18 @@ function completeSection(sections: Map<ProbeSectionName, SectionOutput>, name: P
   return { output: section.output, rc: section.rc };
 }
 
+/**
+ * Why the kernel section cannot be trusted for XIDs, or null. A failed pipeline first (its output
+ * means nothing), then the sentinel, then the uptime: without it an XID cannot be aged, and an
+ * unaged XID would count against the node forever.
+ */
+function kernelProblem(kernel: { output: string; rc: number }, uptimeSeconds: number | null): KernelLogProblem | null {
+  if (kernel.rc !== 0) return { kind: 'failed', rc: kernel.rc };
+  if (reportsUnreadableLog(kernel.output)) return { kind: 'unreadable' };
+  if (uptimeSeconds === null) return { kind: 'no-uptime' };
+  return null;
+}
+
 export function parseProbeOutputDetailed(stdout: string, nonce: string, fields: readonly string[]): ProbeParseResult {
   if (stdout.length > MAX_PROBE_OUTPUT) {
     throw new FleetError('PARSE_FAILED', `probe printed ${stdout.length} characters, more than the ${MAX_PROBE_OUTPUT} accepted`, {
@@ -58,10 +70,8 @@ export function parseProbeOutputDetailed(stdout: string, nonce: string, fields: 
   const query = parseGpuQuery(gpus.output, gpus.rc, fields);
   const processes = parseComputeApps(apps.output, apps.rc);
   const uptimeSeconds = uptime.rc === 0 ? parseUptime(uptime.output) : null;
-  // Without the uptime an XID cannot be aged, and an unaged XID would count against the node
-  // forever: the kernel log is then reported as unavailable instead.
-  const kernelLogAvailable = uptimeSeconds !== null && kernel.rc === 0;
-  const xids = kernelLogAvailable ? parseKernelLog(kernel.output, uptimeSeconds) : [];
+  const kernelLogProblem = kernelProblem(kernel, uptimeSeconds);
+  const xids = kernelLogProblem === null && uptimeSeconds !== null ? parseKernelLog(kernel.output, uptimeSeconds) : [];
 
   return {
     observation: {
@@ -71,7 +81,7 @@ export function parseProbeOutputDetailed(stdout: string, nonce: string, fields: 
       driverError: query.driverError,
       processes,
       xids,
-      kernelLogAvailable,
+      kernelLogProblem,
     },
     invalidField: query.invalidField,
   };

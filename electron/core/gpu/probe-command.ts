@@ -51,6 +51,27 @@ export const LEGACY_FIELD_NAMES: Record<string, string> = {
 
 export const COMPUTE_APPS_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_memory'] as const;
 
+/**
+ * The line the kernel section prints when neither log source can be read. The section's exit
+ * status is tail's (always 0), so without it "no XID" and "not allowed to look" read the same.
+ * Plain words on purpose: it is also a grep pattern, and a real log line never equals it (dmesg
+ * and journalctl stamp every line with "[  seconds]").
+ */
+export const KERNEL_LOG_UNREADABLE = 'fleetops: kernel log unreadable';
+
+/**
+ * dmesg when the host allows it (kernel.dmesg_restrict=0, or root); else the journal's kernel
+ * messages in the same monotonic "[  seconds]" format (adm / systemd-journal members); else the
+ * sentinel. Only XID lines (and the sentinel) travel back.
+ * `--system`: without it journalctl also opens the probe user's own journal, then exits 0 with
+ * no kernel lines when the system journal is unreadable, and the sentinel would never print.
+ * (A host with no journal files at all still gets exit 0 from journalctl: not covered.)
+ * Each source's stderr is dropped: its refusal is reported by the sentinel, not by its words.
+ */
+export const KERNEL_LOG_COMMAND =
+  '{ dmesg 2>/dev/null || journalctl -k --system -o short-monotonic --no-pager -q 2>/dev/null || ' +
+  `echo '${KERNEL_LOG_UNREADABLE}'; } | grep -a -e 'NVRM: Xid' -e '${KERNEL_LOG_UNREADABLE}' | tail -n 200`;
+
 export type ProbeSectionName = 'uptime' | 'gpus' | 'apps' | 'kernel';
 
 export interface ProbeSection {
@@ -71,12 +92,7 @@ export function probeSections(fields: readonly string[] = GPU_QUERY_FIELDS): Pro
       name: 'apps',
       command: `nvidia-smi --query-compute-apps=${COMPUTE_APPS_FIELDS.join(',')} --format=csv,noheader,nounits 2>&1`,
     },
-    // dmesg when the host allows it (dmesg_restrict=0 or root), else the journal's kernel
-    // messages in the same monotonic "[  seconds]" format. Only XID lines travel back.
-    {
-      name: 'kernel',
-      command: "{ dmesg 2>/dev/null || journalctl -k -o short-monotonic --no-pager -q; } 2>&1 | grep -a 'NVRM: Xid' | tail -n 200",
-    },
+    { name: 'kernel', command: KERNEL_LOG_COMMAND },
   ];
 }
 

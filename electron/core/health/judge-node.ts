@@ -1,8 +1,8 @@
 /**
  * The verdict of one probe of one node: each GPU judged on its own readings and recent XIDs,
- * the node on its GPU count and driver, and the node's health the worst of all of them. Every
- * reason names the GPU (index and bus id) and says what to do. Smoothing over time (rise/fall)
- * is the state machine's job, not this one's.
+ * the node on its GPU count, driver and kernel log, and the node's health the worst of all of
+ * them. Every reason names the GPU (index and bus id) and says what to do. Smoothing over time
+ * (rise/fall) is the state machine's job, not this one's.
  */
 import { type Health, worstHealth } from '../../../shared/health';
 import type { Thresholds } from '../../../shared/inventory';
@@ -11,7 +11,7 @@ import { busKey } from '../gpu/bus-id';
 import type { GpuReading, NodeObservation } from '../gpu/observation';
 import { type Finding, byGravity } from './reason-rules';
 import { GPU_RULES } from './gpu-rules';
-import { driverError, lostGpus, missingGpus } from './node-rules';
+import { driverError, kernelLogUnwatched, lostGpus, missingGpus } from './node-rules';
 import { MAX_REPORTED_XIDS, type XidFinding, recentXids, xidFindings } from './xid-rules';
 
 export interface NodeJudgement {
@@ -49,6 +49,7 @@ export function judgeNode(obs: NodeObservation, node: NodeJudgementInput): NodeJ
     driverError(obs, node.expectedGpus),
     missingGpus(obs, node.expectedGpus),
     ...lostGpus(obs),
+    kernelLogUnwatched(obs, node.expectedGpus),
     // XIDs naming no visible GPU (typically one that fell off the bus) belong to the node.
     ...unclaimedXids,
   ].filter((f): f is Finding => f !== null);

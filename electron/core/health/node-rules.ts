@@ -1,7 +1,8 @@
 /**
- * Rules about the node as a whole: are all its GPUs there, and does the driver answer at all.
+ * Rules about the node as a whole: are all its GPUs there, does the driver answer at all, and
+ * can its kernel log be watched for XIDs.
  */
-import type { NodeObservation } from '../gpu/observation';
+import type { KernelLogProblem, NodeObservation } from '../gpu/observation';
 import { NVIDIA_SMI_EXIT } from '../gpu/driver-messages';
 import { busKey } from '../gpu/bus-id';
 import type { Finding } from './reason-rules';
@@ -46,4 +47,27 @@ export function driverError(obs: NodeObservation, expectedGpus: number): Finding
   const what = DRIVER_ADVICE[err.rc] ?? 'nvidia-smi failed';
   const action = DRIVER_ACTION[err.rc] ?? 'run nvidia-smi on the node and read its message; drain the node if GPUs are affected';
   return { health: 'unhealthy', reason: `${what} (exit ${err.rc}): ${err.message} — ${action}` };
+}
+
+const NOT_WATCHED = 'XID errors are not being watched';
+
+function kernelLogReason(problem: KernelLogProblem): string {
+  switch (problem.kind) {
+    case 'unreadable':
+      return `kernel log unreadable (dmesg and journalctl refused): ${NOT_WATCHED} — let the probe user read it (adm / systemd-journal group, or kernel.dmesg_restrict=0)`;
+    case 'no-uptime':
+      return `/proc/uptime unreadable, so kernel log XIDs cannot be aged: ${NOT_WATCHED} — check that the probe user can read /proc/uptime`;
+    case 'failed':
+      return `kernel log command failed (exit ${problem.rc}): ${NOT_WATCHED} — check that grep and tail run for the probe user`;
+  }
+}
+
+/**
+ * Degraded, not unhealthy: the GPUs may be fine, but a GPU that falls off the bus or corrupts
+ * memory would go unseen. A node declared with no GPUs has no XIDs to watch.
+ */
+export function kernelLogUnwatched(obs: NodeObservation, expectedGpus: number): Finding | null {
+  const problem = obs.kernelLogProblem;
+  if (!problem || (expectedGpus === 0 && obs.gpus.length === 0)) return null;
+  return { health: 'degraded', reason: kernelLogReason(problem) };
 }

@@ -1,8 +1,8 @@
 /**
  * A lab node's kernel log: the NVRM lines the captured host logged at boot, then one XID line per
  * `xid-79` fault, stamped with the node's uptime when the fault was injected. Answers the
- * commands that read the log (dmesg, journalctl -k, and the probe's `{ dmesg || journalctl; } |
- * grep | tail` pipeline) in their own formats.
+ * commands that read the log (dmesg, journalctl -k, and the probe's `{ dmesg || journalctl ||
+ * echo '…'; } | grep | tail` pipeline) in their own formats.
  */
 import type { CommandResult } from './shell-result';
 import type { NodeFaults } from './node-faults';
@@ -54,17 +54,32 @@ export function nodeKernelLog(boot: readonly KernelLogEntry[], faults: NodeFault
   return [...boot, ...xids].sort((a, b) => a.uptimeMicros - b.uptimeMicros);
 }
 
-// A log source and its plain flags: `dmesg`, `journalctl -k -o short-monotonic --no-pager -q`.
-const SOURCE = String.raw`(dmesg|journalctl)((?: [A-Za-z0-9=_.-]+)*)(?: 2>/dev/null)?`;
-const KERNEL_COMMAND = new RegExp(
-  String.raw`^(?:\{ ${SOURCE} \|\| ${SOURCE}; \} 2>&1|${SOURCE})` +
-    // An optional literal grep (no regex metacharacters), then an optional tail.
-    String.raw`(?: \| grep(?: -a)? '([^'\\.*^$[\]]*)')?(?: \| tail -n (\d+))?$`,
-);
+/**
+ * The line the probe's kernel command echoes when neither source is readable (KERNEL_LOG_UNREADABLE
+ * in electron/core/gpu/probe-command.ts). A lab node's dmesg always answers, so the lab never
+ * prints it; it only accepts the probe's exact `|| echo '…'` and nothing else after the sources.
+ */
+const UNREADABLE_SENTINEL = 'fleetops: kernel log unreadable';
+
+// A log source and its plain flags: `dmesg`, `journalctl -k --system -o short-monotonic --no-pager -q`.
+const FLAGS = String.raw`((?: [A-Za-z0-9=_.-]+)*)`;
+const SOURCE = String.raw`(dmesg|journalctl)${FLAGS}(?: 2>/dev/null)?`;
+const QUIET_SOURCE = String.raw`(dmesg|journalctl)${FLAGS} 2>/dev/null`;
+/** What writes the log into the pipeline; groups 1-2 the first source, 3-4 the fallback if any. */
+const PRODUCERS = [
+  new RegExp(String.raw`^${SOURCE}$`),
+  new RegExp(String.raw`^\{ ${SOURCE} \|\| ${SOURCE}; \} 2>&1$`),
+  new RegExp(String.raw`^\{ ${QUIET_SOURCE} \|\| ${QUIET_SOURCE} \|\| echo '${UNREADABLE_SENTINEL}'; \}$`),
+];
+// A grep pattern the lab can take literally: quoted, no regex metacharacters.
+const LITERAL = String.raw`'[^'\\.*^$[\]]*'`;
+// The producer, then an optional grep (one pattern, or several `-e` ones), then an optional
+// tail. The producer part is checked against PRODUCERS, none of which contains ` | `.
+const PIPELINE = new RegExp(String.raw`^(.+?)(?: \| grep(?: -a)?((?: -e ${LITERAL})+| ${LITERAL}))?(?: \| tail -n (\d+))?$`);
 
 /** Flags that leave the output as the lab prints it (anything else changes it or the system: -T, --clear, --rotate). */
 const DMESG_FLAGS = new Set(['-k', '--kernel']);
-const JOURNAL_FLAGS = new Set(['-k', '--dmesg', '-o', 'short-monotonic', '--output=short-monotonic', '--no-pager', '-q', '--quiet', '-b', '--boot']);
+const JOURNAL_FLAGS = new Set(['-k', '--dmesg', '--system', '-o', 'short-monotonic', '--output=short-monotonic', '--no-pager', '-q', '--quiet', '-b', '--boot']);
 
 type LogFormat = 'dmesg' | 'journal';
 
@@ -77,21 +92,36 @@ function sourceFormat(name: string | undefined, flagText: string | undefined): L
 }
 
 /**
- * Runs a kernel-log command, or returns null when `command` is not one. In the `{ A || B; }`
- * form the lab's A always succeeds, so B never runs (as on a host where dmesg is readable), but
- * B must still be a command the lab would accept.
+ * The format of the producer's output, or null when it is not one the lab knows. In the
+ * `{ A || B …; }` forms the lab's A always succeeds, so B (and the echo) never run, as on a host
+ * where dmesg is readable; but B must still be a command the lab would accept.
  */
+function producerFormat(text: string): LogFormat | null {
+  for (const producer of PRODUCERS) {
+    const m = producer.exec(text);
+    if (!m) continue;
+    const format = sourceFormat(m[1], m[2]);
+    if (format === null || (m[3] !== undefined && sourceFormat(m[3], m[4]) === null)) return null;
+    return format;
+  }
+  return null;
+}
+
+/** Runs a kernel-log command, or returns null when `command` is not one. */
 export function runKernelLogCommand(command: string, log: readonly KernelLogEntry[], hostname: string): CommandResult | null {
-  const m = KERNEL_COMMAND.exec(command);
+  const m = PIPELINE.exec(command);
   if (!m) return null;
-  const format = m[1] ? sourceFormat(m[1], m[2]) : sourceFormat(m[5], m[6]);
-  if (format === null || (m[3] !== undefined && sourceFormat(m[3], m[4]) === null)) return null;
+  const format = producerFormat(m[1]);
+  if (format === null) return null;
   let lines = log.map((e) => (format === 'dmesg' ? formatDmesg(e) : formatJournalMonotonic(e, hostname)));
-  const pattern = m[7];
-  if (pattern !== undefined) lines = lines.filter((l) => l.includes(pattern));
-  const tail = m[8];
+  const grep = m[2];
+  if (grep !== undefined) {
+    const patterns = [...grep.matchAll(/'([^']*)'/g)].map((p) => p[1]);
+    lines = lines.filter((l) => patterns.some((p) => l.includes(p)));
+  }
+  const tail = m[3];
   if (tail !== undefined) lines = lines.slice(Math.max(0, lines.length - Number(tail)));
   // A pipeline's status is its last command's: grep fails when nothing matched, tail does not.
-  const code = pattern !== undefined && tail === undefined && lines.length === 0 ? 1 : 0;
+  const code = grep !== undefined && tail === undefined && lines.length === 0 ? 1 : 0;
   return { stdout: lines.map((l) => `${l}\n`).join(''), stderr: '', code };
 }

@@ -6,7 +6,7 @@ import { type MachineState, queryGpuOutput } from './nvidia-smi-fixtures';
 
 /** What a node whose nvidia-smi printed no rows looks like before its driver error is set. */
 export function noGpus(): NodeObservation {
-  return { driverVersion: null, gpus: [], lostGpus: [], driverError: null, processes: [], xids: [], kernelLogAvailable: true };
+  return { driverVersion: null, gpus: [], lostGpus: [], driverError: null, processes: [], xids: [], kernelLogProblem: null };
 }
 
 /** A node as the captured driver describes it, eight GPUs unless told otherwise. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
-import { GPU_QUERY_FIELDS } from '../../../electron/core/gpu/probe-command';
+import { GPU_QUERY_FIELDS, KERNEL_LOG_UNREADABLE } from '../../../electron/core/gpu/probe-command';
 import { MAX_PROBE_OUTPUT, parseProbeOutput, parseProbeOutputDetailed } from '../../../electron/core/gpu/parse-probe';
 import { type SectionAnswer, probeStdout, queryGpuOutput, readErrorFixture, readFixture } from './nvidia-smi-fixtures';
 
@@ -39,7 +39,7 @@ describe('parseProbeOutput', () => {
     expect(obs.lostGpus).toEqual([]);
     expect(obs.driverError).toBeNull();
     expect(obs.processes).toEqual([{ gpuUuid: 'GPU-5c691ab4-b0fa-999d-b6bf-7f21a168cfc4', pid: 457, name: 'python3', usedMemoryMiB: 1094 }]);
-    expect(obs.kernelLogAvailable).toBe(true);
+    expect(obs.kernelLogProblem).toBeNull();
     expect(obs.xids).toEqual([
       expect.objectContaining({ code: 13, busId: '0000:18:00', uptimeSeconds: 4760, ageSeconds: 240, severity: 'degraded' }),
     ]);
@@ -69,13 +69,43 @@ describe('parseProbeOutput', () => {
     expect(parseProbeOutputDetailed(stdout({ gpus: { output, rc } }), NONCE, FIELDS).invalidField).toBe('bogus.field');
   });
 
-  it('reports the kernel log unavailable (and no XIDs) when the uptime cannot be read', () => {
+  it('reports the kernel log unaged (and no XIDs) when the uptime cannot be read', () => {
     const kernel = ok('[ 4760.000000] NVRM: Xid (PCI:0000:18:00): 79, pid=0, GPU has fallen off the bus.\n');
     const missing = parseProbeOutput(stdout({ uptime: { output: 'cat: /proc/uptime: No such file or directory\n', rc: 1 }, kernel }), NONCE, FIELDS);
-    expect(missing.kernelLogAvailable).toBe(false);
+    expect(missing.kernelLogProblem).toEqual({ kind: 'no-uptime' });
     expect(missing.xids).toEqual([]);
     const garbled = parseProbeOutput(stdout({ uptime: ok('soon\n'), kernel }), NONCE, FIELDS);
-    expect(garbled.kernelLogAvailable).toBe(false);
+    expect(garbled.kernelLogProblem).toEqual({ kind: 'no-uptime' });
+    expect(garbled.xids).toEqual([]);
+  });
+
+  it('reports the kernel log unreadable (and no XIDs) when the section printed the sentinel', () => {
+    const obs = parseProbeOutput(stdout({ kernel: ok(`${KERNEL_LOG_UNREADABLE}\n`) }), NONCE, FIELDS);
+    expect(obs.kernelLogProblem).toEqual({ kind: 'unreadable' });
+    expect(obs.xids).toEqual([]);
+    // The sentinel wins over an unreadable uptime: it is the one the operator can act on first.
+    const both = parseProbeOutput(stdout({ uptime: ok('soon\n'), kernel: ok(`${KERNEL_LOG_UNREADABLE}\n`) }), NONCE, FIELDS);
+    expect(both.kernelLogProblem).toEqual({ kind: 'unreadable' });
+  });
+
+  it('takes only a whole sentinel line as the sentinel, not a log line that contains its words', () => {
+    const kernel = ok(
+      [
+        `[ 4700.000000] audit: type=1400 msg="${KERNEL_LOG_UNREADABLE}"`,
+        '[ 4760.000000] NVRM: Xid (PCI:0000:18:00): 79, pid=0, GPU has fallen off the bus.',
+        ` ${KERNEL_LOG_UNREADABLE}`,
+      ].join('\n'),
+    );
+    const obs = parseProbeOutput(stdout({ kernel }), NONCE, FIELDS);
+    expect(obs.kernelLogProblem).toBeNull();
+    expect(obs.xids.map((x) => x.code)).toEqual([79]);
+  });
+
+  it('reports a failed kernel pipeline with its exit status, and reads no XIDs from it', () => {
+    const kernel = { output: '[ 4760.000000] NVRM: Xid (PCI:0000:18:00): 79, pid=0, GPU has fallen off the bus.\nsh: 1: tail: not found\n', rc: 127 };
+    const obs = parseProbeOutput(stdout({ kernel }), NONCE, FIELDS);
+    expect(obs.kernelLogProblem).toEqual({ kind: 'failed', rc: 127 });
+    expect(obs.xids).toEqual([]);
   });
 
   it('ignores sections and markers under another nonce (a forging process name)', () => {

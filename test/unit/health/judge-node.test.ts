@@ -38,7 +38,7 @@ describe('judgeNode on normal operation', () => {
       driverError: null,
       processes: parseComputeApps(readFixture('busy-compute-apps.csv'), 0),
       xids: parseKernelLog(readFixture('dmesg-xid.txt'), 10_000),
-      kernelLogAvailable: true,
+      kernelLogProblem: null,
     };
     const verdict = judge(obs, {}, 1);
     expect(verdict.health).toBe('healthy');
@@ -96,5 +96,42 @@ describe('judgeNode node-level rules', () => {
     obs.driverError = { rc: 127, message: 'sh: 1: nvidia-smi: not found' };
     expect(judge(obs, {}, 0).health).toBe('healthy');
     expect(judge(obs, {}, 1).reasons[0]).toMatch(/^nvidia-smi is not installed \(exit 127\): sh: 1: nvidia-smi: not found/);
+  });
+});
+
+describe('judgeNode on a kernel log it cannot watch', () => {
+  it('is degraded when dmesg and journalctl are refused, saying how to let the probe user read them', () => {
+    const obs: NodeObservation = { ...observe('idle'), kernelLogProblem: { kind: 'unreadable' } };
+    const verdict = judge(obs);
+    expect(verdict.health).toBe('degraded');
+    expect(verdict.reasons).toEqual([
+      'kernel log unreadable (dmesg and journalctl refused): XID errors are not being watched — let the probe user read it (adm / systemd-journal group, or kernel.dmesg_restrict=0)',
+    ]);
+    expect(verdict.gpus.map((g) => g.health)).toEqual(Array(8).fill('healthy'));
+  });
+
+  it('is degraded, in its own words, when the uptime cannot be read or the pipeline failed', () => {
+    const noUptime = judge({ ...observe('idle'), kernelLogProblem: { kind: 'no-uptime' } });
+    expect(noUptime.health).toBe('degraded');
+    expect(noUptime.reasons).toEqual([
+      '/proc/uptime unreadable, so kernel log XIDs cannot be aged: XID errors are not being watched — check that the probe user can read /proc/uptime',
+    ]);
+    const failed = judge({ ...observe('idle'), kernelLogProblem: { kind: 'failed', rc: 127 } });
+    expect(failed.health).toBe('degraded');
+    expect(failed.reasons).toEqual([
+      'kernel log command failed (exit 127): XID errors are not being watched — check that grep and tail run for the probe user',
+    ]);
+  });
+
+  it('puts an unhealthy finding ahead of it', () => {
+    const verdict = judge({ ...observe('idle', { gpus: 7 }), kernelLogProblem: { kind: 'unreadable' } });
+    expect(verdict.health).toBe('unhealthy');
+    expect(verdict.reasons[0]).toMatch(/^7 of 8 GPUs visible — /);
+    expect(verdict.reasons[1]).toMatch(/^kernel log unreadable /);
+  });
+
+  it('says nothing about it for a node declared without GPUs, which has no XIDs to watch', () => {
+    const obs: NodeObservation = { ...noGpus(), kernelLogProblem: { kind: 'unreadable' } };
+    expect(judge(obs, {}, 0)).toMatchObject({ health: 'healthy', reasons: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProbeCommand, probeSections, splitProbeOutput } from '../../../electron/core/gpu/probe-command';
+import { KERNEL_LOG_COMMAND, KERNEL_LOG_UNREADABLE, buildProbeCommand, probeSections, splitProbeOutput } from '../../../electron/core/gpu/probe-command';
 import { FakeHost } from '../../../electron/core/lab/fake-host';
 import { labNodeGpus } from '../../../electron/core/lab/gpu-profile';
 import { runKernelLogCommand, formatDmesg } from '../../../electron/core/lab/kernel-log';
@@ -119,6 +119,37 @@ describe('kernel log commands', () => {
     expect(runKernelLogCommand("dmesg | grep 'no such thing'", log, 'n')).toEqual({ stdout: '', stderr: '', code: 1 });
   });
 
+  it("answers the probe's kernel command from dmesg: its XID lines only, never the sentinel", () => {
+    expect(runKernelLogCommand(KERNEL_LOG_COMMAND, log, 'n')).toEqual({ stdout: `${formatDmesg(log[1])}\n`, stderr: '', code: 0 });
+    expect(runKernelLogCommand(KERNEL_LOG_COMMAND, log.slice(0, 1), 'n')).toEqual({ stdout: '', stderr: '', code: 0 });
+  });
+
+  it('matches a line against any of several -e patterns', () => {
+    const r = runKernelLogCommand("dmesg | grep -a -e 'Persistence' -e 'Xid'", log, 'n');
+    expect(r?.stdout).toBe(`${formatDmesg(log[0])}\n${formatDmesg(log[1])}\n`);
+  });
+
+  const probeKernel = KERNEL_LOG_COMMAND;
+  it.each([
+    ['a different echo text', probeKernel.replace(`echo '${KERNEL_LOG_UNREADABLE}'`, "echo 'all good'")],
+    ['an unquoted echo', probeKernel.replace(`echo '${KERNEL_LOG_UNREADABLE}'`, `echo ${KERNEL_LOG_UNREADABLE}`)],
+    ['|| sh in place of the echo', probeKernel.replace(`echo '${KERNEL_LOG_UNREADABLE}'`, 'sh')],
+    ['a command after the echo', probeKernel.replace(`'${KERNEL_LOG_UNREADABLE}';`, `'${KERNEL_LOG_UNREADABLE}'; reboot;`)],
+    ['an echo into a file', probeKernel.replace(`'${KERNEL_LOG_UNREADABLE}';`, `'${KERNEL_LOG_UNREADABLE}' > /etc/motd;`)],
+    ['a fourth alternative', probeKernel.replace('; }', ' || reboot; }')],
+    ['a source without 2>/dev/null', probeKernel.replace('dmesg 2>/dev/null', 'dmesg')],
+    ['a journalctl flag that changes the system', probeKernel.replace('--system', '--rotate')],
+    ['a dmesg flag that changes the system', probeKernel.replace('dmesg 2>/dev/null', 'dmesg --clear 2>/dev/null')],
+    ['a regex -e pattern', probeKernel.replace("-e 'NVRM: Xid'", "-e 'NVRM.*'")],
+    ['a substitution in a -e pattern', probeKernel.replace("-e 'NVRM: Xid'", "-e '$(id)'")],
+    ['grep reading patterns from a file', probeKernel.replace("-e 'NVRM: Xid'", '-f /etc/shadow')],
+    ['a trailing 2>&1 on the group', probeKernel.replace('; }', '; } 2>&1; reboot')],
+    ['a pipe into sh', `${probeKernel} | sh`],
+  ])('refuses the new form with %s', (_what, command) => {
+    expect(command).not.toBe(probeKernel);
+    expect(runKernelLogCommand(command, log, 'n')).toBeNull();
+  });
+
   it('does not recognise other commands or extra shell syntax', () => {
     for (const c of [
       'dmesg; reboot',
@@ -131,6 +162,8 @@ describe('kernel log commands', () => {
       'journalctl -k -o short-monotonic --rotate',
       "{ dmesg 2>/dev/null || journalctl --vacuum-time=1s; } 2>&1 | grep -a 'NVRM: Xid'",
       'dmesg $(id)',
+      "dmesg | grep -a -e 'Xid' -e 'a.*b'",
+      "{ dmesg 2>/dev/null || journalctl -k -o short-monotonic 2>/dev/null || echo 'x'; } | grep -a 'NVRM: Xid'",
     ]) {
       expect(runKernelLogCommand(c, log, 'n'), c).toBeNull();
     }

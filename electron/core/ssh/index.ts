@@ -1,0 +1,2 @@
+export { SshPool } from './pool';
+export type { ExecResult, HostKeyUnknownEvent, PassphraseProvider, SshPoolOptions, SshTarget } from './types';

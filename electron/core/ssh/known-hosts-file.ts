@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FleetError } from '../../../shared/errors';
 import { parseKnownHosts, type KnownHostEntry } from './known-hosts';
@@ -42,5 +42,37 @@ async function endsWithoutNewline(file: string): Promise<boolean> {
     return last[0] !== 0x0a;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Parsed known_hosts files shared by every connection of a pool. A fleet usually has one
+ * known_hosts for all its nodes: parsing it once per connection made 1,000 connections hold
+ * 1,000 copies of a 1,000-line file (~600 KB each). The file is re-read when its size, mtime
+ * or inode changes, so an edit (or a trusted key appended) is seen by the next connection.
+ */
+export class KnownHostsCache {
+  private readonly files = new Map<string, { stamp: string; entries: Promise<KnownHostEntry[]> }>();
+
+  async get(file: string, subject?: string): Promise<KnownHostEntry[]> {
+    const stamp = await statStamp(file);
+    const cached = this.files.get(file);
+    if (cached && cached.stamp === stamp) return cached.entries;
+    const entries = readKnownHosts(file, subject);
+    this.files.set(file, { stamp, entries });
+    // A failed read is not cached: the next connection tries again.
+    entries.catch(() => {
+      if (this.files.get(file)?.entries === entries) this.files.delete(file);
+    });
+    return entries;
+  }
+}
+
+async function statStamp(file: string): Promise<string> {
+  try {
+    const s = await stat(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch (err) {
+    return `missing:${(err as NodeJS.ErrnoException).code ?? 'error'}`;
   }
 }

@@ -4,7 +4,7 @@ import { Backoff, DEFAULT_BACKOFF } from './backoff';
 import { SshConnection, sameTarget, type ConnectionSettings } from './connection';
 import type { PresentedHostKey } from './host-key-check';
 import { formatKnownHostsLine } from './known-hosts';
-import { appendKnownHostLine, readKnownHosts } from './known-hosts-file';
+import { appendKnownHostLine, KnownHostsCache } from './known-hosts-file';
 import { Semaphore } from './semaphore';
 import type { ExecResult, SshPoolOptions, SshTarget } from './types';
 
@@ -26,6 +26,7 @@ interface Entry {
 export class SshPool {
   private readonly entries = new Map<string, Entry>();
   private readonly pendingHostKeys = new Map<string, PresentedHostKey>();
+  private readonly knownHosts = new KnownHostsCache();
   private readonly handshakes: Semaphore;
   private readonly settings: ConnectionSettings;
   private readonly now: () => number;
@@ -170,7 +171,7 @@ export class SshPool {
       { subject: target.key, user: target.user, host: target.host, port: target.port, identityFile: target.identityFile, agent: target.agent },
       this.opts.passphrases,
     );
-    const knownHosts = await readKnownHosts(target.knownHostsFile, target.key);
+    const knownHosts = await this.knownHosts.get(target.knownHostsFile, target.key);
     const release = await this.handshakes.acquire();
     this.inFlight += 1;
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);

@@ -16,3 +16,20 @@ export function allowedHostHeaders(bindHost: string, port: number): Set<string> 
   set.add(`${h}:${port}`.toLowerCase());
   return set;
 }
+
+/**
+ * With --allow-remote the browser reaches us by an address we cannot list in advance. Accept IP
+ * literals (what DNS rebinding cannot produce: it needs a hostname) besides the known names.
+ */
+export function hostHeaderAllowed(hostHeader: string, allowed: Set<string>, allowRemote: boolean): boolean {
+  const h = hostHeader.toLowerCase();
+  if (allowed.has(h)) return true;
+  if (!allowRemote) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${h}`).hostname;
+  } catch {
+    return false;
+  }
+  return isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
+}

@@ -12,7 +12,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { RequestEnvelope, type PushEvent, type ServerFrame } from '../../shared/contract';
 import { FleetError } from '../../shared/errors';
 import type { Dispatch } from '../core/rpc/dispatch';
-import { allowedHostHeaders, isLoopbackHost } from './loopback';
+import { allowedHostHeaders, hostHeaderAllowed, isLoopbackHost } from './loopback';
 import { contentSecurityPolicy, serveStatic } from './static-files';
 
 export interface ServeOptions {
@@ -48,6 +48,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       `refusing to listen on ${host}: it is not a loopback address and anyone who can reach it could drive the console. Pass --allow-remote to do it anyway.`,
     );
   }
+  const remote = opts.allowRemote === true;
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const tokenBuf = Buffer.from(token);
   const maxBuffered = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
@@ -55,7 +56,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let csp = '';
 
   const http = createServer((req, res) => {
-    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+    if (!hostHeaderAllowed(req.headers.host ?? '', allowedHosts, remote)) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('unexpected Host header');
       return;
     }
@@ -70,9 +71,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const hostOk = allowedHosts.has((req.headers.host ?? '').toLowerCase());
+    const hostHeader = req.headers.host ?? '';
+    const hostOk = hostHeaderAllowed(hostHeader, allowedHosts, remote);
     const origin = req.headers.origin ?? '';
-    const originOk = originAllowed(origin, allowedHosts);
+    // The page must come from this very server: same scheme, host and port as the request.
+    const originOk = hostOk && originMatches(origin, hostHeader);
     if (url.pathname !== '/ws' || !hostOk || !originOk) {
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${!originOk ? 'origin not allowed' : 'forbidden'}`);
       return;
@@ -154,14 +157,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
-function originAllowed(origin: string, allowedHosts: Set<string>): boolean {
+function originMatches(origin: string, hostHeader: string): boolean {
   let u: URL;
   try {
     u = new URL(origin);
   } catch {
     return false;
   }
-  return u.protocol === 'http:' && allowedHosts.has(u.host.toLowerCase());
+  return u.protocol === 'http:' && u.host.toLowerCase() === hostHeader.toLowerCase();
 }
 
 function badRequest(id: number | null, message: string): ServerFrame {

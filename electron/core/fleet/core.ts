@@ -45,6 +45,7 @@ export class FleetCore {
   private readonly pendingHostKeys = new Map<string, HostKeyPrompt>();
   private readonly unsubscribeLab: (() => void) | null = null;
   private readonly now: () => number;
+  private stopped = false;
 
   constructor(private readonly deps: CoreDeps) {
     this.now = deps.timers?.now ?? Date.now;
@@ -97,6 +98,7 @@ export class FleetCore {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.watcher?.close();
     this.monitor.stop();
     this.unsubscribeLab?.();
@@ -110,6 +112,8 @@ export class FleetCore {
 
   /** Appends to the event store and tells every client. Nothing is logged and dropped. */
   record(e: AppendEventInput): void {
+    // Probes cut short by stop() still report; the store is closed by then.
+    if (this.stopped) return;
     const row = this.store.appendEvent(e);
     this.bus.emit('event.appended', row);
   }

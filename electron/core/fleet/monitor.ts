@@ -150,10 +150,8 @@ export class FleetMonitor {
 
   private markDirty(name: string): void {
     this.dirty.add(name);
-    if (this.flushTimer !== null || !this.running) {
-      if (!this.running) this.flush();
-      return;
-    }
+    // Not running: probeAllOnce() flushes once at its end.
+    if (this.flushTimer !== null || !this.running) return;
     this.flushTimer = this.timers.setTimeout(() => {
       this.flushTimer = null;
       this.flush();

@@ -76,10 +76,70 @@ export const InventoryRegion = z.strictObject({
   clusters: z.array(InventoryCluster),
 });
 
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, 'expected an http:// or https:// URL without query or fragment');
+
+/** One inference server endpoint (OpenAI-compatible HTTP). */
+export const InventoryReplica = z.strictObject({
+  name,
+  /** The node it runs on; absent for external providers. */
+  node: name.optional(),
+  url: httpUrl,
+  model: z.string().min(1).max(300),
+  api: z.enum(['openai', 'azure-openai']).optional(),
+  /** azure-openai only: the `api-version` query parameter. */
+  apiVersion: z.string().min(1).max(50).optional(),
+  /** The secret itself lives in the keychain / environment, never in this file. */
+  auth: z.strictObject({ header: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'expected an HTTP header name'), secretRef: name }).optional(),
+  health: z.strictObject({
+    path: z.string().regex(/^\/[^\s]*$/, 'expected a path starting with /'),
+    intervalSeconds: z.number().min(1).max(3600),
+    timeoutSeconds: z.number().min(0.1).max(600).optional(),
+  }),
+  prompt: z
+    .strictObject({
+      text: z.string().min(1).max(2000),
+      expect: z.string().min(1).max(500),
+      maxTokens: z.number().int().min(1).max(4096),
+      intervalSeconds: z.number().min(5).max(86400),
+    })
+    .optional(),
+});
+export type InventoryReplica = z.infer<typeof InventoryReplica>;
+
+export const InventoryLoadBalancer = z.strictObject({
+  name,
+  kind: z.literal('haproxy'),
+  /** The runtime API: a unix socket on a node (reached over SSH), or TCP. */
+  runtime: z.union([
+    z.strictObject({ socket: z.string().regex(/^\/\S+$/, 'expected an absolute socket path'), via: name }),
+    z.strictObject({ tcp: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port') }),
+  ]),
+  frontend: z.strictObject({ url: httpUrl }),
+  /** HAProxy backend name → its servers, which are replica names. */
+  backends: z.record(name, z.array(name).min(1)),
+  /** How often `show stat` is read. */
+  intervalSeconds: z.number().min(1).max(3600).optional(),
+});
+export type InventoryLoadBalancer = z.infer<typeof InventoryLoadBalancer>;
+
+export const InventorySlo = z.strictObject({
+  /** A backend name of one of the load balancers. */
+  service: name,
+  /** Percent of successful requests over 30 days. */
+  target: z.number().gt(0).lt(100),
+  probe: z.literal('frontend'),
+});
+export type InventorySlo = z.infer<typeof InventorySlo>;
+
 export const InventoryFile = z.strictObject({
   version: z.literal(1),
   defaults: InventoryDefaults.optional(),
   regions: z.array(InventoryRegion).min(1),
+  replicas: z.array(InventoryReplica).optional(),
+  loadBalancers: z.array(InventoryLoadBalancer).optional(),
+  slo: z.array(InventorySlo).optional(),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;
 

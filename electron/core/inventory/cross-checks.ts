@@ -44,7 +44,51 @@ export function crossCheck(source: YamlSource): InventoryIssue[] {
   }
   const defaults = asRecord(root.defaults);
   if (defaults) checkPaths({ value: defaults, path: ['defaults'] }, report);
+  checkServices(root, nodesByName, report);
   return issues;
+}
+
+/**
+ * Replicas, load balancers and SLOs refer to each other by name: every reference must land, or a
+ * typo would silently leave a replica out of its backend or an SLO unmeasured.
+ */
+function checkServices(root: Raw, nodesByName: Map<string, Located<Raw>>, report: Report): void {
+  const rootLocated = { value: root, path: [] as PathSegment[] };
+  const replicas = children(rootLocated, 'replicas');
+  const replicasByName = checkUniqueNames(replicas, 'replica', report);
+  for (const replica of replicas) {
+    const node = replica.value.node;
+    if (typeof node === 'string' && !nodesByName.has(node)) report.add([...replica.path, 'node'], `names unknown node "${node}"`);
+  }
+  const lbs = children(rootLocated, 'loadBalancers');
+  checkUniqueNames(lbs, 'load balancer', report);
+  const backendNames = new Set<string>();
+  for (const lb of lbs) {
+    const runtime = asRecord(lb.value.runtime);
+    if (runtime && typeof runtime.via === 'string' && !nodesByName.has(runtime.via)) {
+      report.add([...lb.path, 'runtime', 'via'], `names unknown node "${runtime.via}"`);
+    }
+    const backends = asRecord(lb.value.backends);
+    if (!backends) continue;
+    for (const [backend, servers] of Object.entries(backends)) {
+      backendNames.add(backend);
+      if (!Array.isArray(servers)) continue;
+      servers.forEach((server, i) => {
+        if (typeof server === 'string' && !replicasByName.has(server)) {
+          report.add([...lb.path, 'backends', backend, i], `names unknown replica "${server}"`);
+        }
+      });
+    }
+  }
+  const slos = children(rootLocated, 'slo');
+  const services = new Set<string>();
+  for (const slo of slos) {
+    const service = slo.value.service;
+    if (typeof service !== 'string') continue;
+    if (services.has(service)) report.add([...slo.path, 'service'], `duplicate SLO for service "${service}"`);
+    services.add(service);
+    if (!backendNames.has(service)) report.add([...slo.path, 'service'], `names no load balancer backend ("${service}" must be a key of some loadBalancers[].backends)`);
+  }
 }
 
 interface Report {

@@ -5,6 +5,7 @@ import { InventoryFile, type ResolvedNode, type Topology } from '../../../shared
 import { crossCheck } from './cross-checks';
 import { formatPath, inventoryInvalid, type InventoryIssue } from './inventory-issue';
 import { resolveInventory, type InventoryEnv } from './resolve-inventory';
+import { resolveServices, type ResolvedLoadBalancer, type ResolvedReplica, type ResolvedSlo } from './resolve-services';
 import { locate, locateKey, readYamlSource } from './yaml-source';
 import { describeSchemaIssues } from './zod-messages';
 
@@ -15,6 +16,9 @@ export interface LoadedInventory {
   file: InventoryFile;
   nodes: ResolvedNode[];
   topology: Topology;
+  replicas: ResolvedReplica[];
+  loadBalancers: ResolvedLoadBalancer[];
+  slos: ResolvedSlo[];
 }
 
 /** An inventory of thousands of nodes is well under 1 MB; anything past this is a wrong file or an attack. */
@@ -50,7 +54,7 @@ export function parseInventory(text: string, path: string, env: InventoryEnv): L
   if (issues.length > 0 || !parsed.success) throw inventoryInvalid(issues);
 
   const { nodes, topology } = resolveInventory(parsed.data, path, env);
-  return { path, file: parsed.data, nodes, topology };
+  return { path, file: parsed.data, nodes, topology, ...resolveServices(parsed.data, nodes) };
 }
 
 /** Reads and parses an inventory file; the size is checked before reading so a huge file costs nothing. */

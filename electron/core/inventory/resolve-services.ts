@@ -1,0 +1,81 @@
+/**
+ * Replicas, load balancers and SLOs with defaults applied and references resolved (cross-checks
+ * have already proved every name lands).
+ */
+import type { InventoryFile, ResolvedNode } from '../../../shared/inventory';
+
+export interface ResolvedReplica {
+  name: string;
+  node: string | null;
+  region: string | null;
+  cluster: string | null;
+  url: string;
+  model: string;
+  api: 'openai' | 'azure-openai';
+  apiVersion: string | null;
+  auth: { header: string; secretRef: string } | null;
+  health: { path: string; intervalSeconds: number; timeoutSeconds: number };
+  prompt: { text: string; expect: string; maxTokens: number; intervalSeconds: number } | null;
+}
+
+export type ResolvedRuntime = { kind: 'ssh-unix'; via: ResolvedNode; path: string } | { kind: 'tcp'; host: string; port: number };
+
+export interface ResolvedLoadBalancer {
+  name: string;
+  kind: 'haproxy';
+  runtime: ResolvedRuntime;
+  frontendUrl: string;
+  backends: { name: string; servers: string[] }[];
+  intervalSeconds: number;
+}
+
+export interface ResolvedSlo {
+  service: string;
+  target: number;
+  loadBalancer: string;
+  frontendUrl: string;
+}
+
+export const DEFAULT_REPLICA_HEALTH_TIMEOUT_SECONDS = 5;
+export const DEFAULT_LB_INTERVAL_SECONDS = 5;
+
+export function resolveServices(
+  file: InventoryFile,
+  nodes: ResolvedNode[],
+): { replicas: ResolvedReplica[]; loadBalancers: ResolvedLoadBalancer[]; slos: ResolvedSlo[] } {
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const replicas: ResolvedReplica[] = (file.replicas ?? []).map((r) => {
+    const node = r.node ? nodeByName.get(r.node) ?? null : null;
+    return {
+      name: r.name,
+      node: r.node ?? null,
+      region: node?.region ?? null,
+      cluster: node?.cluster ?? null,
+      url: r.url.replace(/\/+$/, ''),
+      model: r.model,
+      api: r.api ?? 'openai',
+      apiVersion: r.apiVersion ?? null,
+      auth: r.auth ?? null,
+      health: { path: r.health.path, intervalSeconds: r.health.intervalSeconds, timeoutSeconds: r.health.timeoutSeconds ?? DEFAULT_REPLICA_HEALTH_TIMEOUT_SECONDS },
+      prompt: r.prompt ?? null,
+    };
+  });
+  const loadBalancers: ResolvedLoadBalancer[] = (file.loadBalancers ?? []).map((lb) => ({
+    name: lb.name,
+    kind: lb.kind,
+    runtime: 'socket' in lb.runtime ? { kind: 'ssh-unix', via: nodeByName.get(lb.runtime.via)!, path: lb.runtime.socket } : parseTcp(lb.runtime.tcp),
+    frontendUrl: lb.frontend.url.replace(/\/+$/, ''),
+    backends: Object.entries(lb.backends).map(([name, servers]) => ({ name, servers })),
+    intervalSeconds: lb.intervalSeconds ?? DEFAULT_LB_INTERVAL_SECONDS,
+  }));
+  const slos: ResolvedSlo[] = (file.slo ?? []).map((s) => {
+    const lb = loadBalancers.find((l) => l.backends.some((b) => b.name === s.service))!;
+    return { service: s.service, target: s.target, loadBalancer: lb.name, frontendUrl: lb.frontendUrl };
+  });
+  return { replicas, loadBalancers, slos };
+}
+
+function parseTcp(spec: string): { kind: 'tcp'; host: string; port: number } {
+  const i = spec.lastIndexOf(':');
+  return { kind: 'tcp', host: spec.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(spec.slice(i + 1)) };
+}

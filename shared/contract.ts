@@ -37,6 +37,15 @@ export const methods = {
     input: z.strictObject({ node: nodeName, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }),
     output: z.object({ trusted: z.literal(true) }),
   },
+  /**
+   * The operator enters the passphrase of an encrypted identity file the inventory names. It is
+   * checked against the file before it is kept; the reply names the nodes that will be re-probed
+   * and never carries the passphrase back.
+   */
+  'ssh.providePassphrase': {
+    input: z.strictObject({ identityFile: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
+    output: z.object({ accepted: z.literal(true), nodes: z.array(nodeName) }),
+  },
   'lab.status': { input: z.strictObject({}), output: LabInfo.nullable() },
   'lab.injectFault': {
     input: z.strictObject({ node: nodeName, kind: LabFaultKind, gpuIndex: z.number().int().min(0).max(63).optional() }),

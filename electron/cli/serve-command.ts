@@ -8,6 +8,7 @@ import { FleetCore } from '../core/fleet/core';
 import { startLabControl } from '../core/lab/lab-control';
 import { startLab, type LabFleet } from '../core/lab/lab-fleet';
 import { createDispatch } from '../core/rpc/dispatch';
+import { PassphraseVault } from '../core/ssh/passphrase-vault';
 import { startServer, type RunningServer } from '../serve/server';
 import type { CliIo } from './io';
 import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess } from './runtime-env';
@@ -67,7 +68,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     io.out(`lab: ${labNodes} simulated nodes in ${dir}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
   }
 
-  const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: cliPassphrases(), lab });
+  // Passphrases entered in the browser stay in this process's memory only (serve has no keychain).
+  const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }), lab });
   let server: RunningServer;
   try {
     await core.start();

@@ -10,7 +10,7 @@ import { FleetCore } from '../core/fleet/core';
 import { createDispatch } from '../core/rpc/dispatch';
 import { inventoryEnvFromProcess } from '../cli/runtime-env';
 import { createIpcInvokeHandler } from './ipc-router';
-import { SafeStoragePassphrases } from './safe-storage-passphrases';
+import { desktopPassphrases } from './safe-storage-passphrases';
 import { denyPermissions, lockNavigation } from './security';
 import { secureWebPreferences, windowBounds } from './window-options';
 
@@ -51,7 +51,7 @@ async function boot(): Promise<void> {
     dataDir,
     inventoryPath: inventoryArg(process.argv),
     inventoryEnv: inventoryEnvFromProcess(),
-    passphrases: new SafeStoragePassphrases(safeStorage, dataDir, async () => process.env.FLEETOPS_SSH_PASSPHRASE),
+    passphrases: desktopPassphrases(safeStorage, dataDir, async () => process.env.FLEETOPS_SSH_PASSPHRASE),
   });
   await core.start();
   const dispatch = createDispatch(core.handlers, { onInternalError: (m, e) => console.error(`internal error in ${m}`, e) });

@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassphraseVault } from '../core/ssh/passphrase-vault';
 import type { PassphraseProvider } from '../core/ssh/types';
 
 export interface SafeStorageLike {
@@ -56,4 +57,17 @@ export class SafeStoragePassphrases implements PassphraseProvider {
       return {};
     }
   }
+}
+
+/**
+ * The desktop's passphrases: one entered in the console is checked against its key, then saved
+ * to the keychain (and used at once); otherwise the keychain, then `ask`, answer as before.
+ */
+export function desktopPassphrases(
+  safeStorage: SafeStorageLike,
+  dataDir: string,
+  ask: (identityFile: string) => Promise<string | undefined>,
+): PassphraseVault {
+  const keychain = new SafeStoragePassphrases(safeStorage, dataDir, ask);
+  return new PassphraseVault({ inner: keychain, persist: (file, passphrase) => keychain.save(file, passphrase) });
 }

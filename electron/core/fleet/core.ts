@@ -11,11 +11,13 @@ import { watchInventory, type InventoryWatchResult } from '../inventory/watch-in
 import { loadInventoryFile, type InventoryEnv, type LoadedInventory } from '../inventory/load-inventory';
 import type { LabFleet } from '../lab/lab-fleet';
 import type { Timers } from '../probe/scheduler';
+import { PassphraseVault } from '../ssh/passphrase-vault';
 import { SshPool } from '../ssh/pool';
-import type { PassphraseProvider, SshPoolOptions } from '../ssh/types';
+import type { SshPoolOptions } from '../ssh/types';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
 import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
+import { providePassphrase } from './provide-passphrase';
 
 export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
 
@@ -23,7 +25,12 @@ export interface CoreDeps {
   dataDir: string;
   inventoryPath: string | null;
   inventoryEnv: InventoryEnv;
-  passphrases?: PassphraseProvider;
+  /**
+   * Passphrases of encrypted identity files: what the operator enters in the console, in front
+   * of the process's own source (terminal, environment, keychain) given as the vault's inner
+   * provider. Default: an empty vault with no other source.
+   */
+  passphrases?: PassphraseVault;
   lab?: LabFleet | null;
   timers?: Timers;
   ssh?: Omit<SshPoolOptions, 'onHostKeyUnknown' | 'passphrases'>;
@@ -46,13 +53,15 @@ export class FleetCore {
   private readonly unsubscribeLab: (() => void) | null = null;
   private readonly now: () => number;
   private stopped = false;
+  private readonly passphrases: PassphraseVault;
 
   constructor(private readonly deps: CoreDeps) {
     this.now = deps.timers?.now ?? Date.now;
+    this.passphrases = deps.passphrases ?? new PassphraseVault();
     this.store = openStore(deps.dataDir);
     this.pool = new SshPool({
       ...deps.ssh,
-      passphrases: deps.passphrases,
+      passphrases: this.passphrases,
       onHostKeyUnknown: (p) => this.onHostKeyUnknown(p),
     });
     this.monitor = new FleetMonitor({
@@ -208,6 +217,18 @@ export class FleetCore {
         this.monitor.probeSoon(node);
         return { trusted: true as const };
       },
+      'ssh.providePassphrase': (input) =>
+        providePassphrase(input, {
+          nodes: this.inventory?.nodes ?? [],
+          vault: this.passphrases,
+          // Nodes that failed for lack of the passphrase are backing off: retry them now.
+          retry: (name) => {
+            this.pool.resetBackoff(name);
+            this.monitor.probeSoon(name);
+          },
+          record: (e) => this.record(e),
+          now: this.now,
+        }),
       'lab.status': async () => (this.deps.lab ? this.deps.lab.info() : null),
       'lab.injectFault': async (fault) => {
         const info = this.requireLab().inject(fault);

@@ -27,7 +27,8 @@ export interface CredentialsRequest {
   agent?: string | false;
 }
 
-const NEEDS_PASSPHRASE = /no passphrase given/i;
+/** How ssh2's key parser says an identity is encrypted and no passphrase was given (every key format). */
+export const NEEDS_PASSPHRASE = /no passphrase given/i;
 
 export async function loadCredentials(req: CredentialsRequest, passphrases?: PassphraseProvider): Promise<Credentials> {
   const who = `${req.user}@${req.host}:${req.port}`;
@@ -49,7 +50,8 @@ export async function loadCredentials(req: CredentialsRequest, passphrases?: Pas
           throw new FleetError(
             'SSH_AUTH_FAILED',
             `SSH authentication as ${who} failed: the passphrase for identity file ${file} is wrong (${parsed.message}). Enter the right passphrase.`,
-            { subject: req.subject, detail: { identityFile: file } },
+            // wrongPassphrase lets the console ask for the passphrase again, as for a missing one.
+            { subject: req.subject, detail: { identityFile: file, wrongPassphrase: true } },
           );
         }
       }

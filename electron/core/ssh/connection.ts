@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { FleetError } from '../../../shared/errors';
 import type { Credentials } from './auth';
 import { connectTimeout, connectionLost, endpoint, type Hop } from './errors';
@@ -9,6 +10,7 @@ import { Semaphore } from './semaphore';
 import { SshSession } from './session';
 import { forwardThroughBastion, openTcp } from './transport';
 import type { ExecResult, SshTarget } from './types';
+import { openStreamLocal } from './unix-stream';
 
 export interface ConnectionSettings {
   connectTimeoutMs: number;
@@ -41,6 +43,8 @@ export class SshConnection {
   private closing = false;
   private readonly closeListeners: Array<(reason: FleetError | undefined) => void> = [];
   private readonly lost: Promise<FleetError>;
+  /** Open UNIX-socket streams: failed with the close reason when the connection dies. */
+  private readonly streams = new Set<Duplex>();
 
   private constructor(
     private readonly target: SshTarget,
@@ -59,6 +63,9 @@ export class SshConnection {
       this.closed = true;
       this.closeReason ??= reason;
       bastion?.end();
+      // Synchronous with ssh2's 'close', before it ends every channel as if at EOF: a stream cut
+      // by a lost connection must fail, not look like a complete (truncated) reply.
+      for (const stream of this.streams) stream.destroy(this.closeReason ?? connectionLost(this.hop(), 'fleetops closed it'));
       for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
     });
     this.lost = new Promise((resolve) => this.onClosed((reason) => resolve(reason ?? connectionLost(this.hop(), 'fleetops closed it'))));
@@ -153,6 +160,34 @@ export class SshConnection {
     } finally {
       release();
     }
+  }
+
+  /**
+   * A byte stream to a UNIX socket on the node, on its own channel: it holds one of the
+   * connection's channel slots until it closes, like an exec. `timeoutMs` bounds the opening.
+   */
+  async openUnixStream(socketPath: string, timeoutMs: number): Promise<Duplex> {
+    const release = await this.channels.acquire();
+    let stream: Duplex;
+    try {
+      if (this.closed || this.closing) throw this.closeReason ?? connectionLost(this.hop(), 'fleetops closed it');
+      stream = await openStreamLocal(this.session.client, socketPath, {
+        timeoutMs,
+        subject: this.target.key,
+        where: this.where,
+        connectionLost: () => (this.session.isClosed || this.closing ? (this.closeReason ?? connectionLost(this.hop(), 'fleetops closed it')) : undefined),
+        whenLost: () => this.lost,
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    this.streams.add(stream);
+    stream.once('close', () => {
+      this.streams.delete(stream);
+      release();
+    });
+    return stream;
   }
 
   private hop(): Hop {

@@ -6,6 +6,7 @@ import type { PresentedHostKey } from './host-key-check';
 import { formatKnownHostsLine } from './known-hosts';
 import { appendKnownHostLine, KnownHostsCache } from './known-hosts-file';
 import { Semaphore } from './semaphore';
+import type { Duplex } from 'node:stream';
 import type { ExecResult, SshPoolOptions, SshTarget } from './types';
 
 interface Entry {
@@ -59,6 +60,17 @@ export class SshPool {
   }
 
   /**
+   * Opens a byte stream to the UNIX socket `socketPath` on the target (sshd connects to it as the
+   * SSH user), over the target's pooled connection and counted among its channels until the
+   * stream closes. `timeoutMs` bounds the opening; connecting has its own budget. The stream
+   * fails with the connection's close reason if the connection dies under it.
+   */
+  async openUnixStream(target: SshTarget, socketPath: string, opts: { timeoutMs: number }): Promise<Duplex> {
+    const conn = await this.connectionFor(target);
+    return conn.openUnixStream(socketPath, opts.timeoutMs);
+  }
+
+  /**
    * Appends the key last presented by this target's unknown host to its known_hosts, only if
    * its fingerprint is the one the operator saw, then lets the next exec connect at once.
    */
@@ -84,6 +96,14 @@ export class SshPool {
       this.pendingHostKeys.set(targetKey, key);
       throw new FleetError('INTERNAL', `cannot write ${key.knownHostsFile}: ${(err as Error).message}`, { subject: targetKey, cause: err });
     }
+    this.resetBackoff(targetKey);
+  }
+
+  /**
+   * Forgets the target's failures so the next exec connects at once instead of failing fast:
+   * for when the operator has just fixed the cause (trusted its key, entered a passphrase).
+   */
+  resetBackoff(targetKey: string): void {
     const entry = this.entries.get(targetKey);
     if (entry) {
       entry.backoff.reset();

@@ -34,4 +34,23 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 2,
+    name: 'request_buckets',
+    // Request outcomes through a service's frontend, one row per service per minute: 30 days stay
+    // bounded (43,200 rows per service) and survive restarts. See request-log.ts.
+    up: `
+      CREATE TABLE request_buckets (
+        service TEXT NOT NULL,
+        minute INTEGER NOT NULL,               -- minutes since the epoch (UTC): [minute * 60000, +60000) ms
+        ok INTEGER NOT NULL CHECK (ok >= 0),
+        failed INTEGER NOT NULL CHECK (failed >= 0),
+        latency_sum_ms REAL NOT NULL CHECK (latency_sum_ms >= 0), -- successful requests only
+        latency_max_ms REAL NOT NULL CHECK (latency_max_ms >= 0),
+        PRIMARY KEY (service, minute)
+      ) WITHOUT ROWID;
+      -- Pruning deletes by age across all services.
+      CREATE INDEX request_buckets_minute ON request_buckets (minute);
+    `,
+  },
 ];

@@ -6,8 +6,10 @@ import type { FleetEvent } from '../../../shared/status';
 import { createEventLog, type AppendEventInput, type ListEventsQuery } from './event-log';
 import { assertSupportedVersion, currentVersion, migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
+import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log';
 
 export type { AppendEventInput, ListEventsQuery } from './event-log';
+export type { RequestBucket, RequestLog, RequestOutcome } from './request-log';
 
 export interface Store {
   appendEvent(e: AppendEventInput): FleetEvent;
@@ -16,6 +18,9 @@ export interface Store {
   /** Newest first. */
   listEvents(q: ListEventsQuery): FleetEvent[];
   schemaVersion(): number;
+  /** Per-service per-minute request outcomes (success ratio, error budget); batched writes. */
+  readonly requests: RequestLog;
+  /** Flushes pending request outcomes, then closes the database. */
   close(): void;
   readonly path: string;
 }
@@ -27,6 +32,8 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
   /** Clock for schema_migrations.applied_at. */
   now?: () => number;
+  /** Batching, retention and error reporting of the request log (its clock defaults to `now`). */
+  requestLog?: RequestLogOptions;
 }
 
 export const DEFAULT_STORE_FILE = 'fleetops.db';
@@ -75,14 +82,28 @@ export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
   }
 
   const log = createEventLog(db);
+  let requests: RequestLog;
+  try {
+    requests = createRequestLog(db, { now: opts.now, ...opts.requestLog });
+  } catch (err) {
+    // Only a migration list without request_buckets (a test's) gets here; leave nothing open.
+    db.close();
+    throw new FleetError('INTERNAL', `event store ${path} has no usable request log: ${(err as Error).message}`, { cause: err });
+  }
   return {
     path,
     appendEvent: (e) => log.appendEvent(e),
     appendEvents: (list) => log.appendEvents(list),
     listEvents: (q) => log.listEvents(q),
     schemaVersion: () => currentVersion(db),
+    requests,
     close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      try {
+        requests.close();
+      } finally {
+        db.close();
+      }
     },
   };
 }

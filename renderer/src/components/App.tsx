@@ -11,6 +11,7 @@ import { HostKeyDialog } from './HostKeyDialog';
 import { InventoryErrorBanner } from './InventoryErrorBanner';
 import { LabPanel } from './LabPanel';
 import { NodeDetail } from './NodeDetail';
+import { PassphraseDialog } from './PassphraseDialog';
 import { ProblemBanner } from './ProblemBanner';
 import { SummaryBar } from './SummaryBar';
 import { Topology } from './Topology';
@@ -32,6 +33,7 @@ export function App({ problems }: { problems: ProblemLog }) {
         <>
           <InventoryErrorBanner snapshot={data} />
           <HostKeyDialog pending={data.pendingHostKeys} />
+          <PassphraseDialog nodes={data.nodes} kind={activeTransport().kind} />
           <main className="layout">
             <Topology snapshot={data} selected={selected} />
             <div className="side">

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SafeStoragePassphrases, type SafeStorageLike } from '../../../electron/main/safe-storage-passphrases';
+import { desktopPassphrases, SafeStoragePassphrases, type SafeStorageLike } from '../../../electron/main/safe-storage-passphrases';
 
 /** Stands in for the OS keychain (Electron's safeStorage cannot run outside Electron). */
 function keychain(available = true): SafeStorageLike {
@@ -36,5 +37,36 @@ describe('desktop passphrases', () => {
     expect(await p.get('/k/a')).toBe('pw');
     expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
     expect(() => p.save('/k/a', 'pw')).toThrow(/keychain is not available/);
+  });
+});
+
+describe('passphrases entered in the desktop console', () => {
+  const PASSPHRASE = 'entered in the console 42';
+  /** A key made by OpenSSH; `-a 1` keeps its decryption to milliseconds. */
+  function encryptedKey(dir: string): string {
+    const file = join(dir, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-a', '1', '-N', PASSPHRASE, '-f', file], { stdio: 'ignore' });
+    return file;
+  }
+
+  it('are saved encrypted to the keychain and answered by the next launch without asking', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+    const key = encryptedKey(dir);
+    const never = async (): Promise<string | undefined> => {
+      throw new Error('asked although the keychain holds the passphrase');
+    };
+    expect(await desktopPassphrases(keychain(), dir, async () => undefined).provide(key, PASSPHRASE)).toEqual({ persisted: true });
+    expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).not.toContain(PASSPHRASE);
+    expect(await desktopPassphrases(keychain(), dir, never).get(key)).toBe(PASSPHRASE);
+  });
+
+  it('stay in memory only when the keychain is unavailable, and the outcome says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+    const key = encryptedKey(dir);
+    const vault = desktopPassphrases(keychain(false), dir, async () => undefined);
+    const outcome = await vault.provide(key, PASSPHRASE);
+    expect(outcome).toEqual({ persisted: false, persistError: expect.stringContaining('keychain is not available') });
+    expect(await vault.get(key)).toBe(PASSPHRASE);
+    expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
   });
 });

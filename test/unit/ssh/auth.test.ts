@@ -72,6 +72,8 @@ describe('loadCredentials', () => {
     const err = await failure(loadCredentials({ ...req, identityFile: encryptedKey }, { get: async () => 'wrong words' }));
     expect(err.code).toBe('SSH_AUTH_FAILED');
     expect(err.message).toContain('ops@10.0.0.5:22');
+    // The console asks again for a wrong passphrase, as for a missing one.
+    expect(err.detail).toEqual({ identityFile: encryptedKey, wrongPassphrase: true });
     expect(JSON.stringify({ m: err.message, d: err.detail })).not.toContain('wrong words');
   });
 

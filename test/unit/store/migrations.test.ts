@@ -60,12 +60,15 @@ const fake: Migration[] = [
 const latest = base + 3;
 
 describe('migrations', () => {
-  it('ships migration 1 creating the events table and its indexes', () => {
+  it('ships migration 1 creating the events table and its indexes, and 2 creating request_buckets', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     const dir = tempDir();
     const store = openStore(dir, { now: () => 1234 });
     store.close();
-    expect(recorded(store.path)).toEqual([{ version: 1, name: 'events', applied_at: 1234 }]);
+    expect(recorded(store.path)).toEqual([
+      { version: 1, name: 'events', applied_at: 1234 },
+      { version: 2, name: 'request_buckets', applied_at: 1234 },
+    ]);
     expect(userVersion(store.path)).toBe(MIGRATIONS.length);
     const indexes = inspect(store.path, (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all());
     expect(indexes).toEqual([{ name: 'events_subject_id' }, { name: 'events_ts' }]);
@@ -82,7 +85,10 @@ describe('migrations', () => {
     openStore(dir, { now: () => 1 }).close();
     const store = openStore(dir, { now: () => 2 });
     store.close();
-    expect(recorded(store.path)).toEqual([{ version: 1, name: 'events', applied_at: 1 }]);
+    expect(recorded(store.path)).toEqual([
+      { version: 1, name: 'events', applied_at: 1 },
+      { version: 2, name: 'request_buckets', applied_at: 1 },
+    ]);
   });
 
   it('runs a list of migrations once each, in order', () => {

@@ -1,6 +1,7 @@
-import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FleetError } from '../../../shared/errors';
+import { fileStamp } from './file-stamp';
 import { parseKnownHosts, type KnownHostEntry } from './known-hosts';
 
 /** Reads and parses a known_hosts file; a missing file knows no hosts (like a fresh ~/.ssh). */
@@ -55,7 +56,7 @@ export class KnownHostsCache {
   private readonly files = new Map<string, { stamp: string; entries: Promise<KnownHostEntry[]> }>();
 
   async get(file: string, subject?: string): Promise<KnownHostEntry[]> {
-    const stamp = await statStamp(file);
+    const stamp = await fileStamp(file);
     const cached = this.files.get(file);
     if (cached && cached.stamp === stamp) return cached.entries;
     const entries = readKnownHosts(file, subject);
@@ -65,14 +66,5 @@ export class KnownHostsCache {
       if (this.files.get(file)?.entries === entries) this.files.delete(file);
     });
     return entries;
-  }
-}
-
-async function statStamp(file: string): Promise<string> {
-  try {
-    const s = await stat(file, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}`;
-  } catch (err) {
-    return `missing:${(err as NodeJS.ErrnoException).code ?? 'error'}`;
   }
 }

@@ -1,5 +1,5 @@
 import { FleetError } from '../../../shared/errors';
-import { loadCredentials } from './auth';
+import { IdentityCache, loadCredentials } from './auth';
 import { Backoff, DEFAULT_BACKOFF } from './backoff';
 import { SshConnection, sameTarget, type ConnectionSettings } from './connection';
 import type { PresentedHostKey } from './host-key-check';
@@ -28,6 +28,7 @@ export class SshPool {
   private readonly entries = new Map<string, Entry>();
   private readonly pendingHostKeys = new Map<string, PresentedHostKey>();
   private readonly knownHosts = new KnownHostsCache();
+  private readonly identities = new IdentityCache();
   private readonly handshakes: Semaphore;
   private readonly settings: ConnectionSettings;
   private readonly now: () => number;
@@ -190,6 +191,7 @@ export class SshPool {
     const credentials = await loadCredentials(
       { subject: target.key, user: target.user, host: target.host, port: target.port, identityFile: target.identityFile, agent: target.agent },
       this.opts.passphrases,
+      this.identities,
     );
     const knownHosts = await this.knownHosts.get(target.knownHostsFile, target.key);
     const release = await this.handshakes.acquire();

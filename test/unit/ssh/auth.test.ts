@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
-import { authMethods, loadCredentials } from '../../../electron/core/ssh/auth';
+import { authMethods, IdentityCache, loadCredentials } from '../../../electron/core/ssh/auth';
 
 const dir = mkdtempSync(join(tmpdir(), 'auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +52,24 @@ describe('loadCredentials', () => {
     const creds = await loadCredentials({ ...req, identityFile: encryptedKey }, { get: async (f) => (asked.push(f), PASSPHRASE) });
     expect(asked).toEqual([encryptedKey]);
     expect(creds.key?.isPrivateKey()).toBe(true);
+  });
+
+  it('decrypts an identity once per file content, not once per connection', async () => {
+    const cache = new IdentityCache();
+    const asked: string[] = [];
+    const provider = { get: async (f: string) => (asked.push(f), PASSPHRASE) };
+    const first = await loadCredentials({ ...req, identityFile: encryptedKey }, provider, cache);
+    const second = await loadCredentials({ ...req, subject: 'gpu-2', identityFile: encryptedKey }, provider, cache);
+    expect(asked).toEqual([encryptedKey]);
+    expect(second.key).toBe(first.key);
+    // A replaced key file is read (and decrypted) again.
+    const copy = join(dir, 'id_rotating');
+    writeFileSync(copy, utils.generateKeyPairSync('ed25519').private);
+    const a = await loadCredentials({ ...req, identityFile: copy }, undefined, cache);
+    writeFileSync(copy, utils.generateKeyPairSync('ed25519').private + '\n');
+    const b = await loadCredentials({ ...req, identityFile: copy }, undefined, cache);
+    expect(b.key).not.toBe(a.key);
+    expect(b.key!.getPublicSSH().equals(a.key!.getPublicSSH())).toBe(false);
   });
 
   it('needs a passphrase when none is available and there is no agent to fall back on', async () => {

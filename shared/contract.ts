@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FleetErrorData } from './errors';
 import { Topology } from './inventory';
+import { LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
 import { FleetEvent, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
 
 /**
@@ -15,10 +16,17 @@ export const FleetSnapshot = z.object({
   nodes: z.array(NodeStatus),
   pendingHostKeys: z.array(HostKeyPrompt),
   lab: LabInfo.nullable(),
+  replicas: z.array(ReplicaStatus),
+  loadBalancers: z.array(LoadBalancerStatus),
+  services: z.array(ServiceAvailability),
+  labServices: LabServicesInfo.nullable(),
 });
 export type FleetSnapshot = z.infer<typeof FleetSnapshot>;
 
 const nodeName = z.string().min(1).max(200);
+/** HAProxy identifiers: letters, digits, '-', '_', '.', ':' — nothing that could end a runtime API command. */
+const haproxyName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'expected an HAProxy name (letters, digits, - _ . :)');
+const lbServer = { loadBalancer: nodeName, backend: haproxyName, server: haproxyName };
 
 export const methods = {
   /** Everything the console needs to draw itself once; later changes arrive as events. */
@@ -46,7 +54,29 @@ export const methods = {
     input: z.strictObject({ identityFile: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
     output: z.object({ accepted: z.literal(true), nodes: z.array(nodeName) }),
   },
+  /** HAProxy `set server B/S state …` (runbooks use it too). */
+  'lb.setServerState': {
+    input: z.strictObject({ ...lbServer, state: z.enum(['ready', 'drain', 'maint']) }),
+    output: LoadBalancerStatus,
+  },
+  /** HAProxy `set weight B/S N`. */
+  'lb.setWeight': {
+    input: z.strictObject({ ...lbServer, weight: z.number().int().min(0).max(256) }),
+    output: LoadBalancerStatus,
+  },
   'lab.status': { input: z.strictObject({}), output: LabInfo.nullable() },
+  'lab.replicaFault': {
+    input: z.strictObject({
+      replica: nodeName,
+      /** null clears the replica's fault. */
+      kind: LabReplicaFaultKind.nullable(),
+      retryAfterSeconds: z.number().int().min(1).max(3600).optional(),
+      slowMs: z.number().int().min(1).max(120_000).optional(),
+    }),
+    output: LabServicesInfo,
+  },
+  /** Steady requests through the lab's frontend; 0 stops. */
+  'lab.traffic': { input: z.strictObject({ ratePerSecond: z.number().min(0).max(200) }), output: LabServicesInfo },
   'lab.injectFault': {
     input: z.strictObject({ node: nodeName, kind: LabFaultKind, gpuIndex: z.number().int().min(0).max(63).optional() }),
     output: LabInfo,
@@ -75,6 +105,10 @@ export const pushEvents = {
   'inventory.changed': z.object({ topology: Topology.nullable(), error: FleetErrorData.nullable() }),
   'hostKeys.changed': z.object({ pending: z.array(HostKeyPrompt) }),
   'lab.changed': LabInfo.nullable(),
+  'replicas.updated': z.object({ replicas: z.array(ReplicaStatus) }),
+  'loadBalancers.updated': z.object({ loadBalancers: z.array(LoadBalancerStatus) }),
+  'services.updated': z.object({ services: z.array(ServiceAvailability) }),
+  'labServices.changed': LabServicesInfo.nullable(),
 } as const;
 
 export type PushEvents = typeof pushEvents;

@@ -2,4 +2,5 @@ export * from './errors';
 export * from './health';
 export * from './inventory';
 export * from './status';
+export * from './services';
 export * from './contract';

@@ -1,0 +1,263 @@
+/**
+ * A lab inference replica: a real OpenAI-compatible HTTP server on 127.0.0.1 (port from the OS)
+ * whose faults are switched at run time, so replica probes are tested against real sockets.
+ *
+ * Routes: `GET /health`, `GET /v1/models`, `POST /v1/chat/completions`, the Azure OpenAI form
+ * `POST /openai/deployments/{model}/chat/completions?api-version=…`, and `GET /metrics`.
+ * With `apiKey`, `/v1/*` wants `Authorization: Bearer <key>` and `/openai/*` wants `api-key`;
+ * a wrong key is quoted back in the 401 body, as OpenAI's API does (masked there), so tests
+ * prove the console never repeats what a server echoes.
+ *
+ * Faults (one at a time; `/metrics` is exempt from all but `down`):
+ * - `down`: the listener closes and open connections are destroyed (connection refused);
+ *   clearing listens again on the same port;
+ * - `slow`: every response is held back `slowMs` (default 3000);
+ * - `rate-limit`: every request gets 429 with `Retry-After: retryAfterSeconds` (default 30);
+ * - `http-500`: every request gets 500;
+ * - `wrong-answer`: completions answer something else, `/health` stays 200.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { FleetError } from '../../../shared/errors';
+import { chatCompletion, modelList, openAiError, type LabAnswer } from './lab-replica-answers';
+import { LabReplicaMetrics } from './lab-replica-metrics';
+
+export type LabReplicaFault = 'down' | 'slow' | 'rate-limit' | 'http-500' | 'wrong-answer';
+export const LAB_REPLICA_FAULTS: readonly LabReplicaFault[] = ['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer'];
+
+export interface LabReplicaFaultOptions {
+  retryAfterSeconds?: number;
+  slowMs?: number;
+}
+
+export interface LabReplicaRequest {
+  method: string;
+  /** Path with query string, as received. */
+  path: string;
+  /** Epoch ms of arrival. */
+  at: number;
+  /** Lower-case names, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface LabReplicaOptions {
+  name: string;
+  model: string;
+  /** When set, API routes require this key. */
+  apiKey?: string;
+  host?: string;
+  now?: () => number;
+}
+
+export interface LabReplica {
+  readonly url: string;
+  readonly port: number;
+  readonly name: string;
+  readonly model: string;
+  readonly metrics: LabReplicaMetrics;
+  /** Resolves once the fault is in effect (for `down`: the port is closed; cleared: listening again). */
+  setFault(fault: LabReplicaFault | null, opts?: LabReplicaFaultOptions): Promise<void>;
+  fault(): LabReplicaFault | null;
+  /** Every request that reached the server, oldest first (the newest 10,000). */
+  requests(): LabReplicaRequest[];
+  stop(): Promise<void>;
+}
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+const MAX_LOGGED_REQUESTS = 10_000;
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+const DEFAULT_SLOW_MS = 3_000;
+
+const AZURE_ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+
+interface Reply {
+  /** Route template for the metrics: label values stay few whatever paths clients send. */
+  route: string;
+  answer: LabAnswer;
+  /** A non-JSON body (metrics, the empty /health). */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}
+
+export async function startLabReplica(opts: LabReplicaOptions): Promise<LabReplica> {
+  const host = opts.host ?? '127.0.0.1';
+  const now = opts.now ?? Date.now;
+  const metrics = new LabReplicaMetrics();
+  const log: LabReplicaRequest[] = [];
+  const held = new Set<NodeJS.Timeout>();
+  let fault: LabReplicaFault | null = null;
+  let retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
+  let slowMs = DEFAULT_SLOW_MS;
+  let sequence = 0;
+  let listening = false;
+
+  function authorised(req: IncomingMessage, azure: boolean): string | true {
+    if (opts.apiKey === undefined) return true;
+    const given = azure ? req.headers['api-key'] : req.headers.authorization?.replace(/^Bearer /, '');
+    return given === opts.apiKey ? true : String(given ?? '');
+  }
+
+  function answer(req: IncomingMessage, url: URL, body: string): Reply {
+    const path = url.pathname;
+    const route = routeOf(path);
+    if (route === '/metrics' && req.method === 'GET') return { route, answer: { status: 200, body: null }, raw: metrics.render() };
+    if (fault === 'rate-limit') {
+      const e = openAiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', 'rate_limit_exceeded');
+      return { route, answer: e, headers: { 'retry-after': String(retryAfterSeconds) } };
+    }
+    if (fault === 'http-500') return { route, answer: openAiError(500, 'The server had an error while processing your request.', 'server_error') };
+    if (route === '/health' && req.method === 'GET') return { route, answer: { status: 200, body: null }, raw: '' };
+
+    const azure = AZURE_ROUTE.exec(path);
+    if (!azure && !path.startsWith('/v1/')) return { route, answer: openAiError(404, `no route ${req.method} ${path}`, 'not_found') };
+    const key = authorised(req, azure !== null);
+    if (key !== true) {
+      return { route, answer: openAiError(401, `Incorrect API key provided: ${key}. You can find your API key in the lab.`, 'invalid_request_error', 'invalid_api_key') };
+    }
+    if (route === '/v1/models' && req.method === 'GET') return { route, answer: modelList(opts.model, Math.floor(now() / 1000)) };
+    const completion = req.method === 'POST' && (azure !== null || route === '/v1/chat/completions');
+    if (!completion) return { route, answer: openAiError(404, `no route ${req.method} ${path}`, 'not_found') };
+    if (azure) {
+      // Azure answers an absent api-version, or a deployment it does not have, with 404.
+      if (!url.searchParams.get('api-version')) return { route, answer: openAiError(404, 'Resource not found', 'not_found', '404') };
+      if (decodeURIComponent(azure[1]) !== opts.model) {
+        return { route, answer: openAiError(404, 'The API deployment for this resource does not exist.', 'not_found', 'DeploymentNotFound') };
+      }
+    }
+    sequence++;
+    const result = chatCompletion(body, {
+      replica: opts.name,
+      model: opts.model,
+      requireModelInBody: azure === null,
+      wrongAnswer: fault === 'wrong-answer',
+      sequence,
+      createdSec: Math.floor(now() / 1000),
+    });
+    return { route, answer: result };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://lab');
+    const body = await readBody(req);
+    log.push({ method: req.method ?? '', path: req.url ?? '/', at: now(), headers: { ...req.headers }, body: body ?? '' });
+    if (log.length > MAX_LOGGED_REQUESTS) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
+
+    const reply: Reply =
+      body === null
+        ? { route: routeOf(url.pathname), answer: openAiError(413, 'Request body too large.', 'invalid_request_error') }
+        : answer(req, url, body);
+    const send = () => {
+      if (res.destroyed || res.writableEnded) return;
+      const { status } = reply.answer;
+      if (reply.answer.usage) metrics.countTokens(reply.answer.usage.prompt, reply.answer.usage.generation);
+      res.once('finish', () => metrics.observe(reply.route, status, (performance.now() - started) / 1000));
+      const text = reply.raw ?? JSON.stringify(reply.answer.body);
+      const type = reply.route === '/metrics' ? 'text/plain; version=0.0.4' : reply.raw !== undefined ? 'text/plain' : 'application/json';
+      res.writeHead(status, { 'content-type': type, ...reply.headers });
+      res.end(text);
+    };
+    if (fault === 'slow' && reply.route !== '/metrics') {
+      const t = setTimeout(() => {
+        held.delete(t);
+        send();
+      }, slowMs);
+      held.add(t);
+    } else {
+      send();
+    }
+  }
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const port = await listen(server, 0, host);
+  listening = true;
+
+  async function close(): Promise<void> {
+    if (!listening) return;
+    listening = false;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    name: opts.name,
+    model: opts.model,
+    metrics,
+    fault: () => fault,
+    requests: () => log.slice(),
+    async setFault(next, faultOpts = {}) {
+      if (next !== null && !LAB_REPLICA_FAULTS.includes(next)) {
+        throw new FleetError('BAD_REQUEST', `unknown replica fault ${String(next)}: expected one of ${LAB_REPLICA_FAULTS.join(', ')}`, { subject: opts.name });
+      }
+      retryAfterSeconds = faultOpts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+      slowMs = faultOpts.slowMs ?? DEFAULT_SLOW_MS;
+      fault = next;
+      if (next === 'down') await close();
+      else if (!listening) {
+        await listen(server, port, host);
+        listening = true;
+      }
+    },
+    async stop() {
+      for (const t of held) clearTimeout(t);
+      held.clear();
+      await close();
+    },
+  };
+}
+
+function routeOf(path: string): string {
+  if (path === '/health' || path === '/metrics' || path === '/v1/models' || path === '/v1/chat/completions') return path;
+  return AZURE_ROUTE.test(path) ? '/openai/deployments/{deployment}/chat/completions' : 'other';
+}
+
+/** `n` replicas named `{prefix}-0` … serving the same model, started side by side. */
+export async function startLabReplicas(
+  n: number,
+  opts: { prefix?: string; model?: string; apiKey?: string; host?: string; now?: () => number } = {},
+): Promise<LabReplica[]> {
+  const prefix = opts.prefix ?? 'lab-replica';
+  const model = opts.model ?? 'meta-llama/Llama-3.1-8B-Instruct';
+  const started = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) => startLabReplica({ name: `${prefix}-${i}`, model, apiKey: opts.apiKey, host: opts.host, now: opts.now })),
+  );
+  const ok = started.filter((s): s is PromiseFulfilledResult<LabReplica> => s.status === 'fulfilled').map((s) => s.value);
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    // Do not leave half a lab listening.
+    await Promise.all(ok.map((r) => r.stop()));
+    throw failed.reason;
+  }
+  return ok;
+}

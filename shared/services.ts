@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { FleetErrorData } from './errors';
+import { Health } from './health';
+
+/**
+ * Replicas, load balancers and services as the console shows them. A replica has one state a
+ * node does not: `throttled` — a 429 means quota or rate limit, not death.
+ */
+export const ReplicaHealth = z.enum(['healthy', 'throttled', 'degraded', 'unhealthy', 'unreachable', 'unknown']);
+export type ReplicaHealth = z.infer<typeof ReplicaHealth>;
+
+export const ReplicaFailure = z.enum(['timeout', 'refused', 'network', 'http-5xx', 'wrong-answer', 'auth', 'rate-limited', 'http-other', 'bad-response']);
+export type ReplicaFailure = z.infer<typeof ReplicaFailure>;
+
+export const ReplicaProbeView = z.object({
+  kind: z.enum(['health', 'completion']),
+  at: z.number(),
+  ok: z.boolean(),
+  latencyMs: z.number().nullable(),
+  failure: ReplicaFailure.nullable(),
+  status: z.number().int().nullable(),
+  detail: z.string(),
+});
+export type ReplicaProbeView = z.infer<typeof ReplicaProbeView>;
+
+export const CircuitBreakerView = z.object({
+  state: z.enum(['closed', 'open', 'half-open']),
+  consecutiveFailures: z.number().int(),
+  openedAt: z.number().nullable(),
+  retryAt: z.number().nullable(),
+});
+export type CircuitBreakerView = z.infer<typeof CircuitBreakerView>;
+
+export const LatencyView = z.object({ p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), samples: z.number().int() });
+
+export const ReplicaStatus = z.object({
+  name: z.string(),
+  node: z.string().nullable(),
+  region: z.string().nullable(),
+  url: z.string(),
+  model: z.string(),
+  api: z.enum(['openai', 'azure-openai']),
+  health: ReplicaHealth,
+  reasons: z.array(z.string()),
+  since: z.number().nullable(),
+  /** Per probe kind over the rolling window: a health check and a completion differ by orders of magnitude. */
+  latency: z.object({ health: LatencyView, completion: LatencyView }),
+  lastHealth: ReplicaProbeView.nullable(),
+  lastCompletion: ReplicaProbeView.nullable(),
+  /** The last 429's Retry-After, and until when no probe is sent. */
+  retryAfterSeconds: z.number().nullable(),
+  throttledUntil: z.number().nullable(),
+  breaker: CircuitBreakerView,
+  /** Estimated tokens per day the completion probe costs (null: no completion probe). */
+  tokensPerDay: z.number().nullable(),
+});
+export type ReplicaStatus = z.infer<typeof ReplicaStatus>;
+
+export const LbServerStatus = z.object({
+  backend: z.string(),
+  server: z.string(),
+  /** HAProxy's own word: UP, DOWN, MAINT, DRAIN, NOLB, "UP 1/2", … */
+  status: z.string(),
+  checkStatus: z.string().nullable(),
+  lastCheck: z.string().nullable(),
+  weight: z.number(),
+  sessions: z.number(),
+  downtimeSeconds: z.number().nullable(),
+  /** The replica this server is, per the inventory (null: HAProxy has a server the inventory does not name). */
+  replica: z.string().nullable(),
+  /** Set when HAProxy's view and the console's probes disagree. */
+  disagreement: z.string().nullable(),
+});
+export type LbServerStatus = z.infer<typeof LbServerStatus>;
+
+export const LoadBalancerStatus = z.object({
+  name: z.string(),
+  frontendUrl: z.string(),
+  health: Health,
+  reasons: z.array(z.string()),
+  lastPollAt: z.number().nullable(),
+  lastError: FleetErrorData.nullable(),
+  servers: z.array(LbServerStatus),
+});
+export type LoadBalancerStatus = z.infer<typeof LoadBalancerStatus>;
+
+export const WindowAvailability = z.object({
+  /** null when no request was measured in the window (not 100%). */
+  successRatio: z.number().nullable(),
+  requests: z.number().int(),
+  failed: z.number().int(),
+});
+
+export const ServiceAvailability = z.object({
+  service: z.string(),
+  loadBalancer: z.string(),
+  target: z.number(),
+  hour: WindowAvailability,
+  day: WindowAvailability,
+  month: WindowAvailability,
+  downtimeMinutes30d: z.number(),
+  budget: z.object({
+    allowedFailures: z.number(),
+    failed: z.number(),
+    /** 1 = untouched, 0 = spent, negative = overspent. null without traffic. */
+    remainingRatio: z.number().nullable(),
+    remainingMinutes: z.number().nullable(),
+  }),
+  /** Observed error rate / allowed error rate; 'infinite' for a 100% target with failures. */
+  burnRate1h: z.union([z.number(), z.literal('infinite')]).nullable(),
+  burnRate24h: z.union([z.number(), z.literal('infinite')]).nullable(),
+  /** Hours until the budget is gone at the 1 h burn rate; null when not burning. */
+  exhaustionHours: z.number().nullable(),
+  redundancy: z.array(
+    z.object({
+      backend: z.string(),
+      replicas: z.number().int(),
+      /** Measured availability of one replica (its probes' success ratio over 24 h). */
+      single: z.number().nullable(),
+      /** 1 − (1 − a)^N */
+      estimate: z.number().nullable(),
+    }),
+  ),
+});
+export type ServiceAvailability = z.infer<typeof ServiceAvailability>;
+
+export const TrafficStats = z.object({
+  running: z.boolean(),
+  url: z.string().nullable(),
+  ratePerSecond: z.number(),
+  sent: z.number().int(),
+  ok: z.number().int(),
+  failed: z.number().int(),
+  successRate: z.number().nullable(),
+  byReason: z.record(z.string(), z.number()),
+});
+export type TrafficStats = z.infer<typeof TrafficStats>;
+
+export const LabReplicaFaultKind = z.enum(['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer']);
+export type LabReplicaFaultKind = z.infer<typeof LabReplicaFaultKind>;
+
+/** The lab's inference side: replicas, the HAProxy in front of them (when haproxy is installed), the traffic generator. */
+export const LabServicesInfo = z.object({
+  replicas: z.array(z.object({ name: z.string(), url: z.string(), fault: LabReplicaFaultKind.nullable(), retryAfterSeconds: z.number().nullable() })),
+  loadBalancer: z.object({
+    available: z.boolean(),
+    /** Why there is none ("haproxy is not on the PATH"), shown instead of the LB panel. */
+    reason: z.string().nullable(),
+    frontendUrl: z.string().nullable(),
+  }),
+  traffic: TrafficStats,
+});
+export type LabServicesInfo = z.infer<typeof LabServicesInfo>;

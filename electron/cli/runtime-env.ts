@@ -72,3 +72,16 @@ function askHidden(prompt: string, stdin: NodeJS.ReadStream, stderr: NodeJS.Writ
     stdin.on('data', onData);
   });
 }
+
+/**
+ * Replica secrets (inventory `auth.secretRef`) in serve and the CLI: the environment variable
+ * FLEETOPS_SECRET_<REF> (upper case, other characters as "_"), so `secretRef: llama-key` reads
+ * FLEETOPS_SECRET_LLAMA_KEY. The inventory never holds the secret itself.
+ */
+export function secretFromEnv(env: NodeJS.ProcessEnv = process.env): (ref: string) => Promise<string | undefined> {
+  return async (ref) => env[secretEnvName(ref)] || undefined;
+}
+
+export function secretEnvName(ref: string): string {
+  return `FLEETOPS_SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}

@@ -7,11 +7,12 @@ import { toErrorData } from '../../shared/errors';
 import { FleetCore } from '../core/fleet/core';
 import { startLabControl } from '../core/lab/lab-control';
 import { startLab, type LabFleet } from '../core/lab/lab-fleet';
+import { startLabServices, type LabServices } from '../core/lab/lab-services';
 import { createDispatch } from '../core/rpc/dispatch';
 import { PassphraseVault } from '../core/ssh/passphrase-vault';
 import { startServer, type RunningServer } from '../serve/server';
 import type { CliIo } from './io';
-import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess } from './runtime-env';
+import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
 export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE] [--lab] [--lab-nodes N] [--port N] [--host ADDR] [--allow-remote] [--data-dir DIR]
 Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
@@ -22,6 +23,7 @@ export interface ServeHandle {
   server: RunningServer;
   core: FleetCore;
   lab: LabFleet | null;
+  labServices: LabServices | null;
   stop(): Promise<void>;
 }
 
@@ -59,17 +61,31 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   // A lab directory we made ourselves is ours to remove; one the operator named is kept.
   let ownLabDir: string | null = null;
   let labControl: { close(): Promise<void> } | null = null;
+  let labServices: LabServices | null = null;
   if (values.lab) {
     const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
     lab = await startLab({ dir, nodes: labNodes });
     // So `fleetops lab fault --dir DIR` works from another terminal, as with `fleetops lab`.
     labControl = await startLabControl(lab);
     inventoryPath = lab.inventoryPath;
+    try {
+      labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath });
+    } catch (err) {
+      await labControl.close();
+      await lab.stop();
+      throw err;
+    }
+    const lb = labServices.info().loadBalancer;
     io.out(`lab: ${labNodes} simulated nodes in ${dir}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
+    io.out(`lab: ${labServices.info().replicas.length} inference replicas; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
   }
 
   // Passphrases entered in the browser stay in this process's memory only (serve has no keychain).
-  const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }), lab });
+  const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }),
+    lab,
+    labServices,
+    getSecret: secretFromEnv(),
+  });
   let server: RunningServer;
   try {
     await core.start();
@@ -83,6 +99,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     });
   } catch (err) {
     await core.stop().catch(() => undefined);
+    await labServices?.stop();
     await labControl?.close();
     await lab?.stop();
     if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
@@ -94,9 +111,11 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     server,
     core,
     lab,
+    labServices,
     stop: async () => {
       await server.close();
       await core.stop();
+      await labServices?.stop();
       await labControl?.close();
       await lab?.stop();
       if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });

@@ -10,10 +10,12 @@ import type { HostKeyPrompt, LabInfo } from '../../../shared/status';
 import { watchInventory, type InventoryWatchResult } from '../inventory/watch-inventory';
 import { loadInventoryFile, type InventoryEnv, type LoadedInventory } from '../inventory/load-inventory';
 import type { LabFleet } from '../lab/lab-fleet';
+import type { LabServices } from '../lab/lab-services';
 import type { Timers } from '../probe/scheduler';
 import { PassphraseVault } from '../ssh/passphrase-vault';
 import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
+import { ServicesEngine } from '../services/services-engine';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
 import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
@@ -32,6 +34,12 @@ export interface CoreDeps {
    */
   passphrases?: PassphraseVault;
   lab?: LabFleet | null;
+  /** The lab's replicas, HAProxy and traffic generator (serve --lab). */
+  labServices?: LabServices | null;
+  /** Resolves a replica's auth secretRef (keychain on the desktop, environment in serve). */
+  getSecret?: (ref: string) => Promise<string | undefined>;
+  /** Frontend probe / availability push cadence, ms (tests shorten them). */
+  servicesCadenceMs?: { frontend?: number; publish?: number };
   timers?: Timers;
   ssh?: Omit<SshPoolOptions, 'onHostKeyUnknown' | 'passphrases'>;
   monitorConcurrency?: number;
@@ -45,12 +53,13 @@ export class FleetCore {
   readonly store: Store;
   readonly pool: SshPool;
   readonly monitor: FleetMonitor;
+  readonly services: ServicesEngine;
   readonly handlers: Handlers;
   private inventory: LoadedInventory | null = null;
   private inventoryError: FleetErrorData | null = null;
   private watcher: { close(): void } | null = null;
   private readonly pendingHostKeys = new Map<string, HostKeyPrompt>();
-  private readonly unsubscribeLab: (() => void) | null = null;
+  private readonly unsubscribeLab: Array<() => void> = [];
   private readonly now: () => number;
   private stopped = false;
   private readonly passphrases: PassphraseVault;
@@ -72,9 +81,30 @@ export class FleetCore {
       appendEvent: (e) => this.record(e),
       publishNodes: (nodes) => this.bus.emit('nodes.updated', { nodes }),
     });
-    if (deps.lab) {
-      const lab = deps.lab;
-      this.unsubscribeLab = lab.onChange((info) => this.bus.emit('lab.changed', info));
+    this.services = new ServicesEngine({
+      pool: this.pool,
+      requests: this.store.requests,
+      getSecret: deps.getSecret ?? (async () => undefined),
+      appendEvent: (e) => this.record(e),
+      publishReplicas: (replicas) => this.bus.emit('replicas.updated', { replicas }),
+      publishLoadBalancers: (loadBalancers) => this.bus.emit('loadBalancers.updated', { loadBalancers }),
+      publishServices: (services) => this.bus.emit('services.updated', { services }),
+      timers: deps.timers,
+      onDrift: deps.onDrift,
+      frontendIntervalMs: deps.servicesCadenceMs?.frontend,
+      publishIntervalMs: deps.servicesCadenceMs?.publish,
+    });
+    if (deps.lab) this.unsubscribeLab.push(deps.lab.onChange((info) => this.bus.emit('lab.changed', info)));
+    const labServices = deps.labServices;
+    if (labServices) {
+      this.unsubscribeLab.push(labServices.onChange((info) => this.bus.emit('labServices.changed', info)));
+      // The lab's users: every generated request counts toward the service behind that frontend.
+      this.unsubscribeLab.push(
+        labServices.onTrafficOutcome((o, frontend) => {
+          const service = this.services.availability.serviceForFrontend(frontend);
+          if (service && !this.stopped) this.services.availability.record(service, o.ok, o.latencyMs, o.at);
+        }),
+      );
     }
     this.handlers = this.createHandlers();
   }
@@ -104,13 +134,15 @@ export class FleetCore {
       }
     }
     this.monitor.start();
+    this.services.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.watcher?.close();
     this.monitor.stop();
-    this.unsubscribeLab?.();
+    this.services.stop();
+    for (const off of this.unsubscribeLab) off();
     await this.pool.closeAll();
     this.store.close();
   }
@@ -132,6 +164,7 @@ export class FleetCore {
     this.inventory = inv;
     this.inventoryError = null;
     this.monitor.setNodes(inv.nodes);
+    this.services.setInventory(inv);
     for (const name of [...this.pendingHostKeys.keys()]) if (!this.monitor.node(name)) this.pendingHostKeys.delete(name);
     this.record({
       ts: this.now(),
@@ -178,6 +211,11 @@ export class FleetCore {
     this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
   }
 
+  private requireLabServices(): LabServices {
+    if (!this.deps.labServices) throw new FleetError('LAB_NOT_RUNNING', 'no lab replicas run in this console (start it with `fleetops serve --lab`)');
+    return this.deps.labServices;
+  }
+
   private requireLab(): LabFleet {
     if (!this.deps.lab) throw new FleetError('LAB_NOT_RUNNING', 'no lab fleet runs in this console (start it with `fleetops serve --lab`)');
     return this.deps.lab;
@@ -191,7 +229,23 @@ export class FleetCore {
         nodes: this.monitor.statuses(),
         pendingHostKeys: [...this.pendingHostKeys.values()],
         lab: this.deps.lab ? this.deps.lab.info() : null,
+        replicas: this.services.replicas.statuses(),
+        loadBalancers: this.services.loadBalancers.statuses(),
+        services: this.services.availability.services(),
+        labServices: this.deps.labServices ? this.deps.labServices.info() : null,
       }),
+      'lb.setServerState': ({ loadBalancer, backend, server, state }) => this.services.loadBalancers.setServerState(loadBalancer, backend, server, state),
+      'lb.setWeight': ({ loadBalancer, backend, server, weight }) => this.services.loadBalancers.setWeight(loadBalancer, backend, server, weight),
+      'lab.replicaFault': async ({ replica, kind, retryAfterSeconds, slowMs }) => {
+        const info = await this.requireLabServices().setReplicaFault(replica, kind, { retryAfterSeconds, slowMs });
+        this.record({ ts: this.now(), kind: kind ? 'lab.replica.fault' : 'lab.replica.cleared', subject: replica, severity: 'info', message: kind ? `lab: ${kind} on replica ${replica}` : `lab: cleared replica ${replica}` });
+        return info;
+      },
+      'lab.traffic': async ({ ratePerSecond }) => {
+        const info = await this.requireLabServices().setTrafficRate(ratePerSecond);
+        this.record({ ts: this.now(), kind: 'lab.traffic', subject: null, severity: 'info', message: ratePerSecond > 0 ? `lab: traffic generator at ${ratePerSecond} req/s` : 'lab: traffic generator stopped' });
+        return info;
+      },
       'node.get': async ({ name }) => {
         const status = this.monitor.status(name);
         if (!status) throw new FleetError('NOT_FOUND', `no node named "${name}" in the inventory`, { subject: name });

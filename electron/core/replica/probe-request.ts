@@ -39,11 +39,14 @@ export function completionUrl(spec: ReplicaSpec): string {
   return joinUrl(spec.url, '/v1/chat/completions');
 }
 
+export const PROBE_USER_AGENT = 'fleetops-probe/1';
+
 /** The request of one probe; `secret` is the resolved value of `spec.auth.secretRef`, if any. */
 export function buildProbeRequest(spec: ReplicaSpec, kind: ProbeKind, secret: string | undefined): ProbeRequest {
   // A fresh connection per probe: it sees what a new client sees (connect included), and a pooled
   // socket the server dropped between probes would report "reset" instead of the truth.
-  const headers: Record<string, string> = { accept: 'application/json', connection: 'close' };
+  // A user agent of its own, so operators can tell (and filter) the console's probes in replica logs.
+  const headers: Record<string, string> = { accept: 'application/json', connection: 'close', 'user-agent': PROBE_USER_AGENT };
   if (secret !== undefined) {
     const [name, value] = authHeader(spec, secret);
     headers[name] = value;

@@ -10,7 +10,7 @@ import { Semaphore } from './semaphore';
 import { SshSession } from './session';
 import { forwardThroughBastion, openTcp } from './transport';
 import type { ExecResult, SshTarget } from './types';
-import { openStreamLocal } from './unix-stream';
+import { failStream, openStreamLocal } from './unix-stream';
 
 export interface ConnectionSettings {
   connectTimeoutMs: number;
@@ -65,7 +65,7 @@ export class SshConnection {
       bastion?.end();
       // Synchronous with ssh2's 'close', before it ends every channel as if at EOF: a stream cut
       // by a lost connection must fail, not look like a complete (truncated) reply.
-      for (const stream of this.streams) stream.destroy(this.closeReason ?? connectionLost(this.hop(), 'fleetops closed it'));
+      for (const stream of this.streams) failStream(stream, this.closeReason ?? connectionLost(this.hop(), 'fleetops closed it'));
       for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
     });
     this.lost = new Promise((resolve) => this.onClosed((reason) => resolve(reason ?? connectionLost(this.hop(), 'fleetops closed it'))));
@@ -183,6 +183,8 @@ export class SshConnection {
       throw err;
     }
     this.streams.add(stream);
+    // Failing a stream emits 'error': with this listener, a failure nobody observes cannot crash the process.
+    stream.on('error', () => undefined);
     stream.once('close', () => {
       this.streams.delete(stream);
       release();

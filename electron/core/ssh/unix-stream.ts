@@ -1,3 +1,4 @@
+import { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { FleetError } from '../../../shared/errors';
 
@@ -71,4 +72,15 @@ export function openStreamLocal(client: Client, socketPath: string, opts: UnixSt
       else void opts.whenLost().then(finish);
     }
   });
+}
+
+/**
+ * Fails an open stream with `reason`: its reader gets 'error' and never 'end'. ssh2's own
+ * Channel.destroy() ignores its argument (it only ends and closes the channel), and when the
+ * connection dies ssh2 ends every channel as if the peer had sent EOF, so a reply cut short
+ * would look complete. Node's standard destroy marks the stream unreadable first, so ssh2's
+ * clean-up, which runs after, no longer ends it.
+ */
+export function failStream(stream: Duplex, reason: Error): void {
+  Duplex.prototype.destroy.call(stream, reason);
 }

@@ -1,0 +1,54 @@
+import { FleetError } from '../../../shared/errors';
+import type { StatRow } from './parse-stat';
+import type { ServerStatus } from './server-status';
+
+/** One server behind a HAProxy backend, as the console shows it. */
+export interface LbServerView {
+  backend: string;
+  server: string;
+  /** HAProxy's own words: 'UP', 'DOWN', 'MAINT', 'DRAIN', 'UP 1/2', 'MAINT (via b/s)', … */
+  status: string;
+  /** `status` parsed: steady word, transition toward up/down, cause. */
+  state: ServerStatus;
+  /** `check_status` (L7OK, L4CON, L7STS, …), null without health checks. */
+  checkStatus: string | null;
+  /** `last_chk`: the last check's text, e.g. "Connection refused". */
+  lastCheck: string | null;
+  /** Effective weight (0 … 256). */
+  weight: number;
+  /** `scur`: current sessions. */
+  sessions: number;
+  downtimeSeconds: number | null;
+  lastChangeSeconds: number | null;
+  address: string | null;
+  /** HAProxy sends it new sessions: its state allows them and its weight is not 0. */
+  takesNewSessions: boolean;
+}
+
+/** The server rows of `show stat`, in HAProxy's order. */
+export function lbServerViews(rows: readonly StatRow[]): LbServerView[] {
+  return rows
+    .filter((row) => row.type === 'server')
+    .map((row) => {
+      const state = row.serverStatus;
+      if (!state || row.weight === null || row.sessions === null) {
+        throw new FleetError('PARSE_FAILED', `show stat row ${row.proxy}/${row.name} has no status, weight or scur: not HAProxy's server row.`, {
+          detail: { proxy: row.proxy, name: row.name },
+        });
+      }
+      return {
+        backend: row.proxy,
+        server: row.name,
+        status: row.status,
+        state,
+        checkStatus: row.checkStatus,
+        lastCheck: row.lastCheck,
+        weight: row.weight,
+        sessions: row.sessions,
+        downtimeSeconds: row.downtimeSeconds,
+        lastChangeSeconds: row.lastChangeSeconds,
+        address: row.address,
+        takesNewSessions: state.takesNewSessions && row.weight > 0,
+      };
+    });
+}

@@ -1,0 +1,198 @@
+/**
+ * The lab's inference side: OpenAI-compatible replicas on the lab's inference nodes, a real
+ * HAProxy in front of them when `haproxy` is installed (else the console says there is no load
+ * balancer and why), and a traffic generator through the frontend. Adds the matching
+ * `replicas`, `loadBalancers` and `slo` sections to the lab's inventory.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { FleetError } from '../../../shared/errors';
+import type { LabReplicaFaultKind, LabServicesInfo } from '../../../shared/services';
+import { loadInventoryFile } from '../inventory/load-inventory';
+import { PROBE_USER_AGENT } from '../replica/probe-request';
+import { haproxyAvailable, startLabHaproxy, type LabHaproxy } from './lab-haproxy';
+import { startLabReplica, type LabReplica } from './lab-replica';
+import { startTrafficGenerator, type TrafficGenerator, type TrafficOutcome } from './traffic-generator';
+
+export const LAB_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
+export const LAB_SERVICE = 'llama';
+export const LAB_LB = 'lab-lb';
+
+export interface LabServicesOptions {
+  /** The lab's directory and inventory (from startLab). */
+  dir: string;
+  inventoryPath: string;
+  /** At most this many replicas, one per inference node (default 6). */
+  maxReplicas?: number;
+  /** Replica health / completion probe and LB poll cadence written to the inventory. */
+  healthIntervalSeconds?: number;
+  promptIntervalSeconds?: number;
+  /** Where to look for haproxy (default PATH); null forces "no load balancer". */
+  haproxyPath?: string | null;
+}
+
+export interface LabServices {
+  info(): LabServicesInfo;
+  setReplicaFault(name: string, kind: LabReplicaFaultKind | null, opts?: { retryAfterSeconds?: number; slowMs?: number }): Promise<LabServicesInfo>;
+  /** Starts, re-rates or (0) stops the traffic generator through the frontend. */
+  setTrafficRate(ratePerSecond: number): Promise<LabServicesInfo>;
+  onTrafficOutcome(listener: (o: TrafficOutcome, frontendUrl: string) => void): () => void;
+  /** Requests that reached a replica directly, not through HAProxy (the console's probes); for tests. */
+  probesSeen(name: string): number;
+  onChange(listener: (info: LabServicesInfo) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export async function startLabServices(opts: LabServicesOptions): Promise<LabServices> {
+  const inventory = await loadInventoryFile(opts.inventoryPath, { homeDir: opts.dir, defaultUser: 'ops' });
+  const hosts = inventory.nodes.filter((n) => n.role === 'inference').slice(0, opts.maxReplicas ?? 6);
+  const replicas: LabReplica[] = [];
+  const retryAfter = new Map<string, number | null>();
+  let haproxy: LabHaproxy | null = null;
+  let noLbReason: string | null = null;
+  try {
+    for (const node of hosts) replicas.push(await startLabReplica({ name: `${node.name}-llm`, model: LAB_MODEL }));
+    const haproxyPath = opts.haproxyPath === null ? null : opts.haproxyPath ?? (await haproxyAvailable());
+    if (haproxyPath === null) {
+      noLbReason = opts.haproxyPath === null ? 'disabled for this lab' : 'haproxy is not on the PATH (install it, e.g. apt-get install haproxy)';
+    } else if (replicas.length === 0) {
+      noLbReason = 'the lab has no inference nodes to put behind it';
+    } else {
+      const haproxyDir = join(opts.dir, 'haproxy');
+      await mkdir(haproxyDir, { recursive: true, mode: 0o700 });
+      haproxy = await startLabHaproxy({
+        dir: haproxyDir,
+        backends: { [LAB_SERVICE]: replicas.map((r) => ({ name: r.name, host: '127.0.0.1', port: r.port })) },
+        tcpRuntime: ['admin'],
+        haproxyPath,
+      });
+    }
+    await appendServices(opts, hosts.map((n) => n.name), replicas, haproxy);
+  } catch (err) {
+    await haproxy?.stop();
+    await Promise.all(replicas.map((r) => r.stop()));
+    throw err;
+  }
+
+  const changeListeners = new Set<(info: LabServicesInfo) => void>();
+  const trafficListeners = new Set<(o: TrafficOutcome, frontendUrl: string) => void>();
+  let traffic: TrafficGenerator | null = null;
+  let rate = 0;
+  let ticker: NodeJS.Timeout | null = null;
+
+  const info = (): LabServicesInfo => {
+    const s = traffic?.stats();
+    return {
+      replicas: replicas.map((r) => ({ name: r.name, url: r.url, fault: r.fault(), retryAfterSeconds: r.fault() === 'rate-limit' ? retryAfter.get(r.name) ?? null : null })),
+      loadBalancer: { available: haproxy !== null, reason: noLbReason, frontendUrl: haproxy?.frontendUrl ?? null },
+      traffic: {
+        running: traffic !== null && rate > 0,
+        url: haproxy ? `${haproxy.frontendUrl}/v1/models` : null,
+        ratePerSecond: rate,
+        sent: s?.sent ?? 0,
+        ok: s?.ok ?? 0,
+        failed: s?.failed ?? 0,
+        successRate: s?.successRate ?? null,
+        byReason: s?.byReason ?? {},
+      },
+    };
+  };
+  const changed = () => {
+    const i = info();
+    for (const l of [...changeListeners]) l(i);
+  };
+
+  return {
+    info,
+    async setReplicaFault(name, kind, faultOpts = {}) {
+      const replica = replicas.find((r) => r.name === name);
+      if (!replica) throw new FleetError('NOT_FOUND', `the lab has no replica "${name}" (it has ${replicas.map((r) => r.name).join(', ') || 'none'})`, { subject: name });
+      await replica.setFault(kind, faultOpts);
+      retryAfter.set(name, kind === 'rate-limit' ? faultOpts.retryAfterSeconds ?? 30 : null);
+      changed();
+      return info();
+    },
+    async setTrafficRate(ratePerSecond) {
+      if (!haproxy) throw new FleetError('BAD_REQUEST', `the lab has no load balancer to send traffic through: ${noLbReason}`);
+      const frontend = haproxy.frontendUrl;
+      rate = ratePerSecond;
+      if (!traffic && rate > 0) {
+        traffic = startTrafficGenerator({
+          url: `${frontend}/v1/models`,
+          ratePerSecond: rate,
+          timeoutMs: 5000,
+          onOutcome: (o) => {
+            for (const l of [...trafficListeners]) l(o, frontend);
+          },
+        });
+        // The generator's counters move every request: tell the console once a second.
+        ticker = setInterval(changed, 1000);
+        ticker.unref();
+      } else if (traffic && rate > 0) {
+        traffic.setRate(rate);
+      } else if (traffic && rate === 0) {
+        traffic.setRate(0);
+        if (ticker) clearInterval(ticker);
+        ticker = null;
+      }
+      changed();
+      return info();
+    },
+    probesSeen(name) {
+      const r = replicas.find((x) => x.name === name);
+      // HAProxy's health checks and the traffic generator reach the replica too: count the console's own.
+      return r ? r.requests().filter((q) => q.headers['user-agent'] === PROBE_USER_AGENT).length : 0;
+    },
+    onTrafficOutcome(listener) {
+      trafficListeners.add(listener);
+      return () => void trafficListeners.delete(listener);
+    },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => void changeListeners.delete(listener);
+    },
+    async stop() {
+      if (ticker) clearInterval(ticker);
+      await traffic?.stop();
+      await haproxy?.stop();
+      await Promise.all(replicas.map((r) => r.stop()));
+    },
+  };
+}
+
+async function appendServices(opts: LabServicesOptions, nodes: string[], replicas: LabReplica[], haproxy: LabHaproxy | null): Promise<void> {
+  const health = opts.healthIntervalSeconds ?? 2;
+  const sections: Record<string, unknown> = {
+    replicas: replicas.map((r, i) => ({
+      name: r.name,
+      node: nodes[i],
+      url: r.url,
+      model: LAB_MODEL,
+      api: 'openai',
+      health: { path: '/health', intervalSeconds: health, timeoutSeconds: 2 },
+      prompt: { text: 'Respond with OK', expect: 'OK', maxTokens: 2, intervalSeconds: opts.promptIntervalSeconds ?? 10 },
+    })),
+  };
+  if (haproxy) {
+    const runtime = haproxy.tcpRuntime.find((t) => t.level === 'admin')!;
+    sections.loadBalancers = [
+      {
+        name: LAB_LB,
+        kind: 'haproxy',
+        runtime: { tcp: `${runtime.host}:${runtime.port}` },
+        frontend: { url: haproxy.frontendUrl },
+        backends: { [LAB_SERVICE]: replicas.map((r) => r.name) },
+        intervalSeconds: health,
+      },
+    ];
+    sections.slo = [{ service: LAB_SERVICE, target: 99.9, probe: 'frontend' }];
+  }
+  if (replicas.length === 0) return;
+  const text = await readFile(opts.inventoryPath, 'utf8');
+  const tmp = `${opts.inventoryPath}.tmp`;
+  await writeFile(tmp, `${text.trimEnd()}\n${stringify(sections)}`, { mode: 0o600 });
+  // Prove the result loads before it replaces the lab's inventory (throws INVENTORY_INVALID with file:line otherwise).
+  await loadInventoryFile(tmp, { homeDir: opts.dir, defaultUser: 'ops' });
+  await rename(tmp, opts.inventoryPath);
+}

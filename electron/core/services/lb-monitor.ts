@@ -1,0 +1,148 @@
+/**
+ * Polls each load balancer's runtime API (`show stat`) as a subject of its own, and carries
+ * the typed write methods (`set server … state`, `set weight`). Status changes of a server are
+ * events; after a write the LB is read again so the caller sees what HAProxy now says.
+ */
+import { toErrorData } from '../../../shared/errors';
+import { FleetError } from '../../../shared/errors';
+import type { LoadBalancerStatus, ReplicaStatus } from '../../../shared/services';
+import { sshTargetFor } from '../fleet/probe-node';
+import { HaproxyRuntime, type ServerAdminState } from '../haproxy';
+import type { ResolvedLoadBalancer } from '../inventory/resolve-services';
+import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
+import type { SshPool } from '../ssh/pool';
+import type { AppendEventInput } from '../store/open-store';
+import { lbHealth, lbServers } from './lb-view';
+
+export interface LbMonitorDeps {
+  pool: SshPool;
+  appendEvent(e: AppendEventInput): void;
+  publish(lbs: LoadBalancerStatus[]): void;
+  replicaOf(name: string): ReplicaStatus | undefined;
+  timers?: Timers;
+}
+
+interface Entry {
+  lb: ResolvedLoadBalancer;
+  runtime: HaproxyRuntime;
+  status: LoadBalancerStatus;
+}
+
+export class LbMonitor {
+  private readonly entries = new Map<string, Entry>();
+  private readonly scheduler: ProbeScheduler;
+  private readonly timers: Timers;
+
+  constructor(private readonly deps: LbMonitorDeps) {
+    this.timers = deps.timers ?? realTimers;
+    this.scheduler = new ProbeScheduler({ concurrency: 8, timers: this.timers, run: (name) => this.poll(name) });
+  }
+
+  setLoadBalancers(list: ResolvedLoadBalancer[]): void {
+    const names = new Set(list.map((l) => l.name));
+    for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
+    for (const lb of list) {
+      const runtime = new HaproxyRuntime(
+        lb.runtime.kind === 'tcp'
+          ? { kind: 'tcp', host: lb.runtime.host, port: lb.runtime.port }
+          : { kind: 'ssh-unix', target: sshTargetFor(lb.runtime.via), path: lb.runtime.path },
+        { pool: this.deps.pool },
+      );
+      const prev = this.entries.get(lb.name)?.status;
+      this.entries.set(lb.name, {
+        lb,
+        runtime,
+        status: prev ?? { name: lb.name, frontendUrl: lb.frontendUrl, health: 'unknown', reasons: ['not polled yet'], lastPollAt: null, lastError: null, servers: [] },
+      });
+    }
+    this.scheduler.setSubjects(list.map((l) => ({ key: l.name, intervalMs: l.intervalSeconds * 1000 })));
+  }
+
+  start(): void {
+    this.scheduler.start();
+  }
+
+  stop(): void {
+    this.scheduler.stop();
+  }
+
+  statuses(): LoadBalancerStatus[] {
+    return [...this.entries.values()].map((e) => e.status);
+  }
+
+  status(name: string): LoadBalancerStatus | undefined {
+    return this.entries.get(name)?.status;
+  }
+
+  async setServerState(name: string, backend: string, server: string, state: ServerAdminState): Promise<LoadBalancerStatus> {
+    const entry = this.require(name, backend);
+    await entry.runtime.setServerState(backend, server, state);
+    this.deps.appendEvent({ ts: this.timers.now(), kind: 'lb.set-state', subject: `${name}/${backend}/${server}`, severity: 'info', message: `${name}: set server ${backend}/${server} state ${state}` });
+    await this.poll(name);
+    return this.entries.get(name)!.status;
+  }
+
+  async setWeight(name: string, backend: string, server: string, weight: number): Promise<LoadBalancerStatus> {
+    const entry = this.require(name, backend);
+    await entry.runtime.setWeight(backend, server, weight);
+    this.deps.appendEvent({ ts: this.timers.now(), kind: 'lb.set-weight', subject: `${name}/${backend}/${server}`, severity: 'info', message: `${name}: set weight ${backend}/${server} ${weight}` });
+    await this.poll(name);
+    return this.entries.get(name)!.status;
+  }
+
+  /** Reads `show stat` now; errors become the LB's status (unreachable), never a throw. */
+  async poll(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    const now = this.timers.now();
+    let status: LoadBalancerStatus;
+    try {
+      const views = await entry.runtime.servers();
+      const servers = lbServers(entry.lb, views, this.deps.replicaOf, now);
+      const { health, reasons } = lbHealth(entry.lb, servers);
+      status = { name, frontendUrl: entry.lb.frontendUrl, health, reasons, lastPollAt: now, lastError: null, servers };
+    } catch (err) {
+      const error = toErrorData(err);
+      status = { ...entry.status, health: 'unreachable', reasons: [`runtime API: ${error.message}`], lastPollAt: now, lastError: error };
+    }
+    if (this.entries.get(name) !== entry) return;
+    this.recordChanges(entry.status, status);
+    entry.status = status;
+    this.deps.publish([status]);
+  }
+
+  private recordChanges(before: LoadBalancerStatus, after: LoadBalancerStatus): void {
+    const old = new Map(before.servers.map((s) => [`${s.backend}/${s.server}`, s.status]));
+    for (const s of after.servers) {
+      const was = old.get(`${s.backend}/${s.server}`);
+      if (was !== undefined && was !== s.status) {
+        const down = /^(DOWN|MAINT)/.test(s.status);
+        this.deps.appendEvent({
+          ts: after.lastPollAt ?? this.timers.now(),
+          kind: 'lb.server.status',
+          subject: s.replica ?? `${after.name}/${s.backend}/${s.server}`,
+          severity: down ? 'error' : 'info',
+          message: `${after.name}: ${s.backend}/${s.server} ${was} → ${s.status}${s.lastCheck ? ` (${s.lastCheck})` : ''}`,
+        });
+      }
+    }
+    if (before.health !== after.health && before.lastPollAt !== null) {
+      this.deps.appendEvent({
+        ts: after.lastPollAt ?? this.timers.now(),
+        kind: 'lb.health',
+        subject: after.name,
+        severity: after.health === 'healthy' ? 'info' : 'warning',
+        message: `${after.name}: ${before.health} → ${after.health}${after.reasons.length ? `: ${after.reasons.join('; ')}` : ''}`,
+      });
+    }
+  }
+
+  private require(name: string, backend: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) throw new FleetError('NOT_FOUND', `no load balancer named "${name}" in the inventory`, { subject: name });
+    if (!entry.lb.backends.some((b) => b.name === backend)) {
+      throw new FleetError('NOT_FOUND', `load balancer ${name} has no backend "${backend}" in the inventory`, { subject: name });
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * A load balancer's health from HAProxy's own view, plus the disagreements between HAProxy and
+ * the console's probes — the interesting cases: HAProxy still sends users to a replica whose
+ * completions fail, or keeps a replica out that the console finds fine.
+ */
+import type { Health } from '../../../shared/health';
+import type { LbServerStatus, ReplicaStatus } from '../../../shared/services';
+import type { LbServerView } from '../haproxy/server-view';
+import type { ResolvedLoadBalancer } from '../inventory/resolve-services';
+
+function minutesSince(since: number | null, now: number): string {
+  if (since === null) return '';
+  const s = Math.max(0, Math.round((now - since) / 1000));
+  return s < 90 ? ` for ${s} s` : ` for ${Math.round(s / 60)} min`;
+}
+
+export function disagreement(server: LbServerView, replica: ReplicaStatus | undefined, now: number): string | null {
+  if (!replica || replica.health === 'unknown') return null;
+  const lbServes = server.state.takesNewSessions;
+  const failing = replica.health === 'unhealthy' || replica.health === 'unreachable';
+  if (lbServes && failing) {
+    const which = replica.lastCompletion && !replica.lastCompletion.ok ? 'completion probe' : 'health probe';
+    return `LB says ${server.status}, ${which} failing${minutesSince(replica.since, now)}: ${replica.reasons[0] ?? replica.health}`;
+  }
+  if (server.state.word === 'DOWN' && replica.health === 'healthy') {
+    return `LB says ${server.status} (${server.lastCheck ?? server.checkStatus ?? 'check failing'}), console probes healthy: check the LB's health check path and port`;
+  }
+  return null;
+}
+
+export function lbServers(lb: ResolvedLoadBalancer, views: LbServerView[], replicaOf: (name: string) => ReplicaStatus | undefined, now: number): LbServerStatus[] {
+  const members = new Map<string, Set<string>>(lb.backends.map((b) => [b.name, new Set(b.servers)]));
+  return views
+    .filter((v) => members.has(v.backend))
+    .map((v) => {
+      const replicaName = members.get(v.backend)!.has(v.server) ? v.server : null;
+      const replica = replicaName ? replicaOf(replicaName) : undefined;
+      return {
+        backend: v.backend,
+        server: v.server,
+        status: v.status,
+        checkStatus: v.checkStatus,
+        lastCheck: v.lastCheck,
+        weight: v.weight,
+        sessions: v.sessions,
+        downtimeSeconds: v.downtimeSeconds,
+        replica: replicaName,
+        disagreement: disagreement(v, replica, now),
+      };
+    });
+}
+
+export function lbHealth(lb: ResolvedLoadBalancer, servers: LbServerStatus[]): { health: Health; reasons: string[] } {
+  const reasons: string[] = [];
+  let health: Health = 'healthy';
+  const worse = (h: Health) => {
+    const rank = { healthy: 0, unknown: 1, degraded: 2, unhealthy: 3, unreachable: 4 } as const;
+    if (rank[h] > rank[health]) health = h;
+  };
+  for (const backend of lb.backends) {
+    const rows = servers.filter((s) => s.backend === backend.name);
+    if (rows.length === 0) {
+      worse('unhealthy');
+      reasons.push(`backend ${backend.name} is not in HAProxy's configuration`);
+      continue;
+    }
+    const serving = rows.filter((s) => /^UP\b|^no check$/.test(s.status) && s.weight > 0);
+    if (serving.length === 0) {
+      worse('unhealthy');
+      reasons.push(`backend ${backend.name}: no server takes traffic (${rows.map((r) => `${r.server} ${r.status}`).join(', ')})`);
+    } else if (serving.length < rows.length) {
+      worse('degraded');
+      reasons.push(`backend ${backend.name}: ${serving.length} of ${rows.length} servers take traffic (${rows.filter((r) => !serving.includes(r)).map((r) => `${r.server} ${r.status}`).join(', ')})`);
+    }
+    const missing = backend.servers.filter((name) => !rows.some((r) => r.server === name));
+    if (missing.length) {
+      worse('degraded');
+      reasons.push(`backend ${backend.name}: HAProxy has no server ${missing.join(', ')} that the inventory lists`);
+    }
+  }
+  for (const s of servers) {
+    if (s.disagreement) {
+      worse('degraded');
+      reasons.push(`${s.backend}/${s.server}: ${s.disagreement}`);
+    }
+  }
+  return { health, reasons };
+}

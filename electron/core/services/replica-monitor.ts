@@ -1,0 +1,151 @@
+/**
+ * Watches every replica with two probes at their own intervals (health endpoint, completion),
+ * through the gate that keeps a throttled replica free of probes until its Retry-After passes.
+ * Health changes go to the event store; changed statuses are pushed in batches.
+ */
+import type { ReplicaStatus } from '../../../shared/services';
+import type { ResolvedReplica } from '../inventory/resolve-services';
+import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
+import { runReplicaProbe } from '../replica/replica-probe-cycle';
+import { ReplicaState } from '../replica/replica-state';
+import type { ProbeKind, ReplicaProbeOutcome, ReplicaSpec } from '../replica/replica-types';
+import type { AppendEventInput } from '../store/open-store';
+import { replicaSpecOf, replicaStatus } from './replica-record';
+
+export interface ReplicaMonitorDeps {
+  getSecret(ref: string): Promise<string | undefined>;
+  appendEvent(e: AppendEventInput): void;
+  publish(replicas: ReplicaStatus[]): void;
+  /** Every probe actually sent, for per-replica availability. */
+  onOutcome?(replica: string, outcome: ReplicaProbeOutcome): void;
+  timers?: Timers;
+  concurrency?: number;
+  flushMs?: number;
+  onDrift?(ms: number): void;
+}
+
+interface Entry {
+  replica: ResolvedReplica;
+  spec: ReplicaSpec;
+  state: ReplicaState;
+  status: ReplicaStatus;
+}
+
+const SEP = '\u0000';
+
+export class ReplicaMonitor {
+  private readonly entries = new Map<string, Entry>();
+  private readonly scheduler: ProbeScheduler;
+  private readonly timers: Timers;
+  private readonly dirty = new Set<string>();
+  private flushTimer: unknown = null;
+  private running = false;
+
+  constructor(private readonly deps: ReplicaMonitorDeps) {
+    this.timers = deps.timers ?? realTimers;
+    this.scheduler = new ProbeScheduler({
+      concurrency: deps.concurrency ?? 64,
+      timers: this.timers,
+      run: (key) => this.probe(key),
+      onStart: (_k, d) => deps.onDrift?.(d),
+    });
+  }
+
+  setReplicas(list: ResolvedReplica[]): void {
+    const names = new Set(list.map((r) => r.name));
+    for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
+    for (const replica of list) {
+      const spec = replicaSpecOf(replica);
+      const existing = this.entries.get(replica.name);
+      if (existing) {
+        existing.state.updateSpec(spec);
+        existing.replica = replica;
+        existing.spec = spec;
+        existing.status = replicaStatus(replica, existing.state.view(), existing.status.since);
+      } else {
+        const state = new ReplicaState(spec, { now: this.timers.now });
+        this.entries.set(replica.name, { replica, spec, state, status: replicaStatus(replica, state.view(), null) });
+      }
+    }
+    this.scheduler.setSubjects(
+      list.flatMap((r) => [
+        { key: `${r.name}${SEP}health`, intervalMs: r.health.intervalSeconds * 1000 },
+        ...(r.prompt ? [{ key: `${r.name}${SEP}completion`, intervalMs: r.prompt.intervalSeconds * 1000 }] : []),
+      ]),
+    );
+  }
+
+  start(): void {
+    this.running = true;
+    this.scheduler.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.scheduler.stop();
+    if (this.flushTimer !== null) this.timers.clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  statuses(): ReplicaStatus[] {
+    return [...this.entries.values()].map((e) => e.status);
+  }
+
+  status(name: string): ReplicaStatus | undefined {
+    return this.entries.get(name)?.status;
+  }
+
+  /** Probes one replica now (both kinds), still through the Retry-After gate. */
+  async probeNow(name: string): Promise<void> {
+    await this.probe(`${name}${SEP}health`);
+    if (this.entries.get(name)?.spec.prompt) await this.probe(`${name}${SEP}completion`);
+  }
+
+  private async probe(key: string): Promise<void> {
+    const [name, kind] = key.split(SEP) as [string, ProbeKind];
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    const result = await runReplicaProbe(entry.spec, kind, entry.state, { getSecret: this.deps.getSecret, now: this.timers.now });
+    if (!result.sent) return; // the gate held it back: nothing new to say
+    if (this.entries.get(name) !== entry) return;
+    this.deps.onOutcome?.(name, result.outcome);
+    const view = entry.state.view();
+    const before = entry.status.health;
+    const since = view.health === before && entry.status.since !== null ? entry.status.since : result.outcome.at;
+    entry.status = replicaStatus(entry.replica, view, since);
+    if (view.health !== before) {
+      this.deps.appendEvent({
+        ts: result.outcome.at,
+        kind: 'replica.health',
+        subject: name,
+        severity: view.health === 'healthy' ? 'info' : view.health === 'throttled' || view.health === 'degraded' || view.health === 'unknown' ? 'warning' : 'error',
+        message: `${name}: ${before} → ${view.health}${view.reasons.length ? `: ${view.reasons.join('; ')}` : ''}`,
+        data: { from: before, to: view.health, reasons: view.reasons },
+      });
+    }
+    this.markDirty(name);
+  }
+
+  private markDirty(name: string): void {
+    this.dirty.add(name);
+    if (this.flushTimer !== null) return;
+    if (!this.running) {
+      this.flush();
+      return;
+    }
+    this.flushTimer = this.timers.setTimeout(() => {
+      this.flushTimer = null;
+      this.flush();
+    }, this.deps.flushMs ?? 200);
+  }
+
+  private flush(): void {
+    const out: ReplicaStatus[] = [];
+    for (const name of this.dirty) {
+      const e = this.entries.get(name);
+      if (e) out.push(e.status);
+    }
+    this.dirty.clear();
+    if (out.length) this.deps.publish(out);
+  }
+}

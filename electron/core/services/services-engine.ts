@@ -1,0 +1,83 @@
+/**
+ * The inference side of the engine: replicas (probes), load balancers (runtime API) and
+ * services (availability through the frontend), wired to each other and to the event store.
+ * FleetCore owns one and delegates the matching contract methods to it.
+ */
+import type { LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
+import type { LoadedInventory } from '../inventory/load-inventory';
+import type { Timers } from '../probe/scheduler';
+import type { SshPool } from '../ssh/pool';
+import type { AppendEventInput } from '../store/open-store';
+import type { RequestLog } from '../store/request-log';
+import { AvailabilityMonitor, replicaKey } from './availability-monitor';
+import { LbMonitor } from './lb-monitor';
+import { ReplicaMonitor } from './replica-monitor';
+
+export interface ServicesEngineDeps {
+  pool: SshPool;
+  requests: RequestLog;
+  getSecret(ref: string): Promise<string | undefined>;
+  appendEvent(e: AppendEventInput): void;
+  publishReplicas(r: ReplicaStatus[]): void;
+  publishLoadBalancers(l: LoadBalancerStatus[]): void;
+  publishServices(s: ServiceAvailability[]): void;
+  timers?: Timers;
+  replicaConcurrency?: number;
+  onDrift?(ms: number): void;
+  /** Frontend probe and availability push cadence (tests shorten them). */
+  frontendIntervalMs?: number;
+  publishIntervalMs?: number;
+}
+
+export class ServicesEngine {
+  readonly replicas: ReplicaMonitor;
+  readonly loadBalancers: LbMonitor;
+  readonly availability: AvailabilityMonitor;
+
+  constructor(deps: ServicesEngineDeps) {
+    this.replicas = new ReplicaMonitor({
+      getSecret: deps.getSecret,
+      appendEvent: deps.appendEvent,
+      publish: deps.publishReplicas,
+      timers: deps.timers,
+      concurrency: deps.replicaConcurrency,
+      onDrift: deps.onDrift,
+      // The health probe is the replica's availability as a single server ("what redundancy buys").
+      onOutcome: (name, o) => {
+        if (o.kind === 'health') deps.requests.recordOutcome({ service: replicaKey(name), at: o.at, ok: o.ok, latencyMs: o.latencyMs });
+      },
+    });
+    this.loadBalancers = new LbMonitor({
+      pool: deps.pool,
+      appendEvent: deps.appendEvent,
+      publish: deps.publishLoadBalancers,
+      replicaOf: (name) => this.replicas.status(name),
+      timers: deps.timers,
+    });
+    this.availability = new AvailabilityMonitor({
+      requests: deps.requests,
+      publish: deps.publishServices,
+      timers: deps.timers,
+      frontendIntervalMs: deps.frontendIntervalMs,
+      publishIntervalMs: deps.publishIntervalMs,
+    });
+  }
+
+  setInventory(inv: LoadedInventory): void {
+    this.replicas.setReplicas(inv.replicas);
+    this.loadBalancers.setLoadBalancers(inv.loadBalancers);
+    this.availability.configure(inv.slos, inv.loadBalancers, inv.replicas);
+  }
+
+  start(): void {
+    this.replicas.start();
+    this.loadBalancers.start();
+    this.availability.start();
+  }
+
+  stop(): void {
+    this.replicas.stop();
+    this.loadBalancers.stop();
+    this.availability.stop();
+  }
+}

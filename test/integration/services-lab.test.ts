@@ -1,0 +1,124 @@
+/**
+ * The inference side of the engine against the lab: real OpenAI-compatible replicas behind a
+ * real HAProxy (Debian's haproxy), polled over its runtime API, availability through the frontend.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetCore } from '../../electron/core/fleet/core';
+import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
+import { LAB_LB, LAB_SERVICE, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
+import { createDispatch } from '../../electron/core/rpc/dispatch';
+import type { LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../shared/services';
+import { waitFor } from './helpers/free-port';
+
+let lab: LabFleet;
+let services: LabServices;
+let core: FleetCore;
+let replicas: string[];
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetops-services-'));
+  lab = await startLab({ dir: join(dir, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
+  services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
+  core = new FleetCore({
+    dataDir: join(dir, 'data'),
+    inventoryPath: lab.inventoryPath,
+    inventoryEnv: { homeDir: dir, defaultUser: 'ops' },
+    lab,
+    labServices: services,
+    servicesCadenceMs: { frontend: 300, publish: 300 },
+  });
+  await core.start();
+  replicas = services.info().replicas.map((r) => r.name);
+}, 60_000);
+
+afterAll(async () => {
+  await core?.stop();
+  await services?.stop();
+  await lab?.stop();
+});
+
+const call = async <T>(method: string, params: unknown): Promise<T> => {
+  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.result as T;
+};
+const replica = (name: string) => core.services.replicas.status(name) as ReplicaStatus;
+const lb = () => core.services.loadBalancers.status(LAB_LB) as LoadBalancerStatus;
+const server = (name: string) => lb().servers.find((s) => s.server === name);
+
+describe('replicas, HAProxy and availability in the lab', () => {
+  it('starts a real HAProxy in front of the replicas and sees everything healthy', async () => {
+    expect(services.info().loadBalancer.available).toBe(true);
+    expect(replicas).toHaveLength(3);
+    await waitFor(() => replicas.every((r) => replica(r)?.health === 'healthy'), { what: 'replicas healthy', timeoutMs: 15_000 });
+    await waitFor(() => lb().servers.length === 3 && lb().servers.every((s) => s.status === 'UP'), { what: 'LB all UP', timeoutMs: 15_000 });
+    expect(lb().health).toBe('healthy');
+    expect(replica(replicas[0]).tokensPerDay).toBeGreaterThan(0);
+    expect(replica(replicas[0]).lastCompletion?.ok).toBe(true);
+  });
+
+  it('a killed replica: HAProxy marks it DOWN and the console shows both views', async () => {
+    const victim = replicas[0];
+    await call('lab.replicaFault', { replica: victim, kind: 'down' });
+    await waitFor(() => server(victim)?.status === 'DOWN' && replica(victim).health === 'unreachable', { what: 'DOWN + unreachable', timeoutMs: 20_000 });
+    expect(server(victim)!.replica).toBe(victim);
+    expect(replica(victim).reasons.join(' ')).toMatch(/refused/);
+    expect(lb().health).toBe('degraded');
+    const snap = await call<{ loadBalancers: LoadBalancerStatus[]; replicas: ReplicaStatus[] }>('fleet.snapshot', {});
+    expect(snap.loadBalancers[0].servers.find((s) => s.server === victim)?.status).toBe('DOWN');
+    await call('lab.replicaFault', { replica: victim, kind: null });
+    await waitFor(() => server(victim)?.status === 'UP' && replica(victim).health === 'healthy', { what: 'back UP', timeoutMs: 20_000 });
+  });
+
+  it('a 429 storm makes a replica throttled, shows Retry-After, and no probe goes out before it passes', async () => {
+    const name = replicas[1];
+    await call('lab.replicaFault', { replica: name, kind: 'rate-limit', retryAfterSeconds: 3 });
+    await waitFor(() => replica(name).health === 'throttled', { what: 'throttled', timeoutMs: 10_000 });
+    const s = replica(name);
+    expect(s.retryAfterSeconds).toBe(3);
+    expect(s.throttledUntil).toBeGreaterThan(Date.now());
+    expect(s.reasons.join(' ')).toMatch(/429|rate/i);
+    // Count what reaches the replica from now until the Retry-After has passed.
+    const until = s.throttledUntil!;
+    const before = probesSeenBy(name);
+    await waitFor(() => Date.now() >= until - 50, { what: 'retry-after to pass', timeoutMs: 10_000, intervalMs: 100 });
+    expect(probesSeenBy(name)).toBe(before);
+    await call('lab.replicaFault', { replica: name, kind: null });
+    await waitFor(() => replica(name).health === 'healthy', { what: 'recovered', timeoutMs: 15_000 });
+  });
+
+  it('drains and readies a server through the runtime API, and reports HAProxy refusals in its words', async () => {
+    const name = replicas[2];
+    const drained = await call<LoadBalancerStatus>('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, state: 'drain' });
+    expect(drained.servers.find((s) => s.server === name)?.status).toBe('DRAIN');
+    const ready = await call<LoadBalancerStatus>('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, state: 'ready' });
+    expect(ready.servers.find((s) => s.server === name)?.status).toMatch(/^UP/);
+    const weighted = await call<LoadBalancerStatus>('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: 0 });
+    expect(weighted.servers.find((s) => s.server === name)?.weight).toBe(0);
+    await call('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: 1 });
+    await expect(call('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: 'no-such-server', state: 'drain' })).rejects.toMatchObject({
+      code: 'LB_COMMAND_REJECTED',
+      message: expect.stringMatching(/No such server/),
+    });
+    await expect(call('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: 'a;shutdown', state: 'drain' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('counts requests through the frontend: probes and generated traffic, with the SLO figures', async () => {
+    await call('lab.traffic', { ratePerSecond: 20 });
+    await waitFor(() => (core.services.availability.services()[0]?.hour.requests ?? 0) > 30, { what: 'traffic counted', timeoutMs: 15_000 });
+    await call('lab.traffic', { ratePerSecond: 0 });
+    const svc = core.services.availability.services()[0] as ServiceAvailability;
+    expect(svc.service).toBe(LAB_SERVICE);
+    expect(svc.target).toBe(99.9);
+    expect(svc.hour.successRatio).toBeGreaterThan(0.9);
+    expect(svc.budget.remainingRatio).not.toBeNull();
+    expect(svc.redundancy[0]).toMatchObject({ backend: LAB_SERVICE, replicas: 3 });
+    expect(svc.redundancy[0].single).toBeGreaterThan(0);
+    expect(services.info().traffic.sent).toBeGreaterThan(0);
+  });
+});
+
+const probesSeenBy = (name: string) => services.probesSeen(name);

@@ -5,7 +5,7 @@ import { checkExitCode, checkFleet, type CheckReport } from '../core/fleet/check
 import { loadInventoryFile } from '../core/inventory/load-inventory';
 import { SshPool } from '../core/ssh/pool';
 import type { CliIo } from './io';
-import { cliPassphrases, inventoryEnvFromProcess } from './runtime-env';
+import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
 export const CHECK_USAGE = `Usage: fleetops check --inventory FILE [--json] [--concurrency N]
 Probes every node once and prints the fleet's health.
@@ -56,28 +56,44 @@ export async function runCheckCommand(argv: string[], io: CliIo): Promise<number
   const pool = new SshPool({ passphrases: cliPassphrases(), connectTimeoutMs: 10_000 });
   let report: CheckReport;
   try {
-    report = await checkFleet(pool, inventory.nodes, { concurrency });
+    report = await checkFleet(pool, inventory, { concurrency, getSecret: secretFromEnv() });
   } finally {
     await pool.closeAll();
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else io.out(formatReport(report));
-  const unknown = report.nodes.filter((n) => n.health === 'unknown');
+  const unknown = [...report.nodes, ...report.replicas, ...report.loadBalancers].filter((n) => n.health === 'unknown');
   if (unknown.length) io.err(`could not judge ${unknown.map((n) => `${n.name} (${n.reasons[0] ?? 'no reason'})`).join(', ')}`);
   return checkExitCode(report);
 }
 
 export function formatReport(report: CheckReport): string {
   const lines: string[] = [];
-  const width = Math.max(4, ...report.nodes.map((n) => n.name.length));
+  const width = Math.max(4, ...[...report.nodes, ...report.replicas, ...report.loadBalancers].map((n) => n.name.length));
   for (const n of report.nodes) {
     const gpus = n.gpus.length ? `${n.gpus.filter((g) => g.health === 'healthy').length}/${n.gpus.length} GPUs ok` : 'no GPU data';
     lines.push(`${n.name.padEnd(width)}  ${n.health.toUpperCase().padEnd(11)}  ${n.region}/${n.cluster}  ${gpus}`);
     for (const r of n.reasons) lines.push(`${' '.repeat(width)}    - ${r}`);
   }
+  for (const r of report.replicas) {
+    lines.push(`${r.name.padEnd(width)}  ${r.health.toUpperCase().padEnd(11)}  replica${r.latencyMs !== null ? `  ${r.latencyMs} ms` : ''}${r.retryAfterSeconds !== null ? `  retry after ${r.retryAfterSeconds} s` : ''}`);
+    for (const reason of r.reasons) lines.push(`${' '.repeat(width)}    - ${reason}`);
+  }
+  for (const lb of report.loadBalancers) {
+    lines.push(`${lb.name.padEnd(width)}  ${lb.health.toUpperCase().padEnd(11)}  load balancer  ${lb.servers.map((s) => `${s.backend}/${s.server} ${s.status}`).join(', ')}`);
+    for (const reason of lb.reasons) lines.push(`${' '.repeat(width)}    - ${reason}`);
+  }
   const counts = new Map<string, number>();
   for (const n of report.nodes) counts.set(n.health, (counts.get(n.health) ?? 0) + 1);
   lines.push('');
   lines.push(`${report.nodes.length} nodes: ${[...counts].map(([h, c]) => `${c} ${h}`).join(', ') || 'none'}`);
+  if (report.replicas.length) lines.push(`${report.replicas.length} replicas: ${summarize(report.replicas)}`);
+  if (report.loadBalancers.length) lines.push(`${report.loadBalancers.length} load balancers: ${summarize(report.loadBalancers)}`);
   return lines.join('\n');
+}
+
+function summarize(list: { health: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const x of list) counts.set(x.health, (counts.get(x.health) ?? 0) + 1);
+  return [...counts].map(([h, c]) => `${c} ${h}`).join(', ');
 }

@@ -10,6 +10,8 @@ import { FleetCore } from '../../electron/core/fleet/core';
 import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
 import { LAB_LB, LAB_SERVICE, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
+import { main } from '../../electron/cli/index';
+import type { CheckReport } from '../../electron/core/fleet/check';
 import type { LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../shared/services';
 import { waitFor } from './helpers/free-port';
 
@@ -88,6 +90,8 @@ describe('replicas, HAProxy and availability in the lab', () => {
     expect(probesSeenBy(name)).toBe(before);
     await call('lab.replicaFault', { replica: name, kind: null });
     await waitFor(() => replica(name).health === 'healthy', { what: 'recovered', timeoutMs: 15_000 });
+    // HAProxy's own checks got 429s too: it takes the server back after `rise 2` good checks.
+    await waitFor(() => server(name)?.status === 'UP', { what: 'HAProxy UP again', timeoutMs: 15_000 });
   });
 
   it('drains and readies a server through the runtime API, and reports HAProxy refusals in its words', async () => {
@@ -122,3 +126,38 @@ describe('replicas, HAProxy and availability in the lab', () => {
 });
 
 const probesSeenBy = (name: string) => services.probesSeen(name);
+
+describe('fleetops check with replicas and load balancers', () => {
+  async function check(): Promise<{ code: number; report: CheckReport }> {
+    let out = '';
+    const code = await main(['check', '--inventory', lab.inventoryPath, '--json'], { out: (t) => void (out += t), err: () => undefined });
+    return { code, report: JSON.parse(out) as CheckReport };
+  }
+
+  it('reports replicas with latency and the LB servers in HAProxy words', async () => {
+    const { code, report } = await check();
+    const notHealthy = [...report.nodes, ...report.replicas, ...report.loadBalancers].filter((x) => x.health !== 'healthy');
+    expect(notHealthy.map((x) => `${x.name}: ${x.health} ${x.reasons.join('; ')}`)).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.replicas.map((r) => r.name).sort()).toEqual([...replicas].sort());
+    for (const r of report.replicas) {
+      expect(r).toMatchObject({ health: 'healthy', reasons: [], retryAfterSeconds: null });
+      expect(r.latencyMs).toBeGreaterThan(0);
+    }
+    expect(report.loadBalancers).toHaveLength(1);
+    expect(report.loadBalancers[0]).toMatchObject({ name: LAB_LB, health: 'healthy' });
+    expect(report.loadBalancers[0].servers.map((s) => [s.backend, s.server, s.status, s.replica])).toEqual(replicas.map((r) => [LAB_SERVICE, r, 'UP', r]));
+  });
+
+  it('a throttled replica counts as degraded for the exit status and shows its Retry-After', async () => {
+    const name = replicas[1];
+    await call('lab.replicaFault', { replica: name, kind: 'rate-limit', retryAfterSeconds: 7 });
+    try {
+      const { code, report } = await check();
+      expect(code).toBe(1);
+      expect(report.replicas.find((r) => r.name === name)).toMatchObject({ health: 'throttled', retryAfterSeconds: 7 });
+    } finally {
+      await call('lab.replicaFault', { replica: name, kind: null });
+    }
+  });
+});

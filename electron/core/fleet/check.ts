@@ -4,10 +4,11 @@
  * interface: scripts parse it.
  */
 import type { Health } from '../../../shared/health';
-import type { ResolvedNode } from '../../../shared/inventory';
+import type { LoadedInventory } from '../inventory/load-inventory';
 import { createGpuFieldDialect } from '../gpu/gpu-probe';
 import type { SshPool } from '../ssh/pool';
 import { mapLimit } from '../util/map-limit';
+import { checkLoadBalancers, checkReplicas, type CheckLoadBalancer, type CheckReplica } from './check-services';
 import { probeNode } from './probe-node';
 
 export interface CheckGpu {
@@ -34,12 +35,26 @@ export interface CheckNode {
 
 export interface CheckReport {
   nodes: CheckNode[];
+  replicas: CheckReplica[];
+  loadBalancers: CheckLoadBalancer[];
 }
 
-export async function checkFleet(pool: SshPool, nodes: ResolvedNode[], opts: { concurrency?: number; now?: () => number } = {}): Promise<CheckReport> {
+export async function checkFleet(
+  pool: SshPool,
+  inventory: Pick<LoadedInventory, 'nodes' | 'replicas' | 'loadBalancers'>,
+  opts: { concurrency?: number; now?: () => number; getSecret?: (ref: string) => Promise<string | undefined> } = {},
+): Promise<CheckReport> {
   const now = opts.now ?? Date.now;
-  const results = await mapLimit(nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now));
+  const nodes = inventory.nodes;
+  const [results, replicas] = await Promise.all([
+    mapLimit(nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now)),
+    checkReplicas(inventory.replicas, { getSecret: opts.getSecret ?? (async () => undefined), now }),
+  ]);
+  // The LB is read after the replicas so disagreements compare like with like.
+  const loadBalancers = await checkLoadBalancers(inventory.loadBalancers, pool, (name) => replicas.statuses.get(name), now);
   return {
+    replicas: replicas.report,
+    loadBalancers,
     nodes: nodes.map((node, i) => ({
       name: node.name,
       region: node.region,
@@ -67,9 +82,10 @@ export async function checkFleet(pool: SshPool, nodes: ResolvedNode[], opts: { c
  * beats 0 OK. Bad inventories exit 3 before a report exists.
  */
 export function checkExitCode(report: CheckReport): 0 | 1 | 2 | 3 {
-  const hs = new Set(report.nodes.map((n) => n.health));
+  const hs = new Set<string>([...report.nodes, ...report.replicas, ...report.loadBalancers].map((n) => n.health));
   if (hs.has('unhealthy') || hs.has('unreachable')) return 2;
-  if (hs.has('degraded')) return 1;
+  // A throttled replica answers, but not for everyone: a warning, like degraded.
+  if (hs.has('degraded') || hs.has('throttled')) return 1;
   if (hs.has('unknown')) return 3;
   return 0;
 }

@@ -16,6 +16,11 @@ function minutesSince(since: number | null, now: number): string {
 
 export function disagreement(server: LbServerView, replica: ReplicaStatus | undefined, now: number): string | null {
   if (!replica || replica.health === 'unknown') return null;
+  // HAProxy is already moving the console's way ("DOWN 1/2" going up, "UP 1/2" going down):
+  // that is its rise/fall at work, not a disagreement.
+  const failingNow = replica.health === 'unhealthy' || replica.health === 'unreachable';
+  const toward = server.state.transition?.toward;
+  if ((toward === 'up' && !failingNow) || (toward === 'down' && failingNow)) return null;
   const lbServes = server.state.takesNewSessions;
   const failing = replica.health === 'unhealthy' || replica.health === 'unreachable';
   if (lbServes && failing) {

@@ -102,14 +102,28 @@ export function entryMatchesHost(entry: KnownHostEntry, name: string): boolean {
   return matched;
 }
 
+/** Compiled wildcard patterns: a fleet's known_hosts is matched once per connection of every node. */
+const compiledGlobs = new Map<string, RegExp>();
+
 /** `*` and `?` wildcards, case-insensitive (hostnames are). */
 function globMatch(pattern: string, name: string): boolean {
-  const re = pattern
+  // Nearly every line is a literal "[host]:port": a string compare, not a regex per line per connection.
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === name;
+  let re = compiledGlobs.get(pattern);
+  if (!re) {
+    if (compiledGlobs.size > 10_000) compiledGlobs.clear();
+    re = new RegExp(`^${globSource(pattern)}$`);
+    compiledGlobs.set(pattern, re);
+  }
+  return re.test(name);
+}
+
+function globSource(pattern: string): string {
+  return pattern
     .toLowerCase()
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(name);
 }
 
 export type HostKeyVerdict =

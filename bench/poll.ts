@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetops-bench-'));
   const labDir = join(dir, 'lab');
   const started = Date.now();
-  const lab = spawn(process.execPath, [require.resolve('tsx/cli'), 'electron/cli/index.ts', 'lab', '--nodes', String(nodes), '--dir', labDir], {
+  const lab = spawn(process.execPath, [require.resolve('tsx/cli'), 'electron/cli/index.ts', 'lab', '--nodes', String(nodes), '--replicas', '0', '--dir', labDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let labOut = '';

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const labDir = join(dir, 'lab');
-    const lab = spawn(process.execPath, [tsx, 'electron/cli/index.ts', 'lab', '--nodes', String(nodes), '--dir', labDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const lab = spawn(process.execPath, [tsx, 'electron/cli/index.ts', 'lab', '--nodes', String(nodes), '--replicas', '0', '--dir', labDir], { stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(lab);
     const farm = spawn(process.execPath, [tsx, 'bench/replica-farm.ts', String(replicaCount)], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(farm);

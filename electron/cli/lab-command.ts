@@ -10,6 +10,7 @@ import { FleetError } from '../../shared/errors';
 import { LabFaultKind, type LabFault, type LabInfo } from '../../shared/status';
 import { labControlClient, startLabControl } from '../core/lab/lab-control';
 import { startLab } from '../core/lab/lab-fleet';
+import { startLabServices, type LabServices } from '../core/lab/lab-services';
 
 export interface LabCommandIo {
   out: (s: string) => void;
@@ -24,7 +25,7 @@ export interface LabCommandOptions {
 const KINDS = LabFaultKind.options.join(', ');
 
 export const LAB_USAGE = `Usage:
-  fleetops lab [--nodes N] [--dir DIR]             run the lab fleet until Ctrl+C (default: 12 nodes, new temp dir)
+  fleetops lab [--nodes N] [--replicas N] [--dir DIR]  run the lab until Ctrl+C (default: 12 nodes, 6 replicas behind HAProxy, new temp dir)
   fleetops lab fault --dir DIR --node NAME --kind KIND [--gpu I]
   fleetops lab clear --dir DIR --node NAME [--kind KIND]
   fleetops lab status --dir DIR [--json]
@@ -86,9 +87,10 @@ function signalWaiter(): { stopped: Promise<void>; dispose: () => void } {
 }
 
 async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandOptions): Promise<number> {
-  const values = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' } });
+  const values = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' }, replicas: { type: 'string' } });
   if (values.help) return (io.out(LAB_USAGE), 0);
   const nodes = values.nodes === undefined ? 12 : integer('nodes', values.nodes, 1, 5000);
+  const replicaCount = values.replicas === undefined ? 6 : integer('replicas', values.replicas, 0, 100);
   const dir = values.dir ? resolve(values.dir) : await mkdtemp(join(tmpdir(), 'fleetops-lab-'));
   // A second lab in the same directory would replace the first one's key and inventory under it.
   const alreadyRunning = await labControlClient(dir).status().then(
@@ -100,15 +102,28 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
   const signals = opts.until ? null : signalWaiter();
   try {
     const lab = await startLab({ dir, nodes });
-    const control = await startLabControl(lab).catch(async (err: unknown) => {
+    let services: LabServices | null = null;
+    const control = await (async () => {
+      // Inference replicas on the inference nodes, behind a real HAProxy when it is installed.
+      if (replicaCount > 0) services = await startLabServices({ dir, inventoryPath: lab.inventoryPath, maxReplicas: replicaCount });
+      return startLabControl(lab);
+    })().catch(async (err: unknown) => {
+      await services?.stop();
       await lab.stop();
       throw err;
     });
+    const servicesInfo = (services as LabServices | null)?.info();
     io.out(
       [
         `fleetops lab: ${nodes} simulated GPU nodes listening on 127.0.0.1`,
         `  dir:       ${dir}`,
         `  inventory: ${lab.inventoryPath}`,
+        ...(servicesInfo
+          ? [
+              `  replicas:  ${servicesInfo.replicas.map((r) => `${r.name} ${r.url}`).join(', ')}`,
+              servicesInfo.loadBalancer.available ? `  HAProxy:   frontend ${servicesInfo.loadBalancer.frontendUrl}` : `  no load balancer: ${servicesInfo.loadBalancer.reason}`,
+            ]
+          : []),
         'Watch it with:',
         `  fleetops check --inventory ${lab.inventoryPath}`,
         'Break something from another terminal:',
@@ -119,6 +134,7 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
     await (opts.until ?? signals?.stopped);
     io.out('fleetops lab: stopping…');
     await control.close();
+    await (services as LabServices | null)?.stop();
     await lab.stop();
     return 0;
   } finally {

@@ -15,7 +15,7 @@ const lb: ResolvedLoadBalancer = {
 };
 
 function view(server: string, status: string, weight = 1): LbServerView {
-  const state = parseServerStatus(status);
+  const state = parseServerStatus(status)!;
   return { backend: 'llama', server, status, state, checkStatus: 'L7OK', lastCheck: null, weight, sessions: 0, downtimeSeconds: 0, lastChangeSeconds: 1, address: null, takesNewSessions: state.takesNewSessions && weight > 0 };
 }
 

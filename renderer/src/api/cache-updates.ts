@@ -1,25 +1,64 @@
 import type { FleetSnapshot, PushEventPayload } from '../../../shared/contract';
+import type { LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
 import type { FleetEvent, HostKeyPrompt, LabInfo, NodeStatus } from '../../../shared/status';
 
 /**
  * Pure folds of pushed events into cached data. They keep the identity of every object they do
  * not change, because the topology memoizes node tiles by status object: a batch that touches 3
- * nodes of 1,000 must re-render 3 tiles.
+ * nodes of 1,000 must re-render 3 tiles. Pushed objects are always new (they crossed JSON); the
+ * cache's structural sharing (setQueryData runs TanStack's replaceEqualDeep) then gives back the
+ * old object wherever the content did not change, e.g. the untouched servers of a re-polled load
+ * balancer, so their rows skip rendering too.
  */
+
+/**
+ * Replaces items by key, keeping order; a key the list did not have is appended. Returns the
+ * same array when nothing was pushed, so memoized views of it skip their work.
+ */
+function mergeByKey<T>(list: T[], updated: readonly T[], key: (item: T) => string): T[] {
+  if (updated.length === 0) return list;
+  const byKey = new Map<string, T>();
+  for (const item of updated) byKey.set(key(item), item);
+  const merged = list.map((item) => {
+    const next = byKey.get(key(item));
+    if (next === undefined) return item;
+    byKey.delete(key(item));
+    return next;
+  });
+  for (const added of byKey.values()) merged.push(added);
+  return merged;
+}
 
 /** Replaces statuses by name, keeping order; a name the snapshot did not have is appended. */
 export function mergeNodeStatuses(snapshot: FleetSnapshot, updated: readonly NodeStatus[]): FleetSnapshot {
   if (updated.length === 0) return snapshot;
-  const byName = new Map<string, NodeStatus>();
-  for (const node of updated) byName.set(node.name, node);
-  const nodes = snapshot.nodes.map((node) => {
-    const next = byName.get(node.name);
-    if (next === undefined) return node;
-    byName.delete(node.name);
-    return next;
-  });
-  for (const added of byName.values()) nodes.push(added);
-  return { ...snapshot, nodes };
+  return { ...snapshot, nodes: mergeByKey(snapshot.nodes, updated, (n) => n.name) };
+}
+
+/** `replicas.updated` carries only the replicas that changed: merge them by name. */
+export function mergeReplicas(snapshot: FleetSnapshot, updated: readonly ReplicaStatus[]): FleetSnapshot {
+  if (updated.length === 0) return snapshot;
+  return { ...snapshot, replicas: mergeByKey(snapshot.replicas, updated, (r) => r.name) };
+}
+
+/** `loadBalancers.updated`, and the reply of lb.setServerState / lb.setWeight: merge by name. */
+export function mergeLoadBalancers(snapshot: FleetSnapshot, updated: readonly LoadBalancerStatus[]): FleetSnapshot {
+  if (updated.length === 0) return snapshot;
+  return { ...snapshot, loadBalancers: mergeByKey(snapshot.loadBalancers, updated, (lb) => lb.name) };
+}
+
+/**
+ * `services.updated`: each pushed service replaces the one with its service name whole (its
+ * figures are recomputed together, never patched); services not in the push are kept.
+ */
+export function replaceServices(snapshot: FleetSnapshot, updated: readonly ServiceAvailability[]): FleetSnapshot {
+  if (updated.length === 0) return snapshot;
+  return { ...snapshot, services: mergeByKey(snapshot.services, updated, (s) => s.service) };
+}
+
+/** `labServices.changed` and the replies of lab.replicaFault / lab.traffic replace the lab's inference side whole. */
+export function applyLabServices(snapshot: FleetSnapshot, labServices: LabServicesInfo | null): FleetSnapshot {
+  return { ...snapshot, labServices };
 }
 
 /**

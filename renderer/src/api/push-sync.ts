@@ -4,10 +4,14 @@ import type { NodeStatus } from '../../../shared/status';
 import {
   applyInventoryChange,
   applyLab,
+  applyLabServices,
   applyPendingHostKeys,
   insertEvent,
+  mergeLoadBalancers,
   mergeNodeStatuses,
+  mergeReplicas,
   pickNodeUpdate,
+  replaceServices,
 } from './cache-updates';
 import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
 import { fleetQueries } from './queries/fleet';
@@ -46,6 +50,18 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
       return;
     case 'lab.changed':
       client.setQueryData(snapshotKey, (s) => s && applyLab(s, push.payload));
+      return;
+    case 'replicas.updated':
+      client.setQueryData(snapshotKey, (s) => s && mergeReplicas(s, push.payload.replicas));
+      return;
+    case 'loadBalancers.updated':
+      client.setQueryData(snapshotKey, (s) => s && mergeLoadBalancers(s, push.payload.loadBalancers));
+      return;
+    case 'services.updated':
+      client.setQueryData(snapshotKey, (s) => s && replaceServices(s, push.payload.services));
+      return;
+    case 'labServices.changed':
+      client.setQueryData(snapshotKey, (s) => s && applyLabServices(s, push.payload));
       return;
   }
 }

@@ -1,10 +1,25 @@
 import { useMemo } from 'react';
+import type { ReplicaHealth, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
 import type { NodeStatus } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
+import { countSloStates } from '../model/availability-format';
+import { countReplicasByHealth, REPLICA_HEALTH_ORDER } from '../model/replica-health';
 import { HEALTH_ORDER, summarize } from '../model/summary';
 
-export function SummaryBar({ nodes, kind }: { nodes: readonly NodeStatus[]; kind: 'ipc' | 'websocket' }) {
+/** `count-<health>` counts nodes; replicas have their own ids, except `throttled`, which only replicas can be. */
+const replicaCountId = (health: ReplicaHealth) => (health === 'throttled' ? 'count-throttled' : `replica-count-${health}`);
+
+interface Props {
+  nodes: readonly NodeStatus[];
+  replicas: readonly ReplicaStatus[];
+  services: readonly ServiceAvailability[];
+  kind: 'ipc' | 'websocket';
+}
+
+export function SummaryBar({ nodes, replicas, services, kind }: Props) {
   const summary = useMemo(() => summarize(nodes), [nodes]);
+  const replicaCounts = useMemo(() => countReplicasByHealth(replicas), [replicas]);
+  const slo = useMemo(() => countSloStates(services), [services]);
   const connection = useConnectionState();
   return (
     <div className="summary" data-testid="summary">
@@ -19,6 +34,42 @@ export function SummaryBar({ nodes, kind }: { nodes: readonly NodeStatus[]; kind
       <span className="summary-item" data-testid="gpu-count">
         GPUs {summary.gpusHealthy} / {summary.gpusTotal} healthy
       </span>
+      {replicas.length > 0 ? (
+        <span className="summary-group" data-testid="replica-summary">
+          <span className="summary-item">{replicas.length} replicas</span>
+          {REPLICA_HEALTH_ORDER.map((health) => (
+            <span
+              key={health}
+              className={`summary-count h-${health}`}
+              data-testid={replicaCountId(health)}
+              data-count={replicaCounts[health]}
+            >
+              <span className="dot" aria-hidden="true" />
+              {replicaCounts[health]} {health}
+            </span>
+          ))}
+        </span>
+      ) : null}
+      {services.length > 0 ? (
+        <span className="summary-group" data-testid="slo-summary">
+          <span className="summary-item">
+            SLO:{' '}
+            <span className="slo-meeting" data-testid="slo-meeting" data-count={slo.meeting}>
+              {slo.meeting} meeting
+            </span>
+            {' · '}
+            <span className="slo-missing" data-testid="slo-missing" data-count={slo.missing}>
+              {slo.missing} missing
+            </span>
+            {slo['no-data'] > 0 ? (
+              <span className="muted" data-testid="slo-no-data" data-count={slo['no-data']}>
+                {' '}
+                · {slo['no-data']} without traffic
+              </span>
+            ) : null}
+          </span>
+        </span>
+      ) : null}
       <span className={`summary-conn conn-${connection.status}`} data-testid="connection-state" data-status={connection.status}>
         {kind === 'ipc' ? 'local' : 'server'}: {connection.status}
       </span>

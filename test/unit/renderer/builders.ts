@@ -1,4 +1,12 @@
 import type { FleetSnapshot } from '../../../shared/contract';
+import type {
+  LabServicesInfo,
+  LbServerStatus,
+  LoadBalancerStatus,
+  ReplicaProbeView,
+  ReplicaStatus,
+  ServiceAvailability,
+} from '../../../shared/services';
 import type { FleetEvent, GpuStatus, NodeStatus } from '../../../shared/status';
 
 /** Contract-valid statuses for renderer tests; override only what a test is about. */
@@ -70,6 +78,96 @@ export function snapshot(over: Partial<FleetSnapshot> = {}): FleetSnapshot {
     nodes,
     pendingHostKeys: [],
     lab: null,
+    replicas: [],
+    loadBalancers: [],
+    services: [],
+    labServices: null,
+    ...over,
+  };
+}
+
+export function probe(kind: ReplicaProbeView['kind'], over: Partial<ReplicaProbeView> = {}): ReplicaProbeView {
+  return { kind, at: 1_700_000_000_000, ok: true, latencyMs: 12, failure: null, status: 200, detail: '', ...over };
+}
+
+export function replica(name: string, over: Partial<ReplicaStatus> = {}): ReplicaStatus {
+  return {
+    name,
+    node: 'n1',
+    region: 'eu',
+    url: `http://127.0.0.1:8000/${name}`,
+    model: 'llama-3-8b',
+    api: 'openai',
+    health: 'healthy',
+    reasons: [],
+    since: 1_700_000_000_000,
+    latency: { health: { p50Ms: 3, p95Ms: 9, samples: 20 }, completion: { p50Ms: 410, p95Ms: 900, samples: 5 } },
+    lastHealth: probe('health'),
+    lastCompletion: probe('completion', { latencyMs: 420 }),
+    retryAfterSeconds: null,
+    throttledUntil: null,
+    breaker: { state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null },
+    tokensPerDay: 14_400,
+    ...over,
+  };
+}
+
+export function lbServer(backend: string, server: string, over: Partial<LbServerStatus> = {}): LbServerStatus {
+  return {
+    backend,
+    server,
+    status: 'UP',
+    checkStatus: 'L7OK',
+    lastCheck: null,
+    weight: 100,
+    sessions: 0,
+    downtimeSeconds: 0,
+    replica: server,
+    disagreement: null,
+    ...over,
+  };
+}
+
+export function loadBalancer(name: string, over: Partial<LoadBalancerStatus> = {}): LoadBalancerStatus {
+  return {
+    name,
+    frontendUrl: 'http://127.0.0.1:8080',
+    health: 'healthy',
+    reasons: [],
+    lastPollAt: 1_700_000_000_000,
+    lastError: null,
+    servers: [lbServer('llama', 'r1'), lbServer('llama', 'r2')],
+    ...over,
+  };
+}
+
+export function service(name: string, over: Partial<ServiceAvailability> = {}): ServiceAvailability {
+  const window = { successRatio: 0.9995, requests: 20_000, failed: 10 };
+  return {
+    service: name,
+    loadBalancer: 'lb1',
+    target: 99.9,
+    hour: window,
+    day: window,
+    month: window,
+    downtimeMinutes30d: 21.6,
+    budget: { allowedFailures: 20, failed: 10, remainingRatio: 0.5, remainingMinutes: 21.9 },
+    burnRate1h: 0.5,
+    burnRate24h: 0.5,
+    exhaustionHours: null,
+    redundancy: [{ backend: name, replicas: 2, single: 0.99, estimate: 0.9999 }],
+    ...over,
+  };
+}
+
+export function labServices(over: Partial<LabServicesInfo> = {}): LabServicesInfo {
+  return {
+    replicas: [
+      { name: 'r1', url: 'http://127.0.0.1:8001', fault: null, retryAfterSeconds: null },
+      { name: 'r2', url: 'http://127.0.0.1:8002', fault: null, retryAfterSeconds: null },
+    ],
+    loadBalancer: { available: true, reason: null, frontendUrl: 'http://127.0.0.1:8080' },
+    traffic: { running: false, url: null, ratePerSecond: 0, sent: 0, ok: 0, failed: 0, successRate: null, byReason: {} },
     ...over,
   };
 }

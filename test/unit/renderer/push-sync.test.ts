@@ -8,7 +8,7 @@ import { eventQueries } from '../../../renderer/src/api/queries/events';
 import { fleetQueries } from '../../../renderer/src/api/queries/fleet';
 import { nodeQueries } from '../../../renderer/src/api/queries/nodes';
 import { Listeners, type ConnectionState, type Transport } from '../../../renderer/src/api/transport';
-import { event, node, snapshot } from './builders';
+import { event, labServices, lbServer, loadBalancer, node, replica, service, snapshot } from './builders';
 
 /** A transport whose pushes and connection changes the test drives; calls are not part of these tests. */
 function drivenTransport(initial: ConnectionState) {
@@ -89,10 +89,47 @@ describe('pushed events update the query cache', () => {
     expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(true);
   });
 
+  it('replicas.updated, loadBalancers.updated, services.updated and labServices.changed fold into the snapshot', () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    const before = snapshot({ replicas: [replica('r1'), replica('r2')], loadBalancers: [loadBalancer('lb1')], services: [service('llama')] });
+    client.setQueryData(snapshotKey, before);
+    const r2 = replica('r2', { health: 'throttled', retryAfterSeconds: 30, throttledUntil: 1_700_000_030_000 });
+    push({ event: 'replicas.updated', payload: { replicas: [r2] } });
+    const lb1 = loadBalancer('lb1', { servers: [lbServer('llama', 'r1'), lbServer('llama', 'r2', { status: 'DRAIN' })] });
+    push({ event: 'loadBalancers.updated', payload: { loadBalancers: [lb1] } });
+    const llama = service('llama', { burnRate1h: 'infinite' });
+    push({ event: 'services.updated', payload: { services: [llama] } });
+    const info = labServices();
+    push({ event: 'labServices.changed', payload: info });
+    const after = getSnapshot();
+    expect(after?.replicas).toEqual([before.replicas[0], r2]);
+    expect(after?.replicas[0]).toBe(before.replicas[0]);
+    expect(after?.loadBalancers[0].servers[1].status).toBe('DRAIN');
+    expect(after?.services).toEqual([llama]);
+    expect(after?.labServices).toEqual(info);
+    push({ event: 'labServices.changed', payload: null });
+    expect(getSnapshot()?.labServices).toBeNull();
+  });
+
+  it("keeps the identity of a re-polled load balancer's unchanged servers, so their rows skip rendering", () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    client.setQueryData(snapshotKey, snapshot({ loadBalancers: [loadBalancer('lb1')] }));
+    const [r1Before] = getSnapshot()!.loadBalancers[0].servers;
+    // What a push delivers: every object new (it crossed JSON), only r2's sessions changed.
+    const repolled = loadBalancer('lb1', { lastPollAt: 1_700_000_005_000, servers: [lbServer('llama', 'r1'), lbServer('llama', 'r2', { sessions: 4 })] });
+    push({ event: 'loadBalancers.updated', payload: { loadBalancers: [repolled] } });
+    const servers = getSnapshot()!.loadBalancers[0].servers;
+    expect(servers[0]).toBe(r1Before);
+    expect(servers[1].sessions).toBe(4);
+    expect(getSnapshot()!.loadBalancers[0].lastPollAt).toBe(1_700_000_005_000);
+  });
+
   it('pushes before the snapshot is loaded do not invent a snapshot', () => {
     const { push, getSnapshot } = setup();
     push({ event: 'nodes.updated', payload: { nodes: [node('n1')] } });
     push({ event: 'lab.changed', payload: null });
+    push({ event: 'replicas.updated', payload: { replicas: [replica('r1')] } });
+    push({ event: 'services.updated', payload: { services: [service('llama')] } });
     expect(getSnapshot()).toBeUndefined();
   });
 });

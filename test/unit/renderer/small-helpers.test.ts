@@ -5,7 +5,9 @@ import { shouldRetry } from '../../../renderer/src/api/query-client';
 import { formatDuration, gpuTitle, orDash } from '../../../renderer/src/model/format';
 import { parseGpuIndex } from '../../../renderer/src/model/gpu-index';
 import { formatInventoryErrors } from '../../../renderer/src/model/inventory-errors';
-import { nodeHref, parseRoute } from '../../../renderer/src/model/route';
+import { listClass, LONG_LIST_ROWS } from '../../../renderer/src/model/long-list';
+import { parseNumberField } from '../../../renderer/src/model/number-input';
+import { nodeHref, parseRoute, replicaHref } from '../../../renderer/src/model/route';
 import { gpu } from './builders';
 
 describe('reconnectDelayMs', () => {
@@ -34,8 +36,15 @@ describe('routes', () => {
     for (const name of ['gpu-01', 'a.b_c', 'weird name/x']) expect(parseRoute(nodeHref(name))).toEqual({ view: 'node', name });
   });
 
+  it('round-trips replica names too, apart from node names', () => {
+    for (const name of ['llama-1', 'azure east/1']) expect(parseRoute(replicaHref(name))).toEqual({ view: 'replica', name });
+    expect(parseRoute('#/node/llama-1')).toEqual({ view: 'node', name: 'llama-1' });
+  });
+
   it('is the fleet view for anything else, including a malformed escape', () => {
-    for (const hash of ['', '#', '#/', '#/node/', '#/nodes/x', '#/node/%E0%A4%A']) expect(parseRoute(hash)).toEqual({ view: 'fleet' });
+    for (const hash of ['', '#', '#/', '#/node/', '#/nodes/x', '#/node/%E0%A4%A', '#/replica/', '#/replicas/x', '#/replica/%E0%A4%A']) {
+      expect(parseRoute(hash)).toEqual({ view: 'fleet' });
+    }
   });
 });
 
@@ -66,6 +75,39 @@ describe('parseGpuIndex', () => {
     expect(parseGpuIndex('0')).toEqual({ ok: true, value: 0 });
     expect(parseGpuIndex('63')).toEqual({ ok: true, value: 63 });
     for (const bad of ['64', '-1', '1.5', 'x']) expect(parseGpuIndex(bad).ok).toBe(false);
+  });
+});
+
+describe('listClass', () => {
+  it('lets rows skip rendering only past LONG_LIST_ROWS, so short lists stay fully rendered', () => {
+    expect(listClass('replica-list', LONG_LIST_ROWS)).toBe('replica-list');
+    expect(listClass('replica-list', LONG_LIST_ROWS + 1)).toBe('replica-list grid-long');
+    expect(listClass('lb-servers', 500)).toBe('lb-servers grid-long');
+  });
+});
+
+describe('parseNumberField', () => {
+  const weight = { label: 'weight', min: 0, max: 256, integer: true, optional: false };
+  const retry = { label: 'Retry-After', min: 1, max: 3600, integer: true, optional: true };
+  const rate = { label: 'rate', min: 0, max: 200, integer: false, optional: false };
+
+  it('accepts the bounds of the contract and nothing past them', () => {
+    expect(parseNumberField('0', weight)).toEqual({ ok: true, value: 0 });
+    expect(parseNumberField(' 256 ', weight)).toEqual({ ok: true, value: 256 });
+    expect(parseNumberField('257', weight)).toEqual({ ok: false, message: 'weight must be between 0 and 256' });
+    expect(parseNumberField('0', retry)).toEqual({ ok: false, message: 'Retry-After must be between 1 and 3600' });
+  });
+
+  it('requires whole numbers where the contract does, and allows decimals elsewhere', () => {
+    expect(parseNumberField('1.5', weight)).toEqual({ ok: false, message: 'weight must be a whole number' });
+    expect(parseNumberField('-1', weight).ok).toBe(false);
+    expect(parseNumberField('2.5', rate)).toEqual({ ok: true, value: 2.5 });
+    expect(parseNumberField('1e3', rate)).toEqual({ ok: false, message: 'rate must be a number' });
+  });
+
+  it('leaves an empty optional field out, and asks for a required one', () => {
+    expect(parseNumberField('', retry)).toEqual({ ok: true, value: undefined });
+    expect(parseNumberField(' ', weight)).toEqual({ ok: false, message: 'weight is required' });
   });
 });
 

@@ -1,0 +1,163 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { LoadBalancerStatus, ReplicaProbeView, ReplicaStatus } from '../../../shared/services';
+import { eventQueries } from '../api/queries/events';
+import { useNow } from '../hooks';
+import { formatWhen, orDash } from '../model/format';
+import { serverKey } from '../model/lb-view';
+import { formatBreaker, formatClock, formatLatency, formatMs, formatRetryAfter, formatTokensPerDay } from '../model/replica-format';
+import { nodeHref } from '../model/route';
+import { ErrorNote } from './ErrorNote';
+import { EventList } from './EventList';
+
+function closeDetail(): void {
+  window.location.hash = '#/';
+}
+
+function ProbeFacts({ title, probe, now, testid }: { title: string; probe: ReplicaProbeView | null; now: number; testid: string }) {
+  return (
+    <div className="probe" data-testid={testid} data-ok={probe === null ? '' : String(probe.ok)}>
+      <h3>{title}</h3>
+      {probe === null ? (
+        <p className="empty">Not probed yet.</p>
+      ) : (
+        <dl className="facts">
+          <dt>result</dt>
+          <dd className={probe.ok ? 'ok' : 'failed'}>{probe.ok ? 'ok' : `failed: ${probe.failure ?? 'unknown'}`}</dd>
+          <dt>at</dt>
+          <dd>{formatWhen(probe.at, now)}</dd>
+          <dt>latency</dt>
+          <dd>{formatMs(probe.latencyMs)}</dd>
+          <dt>HTTP status</dt>
+          <dd>{orDash(probe.status)}</dd>
+          <dt>detail</dt>
+          <dd className="wrap">{probe.detail || '–'}</dd>
+        </dl>
+      )}
+    </div>
+  );
+}
+
+/** Where HAProxy serves this replica, in HAProxy's words, and whether it disagrees with the probes. */
+function LbPlacement({ name, loadBalancers }: { name: string; loadBalancers: readonly LoadBalancerStatus[] }) {
+  const places = loadBalancers.flatMap((lb) => lb.servers.filter((s) => s.replica === name).map((s) => ({ lb: lb.name, s })));
+  if (places.length === 0) return <p className="empty">Behind no load balancer the console reads.</p>;
+  return (
+    <ul className="placements">
+      {places.map(({ lb, s }) => (
+        <li key={serverKey(lb, s)}>
+          <span className="mono">
+            {lb} / {s.backend} / {s.server}
+          </span>{' '}
+          <span className="lb-status">{s.status}</span> weight {s.weight}
+          {s.disagreement ? <div className="lb-disagreement">⚠ {s.disagreement}</div> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; loadBalancers: readonly LoadBalancerStatus[] }) {
+  const now = useNow(5_000);
+  const retryAfter = formatRetryAfter(r);
+  const b = r.breaker;
+  return (
+    <>
+      <div className="detail-health">
+        <span className={`pill h-${r.health}`} data-testid="replica-detail-health" data-health={r.health}>
+          {r.health}
+        </span>
+        <span>since {formatWhen(r.since, now)}</span>
+      </div>
+      {r.reasons.length > 0 ? (
+        <ul className="reasons">
+          {r.reasons.map((reason, i) => (
+            <li key={i} data-testid="replica-detail-reason">
+              {reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <dl className="facts">
+        <dt>URL</dt>
+        <dd className="mono">{r.url}</dd>
+        <dt>model / API</dt>
+        <dd>
+          {r.model} · {r.api}
+        </dd>
+        <dt>node</dt>
+        <dd>{r.node ? <a href={nodeHref(r.node)}>{r.node}</a> : 'none (external endpoint)'}</dd>
+        <dt>region</dt>
+        <dd>{orDash(r.region)}</dd>
+        <dt>health latency</dt>
+        <dd data-testid="replica-latency-health">
+          {formatLatency(r.latency.health)} ({r.latency.health.samples} samples)
+        </dd>
+        <dt>completion latency</dt>
+        <dd data-testid="replica-latency-completion">
+          {formatLatency(r.latency.completion)} ({r.latency.completion.samples} samples)
+        </dd>
+        <dt>throttle</dt>
+        <dd data-testid="replica-detail-retry-after">{retryAfter ?? 'not throttled'}</dd>
+        <dt>completion probe cost</dt>
+        <dd data-testid="replica-tokens">{formatTokensPerDay(r.tokensPerDay)}</dd>
+      </dl>
+      <h3>Circuit breaker</h3>
+      <dl className="facts" data-testid="replica-detail-breaker" data-state={b.state}>
+        <dt>state</dt>
+        <dd className={`breaker breaker-${b.state}`}>{formatBreaker(b)}</dd>
+        <dt>consecutive failures</dt>
+        <dd>{b.consecutiveFailures}</dd>
+        <dt>opened at</dt>
+        <dd>{b.openedAt === null ? '–' : formatClock(b.openedAt)}</dd>
+        <dt>retry at</dt>
+        <dd>{b.retryAt === null ? '–' : formatClock(b.retryAt)}</dd>
+      </dl>
+      <div className="probes">
+        <ProbeFacts title="Last health probe" probe={r.lastHealth} now={now} testid="replica-probe-health" />
+        <ProbeFacts title="Last completion probe" probe={r.lastCompletion} now={now} testid="replica-probe-completion" />
+      </div>
+      <h3>Load balancers</h3>
+      <LbPlacement name={r.name} loadBalancers={loadBalancers} />
+    </>
+  );
+}
+
+/**
+ * The drawer for one replica (`#/replica/NAME`). Its status comes from the snapshot (kept live by
+ * `replicas.updated`), so opening it costs no call; only its events are fetched.
+ */
+export function ReplicaDetail({
+  name,
+  replica,
+  loadBalancers,
+}: {
+  name: string;
+  replica: ReplicaStatus | undefined;
+  loadBalancers: readonly LoadBalancerStatus[];
+}) {
+  const events = useQuery(eventQueries.list(name));
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') closeDetail();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <aside className="detail" aria-labelledby="replica-detail-title" data-testid="replica-detail" data-replica={name}>
+      <header className="detail-header">
+        <h2 id="replica-detail-title">{name}</h2>
+        <button type="button" onClick={closeDetail} aria-label="Close replica detail">
+          ×
+        </button>
+      </header>
+      {replica ? <ReplicaFacts replica={replica} loadBalancers={loadBalancers} /> : <p className="empty">No replica named {name} in the fleet.</p>}
+      <h3>Recent events</h3>
+      {events.error ? <ErrorNote error={events.error} context="events.list" /> : null}
+      {events.data ? <EventList events={events.data} showSubject={false} /> : null}
+    </aside>
+  );
+}

@@ -1,0 +1,78 @@
+import { memo } from 'react';
+import type { ServiceAvailability } from '../../../shared/services';
+import {
+  formatBudget,
+  formatBurnRate,
+  formatExhaustion,
+  formatMinutes,
+  formatRatio,
+  formatTarget,
+  sloState,
+} from '../model/availability-format';
+import { RedundancyTable } from './RedundancyTable';
+
+type Window = ServiceAvailability['hour'];
+
+function RatioCell({ label, window, testid }: { label: string; window: Window; testid: string }) {
+  return (
+    <div className="ratio" data-testid={testid} data-ratio={window.successRatio ?? ''}>
+      <div className="ratio-label">{label}</div>
+      <div className="ratio-value">{formatRatio(window.successRatio)}</div>
+      <div className="muted">
+        {window.requests} requests · {window.failed} failed
+      </div>
+    </div>
+  );
+}
+
+const SLO_TEXT = { meeting: 'meeting its SLO', missing: 'missing its SLO', 'no-data': 'no traffic measured yet' } as const;
+
+/** One service: success over 1 h / 24 h / 30 d, its error budget and how fast it burns, and what redundancy buys. */
+const ServiceCard = memo(function ServiceCard({ service: s }: { service: ServiceAvailability }) {
+  const state = sloState(s);
+  return (
+    <section className={`service slo-${state}`} data-testid={`service-${s.service}`} data-slo={state} aria-label={`service ${s.service}`}>
+      <header className="service-header">
+        <span className="mono service-name">{s.service}</span>
+        <span className="muted">
+          via {s.loadBalancer} · target {formatTarget(s.target)} over 30 d
+        </span>
+        <span className={`slo-badge slo-${state}`}>{SLO_TEXT[state]}</span>
+      </header>
+      <div className="ratios">
+        <RatioCell label="1 h" window={s.hour} testid="service-ratio-1h" />
+        <RatioCell label="24 h" window={s.day} testid="service-ratio-24h" />
+        <RatioCell label="30 d" window={s.month} testid="service-ratio-30d" />
+      </div>
+      <dl className="facts">
+        <dt>downtime (30 d)</dt>
+        <dd data-testid="service-downtime">{formatMinutes(s.downtimeMinutes30d)}</dd>
+        <dt>error budget</dt>
+        <dd data-testid="service-budget" data-remaining={s.budget.remainingRatio ?? ''}>
+          {formatBudget(s.budget)}
+          <span className="muted">
+            {' '}
+            · {s.budget.failed} of {Number(s.budget.allowedFailures.toFixed(2))} allowed failures
+          </span>
+        </dd>
+        <dt>burn rate</dt>
+        <dd data-testid="service-burn" data-burn-1h={s.burnRate1h ?? ''}>
+          1 h {formatBurnRate(s.burnRate1h)} · 24 h {formatBurnRate(s.burnRate24h)} · {formatExhaustion(s.exhaustionHours)}
+        </dd>
+      </dl>
+      <RedundancyTable service={s} />
+    </section>
+  );
+});
+
+export function ServicesPanel({ services }: { services: readonly ServiceAvailability[] }) {
+  if (services.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="services-title" data-testid="services-panel">
+      <h2 id="services-title">Services</h2>
+      {services.map((s) => (
+        <ServiceCard key={s.service} service={s} />
+      ))}
+    </section>
+  );
+}

@@ -11,6 +11,7 @@ import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
 import { mapLimit } from '../util/map-limit';
+import { BatchedPublisher } from './batched-publisher';
 import { newRecord, statusAfterProbe, withInventoryNode, type NodeRecord } from './node-record';
 import { probeNode, type NodeProbeResult } from './probe-node';
 
@@ -30,13 +31,12 @@ export interface MonitorDeps {
 export class FleetMonitor {
   private readonly records = new Map<string, NodeRecord>();
   private readonly scheduler: ProbeScheduler;
-  private readonly dirty = new Set<string>();
-  private flushTimer: unknown = null;
+  private readonly publisher: BatchedPublisher<NodeStatus>;
   private readonly timers: Timers;
-  private running = false;
 
   constructor(private readonly deps: MonitorDeps) {
     this.timers = deps.timers ?? realTimers;
+    this.publisher = new BatchedPublisher(this.timers, (name) => this.records.get(name)?.status, deps.publishNodes, deps.flushMs);
     this.scheduler = new ProbeScheduler({
       concurrency: deps.concurrency ?? 64,
       timers: this.timers,
@@ -66,15 +66,13 @@ export class FleetMonitor {
   }
 
   start(): void {
-    this.running = true;
+    this.publisher.paused = false;
     this.scheduler.start();
   }
 
   stop(): void {
-    this.running = false;
     this.scheduler.stop();
-    if (this.flushTimer !== null) this.timers.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
+    this.publisher.stop();
   }
 
   statuses(): NodeStatus[] {
@@ -95,7 +93,7 @@ export class FleetMonitor {
    */
   async probeAllOnce(concurrency = this.deps.concurrency ?? 64): Promise<void> {
     await mapLimit([...this.records.keys()], concurrency, (name) => this.probe(name));
-    this.flush();
+    this.publisher.flush();
   }
 
   probeSoon(name: string): void {
@@ -129,7 +127,7 @@ export class FleetMonitor {
       });
     }
     this.recordNewXids(current, result);
-    this.markDirty(name);
+    this.publisher.mark(name);
   }
 
   private recordNewXids(record: NodeRecord, result: NodeProbeResult): void {
@@ -146,27 +144,6 @@ export class FleetMonitor {
         data: x,
       });
     }
-  }
-
-  private markDirty(name: string): void {
-    this.dirty.add(name);
-    // Not running: probeAllOnce() flushes once at its end.
-    if (this.flushTimer !== null || !this.running) return;
-    this.flushTimer = this.timers.setTimeout(() => {
-      this.flushTimer = null;
-      this.flush();
-    }, this.deps.flushMs ?? 200);
-  }
-
-  private flush(): void {
-    if (this.dirty.size === 0) return;
-    const nodes: NodeStatus[] = [];
-    for (const name of this.dirty) {
-      const r = this.records.get(name);
-      if (r) nodes.push(r.status);
-    }
-    this.dirty.clear();
-    if (nodes.length) this.deps.publishNodes(nodes);
   }
 }
 

@@ -10,6 +10,7 @@ import { runReplicaProbe } from '../replica/replica-probe-cycle';
 import { ReplicaState } from '../replica/replica-state';
 import type { ProbeKind, ReplicaProbeOutcome, ReplicaSpec } from '../replica/replica-types';
 import type { AppendEventInput } from '../store/open-store';
+import { BatchedPublisher } from '../fleet/batched-publisher';
 import { replicaSpecOf, replicaStatus } from './replica-record';
 
 export interface ReplicaMonitorDeps {
@@ -37,12 +38,12 @@ export class ReplicaMonitor {
   private readonly entries = new Map<string, Entry>();
   private readonly scheduler: ProbeScheduler;
   private readonly timers: Timers;
-  private readonly dirty = new Set<string>();
-  private flushTimer: unknown = null;
-  private running = false;
+  private readonly publisher: BatchedPublisher<ReplicaStatus>;
 
   constructor(private readonly deps: ReplicaMonitorDeps) {
     this.timers = deps.timers ?? realTimers;
+    // Unlike node rounds, a replica probed by hand (probeNow) is pushed at once when not started.
+    this.publisher = new BatchedPublisher(this.timers, (name) => this.entries.get(name)?.status, deps.publish, deps.flushMs);
     this.scheduler = new ProbeScheduler({
       concurrency: deps.concurrency ?? 64,
       timers: this.timers,
@@ -76,15 +77,13 @@ export class ReplicaMonitor {
   }
 
   start(): void {
-    this.running = true;
+    this.publisher.paused = false;
     this.scheduler.start();
   }
 
   stop(): void {
-    this.running = false;
     this.scheduler.stop();
-    if (this.flushTimer !== null) this.timers.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
+    this.publisher.stop();
   }
 
   statuses(): ReplicaStatus[] {
@@ -123,29 +122,7 @@ export class ReplicaMonitor {
         data: { from: before, to: view.health, reasons: view.reasons },
       });
     }
-    this.markDirty(name);
-  }
-
-  private markDirty(name: string): void {
-    this.dirty.add(name);
-    if (this.flushTimer !== null) return;
-    if (!this.running) {
-      this.flush();
-      return;
-    }
-    this.flushTimer = this.timers.setTimeout(() => {
-      this.flushTimer = null;
-      this.flush();
-    }, this.deps.flushMs ?? 200);
-  }
-
-  private flush(): void {
-    const out: ReplicaStatus[] = [];
-    for (const name of this.dirty) {
-      const e = this.entries.get(name);
-      if (e) out.push(e.status);
-    }
-    this.dirty.clear();
-    if (out.length) this.deps.publish(out);
+    this.publisher.mark(name);
+    if (this.publisher.paused) this.publisher.flush();
   }
 }

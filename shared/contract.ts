@@ -27,6 +27,14 @@ const nodeName = z.string().min(1).max(200);
 /** HAProxy identifiers: letters, digits, '-', '_', '.', ':' — nothing that could end a runtime API command. */
 const haproxyName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'expected an HAProxy name (letters, digits, - _ . :)');
 const lbServer = { loadBalancer: nodeName, backend: haproxyName, server: haproxyName };
+/** Same rule as inventory names: a replica's `auth.secretRef` is one. */
+const secretRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a secret name of letters, digits, ".", "_" or "-"');
+/** The value goes into an HTTP header: a line break would end it (undici refuses it anyway). */
+const secretValue = z
+  .string()
+  .min(1)
+  .max(8192)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'a secret is sent in an HTTP header: no line breaks or control characters');
 
 export const methods = {
   /** Everything the console needs to draw itself once; later changes arrive as events. */
@@ -53,6 +61,15 @@ export const methods = {
   'ssh.providePassphrase': {
     input: z.strictObject({ identityFile: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024) }),
     output: z.object({ accepted: z.literal(true), nodes: z.array(nodeName) }),
+  },
+  /**
+   * The operator enters the value of a secret a replica's `auth.secretRef` names (only such
+   * refs). The replicas using it are re-probed now and named in the reply, which never carries
+   * the value back; `persisted` says whether it outlives the process (desktop: OS keychain).
+   */
+  'secrets.set': {
+    input: z.strictObject({ ref: secretRef, value: secretValue }),
+    output: z.object({ stored: z.literal(true), persisted: z.boolean(), replicas: z.array(nodeName) }),
   },
   /** HAProxy `set server B/S state …` (runbooks use it too). */
   'lb.setServerState': {

@@ -40,6 +40,8 @@ export const ReplicaStatus = z.object({
   url: z.string(),
   model: z.string(),
   api: z.enum(['openai', 'azure-openai']),
+  /** The inventory's `auth.secretRef` (the name only, never the value); null without auth. */
+  secretRef: z.string().nullable(),
   health: ReplicaHealth,
   reasons: z.array(z.string()),
   since: z.number().nullable(),

@@ -76,7 +76,8 @@ function askHidden(prompt: string, stdin: NodeJS.ReadStream, stderr: NodeJS.Writ
 /**
  * Replica secrets (inventory `auth.secretRef`) in serve and the CLI: the environment variable
  * FLEETOPS_SECRET_<REF> (upper case, other characters as "_"), so `secretRef: llama-key` reads
- * FLEETOPS_SECRET_LLAMA_KEY. The inventory never holds the secret itself.
+ * FLEETOPS_SECRET_LLAMA_KEY. The inventory never holds the secret itself. In serve and on the
+ * desktop this is the secret store's fallback, behind values the operator sets in the console.
  */
 export function secretFromEnv(env: NodeJS.ProcessEnv = process.env): (ref: string) => Promise<string | undefined> {
   return async (ref) => env[secretEnvName(ref)] || undefined;

@@ -9,6 +9,7 @@ import { startLabControl } from '../core/lab/lab-control';
 import { startLab, type LabFleet } from '../core/lab/lab-fleet';
 import { startLabServices, type LabServices } from '../core/lab/lab-services';
 import { createDispatch } from '../core/rpc/dispatch';
+import { LayeredSecretStore } from '../core/secrets/secret-store';
 import { PassphraseVault } from '../core/ssh/passphrase-vault';
 import { startServer, type RunningServer } from '../serve/server';
 import type { CliIo } from './io';
@@ -80,11 +81,12 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     io.out(`lab: ${labServices.info().replicas.length} inference replicas; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
   }
 
-  // Passphrases entered in the browser stay in this process's memory only (serve has no keychain).
+  // Passphrases and replica secrets entered in the browser stay in this process's memory only
+  // (serve has no keychain), in front of the terminal and FLEETOPS_SSH_PASSPHRASE / FLEETOPS_SECRET_<REF>.
   const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }),
     lab,
     labServices,
-    getSecret: secretFromEnv(),
+    secrets: new LayeredSecretStore({ inner: secretFromEnv() }),
   });
   let server: RunningServer;
   try {

@@ -8,9 +8,10 @@ import { app, BrowserWindow, ipcMain, Menu, safeStorage, screen, session, shell 
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/contract';
 import { FleetCore } from '../core/fleet/core';
 import { createDispatch } from '../core/rpc/dispatch';
-import { inventoryEnvFromProcess } from '../cli/runtime-env';
+import { inventoryEnvFromProcess, secretFromEnv } from '../cli/runtime-env';
 import { createIpcInvokeHandler } from './ipc-router';
 import { desktopPassphrases } from './safe-storage-passphrases';
+import { desktopSecretStore } from './safe-storage-secrets';
 import { denyPermissions, lockNavigation } from './security';
 import { secureWebPreferences, windowBounds } from './window-options';
 
@@ -52,6 +53,8 @@ async function boot(): Promise<void> {
     inventoryPath: inventoryArg(process.argv),
     inventoryEnv: inventoryEnvFromProcess(),
     passphrases: desktopPassphrases(safeStorage, dataDir, async () => process.env.FLEETOPS_SSH_PASSPHRASE),
+    // Replica secrets set in the console are kept by the keychain; FLEETOPS_SECRET_<REF> still works.
+    secrets: desktopSecretStore(safeStorage, dataDir, secretFromEnv()),
   });
   await core.start();
   const dispatch = createDispatch(core.handlers, { onInternalError: (m, e) => console.error(`internal error in ${m}`, e) });

@@ -12,6 +12,8 @@ import { loadInventoryFile, type InventoryEnv, type LoadedInventory } from '../i
 import type { LabFleet } from '../lab/lab-fleet';
 import type { LabServices } from '../lab/lab-services';
 import type { Timers } from '../probe/scheduler';
+import { LayeredSecretStore, type SecretStore } from '../secrets/secret-store';
+import { setSecret } from '../secrets/set-secret';
 import { PassphraseVault } from '../ssh/passphrase-vault';
 import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
@@ -36,7 +38,13 @@ export interface CoreDeps {
   lab?: LabFleet | null;
   /** The lab's replicas, HAProxy and traffic generator (serve --lab). */
   labServices?: LabServices | null;
-  /** Resolves a replica's auth secretRef (keychain on the desktop, environment in serve). */
+  /**
+   * Replica secrets (auth.secretRef): what the operator sets in the console (`secrets.set`), in
+   * front of the environment (serve) or the keychain (desktop). Default: a memory-only store in
+   * front of `getSecret`.
+   */
+  secrets?: SecretStore;
+  /** Resolves a replica's auth secretRef when no `secrets` store is given (environment, tests). */
   getSecret?: (ref: string) => Promise<string | undefined>;
   /** Frontend probe / availability push cadence, ms (tests shorten them). */
   servicesCadenceMs?: { frontend?: number; publish?: number };
@@ -63,10 +71,12 @@ export class FleetCore {
   private readonly now: () => number;
   private stopped = false;
   private readonly passphrases: PassphraseVault;
+  private readonly secrets: SecretStore;
 
   constructor(private readonly deps: CoreDeps) {
     this.now = deps.timers?.now ?? Date.now;
     this.passphrases = deps.passphrases ?? new PassphraseVault();
+    this.secrets = deps.secrets ?? new LayeredSecretStore({ inner: deps.getSecret });
     this.store = openStore(deps.dataDir);
     this.pool = new SshPool({
       ...deps.ssh,
@@ -84,7 +94,7 @@ export class FleetCore {
     this.services = new ServicesEngine({
       pool: this.pool,
       requests: this.store.requests,
-      getSecret: deps.getSecret ?? (async () => undefined),
+      getSecret: (ref) => this.secrets.get(ref),
       appendEvent: (e) => this.record(e),
       publishReplicas: (replicas) => this.bus.emit('replicas.updated', { replicas }),
       publishLoadBalancers: (loadBalancers) => this.bus.emit('loadBalancers.updated', { loadBalancers }),
@@ -280,6 +290,15 @@ export class FleetCore {
             this.pool.resetBackoff(name);
             this.monitor.probeSoon(name);
           },
+          record: (e) => this.record(e),
+          now: this.now,
+        }),
+      'secrets.set': (input) =>
+        setSecret(input, {
+          replicas: this.inventory?.replicas ?? [],
+          store: this.secrets,
+          reprobe: (name) => this.services.replicas.probeNow(name),
+          circuitOpenUntil: (name) => this.services.replicas.status(name)?.breaker.retryAt ?? null,
           record: (e) => this.record(e),
           now: this.now,
         }),

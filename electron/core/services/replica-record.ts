@@ -39,6 +39,7 @@ export function replicaStatus(r: ResolvedReplica, view: ReplicaView, since: numb
     url: r.url,
     model: r.model,
     api: r.api,
+    secretRef: r.auth?.secretRef ?? null,
     health: view.health,
     reasons: view.reasons,
     since,

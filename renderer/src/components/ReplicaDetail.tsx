@@ -9,6 +9,7 @@ import { formatBreaker, formatClock, formatLatency, formatMs, formatRetryAfter, 
 import { nodeHref } from '../model/route';
 import { ErrorNote } from './ErrorNote';
 import { EventList } from './EventList';
+import { SecretForm } from './SecretForm';
 
 function closeDetail(): void {
   window.location.hash = '#/';
@@ -78,6 +79,8 @@ function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; l
           ))}
         </ul>
       ) : null}
+      {/* Keyed by replica: another replica's detail starts with an empty form and no old result. */}
+      <SecretForm key={r.name} replica={r} />
       <dl className="facts">
         <dt>URL</dt>
         <dd className="mono">{r.url}</dd>

@@ -98,6 +98,7 @@ export function replica(name: string, over: Partial<ReplicaStatus> = {}): Replic
     url: `http://127.0.0.1:8000/${name}`,
     model: 'llama-3-8b',
     api: 'openai',
+    secretRef: null,
     health: 'healthy',
     reasons: [],
     since: 1_700_000_000_000,

@@ -22,7 +22,7 @@ function view(server: string, status: string, weight = 1): LbServerView {
 function replica(name: string, health: ReplicaStatus['health'], since = NOW - 180_000, completionFailing = true): ReplicaStatus {
   const probe = { kind: 'completion' as const, at: NOW, ok: !completionFailing, latencyMs: 10, failure: completionFailing ? ('http-5xx' as const) : null, status: 500, detail: 'HTTP 500' };
   return {
-    name, node: null, region: null, url: 'http://x', model: 'm', api: 'openai', health, reasons: health === 'healthy' ? [] : ['completion probe: HTTP 500'], since,
+    name, node: null, region: null, url: 'http://x', model: 'm', api: 'openai', secretRef: null, health, reasons: health === 'healthy' ? [] : ['completion probe: HTTP 500'], since,
     latency: { health: { p50Ms: 1, p95Ms: 2, samples: 3 }, completion: { p50Ms: 1, p95Ms: 2, samples: 3 } },
     lastHealth: null, lastCompletion: probe, retryAfterSeconds: null, throttledUntil: null,
     breaker: { state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null }, tokensPerDay: null,

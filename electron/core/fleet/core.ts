@@ -297,8 +297,7 @@ export class FleetCore {
         setSecret(input, {
           replicas: this.inventory?.replicas ?? [],
           store: this.secrets,
-          reprobe: (name) => this.services.replicas.probeNow(name),
-          circuitOpenUntil: (name) => this.services.replicas.status(name)?.breaker.retryAt ?? null,
+          reprobe: (name) => this.services.replicas.credentialsChanged(name),
           record: (e) => this.record(e),
           now: this.now,
         }),

@@ -65,6 +65,11 @@ export class CircuitBreaker {
     this.retryAt = null;
   }
 
+  /** New credentials: failures counted with the old ones say nothing about the new; close. */
+  reset(): void {
+    this.recordSuccess();
+  }
+
   /** Epoch ms before which no probe may start; 0 while closed. */
   blockedUntil(): number {
     return this.retryAt ?? 0;

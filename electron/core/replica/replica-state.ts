@@ -80,6 +80,14 @@ export class ReplicaState {
     this.spec = spec;
   }
 
+  /**
+   * The operator changed the replica's secret: the circuit (opened by failures with the old one)
+   * closes so the new one is tried now. A 429's Retry-After still stands: quota is not about keys.
+   */
+  credentialsChanged(): void {
+    this.breaker.reset();
+  }
+
   record(outcome: ReplicaProbeOutcome): void {
     const previous = this.records[outcome.kind];
     const same = previous !== undefined && signature(previous.last) === signature(outcome);

@@ -7,7 +7,6 @@ import type { MethodInput, MethodOutput } from '../../../shared/contract';
 import { FleetError } from '../../../shared/errors';
 import { describeNames } from '../fleet/provide-passphrase';
 import type { ResolvedReplica } from '../inventory/resolve-services';
-import { formatClock } from '../replica/replica-text';
 import type { AppendEventInput } from '../store/open-store';
 import type { SecretStore } from './secret-store';
 
@@ -15,13 +14,8 @@ export interface SetSecretDeps {
   /** The inventory's replicas now. */
   replicas: readonly Pick<ResolvedReplica, 'name' | 'auth'>[];
   store: SecretStore;
-  /** Probes the replica again now; resolves when done. Its new status arrives as a push. */
+  /** Closes the replica's circuit (failures with the old value do not count) and probes it now; its new status arrives as a push. */
   reprobe: (replica: string) => Promise<void>;
-  /**
-   * Epoch ms until which the replica's open circuit holds every probe back (a re-probe included),
-   * or null: the event then says when the new value will really be tried.
-   */
-  circuitOpenUntil: (replica: string) => number | null;
   record: (e: AppendEventInput) => void;
   now: () => number;
 }
@@ -39,16 +33,12 @@ export async function setSecret({ ref, value }: MethodInput<'secrets.set'>, deps
       ? `kept in memory only, the OS keychain did not take it (${outcome.persistError})`
       : 'kept in memory until fleetops stops';
   const now = deps.now();
-  const held = replicas.flatMap((name) => {
-    const until = deps.circuitOpenUntil(name);
-    return until !== null && until > now ? [`${name} at ${formatClock(until)} when its circuit half-opens`] : [];
-  });
   deps.record({
     ts: now,
     kind: 'secret.set',
     subject: null,
     severity: outcome.persistError !== undefined ? 'warning' : 'info',
-    message: `operator set secret "${ref}", ${kept}; re-probing ${describeNames(replicas)}${held.length ? ` (probed ${held.join(', ')})` : ''}`,
+    message: `operator set secret "${ref}", ${kept}; re-probing ${describeNames(replicas)}`,
     data: { ref, replicas, persisted: outcome.persisted },
   });
   // Not awaited: a completion probe may take 30 s, and its result reaches every client as a push.

@@ -100,6 +100,12 @@ export class ReplicaMonitor {
     if (this.entries.get(name)?.spec.prompt) await this.probe(`${name}${SEP}completion`);
   }
 
+  /** New credentials for this replica: close its circuit and probe it now. */
+  async credentialsChanged(name: string): Promise<void> {
+    this.entries.get(name)?.state.credentialsChanged();
+    await this.probeNow(name);
+  }
+
   private async probe(key: string): Promise<void> {
     const [name, kind] = key.split(SEP) as [string, ProbeKind];
     const entry = this.entries.get(name);

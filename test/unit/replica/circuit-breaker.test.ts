@@ -54,3 +54,15 @@ describe('circuit breaker', () => {
     expect(() => new CircuitBreaker({ failureThreshold: 1, baseCooldownMs: 10, maxCooldownMs: 5 })).toThrow();
   });
 });
+
+describe('CircuitBreaker.reset (new credentials)', () => {
+  it('closes an open circuit and starts the count over', () => {
+    const b = new CircuitBreaker({ failureThreshold: 2, baseCooldownMs: 10_000, maxCooldownMs: 60_000 });
+    b.recordFailure(0);
+    b.recordFailure(1);
+    expect(b.view(2).state).toBe('open');
+    b.reset();
+    expect(b.view(2)).toEqual({ state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null });
+    expect(b.blockedUntil()).toBe(0);
+  });
+});

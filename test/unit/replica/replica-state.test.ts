@@ -157,3 +157,19 @@ describe('streaks', () => {
     expect(state.nextAllowedAt('completion')).toBe(Infinity);
   });
 });
+
+describe('new credentials', () => {
+  it('close a circuit opened by auth failures, but never cut a Retry-After short', () => {
+    const { state } = setup();
+    for (let i = 0; i < 3; i++) state.record(fail('health', T0 + i, 'auth', 'HTTP 401'));
+    expect(state.view().breaker.state).toBe('open');
+    expect(state.gate('health').allowed).toBe(false);
+    state.credentialsChanged();
+    expect(state.view().breaker.state).toBe('closed');
+    expect(state.gate('health')).toEqual({ allowed: true });
+
+    state.record(rateLimited('health', T0 + 10, 60));
+    state.credentialsChanged();
+    expect(state.gate('health').allowed).toBe(false);
+  });
+});

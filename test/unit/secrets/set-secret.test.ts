@@ -18,7 +18,6 @@ function deps(over: Partial<SetSecretDeps> = {}): SetSecretDeps & { events: Appe
     ],
     store: new LayeredSecretStore(),
     reprobe: async (name) => void probed.push(name),
-    circuitOpenUntil: () => null,
     record: (e) => events.push(e),
     now: () => 1_700_000_000_000,
     events,
@@ -70,11 +69,5 @@ describe('setSecret', () => {
       severity: 'error',
       message: 'a: re-probe after setting secret "k" failed: engine stopped',
     });
-  });
-
-  it('a circuit that already half-opened holds nothing back and is not mentioned', async () => {
-    const d = deps({ circuitOpenUntil: () => 1_699_999_999_000 });
-    await setSecret({ ref: 'k', value: VALUE }, d);
-    expect(d.events[0].message).toBe('operator set secret "k", kept in memory until fleetops stops; re-probing a');
   });
 });

@@ -3,4 +3,5 @@ export * from './health';
 export * from './inventory';
 export * from './status';
 export * from './services';
+export * from './runbook';
 export * from './contract';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * Runbooks as the engine plans and runs them. A plan is fully rendered: every HAProxy command
+ * and every SSH command appears exactly as it will be sent, so a dry run is the plan itself.
+ */
+
+export const StepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'undoing', 'undone', 'undo-failed']);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+/** One concrete action, rendered: what is sent, to where. */
+export const PlannedAction = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('lb.set-state'),
+    loadBalancer: z.string(),
+    backend: z.string(),
+    server: z.string(),
+    state: z.enum(['ready', 'drain', 'maint']),
+    /** The runtime API command exactly as sent. */
+    command: z.string(),
+  }),
+  z.object({ type: z.literal('lb.set-weight'), loadBalancer: z.string(), backend: z.string(), server: z.string(), weight: z.number().int(), command: z.string() }),
+  z.object({
+    type: z.literal('lb.wait'),
+    loadBalancer: z.string(),
+    backend: z.string(),
+    server: z.string(),
+    until: z.enum(['sessions-zero', 'up', 'down', 'maint']),
+    timeoutSeconds: z.number(),
+  }),
+  z.object({
+    type: z.literal('ssh.run'),
+    node: z.string(),
+    /** The name the runbook declared the command under. */
+    commandName: z.string(),
+    /** The shell command line exactly as sent, parameters already validated and quoted. */
+    commandLine: z.string(),
+    timeoutSeconds: z.number(),
+  }),
+  z.object({ type: z.literal('wait.healthy'), subject: z.string(), subjectKind: z.enum(['node', 'replica']), timeoutSeconds: z.number() }),
+  z.object({ type: z.literal('verify.traffic'), url: z.string(), requests: z.number().int(), minSuccessPct: z.number() }),
+  z.object({ type: z.literal('verify.checkpoint'), node: z.string(), directory: z.string(), maxAgeSeconds: z.number() }),
+  z.object({ type: z.literal('confirm'), expect: z.string() }),
+  z.object({ type: z.literal('note'), text: z.string() }),
+]);
+export type PlannedAction = z.infer<typeof PlannedAction>;
+
+export const PlannedStep = z.object({
+  index: z.number().int(),
+  /** The runbook's words for the step. */
+  title: z.string(),
+  action: PlannedAction,
+  /** What undoes it, rendered too; null for steps that change nothing. */
+  undo: PlannedAction.nullable(),
+  /** Whether the step changes something (read-only mode refuses these). */
+  mutating: z.boolean(),
+  /** Subjects (node / replica / LB server names) the step touches: highlighted in the preview, locked while running. */
+  targets: z.array(z.string()),
+});
+export type PlannedStep = z.infer<typeof PlannedStep>;
+
+export const Precondition = z.object({ ok: z.boolean(), text: z.string(), overridable: z.boolean() });
+
+export const RunbookPlan = z.object({
+  runbook: z.string(),
+  target: z.string(),
+  params: z.record(z.string(), z.string()),
+  /** Protected clusters: the operator must type this to run. null: no typed confirmation needed. */
+  confirmation: z.string().nullable(),
+  onFailure: z.enum(['rollback', 'stop']),
+  steps: z.array(PlannedStep),
+  preconditions: z.array(Precondition),
+  /** Every subject the run locks. */
+  locks: z.array(z.string()),
+});
+export type RunbookPlan = z.infer<typeof RunbookPlan>;

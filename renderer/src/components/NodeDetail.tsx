@@ -1,18 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import type { NodeStatus } from '../../../shared/status';
-import { eventQueries } from '../api/queries/events';
 import { nodeQueries } from '../api/queries/nodes';
 import { useNow } from '../hooks';
 import { formatWhen, orDash } from '../model/format';
 import { ErrorNote } from './ErrorNote';
-import { EventList } from './EventList';
+import { DetailDrawer } from './DetailDrawer';
 import { GpuTable } from './GpuTable';
 import { XidTable } from './XidTable';
-
-function closeDetail(): void {
-  window.location.hash = '#/';
-}
 
 function NodeFacts({ node }: { node: NodeStatus }) {
   const now = useNow(5_000);
@@ -72,24 +66,8 @@ function NodeFacts({ node }: { node: NodeStatus }) {
 /** The drawer for one node (`#/node/NAME`): live via pushes, deep-linkable, Escape closes it. */
 export function NodeDetail({ name }: { name: string }) {
   const node = useQuery(nodeQueries.detail(name));
-  const events = useQuery(eventQueries.list(name));
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') closeDetail();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   return (
-    <aside className="detail" aria-labelledby="detail-title" data-testid="node-detail" data-node={name}>
-      <header className="detail-header">
-        <h2 id="detail-title">{name}</h2>
-        <button type="button" onClick={closeDetail} aria-label="Close node detail">
-          ×
-        </button>
-      </header>
+    <DetailDrawer name={name} what="node" testid="node-detail" data={{ 'data-node': name }}>
       {node.error ? <ErrorNote error={node.error} context="node.get" /> : null}
       {node.data ? (
         <>
@@ -102,9 +80,6 @@ export function NodeDetail({ name }: { name: string }) {
       ) : node.isPending ? (
         <p className="empty">Loading…</p>
       ) : null}
-      <h3>Recent events</h3>
-      {events.error ? <ErrorNote error={events.error} context="events.list" /> : null}
-      {events.data ? <EventList events={events.data} showSubject={false} /> : null}
-    </aside>
+    </DetailDrawer>
   );
 }

@@ -1,19 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import type { LoadBalancerStatus, ReplicaProbeView, ReplicaStatus } from '../../../shared/services';
-import { eventQueries } from '../api/queries/events';
 import { useNow } from '../hooks';
 import { formatWhen, orDash } from '../model/format';
 import { serverKey } from '../model/lb-view';
 import { formatBreaker, formatClock, formatLatency, formatMs, formatRetryAfter, formatTokensPerDay } from '../model/replica-format';
 import { nodeHref } from '../model/route';
-import { ErrorNote } from './ErrorNote';
-import { EventList } from './EventList';
+import { DetailDrawer } from './DetailDrawer';
 import { SecretForm } from './SecretForm';
-
-function closeDetail(): void {
-  window.location.hash = '#/';
-}
 
 function ProbeFacts({ title, probe, now, testid }: { title: string; probe: ReplicaProbeView | null; now: number; testid: string }) {
   return (
@@ -139,28 +131,9 @@ export function ReplicaDetail({
   replica: ReplicaStatus | undefined;
   loadBalancers: readonly LoadBalancerStatus[];
 }) {
-  const events = useQuery(eventQueries.list(name));
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') closeDetail();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   return (
-    <aside className="detail" aria-labelledby="replica-detail-title" data-testid="replica-detail" data-replica={name}>
-      <header className="detail-header">
-        <h2 id="replica-detail-title">{name}</h2>
-        <button type="button" onClick={closeDetail} aria-label="Close replica detail">
-          ×
-        </button>
-      </header>
+    <DetailDrawer name={name} what="replica" testid="replica-detail" data={{ 'data-replica': name }}>
       {replica ? <ReplicaFacts replica={replica} loadBalancers={loadBalancers} /> : <p className="empty">No replica named {name} in the fleet.</p>}
-      <h3>Recent events</h3>
-      {events.error ? <ErrorNote error={events.error} context="events.list" /> : null}
-      {events.data ? <EventList events={events.data} showSubject={false} /> : null}
-    </aside>
+    </DetailDrawer>
   );
 }

@@ -1,0 +1,54 @@
+import type { PlannedAction, RunbookPlan } from '../../../shared/runbook';
+
+/**
+ * The `--dry-run` text: what would be sent, step by step, with each undo, then what the run locks
+ * and whether it may run. Commands are printed exactly as sent, so the operator reviews the real thing.
+ */
+export function formatPlan(plan: RunbookPlan): string {
+  const lines: string[] = [];
+  const params = Object.entries(plan.params).map(([k, v]) => `${k}=${v}`);
+  lines.push(`Runbook ${plan.runbook} on ${plan.target}${params.length ? ` (${params.join(', ')})` : ''}`);
+  lines.push(`On failure: ${plan.onFailure === 'rollback' ? 'undo the steps done so far, newest first' : 'stop where it failed'}`);
+  lines.push('');
+  lines.push('Steps:');
+  const width = String(plan.steps.length).length;
+  for (const step of plan.steps) {
+    const n = String(step.index).padStart(width);
+    lines.push(`${n}. ${step.title}${step.mutating ? '' : '  [changes nothing]'}`);
+    const pad = ' '.repeat(width + 2);
+    lines.push(`${pad}do:   ${describeAction(step.action)}`);
+    if (step.undo) lines.push(`${pad}undo: ${describeAction(step.undo)}`);
+  }
+  lines.push('');
+  lines.push(`Locks: ${plan.locks.join(', ')}`);
+  lines.push('Preconditions:');
+  for (const p of plan.preconditions) lines.push(`  [${p.ok ? 'ok' : 'FAILED'}] ${p.text}`);
+  lines.push('');
+  lines.push(plan.confirmation === null ? 'Confirmation: --yes is enough' : `Confirmation: protected cluster; type "${plan.confirmation}" to run`);
+  const blocked = plan.preconditions.filter((p) => !p.ok);
+  lines.push(blocked.length === 0 ? 'Dry run: nothing was sent.' : `Dry run: nothing was sent. This plan cannot run: ${blocked.length} precondition(s) failed.`);
+  return lines.join('\n') + '\n';
+}
+
+/** One action as it is sent: the runtime API command with its LB, the SSH command line with its node. */
+export function describeAction(a: PlannedAction): string {
+  switch (a.type) {
+    case 'lb.set-state':
+    case 'lb.set-weight':
+      return `haproxy ${a.loadBalancer}: ${a.command}`;
+    case 'lb.wait':
+      return `wait until ${a.backend}/${a.server} on ${a.loadBalancer} is ${a.until} (timeout ${a.timeoutSeconds}s)`;
+    case 'ssh.run':
+      return `ssh ${a.node}: ${a.commandLine}  (${a.commandName}, timeout ${a.timeoutSeconds}s)`;
+    case 'wait.healthy':
+      return `wait until ${a.subjectKind} ${a.subject} is healthy (timeout ${a.timeoutSeconds}s)`;
+    case 'verify.traffic':
+      return `send ${a.requests} requests through ${a.url}, need ≥ ${a.minSuccessPct}% success`;
+    case 'verify.checkpoint':
+      return `check ${a.node}:${a.directory} has a checkpoint younger than ${a.maxAgeSeconds}s`;
+    case 'confirm':
+      return `operator types "${a.expect}"`;
+    case 'note':
+      return a.text;
+  }
+}

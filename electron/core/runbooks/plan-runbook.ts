@@ -1,0 +1,72 @@
+import type { RunbookPlan } from '../../../shared/runbook';
+import { resolveContext, type PlanContext, type PlanInventory } from './plan-context';
+import { capacityPrecondition, clustersOf, lockPreconditions, readOnlyPreconditions, targetClusters } from './plan-preconditions';
+import { renderSteps } from './render-steps';
+import type { RunbookFile } from './runbook-schema';
+
+export interface PlanOptions {
+  inventory: PlanInventory;
+  /** A replica's name (replica runbooks) or a region's (region runbooks). */
+  target: string;
+  /** `--param k=v`: validated against the runbook's declarations; defaults fill the rest. */
+  params?: Record<string, string>;
+  readOnly: { global: boolean; clusters: string[] };
+  /** Which run holds `subject`, or null. */
+  lockHolder(subject: string): string | null;
+  /** The replica's current health verdict (shared/health.ts), when known: feeds the capacity check. */
+  replicaHealth?(name: string): string;
+  /** Lets a failed overridable precondition (capacity) pass; the reason is kept in the plan. */
+  override?: { reason: string };
+}
+
+/**
+ * Resolves a runbook against the inventory into a fully rendered plan: every HAProxy command and
+ * SSH command line exactly as it will be sent, the undo of each, what it locks, and whether it may
+ * run (preconditions). Planning sends nothing: a dry run is this plan, printed. Unknown targets
+ * and bad parameters throw FleetError (NOT_FOUND / BAD_REQUEST) naming what was wrong.
+ */
+export function planRunbook(runbook: RunbookFile, opts: PlanOptions): RunbookPlan {
+  const ctx = resolveContext(runbook, opts.inventory, opts.target, opts.params ?? {});
+  const steps = renderSteps(ctx);
+
+  const locks = unique([opts.target, ...steps.filter((s) => s.mutating).flatMap((s) => [...s.targets, ...(s.undo ? targetsOfUndo(s.undo) : [])])]);
+  const preconditions = [
+    { ok: true, text: `${runbook.target} ${opts.target} exists in the inventory${where(ctx)}`, overridable: false },
+    ...lockPreconditions(locks, opts.lockHolder),
+    ...readOnlyPreconditions(ctx, steps, opts.readOnly),
+    capacityPrecondition(ctx, steps, opts.replicaHealth, opts.override),
+  ];
+
+  return {
+    runbook: runbook.name,
+    target: opts.target,
+    params: ctx.params,
+    confirmation: isProtected(ctx, steps) ? opts.target : null,
+    onFailure: runbook.onFailure,
+    steps,
+    preconditions,
+    locks,
+  };
+}
+
+/** Typed confirmation when the target's cluster, or any cluster a step changes, is protected. */
+function isProtected(ctx: PlanContext, steps: ReturnType<typeof renderSteps>): boolean {
+  const clusters = new Set([...targetClusters(ctx), ...steps.filter((s) => s.mutating).flatMap((s) => clustersOf(ctx, s.action))]);
+  return ctx.inventory.nodes.some((n) => n.protected && clusters.has(n.cluster));
+}
+
+function targetsOfUndo(a: RunbookPlan['steps'][number]['action']): string[] {
+  if (a.type === 'lb.set-state' || a.type === 'lb.set-weight') return [a.server];
+  if (a.type === 'ssh.run') return [a.node];
+  return [];
+}
+
+function where(ctx: PlanContext): string {
+  if (ctx.runbook.target !== 'replica') return '';
+  const r = ctx.replica(ctx.target);
+  return r?.node ? ` (node ${r.node}, cluster ${r.cluster})` : ' (no node: external provider)';
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,167 @@
+import { FleetError } from '../../../shared/errors';
+import type { PlannedAction, PlannedStep } from '../../../shared/runbook';
+import { paramPatterns, renderNumber, renderTemplate, serversInRegion, type PlanContext, type Placement } from './plan-context';
+import { MUTATING_STEP_TYPES, stepTypeOf, type RunbookStep, type UndoStep } from './runbook-schema';
+import { renderCommand } from './shell-quote';
+
+type Bound = Record<string, string>;
+
+/**
+ * Expands the runbook's steps into planned steps: a `forEach` step becomes one step per server,
+ * and an LB step on a server listed in several backends becomes one step per backend (each
+ * PlannedAction addresses exactly one backend/server, as HAProxy's runtime API does).
+ */
+export function renderSteps(ctx: PlanContext): PlannedStep[] {
+  const out: PlannedStep[] = [];
+  for (const step of ctx.runbook.steps) {
+    // A step whose condition is false is left out: the plan shows only what will be done.
+    if (step.when && ctx.params[step.when.param] !== step.when.equals) continue;
+    const bindings: Bound[] = step.forEach
+      ? serversInRegion(ctx, renderTemplate(ctx, step.forEach.serverInRegion, {})).map((server) => ({ server }))
+      : [{}];
+    for (const bound of bindings) {
+      for (const action of renderAction(ctx, step, bound, undefined)) {
+        const undo = step.undo ? renderUndo(ctx, step.undo, bound, action) : null;
+        const mutating = (MUTATING_STEP_TYPES as readonly string[]).includes(action.type);
+        out.push({ index: out.length + 1, title: titleOf(step, action, bound), action, undo, mutating, targets: targetsOf(action) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The undo runs on the same backend as its step when it names the same server. */
+function renderUndo(ctx: PlanContext, undo: UndoStep, bound: Bound, of: PlannedAction): PlannedAction {
+  const prefer = 'backend' in of ? { lb: of.loadBalancer, backend: of.backend } : undefined;
+  const actions = renderAction(ctx, undo, bound, prefer);
+  return actions[0];
+}
+
+function renderAction(ctx: PlanContext, step: RunbookStep | UndoStep, bound: Bound, prefer: { lb: string; backend: string } | undefined): PlannedAction[] {
+  const type = stepTypeOf(step);
+  const s = step as RunbookStep;
+  const t = (tpl: string) => renderTemplate(ctx, tpl, bound);
+  switch (type) {
+    case 'lb.set-state': {
+      const b = s['lb.set-state']!;
+      return placementsFor(ctx, t(b.server), prefer).map((p) => ({
+        type,
+        loadBalancer: p.lb.name,
+        backend: p.backend,
+        server: p.server,
+        state: b.state,
+        command: `set server ${p.backend}/${p.server} state ${b.state}`,
+      }));
+    }
+    case 'lb.set-weight': {
+      const b = s['lb.set-weight']!;
+      const weight = renderNumber(ctx, b.weight, 'weight', 0, 256, true);
+      return placementsFor(ctx, t(b.server), prefer).map((p) => ({
+        type,
+        loadBalancer: p.lb.name,
+        backend: p.backend,
+        server: p.server,
+        weight,
+        command: `set weight ${p.backend}/${p.server} ${weight}`,
+      }));
+    }
+    case 'lb.wait': {
+      const b = s['lb.wait']!;
+      const timeoutSeconds = renderNumber(ctx, b.timeoutSeconds, 'timeoutSeconds', 1, 86_400);
+      return placementsFor(ctx, t(b.server), prefer).map((p) => ({ type, loadBalancer: p.lb.name, backend: p.backend, server: p.server, until: b.until, timeoutSeconds }));
+    }
+    case 'ssh.run': {
+      const b = s['ssh.run']!;
+      const node = existingNode(ctx, t(b.node));
+      const values = { ...ctx.params, ...bound, target: ctx.target };
+      const commandLine = renderCommand(ctx.runbook.commands![b.command], values, paramPatterns(ctx.runbook));
+      return [{ type, node, commandName: b.command, commandLine, timeoutSeconds: renderNumber(ctx, b.timeoutSeconds, 'timeoutSeconds', 1, 86_400) }];
+    }
+    case 'wait.healthy': {
+      const b = s['wait.healthy']!;
+      const subject = t(b.subject);
+      if (b.kind === 'node') existingNode(ctx, subject);
+      else if (!ctx.replica(subject)) throw new FleetError('NOT_FOUND', `wait.healthy: "${subject}" is not a replica`, { subject });
+      return [{ type, subject, subjectKind: b.kind, timeoutSeconds: renderNumber(ctx, b.timeoutSeconds, 'timeoutSeconds', 1, 86_400) }];
+    }
+    case 'verify.traffic': {
+      const b = s['verify.traffic']!;
+      const requests = renderNumber(ctx, b.requests, 'requests', 1, 100_000, true);
+      const minSuccessPct = renderNumber(ctx, b.minSuccessPct, 'minSuccessPct', 0, 100);
+      const urls = b.url !== undefined ? [t(b.url)] : frontendsOfTarget(ctx);
+      return urls.map((url) => ({ type, url, requests, minSuccessPct }));
+    }
+    case 'verify.checkpoint': {
+      const b = s['verify.checkpoint']!;
+      return [{ type, node: existingNode(ctx, t(b.node)), directory: t(b.directory), maxAgeSeconds: renderNumber(ctx, b.maxAgeSeconds, 'maxAgeSeconds', 1, 10_000_000) }];
+    }
+    case 'confirm':
+      return [{ type, expect: ctx.target }];
+    case 'note':
+      return [{ type, text: t(s.note!.text) }];
+  }
+}
+
+function placementsFor(ctx: PlanContext, server: string, prefer: { lb: string; backend: string } | undefined): Placement[] {
+  const all = ctx.placements(server);
+  if (all.length === 0) throw new FleetError('BAD_REQUEST', `"${server}" is not a server of any load balancer backend in the inventory`, { subject: server });
+  if (!prefer) return all;
+  const same = all.find((p) => p.lb.name === prefer.lb && p.backend === prefer.backend);
+  return [same ?? all[0]];
+}
+
+function existingNode(ctx: PlanContext, name: string): string {
+  if (!ctx.node(name)) throw new FleetError('NOT_FOUND', `"${name}" is not a node in the inventory`, { subject: name });
+  return name;
+}
+
+/** Frontends of the load balancers that carry the target's traffic: what verify.traffic measures by default. */
+function frontendsOfTarget(ctx: PlanContext): string[] {
+  const servers = ctx.runbook.target === 'replica' ? [ctx.target] : serversInRegion(ctx, ctx.target);
+  const urls: string[] = [];
+  for (const s of servers) for (const p of ctx.placements(s)) if (!urls.includes(p.lb.frontendUrl)) urls.push(p.lb.frontendUrl);
+  if (urls.length === 0) throw new FleetError('BAD_REQUEST', `verify.traffic: ${ctx.target} is behind no load balancer, so there is no frontend to send requests through`, { subject: ctx.target });
+  return urls;
+}
+
+function targetsOf(a: PlannedAction): string[] {
+  switch (a.type) {
+    case 'lb.set-state':
+    case 'lb.set-weight':
+    case 'lb.wait':
+      return [a.server];
+    case 'ssh.run':
+    case 'verify.checkpoint':
+      return [a.node];
+    case 'wait.healthy':
+      return [a.subject];
+    default:
+      return [];
+  }
+}
+
+/** The runbook's title, or words made from the action; a forEach step says which server it is for. */
+function titleOf(step: RunbookStep, a: PlannedAction, bound: Bound): string {
+  const forServer = bound.server !== undefined && step.title ? ` (${bound.server})` : '';
+  if (step.title) return step.title + forServer;
+  switch (a.type) {
+    case 'lb.set-state':
+      return `Set ${a.backend}/${a.server} to ${a.state} on ${a.loadBalancer}`;
+    case 'lb.set-weight':
+      return `Set the weight of ${a.backend}/${a.server} to ${a.weight} on ${a.loadBalancer}`;
+    case 'lb.wait':
+      return `Wait until ${a.backend}/${a.server} on ${a.loadBalancer} is ${a.until === 'sessions-zero' ? 'without sessions' : a.until}`;
+    case 'ssh.run':
+      return `Run ${a.commandName} on ${a.node}`;
+    case 'wait.healthy':
+      return `Wait until ${a.subjectKind} ${a.subject} is healthy`;
+    case 'verify.traffic':
+      return `Verify traffic through ${a.url}`;
+    case 'verify.checkpoint':
+      return `Verify a fresh checkpoint in ${a.directory} on ${a.node}`;
+    case 'confirm':
+      return `Confirm: type ${a.expect}`;
+    case 'note':
+      return 'Note';
+  }
+}

@@ -46,6 +46,7 @@ export const PlannedAction = z.discriminatedUnion('type', [
 export type PlannedAction = z.infer<typeof PlannedAction>;
 
 export const PlannedStep = z.object({
+  /** 0-based position in the run (the executor journals it); printed plans number from 1. */
   index: z.number().int(),
   /** The runbook's words for the step. */
   title: z.string(),

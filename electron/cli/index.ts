@@ -5,6 +5,7 @@
 import { runCheckCommand } from './check-command';
 import { processIo, type CliIo } from './io';
 import { runLabCommand } from './lab-command';
+import { runRunCommand } from './run-command';
 import { runServeCommand } from './serve-command';
 
 const USAGE = `Usage: fleetops <command> [options]
@@ -12,6 +13,7 @@ const USAGE = `Usage: fleetops <command> [options]
   check --inventory FILE [--json]                                   probe every node once
   lab [--nodes N] [--dir DIR]                                       run the simulated lab fleet
   lab fault|clear|status --dir DIR ...                              inject / clear lab faults
+  run RUNBOOK --inventory FILE --target T (--dry-run | --yes)       plan or run a failover runbook
 Run \`fleetops <command> --help\` for a command's options.`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -23,6 +25,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runCheckCommand(rest, io);
     case 'lab':
       return runLabCommand(rest, io);
+    case 'audit': return (await import('./audit-command')).runAuditCommand(rest, io);
+    case 'run':
+      return runRunCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

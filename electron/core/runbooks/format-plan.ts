@@ -13,7 +13,7 @@ export function formatPlan(plan: RunbookPlan): string {
   lines.push('Steps:');
   const width = String(plan.steps.length).length;
   for (const step of plan.steps) {
-    const n = String(step.index).padStart(width);
+    const n = String(step.index + 1).padStart(width);
     lines.push(`${n}. ${step.title}${step.mutating ? '' : '  [changes nothing]'}`);
     const pad = ' '.repeat(width + 2);
     lines.push(`${pad}do:   ${describeAction(step.action)}`);

@@ -92,7 +92,7 @@ export function capacityPrecondition(ctx: PlanContext, steps: PlannedStep[], rep
     } else {
       server.weighted = a.weight > 0;
     }
-    if (serving(servers) === 0 && before > 0) failures.push(`after step ${step.index} no server of ${a.loadBalancer} backend ${a.backend} serves${sloNote(ctx, a.backend)}`);
+    if (serving(servers) === 0 && before > 0) failures.push(`after step ${step.index + 1} no server of ${a.loadBalancer} backend ${a.backend} serves${sloNote(ctx, a.backend)}`);
   }
 
   if (failures.length === 0) return { ok: true, text: 'every backend this runbook changes keeps at least one serving server throughout', overridable: true };
@@ -108,5 +108,5 @@ function sloNote(ctx: PlanContext, backend: string): string {
 }
 
 function numbers(steps: PlannedStep[]): string {
-  return steps.map((s) => s.index).join(', ');
+  return steps.map((s) => s.index + 1).join(', ');
 }

@@ -23,7 +23,7 @@ export function renderSteps(ctx: PlanContext): PlannedStep[] {
       for (const action of renderAction(ctx, step, bound, undefined)) {
         const undo = step.undo ? renderUndo(ctx, step.undo, bound, action) : null;
         const mutating = (MUTATING_STEP_TYPES as readonly string[]).includes(action.type);
-        out.push({ index: out.length + 1, title: titleOf(step, action, bound), action, undo, mutating, targets: targetsOf(action) });
+        out.push({ index: out.length, title: titleOf(step, action, bound), action, undo, mutating, targets: targetsOf(action) });
       }
     }
   }

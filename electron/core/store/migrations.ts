@@ -4,6 +4,7 @@
  * the schema, add the next version at the end (versions are 1, 2, 3, ... with no gaps); it is
  * applied once, in its own transaction, the next time a store is opened.
  */
+import { RUNBOOK_JOURNAL_MIGRATION } from '../runbook-exec/journal-migration';
 export interface Migration {
   version: number;
   name: string;
@@ -53,4 +54,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX request_buckets_minute ON request_buckets (minute);
     `,
   },
+  {
+    version: 3,
+    name: 'audit',
+    // Who did what, where and when: every plan, run, step, confirmation, override and abort. Each
+    // entry carries the SHA-256 of the previous one (electron/core/audit/entry-hash.ts), so an
+    // edit that gets past the triggers below (dropping them, editing the file) breaks the chain
+    // and `fleetops audit verify` names the first broken entry.
+    up: `
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,   -- 1, 2, 3, ... with no gaps; part of the hash, assigned by the appender
+        ts INTEGER NOT NULL,       -- milliseconds since the epoch
+        os_user TEXT NOT NULL,
+        host TEXT NOT NULL,
+        kind TEXT NOT NULL,        -- plan, run, step, confirmation, override, abort, ...
+        subject TEXT,
+        detail TEXT CHECK (detail IS NULL OR json_valid(detail)), -- canonical JSON (RFC 8785)
+        prev_hash TEXT NOT NULL,   -- hash of entry seq - 1; 64 zeros for the first
+        hash TEXT NOT NULL         -- SHA-256 hex of this entry's fields and prev_hash
+      );
+      -- Unlike events, audit entries are not even deleted for retention: the chain is the evidence.
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+      BEGIN
+        SELECT RAISE(ABORT, 'audit entries are append-only: UPDATE refused');
+      END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+      BEGIN
+        SELECT RAISE(ABORT, 'audit entries are append-only: DELETE refused');
+      END;
+    `,
+  },
+  // The runbook journal (runs and their steps, written before and after each step): its SQL
+  // lives beside the engine that writes it.
+  RUNBOOK_JOURNAL_MIGRATION,
 ];

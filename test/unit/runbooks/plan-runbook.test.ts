@@ -40,10 +40,11 @@ describe('planRunbook: drain-replica', () => {
   it('renders the exact HAProxy commands and their undos, and leaves out the SSH step unless asked', () => {
     const p = plan('drain-replica', 'r-a1');
     expect(p.steps.map((s) => [s.index, s.action.type, 'command' in s.action ? s.action.command : null, s.undo && 'command' in s.undo ? s.undo.command : null, s.mutating])).toEqual([
-      [1, 'confirm', null, null, false],
-      [2, 'lb.set-state', 'set server llama/r-a1 state drain', 'set server llama/r-a1 state ready', true],
-      [3, 'lb.wait', null, null, false],
-      [4, 'lb.set-state', 'set server llama/r-a1 state maint', 'set server llama/r-a1 state drain', true],
+      // 0-based, as the executor runs and journals them; the printed plan numbers from 1.
+      [0, 'confirm', null, null, false],
+      [1, 'lb.set-state', 'set server llama/r-a1 state drain', 'set server llama/r-a1 state ready', true],
+      [2, 'lb.wait', null, null, false],
+      [3, 'lb.set-state', 'set server llama/r-a1 state maint', 'set server llama/r-a1 state drain', true],
     ]);
     expect(p.steps[0].action).toEqual({ type: 'confirm', expect: 'r-a1' });
     expect(p.steps[2].action).toEqual({ type: 'lb.wait', loadBalancer: 'lb-global', backend: 'llama', server: 'r-a1', until: 'sessions-zero', timeoutSeconds: 120 });

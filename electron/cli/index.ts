@@ -2,6 +2,7 @@
  * The `fleetops` command. `npm run fleetops -- ARGS` runs this file from source; the
  * package's `bin` runs the same code compiled into dist/.
  */
+import { runAuditCommand } from './audit-command';
 import { runCheckCommand } from './check-command';
 import { processIo, type CliIo } from './io';
 import { runLabCommand } from './lab-command';
@@ -14,6 +15,7 @@ const USAGE = `Usage: fleetops <command> [options]
   lab [--nodes N] [--dir DIR]                                       run the simulated lab fleet
   lab fault|clear|status --dir DIR ...                              inject / clear lab faults
   run RUNBOOK --inventory FILE --target T (--dry-run | --yes)       plan or run a failover runbook
+  audit verify|list [--data-dir DIR] [--json]                       check the audit log's hash chain
 Run \`fleetops <command> --help\` for a command's options.`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -25,7 +27,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runCheckCommand(rest, io);
     case 'lab':
       return runLabCommand(rest, io);
-    case 'audit': return (await import('./audit-command')).runAuditCommand(rest, io);
+    case 'audit':
+      return runAuditCommand(rest, io);
     case 'run':
       return runRunCommand(rest, io);
     case undefined:

@@ -92,7 +92,19 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
       watchInventory: false,
     });
     await core.start();
-    const { engine, close } = engineForCore(core, inventory, (e) => io.out(progressLine(e.run)));
+    const audit = core.store.audit;
+    // Every step transition is on the record: who ran what, where, and what each step did.
+    const seen = new Map<string, string>();
+    const { engine, close } = engineForCore(core, inventory, (e) => {
+      io.out(progressLine(e.run));
+      for (const step of e.run.steps) {
+        const key = `${e.run.id}/${step.index}`;
+        if (seen.get(key) === step.status) continue;
+        seen.set(key, step.status);
+        if (step.status === 'pending') continue;
+        audit.append({ kind: 'runbook.step', subject: e.run.target, detail: { run: e.run.id, runbook: e.run.runbook, step: step.index, title: step.title, status: step.status } });
+      }
+    });
     closeEngine = close;
     const pending = engine.recover();
     for (const r of pending) io.err(`note: run ${r.id} (${r.runbook} on ${r.target}) is ${r.status}; it holds its targets until rolled back or continued`);
@@ -123,18 +135,25 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
       override: values.override ? { reason: values.override } : undefined,
     });
     io.out(formatPlan(plan));
+    audit.append({ kind: values['dry-run'] ? 'runbook.dry-run' : 'runbook.plan', subject: plan.target, detail: plan });
+    if (values.override) audit.append({ kind: 'runbook.override', subject: plan.target, detail: { runbook: plan.runbook, reason: values.override } });
     const failed = plan.preconditions.filter((p) => !p.ok);
     if (values['dry-run']) return failed.length ? 2 : 0;
     if (failed.length) {
+      audit.append({ kind: 'runbook.refused', subject: plan.target, detail: { runbook: plan.runbook, failed: failed.map((p) => p.text) } });
       io.err(`fleetops run: refused: ${failed.map((p) => p.text).join('; ')}`);
       return 2;
     }
     if (plan.confirmation !== null && values.confirm !== plan.confirmation) {
+      audit.append({ kind: 'runbook.refused', subject: plan.target, detail: { runbook: plan.runbook, reason: 'confirmation missing or wrong' } });
       io.err(`fleetops run: refused (CONFIRMATION_REQUIRED): ${plan.target} is protected; pass --confirm ${plan.confirmation} to run it`);
       return 2;
     }
+    if (plan.confirmation !== null) audit.append({ kind: 'runbook.confirmation', subject: plan.target, detail: { runbook: plan.runbook, typed: values.confirm } });
     const handle = engine.start(plan, { confirm: values.confirm, operator: { user: safeUser(), host: hostname() } });
+    audit.append({ kind: 'runbook.run', subject: plan.target, detail: { run: handle.runId, runbook: plan.runbook, params: plan.params } });
     const abort = () => {
+      audit.append({ kind: 'runbook.abort', subject: plan.target, detail: { run: handle.runId, runbook: plan.runbook } });
       io.err('fleetops run: aborting: cancelling the running step and undoing the finished ones in reverse…');
       engine.abort(handle.runId);
     };
@@ -148,6 +167,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
       process.off('SIGTERM', abort);
     }
     io.out(`run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
+    audit.append({ kind: 'runbook.end', subject: plan.target, detail: { run: view.id, runbook: plan.runbook, status: view.status, reason: view.reason } });
     return exitFor(view, plan);
   } catch (err) {
     const e = toErrorData(err);

@@ -83,6 +83,14 @@ describe('fleetops run drain-replica', () => {
     expect(r.out).toMatch(/: succeeded/);
     expect(await statusOf(target)).toBe('MAINT');
     await runtime.setServerState(LAB_SERVICE, target, 'ready');
+
+    // On the record, with an intact chain: plan, confirmation, run, each step, end.
+    let out = '';
+    expect(await main(['audit', 'verify', '--data-dir', dataDir], { out: (t) => void (out += t), err: () => undefined })).toBe(0);
+    let list = '';
+    await main(['audit', 'list', '--data-dir', dataDir, '--limit', '200', '--json'], { out: (t) => void (list += t), err: () => undefined });
+    const kinds = (JSON.parse(list) as { kind: string }[]).map((e) => e.kind);
+    for (const k of ['runbook.dry-run', 'runbook.refused', 'runbook.plan', 'runbook.confirmation', 'runbook.run', 'runbook.step', 'runbook.end']) expect(kinds).toContain(k);
   });
 
   it('refuses draining the last serving replica unless overridden with a reason', async () => {

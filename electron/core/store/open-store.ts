@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { FleetError } from '../../../shared/errors';
+import { createAuditLog, type AuditLog } from '../audit/audit-log';
+import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
 import type { FleetEvent } from '../../../shared/status';
 import { createEventLog, type AppendEventInput, type ListEventsQuery } from './event-log';
 import { assertSupportedVersion, currentVersion, migrate } from './migrate';
@@ -10,6 +12,7 @@ import { createRequestLog, type RequestLog, type RequestLogOptions } from './req
 
 export type { AppendEventInput, ListEventsQuery } from './event-log';
 export type { RequestBucket, RequestLog, RequestOutcome } from './request-log';
+export type { AuditEntry, AuditLog } from '../audit/audit-log';
 
 export interface Store {
   appendEvent(e: AppendEventInput): FleetEvent;
@@ -20,6 +23,8 @@ export interface Store {
   schemaVersion(): number;
   /** Per-service per-minute request outcomes (success ratio, error budget); batched writes. */
   readonly requests: RequestLog;
+  /** The hash-chained audit log (plans, runs, steps, confirmations, overrides, aborts). */
+  readonly audit: AuditLog;
   /** Flushes pending request outcomes, then closes the database. */
   close(): void;
   readonly path: string;
@@ -30,10 +35,12 @@ export interface OpenStoreOptions {
   fileName?: string;
   /** The schema history to apply; the real one unless a test needs another. */
   migrations?: readonly Migration[];
-  /** Clock for schema_migrations.applied_at. */
+  /** Clock for schema_migrations.applied_at, and for audit entries appended without a time. */
   now?: () => number;
   /** Batching, retention and error reporting of the request log (its clock defaults to `now`). */
   requestLog?: RequestLogOptions;
+  /** Recorded on every audit entry; default the OS user and host name of this process. */
+  auditIdentity?: AuditIdentity;
 }
 
 export const DEFAULT_STORE_FILE = 'fleetops.db';
@@ -90,6 +97,15 @@ export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
     db.close();
     throw new FleetError('INTERNAL', `event store ${path} has no usable request log: ${(err as Error).message}`, { cause: err });
   }
+  let audit: AuditLog;
+  try {
+    audit = createAuditLog(db, { identity: opts.auditIdentity ?? osAuditIdentity(), now: opts.now });
+  } catch (err) {
+    // As above: only a migration list without the audit table (a test's) gets here.
+    requests.close();
+    db.close();
+    throw new FleetError('INTERNAL', `event store ${path} has no usable audit log: ${(err as Error).message}`, { cause: err });
+  }
   return {
     path,
     appendEvent: (e) => log.appendEvent(e),
@@ -97,6 +113,7 @@ export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
     listEvents: (q) => log.listEvents(q),
     schemaVersion: () => currentVersion(db),
     requests,
+    audit,
     close() {
       if (!db.open) return;
       try {

@@ -60,18 +60,18 @@ const fake: Migration[] = [
 const latest = base + 3;
 
 describe('migrations', () => {
-  it('ships migration 1 creating the events table and its indexes, and 2 creating request_buckets', () => {
+  it('ships migration 1 creating the events table and its indexes, 2 creating request_buckets and 3 the audit table', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     const dir = tempDir();
     const store = openStore(dir, { now: () => 1234 });
     store.close();
-    expect(recorded(store.path)).toEqual([
-      { version: 1, name: 'events', applied_at: 1234 },
-      { version: 2, name: 'request_buckets', applied_at: 1234 },
-    ]);
+    expect(MIGRATIONS.slice(0, 3).map((m) => m.name)).toEqual(['events', 'request_buckets', 'audit']);
+    expect(recorded(store.path)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 1234 })));
     expect(userVersion(store.path)).toBe(MIGRATIONS.length);
     const indexes = inspect(store.path, (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all());
     expect(indexes).toEqual([{ name: 'events_subject_id' }, { name: 'events_ts' }]);
+    const auditTriggers = inspect(store.path, (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit' ORDER BY name").all());
+    expect(auditTriggers).toEqual([{ name: 'audit_no_delete' }, { name: 'audit_no_update' }]);
   });
 
   it('reports the schema version', () => {
@@ -85,10 +85,7 @@ describe('migrations', () => {
     openStore(dir, { now: () => 1 }).close();
     const store = openStore(dir, { now: () => 2 });
     store.close();
-    expect(recorded(store.path)).toEqual([
-      { version: 1, name: 'events', applied_at: 1 },
-      { version: 2, name: 'request_buckets', applied_at: 1 },
-    ]);
+    expect(recorded(store.path)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 1 })));
   });
 
   it('runs a list of migrations once each, in order', () => {

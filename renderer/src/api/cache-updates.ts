@@ -1,4 +1,5 @@
 import type { FleetSnapshot, PushEventPayload } from '../../../shared/contract';
+import type { RunView } from '../../../shared/runbook';
 import type { LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
 import type { FleetEvent, HostKeyPrompt, LabInfo, NodeStatus } from '../../../shared/status';
 
@@ -108,4 +109,26 @@ export function applyLab(snapshot: FleetSnapshot, lab: LabInfo | null): FleetSna
 export function pickNodeUpdate(current: NodeStatus | undefined, updatedByName: ReadonlyMap<string, NodeStatus>): NodeStatus | undefined {
   if (current === undefined) return undefined;
   return updatedByName.get(current.name) ?? current;
+}
+
+/** `run.updated` carries the whole run: it replaces the one with its id, or joins the list. */
+export function mergeRunIntoList(list: RunView[], run: RunView): RunView[] {
+  return mergeByKey(list, [run], (r) => r.id);
+}
+
+export function mergeRun(snapshot: FleetSnapshot, run: RunView): FleetSnapshot {
+  return { ...snapshot, runs: mergeRunIntoList(snapshot.runs, run) };
+}
+
+/**
+ * A reply to runbooks.run / runs.* lands after pushes sent while the call was in flight, so it may
+ * be older than what the cache holds: it only adds a run the cache does not know yet; the pushes
+ * (and the refetch after the call) carry the rest.
+ */
+export function addRunIfAbsent(list: RunView[], run: RunView): RunView[] {
+  return list.some((r) => r.id === run.id) ? list : [...list, run];
+}
+
+export function applyReadOnly(snapshot: FleetSnapshot, readOnly: FleetSnapshot['readOnly']): FleetSnapshot {
+  return { ...snapshot, readOnly };
 }

@@ -10,12 +10,15 @@ import {
   mergeLoadBalancers,
   mergeNodeStatuses,
   mergeReplicas,
+  mergeRun,
+  mergeRunIntoList,
   pickNodeUpdate,
   replaceServices,
 } from './cache-updates';
 import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
 import { fleetQueries } from './queries/fleet';
 import { nodeQueries } from './queries/nodes';
+import { runQueries } from './queries/runbooks';
 import type { Transport } from './transport';
 
 /** Folds one pushed event into the query cache (the renderer never polls). */
@@ -62,6 +65,10 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
       return;
     case 'labServices.changed':
       client.setQueryData(snapshotKey, (s) => s && applyLabServices(s, push.payload));
+      return;
+    case 'run.updated':
+      client.setQueryData(snapshotKey, (s) => s && mergeRun(s, push.payload));
+      client.setQueryData(runQueries.list().queryKey, (list) => list && mergeRunIntoList(list, push.payload));
       return;
   }
 }

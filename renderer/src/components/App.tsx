@@ -16,7 +16,9 @@ import { NodeDetail } from './NodeDetail';
 import { PassphraseDialog } from './PassphraseDialog';
 import { ProblemBanner } from './ProblemBanner';
 import { ReplicaDetail } from './ReplicaDetail';
+import { ReadOnlyBanner, ReadOnlyToggle } from './ReadOnlyToggle';
 import { ReplicasPanel } from './ReplicasPanel';
+import { RunbooksPanel } from './RunbooksPanel';
 import { ServicesPanel } from './ServicesPanel';
 import { SummaryBar } from './SummaryBar';
 import { Topology } from './Topology';
@@ -39,7 +41,10 @@ export function App({ problems }: { problems: ProblemLog }) {
     <div className="app">
       <ConnectionBanner />
       <ProblemBanner log={problems} />
-      <SummaryBar nodes={data?.nodes ?? NONE} replicas={data?.replicas ?? NONE} services={data?.services ?? NONE} kind={activeTransport().kind} />
+      <SummaryBar nodes={data?.nodes ?? NONE} replicas={data?.replicas ?? NONE} services={data?.services ?? NONE} kind={activeTransport().kind}>
+        {data ? <ReadOnlyToggle readOnly={data.readOnly} /> : null}
+      </SummaryBar>
+      {data ? <ReadOnlyBanner readOnly={data.readOnly} /> : null}
       {snapshot.error ? <ErrorNote error={snapshot.error} context="fleet.snapshot" /> : null}
       {data ? (
         <>
@@ -51,6 +56,7 @@ export function App({ problems }: { problems: ProblemLog }) {
               <ServicesPanel services={data.services} />
               <LoadBalancersPanel loadBalancers={data.loadBalancers} replicas={data.replicas} labServices={data.labServices} />
               <ReplicasPanel replicas={data.replicas} selected={selectedReplica} />
+              <RunbooksPanel snapshot={data} />
               <Topology snapshot={data} selected={selectedNode} />
             </div>
             <div className="side">

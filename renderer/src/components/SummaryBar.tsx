@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { ReplicaHealth, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
 import type { NodeStatus } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
@@ -14,9 +14,11 @@ interface Props {
   replicas: readonly ReplicaStatus[];
   services: readonly ServiceAvailability[];
   kind: 'ipc' | 'websocket';
+  /** Header controls (the read-only switch), shown before the connection state. */
+  children?: ReactNode;
 }
 
-export function SummaryBar({ nodes, replicas, services, kind }: Props) {
+export function SummaryBar({ nodes, replicas, services, kind, children }: Props) {
   const summary = useMemo(() => summarize(nodes), [nodes]);
   const replicaCounts = useMemo(() => countReplicasByHealth(replicas), [replicas]);
   const slo = useMemo(() => countSloStates(services), [services]);
@@ -70,6 +72,7 @@ export function SummaryBar({ nodes, replicas, services, kind }: Props) {
           </span>
         </span>
       ) : null}
+      {children}
       <span className={`summary-conn conn-${connection.status}`} data-testid="connection-state" data-status={connection.status}>
         {kind === 'ipc' ? 'local' : 'server'}: {connection.status}
       </span>

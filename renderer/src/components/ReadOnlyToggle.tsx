@@ -1,0 +1,37 @@
+import type { FleetSnapshot } from '../../../shared/contract';
+import { useSetReadOnly } from '../api/mutations/settings';
+import { ErrorNote } from './ErrorNote';
+
+type ReadOnly = FleetSnapshot['readOnly'];
+
+/** The header's read-only switch: while on, the engine refuses every step that changes something. */
+export function ReadOnlyToggle({ readOnly }: { readOnly: ReadOnly }) {
+  const set = useSetReadOnly();
+  return (
+    <span className="read-only-switch">
+      <label>
+        <input
+          type="checkbox"
+          data-testid="read-only-toggle"
+          checked={readOnly.global}
+          disabled={set.isPending}
+          onChange={(e) => set.mutate({ global: e.target.checked, clusters: readOnly.clusters })}
+        />
+        read-only
+      </label>
+      {set.error ? <ErrorNote error={set.error} context="settings.setReadOnly" /> : null}
+    </span>
+  );
+}
+
+/** Says plainly that nothing will be changed, and which clusters are held read-only on their own. */
+export function ReadOnlyBanner({ readOnly }: { readOnly: ReadOnly }) {
+  if (!readOnly.global && readOnly.clusters.length === 0) return null;
+  return (
+    <div className="banner banner-read-only" role="status" data-testid="read-only-banner" data-global={String(readOnly.global)}>
+      {readOnly.global
+        ? 'Read-only mode is on: runbooks can be previewed, but every step that changes the fleet is refused.'
+        : `Read-only clusters: ${readOnly.clusters.join(', ')}. Runbooks cannot change them.`}
+    </div>
+  );
+}

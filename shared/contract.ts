@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FleetErrorData } from './errors';
 import { Topology } from './inventory';
+import { RunbookPlan, RunbookSummary, RunView } from './runbook';
 import { LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
 import { FleetEvent, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
 
@@ -20,6 +21,8 @@ export const FleetSnapshot = z.object({
   loadBalancers: z.array(LoadBalancerStatus),
   services: z.array(ServiceAvailability),
   labServices: LabServicesInfo.nullable(),
+  runs: z.array(RunView),
+  readOnly: z.object({ global: z.boolean(), clusters: z.array(z.string()) }),
 });
 export type FleetSnapshot = z.infer<typeof FleetSnapshot>;
 
@@ -81,6 +84,37 @@ export const methods = {
     input: z.strictObject({ ...lbServer, weight: z.number().int().min(0).max(256) }),
     output: LoadBalancerStatus,
   },
+  'runbooks.list': { input: z.strictObject({}), output: z.array(RunbookSummary) },
+  /** Resolves a runbook against the fleet as it is now; nothing is sent. A dry run is this plan. */
+  'runbooks.plan': {
+    input: z.strictObject({
+      runbook: nodeName,
+      target: nodeName,
+      params: z.record(z.string().min(1).max(64), z.string().max(1024)).optional(),
+      /** Lets a failed overridable precondition (capacity) pass; recorded in the audit log. */
+      overrideReason: z.string().min(3).max(500).optional(),
+    }),
+    output: RunbookPlan,
+  },
+  /** Plans again (the fleet may have moved since the preview) and starts the run. */
+  'runbooks.run': {
+    input: z.strictObject({
+      runbook: nodeName,
+      target: nodeName,
+      params: z.record(z.string().min(1).max(64), z.string().max(1024)).optional(),
+      overrideReason: z.string().min(3).max(500).optional(),
+      /** What the operator typed: must equal the plan's confirmation for a protected target. */
+      confirm: z.string().max(200).optional(),
+    }),
+    output: RunView,
+  },
+  'runs.list': { input: z.strictObject({}), output: z.array(RunView) },
+  'runs.abort': { input: z.strictObject({ runId: z.string().min(1).max(100) }), output: RunView },
+  /** For a stopped or interrupted run. */
+  'runs.rollback': { input: z.strictObject({ runId: z.string().min(1).max(100) }), output: RunView },
+  'runs.continue': { input: z.strictObject({ runId: z.string().min(1).max(100) }), output: RunView },
+  /** The console's read-only switch: refuses every changing step while on. */
+  'settings.setReadOnly': { input: z.strictObject({ global: z.boolean(), clusters: z.array(nodeName).max(1000) }), output: z.object({ global: z.boolean(), clusters: z.array(z.string()) }) },
   'lab.status': { input: z.strictObject({}), output: LabInfo.nullable() },
   'lab.replicaFault': {
     input: z.strictObject({
@@ -126,6 +160,8 @@ export const pushEvents = {
   'loadBalancers.updated': z.object({ loadBalancers: z.array(LoadBalancerStatus) }),
   'services.updated': z.object({ services: z.array(ServiceAvailability) }),
   'labServices.changed': LabServicesInfo.nullable(),
+  /** Live progress of a runbook run: every step's status, output and duration. */
+  'run.updated': RunView,
 } as const;
 
 export type PushEvents = typeof pushEvents;

@@ -75,3 +75,46 @@ export const RunbookPlan = z.object({
   locks: z.array(z.string()),
 });
 export type RunbookPlan = z.infer<typeof RunbookPlan>;
+
+export const RunStatus = z.enum(['running', 'rolling-back', 'stopped', 'interrupted', 'succeeded', 'rolled-back', 'rollback-failed']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const StepView = z.object({
+  index: z.number().int(),
+  title: z.string(),
+  status: StepStatus,
+  /** The action's output, then its undo's; capped (the tail is kept). */
+  output: z.string(),
+  error: z.string().nullable(),
+  startedAt: z.number().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type StepView = z.infer<typeof StepView>;
+
+export const RunView = z.object({
+  id: z.string(),
+  runbook: z.string(),
+  target: z.string(),
+  operator: z.object({ user: z.string(), host: z.string() }),
+  status: RunStatus,
+  /** Why the run was rolled back. */
+  reason: z.enum(['failed', 'aborted', 'operator']).nullable(),
+  /** interrupted: the step in flight when the app died (its effect is unknown). */
+  interruptedStep: z.number().int().nullable(),
+  /** rollback-failed: the step whose undo failed. */
+  rollbackFailedStep: z.number().int().nullable(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  steps: z.array(StepView),
+  plan: RunbookPlan,
+});
+export type RunView = z.infer<typeof RunView>;
+
+export const RunbookSummary = z.object({
+  name: z.string(),
+  description: z.string(),
+  target: z.enum(['replica', 'region']),
+  builtin: z.boolean(),
+  params: z.array(z.object({ name: z.string(), pattern: z.string(), default: z.string().nullable(), description: z.string().nullable() })),
+});
+export type RunbookSummary = z.infer<typeof RunbookSummary>;

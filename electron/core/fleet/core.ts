@@ -7,11 +7,13 @@ import type { MethodInput, MethodName, MethodOutput, PushEvent } from '../../../
 import { FleetError, toErrorData, type FleetErrorData } from '../../../shared/errors';
 import type { Topology } from '../../../shared/inventory';
 import type { HostKeyPrompt, LabInfo } from '../../../shared/status';
+import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
 import { watchInventory, type InventoryWatchResult } from '../inventory/watch-inventory';
 import { loadInventoryFile, type InventoryEnv, type LoadedInventory } from '../inventory/load-inventory';
 import type { LabFleet } from '../lab/lab-fleet';
 import type { LabServices } from '../lab/lab-services';
 import type { Timers } from '../probe/scheduler';
+import { RunbookService } from '../runbook-exec/runbook-service';
 import { LayeredSecretStore, type SecretStore } from '../secrets/secret-store';
 import { setSecret } from '../secrets/set-secret';
 import { PassphraseVault } from '../ssh/passphrase-vault';
@@ -54,6 +56,8 @@ export interface CoreDeps {
   /** Watch the inventory file for edits (default true). */
   watchInventory?: boolean;
   onDrift?: (ms: number) => void;
+  /** Who acts from this process: on every audit entry and every run it starts. Default the OS user and host. */
+  identity?: AuditIdentity;
 }
 
 export class FleetCore {
@@ -72,12 +76,18 @@ export class FleetCore {
   private stopped = false;
   private readonly passphrases: PassphraseVault;
   private readonly secrets: SecretStore;
+  private readonly identity: AuditIdentity;
+  /** Created with the first good inventory: runbooks are read from its directory. */
+  private runbookService: RunbookService | null = null;
+  /** The runbook (re)load in flight, so a call right after an inventory change sees the new set. */
+  private runbooksLoaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: CoreDeps) {
     this.now = deps.timers?.now ?? Date.now;
     this.passphrases = deps.passphrases ?? new PassphraseVault();
     this.secrets = deps.secrets ?? new LayeredSecretStore({ inner: deps.getSecret });
-    this.store = openStore(deps.dataDir);
+    this.identity = deps.identity ?? osAuditIdentity();
+    this.store = openStore(deps.dataDir, { auditIdentity: this.identity });
     this.pool = new SshPool({
       ...deps.ssh,
       passphrases: this.passphrases,
@@ -143,8 +153,16 @@ export class FleetCore {
         });
       }
     }
+    await this.runbooksLoaded;
     this.monitor.start();
     this.services.start();
+  }
+
+  /** The runbook service; INVENTORY_NOT_LOADED (naming the inventory's error, if any) until an inventory loads. */
+  runbooks(): RunbookService {
+    if (this.runbookService) return this.runbookService;
+    const why = this.inventoryError ? `: ${this.inventoryError.message}` : '';
+    throw new FleetError('INVENTORY_NOT_LOADED', `no inventory is loaded${why}; runbooks need one to plan against`);
   }
 
   async stop(): Promise<void> {
@@ -153,6 +171,8 @@ export class FleetCore {
     this.monitor.stop();
     this.services.stop();
     for (const off of this.unsubscribeLab) off();
+    await this.runbooksLoaded;
+    this.runbookService?.close();
     await this.pool.closeAll();
     this.store.close();
   }
@@ -184,6 +204,24 @@ export class FleetCore {
       message: `${first ? 'loaded' : 'reloaded'} ${inv.path}: ${inv.nodes.length} nodes in ${inv.topology.regions.length} regions`,
     });
     this.bus.emit('inventory.changed', { topology: inv.topology, error: null });
+    this.loadRunbooks();
+  }
+
+  /** Runbooks live beside the inventory: (re)read them whenever it (re)loads. */
+  private loadRunbooks(): void {
+    this.runbookService ??= new RunbookService({ core: this, inventory: () => this.inventory, identity: this.identity });
+    const service = this.runbookService;
+    this.runbooksLoaded = this.runbooksLoaded.then(() =>
+      service.reload().then(
+        (notices) => {
+          for (const n of notices) this.record({ ts: this.now(), kind: 'runbooks.notice', subject: null, severity: 'info', message: n });
+        },
+        (err) => {
+          const e = toErrorData(err);
+          this.record({ ts: this.now(), kind: 'runbooks.invalid', subject: e.subject ?? null, severity: 'error', message: e.message, data: e });
+        },
+      ),
+    );
   }
 
   private applyInventoryError(error: FleetErrorData): void {
@@ -221,6 +259,11 @@ export class FleetCore {
     this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
   }
 
+  private async loadedRunbooks(): Promise<RunbookService> {
+    await this.runbooksLoaded;
+    return this.runbooks();
+  }
+
   private requireLabServices(): LabServices {
     if (!this.deps.labServices) throw new FleetError('LAB_NOT_RUNNING', 'no lab replicas run in this console (start it with `fleetops serve --lab`)');
     return this.deps.labServices;
@@ -243,7 +286,17 @@ export class FleetCore {
         loadBalancers: this.services.loadBalancers.statuses(),
         services: this.services.availability.services(),
         labServices: this.deps.labServices ? this.deps.labServices.info() : null,
+        runs: this.runbookService?.runs() ?? [],
+        readOnly: this.runbookService?.readOnly ?? { global: false, clusters: [] },
       }),
+      'runbooks.list': async () => (await this.loadedRunbooks()).list(),
+      'runbooks.plan': async (input) => (await this.loadedRunbooks()).plan(input),
+      'runbooks.run': async (input) => (await (await this.loadedRunbooks()).run(input)).view,
+      'runs.list': async () => this.runbooks().runs(),
+      'runs.abort': async ({ runId }) => this.runbooks().abort(runId),
+      'runs.rollback': async ({ runId }) => this.runbooks().rollback(runId).view,
+      'runs.continue': async ({ runId }) => this.runbooks().continue(runId).view,
+      'settings.setReadOnly': async (setting) => this.runbooks().setReadOnly(setting),
       'lb.setServerState': ({ loadBalancer, backend, server, state }) => this.services.loadBalancers.setServerState(loadBalancer, backend, server, state),
       'lb.setWeight': ({ loadBalancer, backend, server, weight }) => this.services.loadBalancers.setWeight(loadBalancer, backend, server, weight),
       'lab.replicaFault': async ({ replica, kind, retryAfterSeconds, slowMs }) => {

@@ -14,30 +14,26 @@ import { RunbookEngine } from './run-engine';
 import type { RunUpdatedEvent } from './run-types';
 import { createStepActions } from './step-actions';
 
-export function engineForCore(core: FleetCore, inventory: LoadedInventory, onEvent?: (e: RunUpdatedEvent) => void): { engine: RunbookEngine; close(): void } {
+export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInventory, onEvent?: (e: RunUpdatedEvent) => void): { engine: RunbookEngine; close(): void } {
   // The journal lives in the console's store (migration 4); the engine keeps its own connection (WAL).
   const db = new Database(core.store.path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  const runtimes = new Map<string, HaproxyRuntime>();
   const actions = createStepActions({
+    // Built per step from the inventory as it is now (one command per connection anyway), so a
+    // reload that moves a load balancer's runtime API is followed.
     runtimeFor: (name) => {
-      const lb = inventory.loadBalancers.find((l) => l.name === name);
+      const lb = inventoryNow().loadBalancers.find((l) => l.name === name);
       if (!lb) throw new FleetError('NOT_FOUND', `no load balancer named "${name}" in the inventory`);
-      let rt = runtimes.get(name);
-      if (!rt) {
-        rt = new HaproxyRuntime(
-          lb.runtime.kind === 'tcp' ? { kind: 'tcp', host: lb.runtime.host, port: lb.runtime.port } : { kind: 'ssh-unix', target: sshTargetFor(lb.runtime.via), path: lb.runtime.path },
-          { pool: core.pool },
-        );
-        runtimes.set(name, rt);
-      }
-      return rt;
+      return new HaproxyRuntime(
+        lb.runtime.kind === 'tcp' ? { kind: 'tcp', host: lb.runtime.host, port: lb.runtime.port } : { kind: 'ssh-unix', target: sshTargetFor(lb.runtime.via), path: lb.runtime.path },
+        { pool: core.pool },
+      );
     },
     ssh: {
       pool: core.pool,
       nodeFor: (name) => {
-        const node = inventory.nodes.find((n) => n.name === name);
+        const node = inventoryNow().nodes.find((n) => n.name === name);
         if (!node) throw new FleetError('NOT_FOUND', `no node named "${name}" in the inventory`);
         return node;
       },

@@ -82,6 +82,8 @@ export function snapshot(over: Partial<FleetSnapshot> = {}): FleetSnapshot {
     loadBalancers: [],
     services: [],
     labServices: null,
+    runs: [],
+    readOnly: { global: false, clusters: [] },
     ...over,
   };
 }

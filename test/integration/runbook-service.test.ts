@@ -1,0 +1,183 @@
+/**
+ * Runbooks through the contract against the lab: real HAProxy in front of real replicas, the
+ * engine's handlers called through the dispatcher with output validation, progress as pushes.
+ */
+import { mkdtempSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../../shared/contract';
+import type { RunbookPlan, RunbookSummary, RunView } from '../../shared/runbook';
+import { FleetCore } from '../../electron/core/fleet/core';
+import { HaproxyRuntime } from '../../electron/core/haproxy';
+import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
+import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
+import { LAB_SERVICE, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
+import { createDispatch } from '../../electron/core/rpc/dispatch';
+import { waitFor } from './helpers/free-port';
+
+let lab: LabFleet;
+let services: LabServices;
+let core: FleetCore;
+let runtime: HaproxyRuntime;
+let replicas: string[];
+const pushes: RunView[] = [];
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetops-runbook-svc-'));
+  lab = await startLab({ dir: join(dir, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
+  services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
+  core = new FleetCore({
+    dataDir: join(dir, 'data'),
+    inventoryPath: lab.inventoryPath,
+    inventoryEnv: { homeDir: dir, defaultUser: 'ops' },
+    lab,
+    labServices: services,
+    servicesCadenceMs: { frontend: 300, publish: 300 },
+    identity: { user: 'alice', host: 'console-1' },
+  });
+  core.subscribe((e: PushEvent) => {
+    if (e.event === 'run.updated') pushes.push(e.payload);
+  });
+  await core.start();
+  replicas = services.info().replicas.map((r) => r.name);
+  const inv = await loadInventoryFile(lab.inventoryPath, { homeDir: dir, defaultUser: 'ops' });
+  const rt = inv.loadBalancers[0].runtime;
+  if (rt.kind !== 'tcp') throw new Error('lab LB runtime is TCP');
+  runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
+  await waitFor(async () => (await runtime.servers()).every((s) => s.status === 'UP'), { what: 'LB all UP', timeoutMs: 20_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await core?.stop();
+  await services?.stop();
+  await lab?.stop();
+});
+
+const call = async <T>(method: string, params: unknown): Promise<T> => {
+  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.result as T;
+};
+const statusOf = async (server: string) => (await runtime.servers()).find((s) => s.server === server)?.status;
+/** The administrative and weight columns of `show servers state` (check counters move on their own). */
+const adminState = async () => (await runtime.showServersState(LAB_SERVICE)).map((r) => ({ server: r.server, adminFlags: r.adminFlags, userWeight: r.userWeight }));
+const sessionsOn = async (server: string) => (await runtime.servers()).find((s) => s.server === server)?.sessions ?? 0;
+
+/**
+ * Opens requests through the frontend (round robin spreads them) until `server` has one, each
+ * sending its body a byte at a time, well within HAProxy's 10 s client timeout.
+ */
+async function holdSessionOn(server: string): Promise<{ release(): void }> {
+  const url = new URL(services.info().loadBalancer.frontendUrl!);
+  const sockets: Socket[] = [];
+  const timer = setInterval(() => {
+    for (const s of sockets) s.write('x');
+  }, 1000);
+  const release = () => {
+    clearInterval(timer);
+    for (const s of sockets) s.destroy();
+  };
+  try {
+    for (let i = 0; i < 30 && (await sessionsOn(server)) === 0; i++) {
+      const s = connect(Number(url.port), url.hostname);
+      s.on('error', () => undefined);
+      s.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+      sockets.push(s);
+      // HAProxy picks the server once the headers are in; give it a moment before opening another.
+      await waitFor(async () => (await sessionsOn(server)) > 0, { timeoutMs: 500 }).catch(() => undefined);
+    }
+    if ((await sessionsOn(server)) === 0) throw new Error(`no session landed on ${server} after ${sockets.length} requests`);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return { release };
+}
+const ended = (id: string) => () => pushes.find((v) => v.id === id && ['succeeded', 'rolled-back', 'rollback-failed'].includes(v.status));
+
+describe('runbooks through the contract', () => {
+  it('lists the four built-ins and plans drain-replica with the HAProxy commands exactly', async () => {
+    const list = await call<RunbookSummary[]>('runbooks.list', {});
+    expect(list.map((r) => r.name).sort()).toEqual(['drain-replica', 'region-failback', 'region-failover', 'replace-replica']);
+    expect(list.every((r) => r.builtin)).toBe(true);
+    expect(list.find((r) => r.name === 'drain-replica')!.params.map((p) => p.name)).toContain('drainTimeoutSeconds');
+
+    const target = replicas[0];
+    const plan = await call<RunbookPlan>('runbooks.plan', { runbook: 'drain-replica', target });
+    const commands = plan.steps.flatMap((s) => ('command' in s.action ? [s.action.command] : []));
+    expect(commands).toEqual([`set server ${LAB_SERVICE}/${target} state drain`, `set server ${LAB_SERVICE}/${target} state maint`]);
+    expect(plan.confirmation).toBe(target);
+    expect(await statusOf(target)).toBe('UP');
+    await expect(call('runbooks.plan', { runbook: 'no-such-runbook', target })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses a run without the typed confirmation, then runs it with pushes until the server is in MAINT', async () => {
+    const target = replicas[1];
+    await expect(call('runbooks.run', { runbook: 'drain-replica', target })).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+    await expect(call('runbooks.run', { runbook: 'drain-replica', target, confirm: 'someone-else' })).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+    expect(await statusOf(target)).toBe('UP');
+
+    const started = await call<RunView>('runbooks.run', { runbook: 'drain-replica', target, confirm: target });
+    expect(started.operator).toEqual({ user: 'alice', host: 'console-1' });
+    const last = await waitFor(ended(started.id), { what: 'run to end', timeoutMs: 20_000 });
+    expect(last.status).toBe('succeeded');
+    const seen = pushes.filter((v) => v.id === started.id).flatMap((v) => v.steps.map((s) => `${s.index}:${s.status}`));
+    for (const i of [1, 2, 3]) expect(seen).toEqual(expect.arrayContaining([`${i}:running`, `${i}:succeeded`]));
+    expect(await statusOf(target)).toBe('MAINT');
+    const runs = await call<RunView[]>('runs.list', {});
+    expect(runs.find((r) => r.id === started.id)?.status).toBe('succeeded');
+    const snap = await call<{ runs: RunView[] }>('fleet.snapshot', {});
+    expect(snap.runs.map((r) => r.id)).toContain(started.id);
+    await runtime.setServerState(LAB_SERVICE, target, 'ready');
+
+    const kinds = core.store.audit.list({ limit: 200 }).map((e) => e.kind);
+    for (const k of ['runbook.dry-run', 'runbook.refused', 'runbook.plan', 'runbook.confirmation', 'runbook.run', 'runbook.step', 'runbook.end']) expect(kinds).toContain(k);
+  });
+
+  it('a second run on a target held by a running one is RUNBOOK_LOCKED naming the holder; abort rolls back to the state before', async () => {
+    const target = replicas[2];
+    await waitFor(async () => (await statusOf(target)) === 'UP', { what: `${target} UP`, timeoutMs: 20_000 });
+    const before = await adminState();
+    // Requests whose body trickles in keep sessions open on the servers they went to: the
+    // drain wait lasts exactly as long as this test holds them.
+    const held = await holdSessionOn(target);
+    try {
+      const first = await call<RunView>('runbooks.run', { runbook: 'drain-replica', target, confirm: target, params: { drainTimeoutSeconds: '120' } });
+      await waitFor(() => pushes.find((v) => v.id === first.id && v.steps[2]?.status === 'running'), { what: 'drain wait to start', timeoutMs: 20_000 });
+
+      await expect(call('runbooks.run', { runbook: 'drain-replica', target, confirm: target })).rejects.toMatchObject({
+        code: 'RUNBOOK_LOCKED',
+        message: expect.stringContaining(`locked by run ${first.id} (drain-replica on ${target}, running, started by alice@console-1)`),
+      });
+
+      const aborting = await call<RunView>('runs.abort', { runId: first.id });
+      expect(aborting.id).toBe(first.id);
+      const last = await waitFor(ended(first.id), { what: 'rollback to end', timeoutMs: 20_000 });
+      expect(last.status).toBe('rolled-back');
+      expect(last.reason).toBe('aborted');
+      expect(last.steps[1]?.status).toBe('undone');
+      expect(await adminState()).toEqual(before);
+      expect(core.store.audit.list({ limit: 200 }).map((e) => e.kind)).toContain('runbook.abort');
+    } finally {
+      held.release();
+    }
+  }, 60_000);
+
+  it('read-only refuses a run with the read-only message and changes nothing', async () => {
+    const target = replicas[0];
+    expect(await call('settings.setReadOnly', { global: true, clusters: [] })).toEqual({ global: true, clusters: [] });
+    try {
+      await expect(call('runbooks.run', { runbook: 'drain-replica', target, confirm: target })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/read-only mode is on \(global switch\)/),
+      });
+      expect((await call<{ readOnly: { global: boolean } }>('fleet.snapshot', {})).readOnly.global).toBe(true);
+      expect(await statusOf(target)).toBe('UP');
+      expect(core.store.audit.list({ limit: 200 }).map((e) => e.kind)).toContain('settings.read-only');
+    } finally {
+      await call('settings.setReadOnly', { global: false, clusters: [] });
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { HaproxyRuntime } from '../../electron/core/haproxy';
 import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
 import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
 import { LAB_SERVICE, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
+import { waitFor } from './helpers/free-port';
 
 let lab: LabFleet;
 let services: LabServices;
@@ -91,6 +92,31 @@ describe('fleetops run drain-replica', () => {
     await main(['audit', 'list', '--data-dir', dataDir, '--limit', '200', '--json'], { out: (t) => void (list += t), err: () => undefined });
     const kinds = (JSON.parse(list) as { kind: string }[]).map((e) => e.kind);
     for (const k of ['runbook.dry-run', 'runbook.refused', 'runbook.plan', 'runbook.confirmation', 'runbook.run', 'runbook.step', 'runbook.end']) expect(kinds).toContain(k);
+  });
+
+  it('drains a replica under steady load through the frontend losing no more than 0.1% of requests', async () => {
+    const target = replicas[0];
+    await services.setTrafficRate(50);
+    try {
+      const before = services.info().traffic;
+      // Load already flowing through every replica when the drain starts.
+      await waitFor(() => services.info().traffic.sent >= before.sent + 100, { what: 'steady traffic before the drain', timeoutMs: 10_000 });
+      const r = await run(['drain-replica', '--target', target, '--yes', '--confirm', target]);
+      expect(r.code).toBe(0);
+      expect(await statusOf(target)).toBe('MAINT');
+      // Keep the load going a little after the drain: requests that were in flight finish too.
+      const sentAtEnd = services.info().traffic.sent;
+      await waitFor(() => services.info().traffic.sent >= sentAtEnd + 100, { what: 'more traffic after the drain', timeoutMs: 10_000 });
+      await services.setTrafficRate(0);
+      const after = services.info().traffic;
+      const sent = after.sent - before.sent;
+      const failed = after.failed - before.failed;
+      expect(sent).toBeGreaterThanOrEqual(200);
+      expect(failed / sent).toBeLessThanOrEqual(0.001);
+    } finally {
+      await services.setTrafficRate(0);
+      await runtime.setServerState(LAB_SERVICE, target, 'ready');
+    }
   });
 
   it('refuses draining the last serving replica unless overridden with a reason', async () => {

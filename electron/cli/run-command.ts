@@ -18,6 +18,7 @@ export const RUN_USAGE = `Usage: fleetops run RUNBOOK --inventory FILE --target 
        [--confirm NAME] [--override REASON] [--read-only] [--read-only-cluster NAME ...] [--data-dir DIR]
 Plans the runbook against the inventory and prints every command exactly as it would be sent
 (--dry-run), or runs it (--yes). A protected target also needs --confirm with its name.
+       fleetops run (--rollback RUN | --continue RUN) --inventory FILE [--data-dir DIR]
 Exit status: 0 succeeded, 1 failed and rolled back, 2 refused, 3 the rollback failed.`;
 
 export async function runRunCommand(argv: string[], io: CliIo): Promise<number> {
@@ -37,6 +38,8 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
         'read-only': { type: 'boolean', default: false },
         'read-only-cluster': { type: 'string', multiple: true },
         'data-dir': { type: 'string' },
+        rollback: { type: 'string' },
+        continue: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -46,6 +49,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const { values, positionals } = parsed;
   if (values.help) return (io.out(RUN_USAGE), 0);
+  if (values.rollback !== undefined || values.continue !== undefined) return resumeRun(values, io);
   const [runbookName] = positionals;
   if (!runbookName || !values.inventory || !values.target || positionals.length > 1) {
     io.err(`fleetops run: RUNBOOK, --inventory and --target are required\n${RUN_USAGE}`);
@@ -68,15 +72,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
   const inventoryPath = resolve(values.inventory);
   let core: FleetCore | null = null;
   try {
-    core = new FleetCore({
-      dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
-      inventoryPath,
-      inventoryEnv: inventoryEnvFromProcess(),
-      passphrases: new PassphraseVault({ inner: cliPassphrases() }),
-      getSecret: secretFromEnv(),
-      watchInventory: false,
-    });
-    await core.start();
+    core = await openCore(inventoryPath, values['data-dir']);
     const service = core.runbooks();
     for (const r of service.runs()) if (r.status === 'stopped' || r.status === 'interrupted') io.err(`note: run ${r.id} (${r.runbook} on ${r.target}) is ${r.status}; it holds its targets until rolled back or continued`);
     if (values['read-only'] || values['read-only-cluster']?.length) service.setReadOnly({ global: values['read-only'], clusters: values['read-only-cluster'] ?? [] });
@@ -116,6 +112,58 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
   } finally {
     await core?.stop();
   }
+}
+
+/**
+ * `fleetops run --rollback RUN | --continue RUN --inventory FILE`: for a run a crash left
+ * interrupted (or a failure left stopped): undo what it did, or go on from its step.
+ */
+async function resumeRun(values: { inventory?: string; 'data-dir'?: string; rollback?: string; continue?: string }, io: CliIo): Promise<number> {
+  if (!values.inventory || (values.rollback !== undefined) === (values.continue !== undefined)) {
+    io.err(`fleetops run: --rollback RUN or --continue RUN, with --inventory\n${RUN_USAGE}`);
+    return 2;
+  }
+  let core: FleetCore | null = null;
+  try {
+    core = await openCore(resolve(values.inventory), values['data-dir']);
+    const service = core.runbooks();
+    const offProgress = core.subscribe((e) => {
+      if (e.event === 'run.updated') io.out(progressLine(e.payload));
+    });
+    try {
+      const started = values.rollback !== undefined ? service.rollback(values.rollback) : service.continue(values.continue!);
+      const view = await started.done;
+      io.out(`run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
+      return exitFor(view);
+    } finally {
+      offProgress();
+    }
+  } catch (err) {
+    const e = toErrorData(err);
+    io.err(`fleetops run: ${e.code}: ${e.message}`);
+    return 2;
+  } finally {
+    await core?.stop();
+  }
+}
+
+/** The console's engine, headless, for one command: same store, connectors and runbooks. */
+async function openCore(inventoryPath: string, dataDir: string | undefined): Promise<FleetCore> {
+  const core = new FleetCore({
+    dataDir: resolve(dataDir ?? defaultDataDir()),
+    inventoryPath,
+    inventoryEnv: inventoryEnvFromProcess(),
+    passphrases: new PassphraseVault({ inner: cliPassphrases() }),
+    getSecret: secretFromEnv(),
+    watchInventory: false,
+  });
+  try {
+    await core.start();
+  } catch (err) {
+    await core.stop().catch(() => undefined);
+    throw err;
+  }
+  return core;
 }
 
 function exitFor(view: RunView): number {

@@ -119,6 +119,14 @@ describe('fleetops run drain-replica', () => {
     }
   });
 
+  it('--rollback / --continue name a run; an unknown one is refused (exit 2)', async () => {
+    let err = '';
+    const code = await main(['run', '--rollback', 'no-such-run', '--inventory', lab.inventoryPath, '--data-dir', dataDir], { out: () => undefined, err: (t) => void (err += t) });
+    expect(code).toBe(2);
+    expect(err).toMatch(/no-such-run/);
+    expect(await main(['run', '--rollback', 'a', '--continue', 'b', '--inventory', lab.inventoryPath], { out: () => undefined, err: () => undefined })).toBe(2);
+  });
+
   it('refuses draining the last serving replica unless overridden with a reason', async () => {
     // Two of three in maintenance: draining the third would leave the backend empty.
     await runtime.setServerState(LAB_SERVICE, replicas[0], 'maint');

@@ -1,3 +1,4 @@
+import { describeAction } from '../../../shared/runbook-text';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { FleetError } from '../../../shared/errors';
@@ -119,27 +120,6 @@ function reached(v: LbServerView, until: 'sessions-zero' | 'up' | 'down' | 'main
   }
 }
 
-export function describeAction(action: PlannedAction): string {
-  switch (action.type) {
-    case 'lb.set-state':
-    case 'lb.set-weight':
-      return action.command;
-    case 'lb.wait':
-      return `wait for ${action.backend}/${action.server} ${action.until}`;
-    case 'ssh.run':
-      return `${action.commandName} on ${action.node}`;
-    case 'wait.healthy':
-      return `wait for ${action.subject} healthy`;
-    case 'verify.traffic':
-      return `verify traffic at ${action.url}`;
-    case 'verify.checkpoint':
-      return `verify checkpoint in ${action.directory} on ${action.node}`;
-    case 'confirm':
-      return 'confirm';
-    case 'note':
-      return 'note';
-  }
-}
 
 type TrafficAction = Extract<PlannedAction, { type: 'verify.traffic' }>;
 
@@ -173,3 +153,5 @@ function getOnce(url: string, signal: AbortSignal, timeoutMs: number): Promise<s
     req.end();
   });
 }
+
+export { describeAction };

@@ -1,4 +1,5 @@
-import type { PlannedAction, RunbookPlan } from '../../../shared/runbook';
+import { describeAction } from '../../../shared/runbook-text';
+import type { RunbookPlan } from '../../../shared/runbook';
 
 /**
  * The `--dry-run` text: what would be sent, step by step, with each undo, then what the run locks
@@ -30,25 +31,4 @@ export function formatPlan(plan: RunbookPlan): string {
   return lines.join('\n') + '\n';
 }
 
-/** One action as it is sent: the runtime API command with its LB, the SSH command line with its node. */
-export function describeAction(a: PlannedAction): string {
-  switch (a.type) {
-    case 'lb.set-state':
-    case 'lb.set-weight':
-      return `haproxy ${a.loadBalancer}: ${a.command}`;
-    case 'lb.wait':
-      return `wait until ${a.backend}/${a.server} on ${a.loadBalancer} is ${a.until} (timeout ${a.timeoutSeconds}s)`;
-    case 'ssh.run':
-      return `ssh ${a.node}: ${a.commandLine}  (${a.commandName}, timeout ${a.timeoutSeconds}s)`;
-    case 'wait.healthy':
-      return `wait until ${a.subjectKind} ${a.subject} is healthy (timeout ${a.timeoutSeconds}s)`;
-    case 'verify.traffic':
-      return `send ${a.requests} requests through ${a.url}, need ≥ ${a.minSuccessPct}% success`;
-    case 'verify.checkpoint':
-      return `check ${a.node}:${a.directory} has a checkpoint younger than ${a.maxAgeSeconds}s`;
-    case 'confirm':
-      return `operator types "${a.expect}"`;
-    case 'note':
-      return a.text;
-  }
-}
+export { describeAction };

@@ -1,31 +1,7 @@
 import type { PlannedAction, RunbookPlan } from '../../../shared/runbook';
 
-/**
- * How a plan reads in the console: each action exactly as it is sent (the runtime API command with
- * its load balancer, the SSH command line with its node), in the same words as the CLI's
- * `--dry-run`, so an operator who reviewed one recognises the other.
- */
-export function describeAction(a: PlannedAction): string {
-  switch (a.type) {
-    case 'lb.set-state':
-    case 'lb.set-weight':
-      return `haproxy ${a.loadBalancer}: ${a.command}`;
-    case 'lb.wait':
-      return `wait until ${a.backend}/${a.server} on ${a.loadBalancer} is ${a.until} (timeout ${a.timeoutSeconds}s)`;
-    case 'ssh.run':
-      return `ssh ${a.node}: ${a.commandLine}  (${a.commandName}, timeout ${a.timeoutSeconds}s)`;
-    case 'wait.healthy':
-      return `wait until ${a.subjectKind} ${a.subject} is healthy (timeout ${a.timeoutSeconds}s)`;
-    case 'verify.traffic':
-      return `send ${a.requests} requests through ${a.url}, need ≥ ${a.minSuccessPct}% success`;
-    case 'verify.checkpoint':
-      return `check ${a.node}:${a.directory} has a checkpoint younger than ${a.maxAgeSeconds}s`;
-    case 'confirm':
-      return `operator types "${a.expect}"`;
-    case 'note':
-      return a.text;
-  }
-}
+// The same words as the CLI's --dry-run: one function, in the contract's folder.
+export { describeAction } from '../../../shared/runbook-text';
 
 export interface TextSegment {
   text: string;

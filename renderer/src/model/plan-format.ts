@@ -1,4 +1,4 @@
-import type { PlannedAction, RunbookPlan } from '../../../shared/runbook';
+import type { RunbookPlan } from '../../../shared/runbook';
 
 // The same words as the CLI's --dry-run: one function, in the contract's folder.
 export { describeAction } from '../../../shared/runbook-text';

@@ -12,6 +12,7 @@ import { successRatio } from '../availability/success-ratio';
 import type { ResolvedLoadBalancer, ResolvedReplica, ResolvedSlo } from '../inventory/resolve-services';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { RequestLog } from '../store/request-log';
+import { BucketCache } from './bucket-cache';
 
 export interface AvailabilityDeps {
   requests: RequestLog;
@@ -34,9 +35,11 @@ export class AvailabilityMonitor {
   private readonly scheduler: ProbeScheduler;
   private readonly timers: Timers;
   private latest: ServiceAvailability[] = [];
+  private readonly buckets: BucketCache;
 
   constructor(private readonly deps: AvailabilityDeps) {
     this.timers = deps.timers ?? realTimers;
+    this.buckets = new BucketCache(deps.requests);
     this.scheduler = new ProbeScheduler({
       concurrency: 8,
       timers: this.timers,
@@ -48,6 +51,7 @@ export class AvailabilityMonitor {
     this.slos = slos;
     this.lbs = lbs;
     this.replicas = new Map(replicas.map((r) => [r.name, r]));
+    this.buckets.retain(new Set([...slos.map((s) => s.service), ...replicas.map((r) => replicaKey(r.name))]));
     const frontendMs = this.deps.frontendIntervalMs ?? 5000;
     this.scheduler.setSubjects([
       ...slos.map((s) => ({ key: s.service, intervalMs: frontendMs })),
@@ -114,7 +118,7 @@ export class AvailabilityMonitor {
   private compute(): ServiceAvailability[] {
     const now = this.timers.now();
     return this.slos.map((slo) => {
-      const buckets = this.deps.requests.bucketsSince(slo.service, now - 30 * DAY_MS);
+      const buckets = this.buckets.since(slo.service, now - 30 * DAY_MS, now);
       const a = serviceAvailability({ service: slo.service, target: slo.target, buckets, now });
       const lb = this.lbs.find((l) => l.name === slo.loadBalancer);
       const backend = lb?.backends.find((b) => b.name === slo.service);
@@ -142,7 +146,7 @@ export class AvailabilityMonitor {
 
   private redundancy(backend: string, servers: string[], now: number): ServiceAvailability['redundancy'][number] {
     const ratios = servers
-      .map((name) => successRatio(this.deps.requests.bucketsSince(replicaKey(name), now - DAY_MS), { now, windowMs: DAY_MS }))
+      .map((name) => successRatio(this.buckets.since(replicaKey(name), now - DAY_MS, now), { now, windowMs: DAY_MS }))
       .filter((r): r is number => r !== null);
     // One replica's availability: the mean of what each replica measured over 24 h.
     const single = ratios.length ? ratios.reduce((s, r) => s + r, 0) / ratios.length : null;

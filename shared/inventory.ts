@@ -105,6 +105,13 @@ export const InventoryReplica = z.strictObject({
       intervalSeconds: z.number().min(5).max(86400),
     })
     .optional(),
+  /**
+   * Optional: the request rate one replica serves within its latency objective, as a load test
+   * of this model on this hardware measured it. When every server of a backend declares one, a
+   * runbook's plan checks that the servers still serving after each step can take the backend's
+   * current request rate (HAProxy's `rate`); without it the plan says the load was not checked.
+   */
+  capacity: z.strictObject({ requestsPerSecond: z.number().positive() }).optional(),
 });
 export type InventoryReplica = z.infer<typeof InventoryReplica>;
 

@@ -67,6 +67,11 @@ export const LbServerStatus = z.object({
   lastCheck: z.string().nullable(),
   weight: z.number(),
   sessions: z.number(),
+  /**
+   * `rate`: new sessions per second over the last second (in HTTP mode every request is one);
+   * null when HAProxy leaves it empty; absent from older producers.
+   */
+  rate: z.number().nullable().optional(),
   downtimeSeconds: z.number().nullable(),
   /** The replica this server is, per the inventory (null: HAProxy has a server the inventory does not name). */
   replica: z.string().nullable(),
@@ -74,6 +79,17 @@ export const LbServerStatus = z.object({
   disagreement: z.string().nullable(),
 });
 export type LbServerStatus = z.infer<typeof LbServerStatus>;
+
+/** A backend's own row of `show stat` (BACKEND): what it takes in, whichever server serves it. */
+export const LbBackendStatus = z.object({
+  backend: z.string(),
+  /**
+   * `rate`: sessions per second into the backend over the last second. In HTTP mode each request
+   * is one, including those no server took (queued, 503): the demand the servers must carry.
+   */
+  rate: z.number().nullable(),
+});
+export type LbBackendStatus = z.infer<typeof LbBackendStatus>;
 
 export const LoadBalancerStatus = z.object({
   name: z.string(),
@@ -83,6 +99,8 @@ export const LoadBalancerStatus = z.object({
   lastPollAt: z.number().nullable(),
   lastError: FleetErrorData.nullable(),
   servers: z.array(LbServerStatus),
+  /** The inventory's backends as HAProxy counts them (absent from older producers). */
+  backends: z.array(LbBackendStatus).optional(),
 });
 export type LoadBalancerStatus = z.infer<typeof LoadBalancerStatus>;
 
@@ -121,6 +139,8 @@ export const ServiceAvailability = z.object({
       single: z.number().nullable(),
       /** 1 − (1 − a)^N */
       estimate: z.number().nullable(),
+      /** Each server's own measurement (its probes' success ratio over 24 h; null: no probe in 24 h). */
+      perReplica: z.array(z.object({ replica: z.string(), single: z.number().nullable() })).optional(),
     }),
   ),
 });
@@ -143,7 +163,18 @@ export type LabReplicaFaultKind = z.infer<typeof LabReplicaFaultKind>;
 
 /** The lab's inference side: replicas, the HAProxy in front of them (when haproxy is installed), the traffic generator. */
 export const LabServicesInfo = z.object({
-  replicas: z.array(z.object({ name: z.string(), url: z.string(), fault: LabReplicaFaultKind.nullable(), retryAfterSeconds: z.number().nullable() })),
+  replicas: z.array(
+    z.object({
+      name: z.string(),
+      url: z.string(),
+      fault: LabReplicaFaultKind.nullable(),
+      retryAfterSeconds: z.number().nullable(),
+      /** Its unit `vllm` on its node, as `systemctl is-active` would say. */
+      service: z.enum(['active', 'inactive']),
+      /** Started as a spare: service stopped, held in maintenance by HAProxy. */
+      spare: z.boolean(),
+    }),
+  ),
   loadBalancer: z.object({
     available: z.boolean(),
     /** Why there is none ("haproxy is not on the PATH"), shown instead of the LB panel. */

@@ -25,7 +25,9 @@ export interface LabCommandOptions {
 const KINDS = LabFaultKind.options.join(', ');
 
 export const LAB_USAGE = `Usage:
-  fleetops lab [--nodes N] [--replicas N] [--dir DIR]  run the lab until Ctrl+C (default: 12 nodes, 6 replicas behind HAProxy, new temp dir)
+  fleetops lab [--nodes N] [--replicas N] [--spares N] [--dir DIR]
+      run the lab until Ctrl+C (default: 12 nodes, 6 replicas behind HAProxy, no spare, new temp dir);
+      the last --spares replicas start stopped and in maintenance, for the replace-replica runbook
   fleetops lab fault --dir DIR --node NAME --kind KIND [--gpu I]
   fleetops lab clear --dir DIR --node NAME [--kind KIND]
   fleetops lab status --dir DIR [--json]
@@ -87,10 +89,11 @@ function signalWaiter(): { stopped: Promise<void>; dispose: () => void } {
 }
 
 async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandOptions): Promise<number> {
-  const values = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' }, replicas: { type: 'string' } });
+  const values = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' }, replicas: { type: 'string' }, spares: { type: 'string' } });
   if (values.help) return (io.out(LAB_USAGE), 0);
   const nodes = values.nodes === undefined ? 12 : integer('nodes', values.nodes, 1, 5000);
   const replicaCount = values.replicas === undefined ? 6 : integer('replicas', values.replicas, 0, 100);
+  const spares = values.spares === undefined ? 0 : integer('spares', values.spares, 0, Math.max(0, replicaCount - 1));
   const dir = values.dir ? resolve(values.dir) : await mkdtemp(join(tmpdir(), 'fleetops-lab-'));
   // A second lab in the same directory would replace the first one's key and inventory under it.
   const alreadyRunning = await labControlClient(dir).status().then(
@@ -105,7 +108,7 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
     let services: LabServices | null = null;
     const control = await (async () => {
       // Inference replicas on the inference nodes, behind a real HAProxy when it is installed.
-      if (replicaCount > 0) services = await startLabServices({ dir, inventoryPath: lab.inventoryPath, maxReplicas: replicaCount });
+      if (replicaCount > 0) services = await startLabServices({ dir, inventoryPath: lab.inventoryPath, maxReplicas: replicaCount, fleet: lab, spares });
       return startLabControl(lab);
     })().catch(async (err: unknown) => {
       await services?.stop();
@@ -120,7 +123,7 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
         `  inventory: ${lab.inventoryPath}`,
         ...(servicesInfo
           ? [
-              `  replicas:  ${servicesInfo.replicas.map((r) => `${r.name} ${r.url}`).join(', ')}`,
+              `  replicas:  ${servicesInfo.replicas.map((r) => `${r.name} ${r.url}${r.spare ? ' (spare, stopped)' : ''}`).join(', ')}`,
               servicesInfo.loadBalancer.available ? `  HAProxy:   frontend ${servicesInfo.loadBalancer.frontendUrl}` : `  no load balancer: ${servicesInfo.loadBalancer.reason}`,
             ]
           : []),

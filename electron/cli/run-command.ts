@@ -75,7 +75,8 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     core = await openCore(inventoryPath, values['data-dir']);
     const service = core.runbooks();
     for (const r of service.runs()) if (r.status === 'stopped' || r.status === 'interrupted') io.err(`note: run ${r.id} (${r.runbook} on ${r.target}) is ${r.status}; it holds its targets until rolled back or continued`);
-    if (values['read-only'] || values['read-only-cluster']?.length) service.setReadOnly({ global: values['read-only'], clusters: values['read-only-cluster'] ?? [] });
+    // For this command only: the console's stored switch stays as the operator set it.
+    if (values['read-only'] || values['read-only-cluster']?.length) service.restrictForThisProcess({ global: values['read-only'], clusters: values['read-only-cluster'] ?? [] });
     const input = { runbook: runbookName, target: values.target, params, overrideReason: values.override };
     if (values['dry-run']) {
       const plan = await service.plan(input);
@@ -103,7 +104,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     } finally {
       offProgress();
     }
-    io.out(`run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
+    for (const line of endLines(view)) io.out(line);
     return exitFor(view);
   } catch (err) {
     const e = toErrorData(err);
@@ -133,7 +134,7 @@ async function resumeRun(values: { inventory?: string; 'data-dir'?: string; roll
     try {
       const started = values.rollback !== undefined ? service.rollback(values.rollback) : service.continue(values.continue!);
       const view = await started.done;
-      io.out(`run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ''}`);
+      for (const line of endLines(view)) io.out(line);
       return exitFor(view);
     } finally {
       offProgress();
@@ -175,6 +176,17 @@ function exitFor(view: RunView): number {
     default:
       return 1; // rolled back, or stopped to wait for the operator
   }
+}
+
+/** The run's outcome, then each step that ran: its status, how long it took, and what went wrong in its own words. */
+function endLines(view: RunView): string[] {
+  const lines = [`run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ''}`];
+  for (const step of view.steps) {
+    if (step.status === 'pending') continue;
+    const took = step.durationMs === null ? '' : ` in ${(step.durationMs / 1000).toFixed(1)} s`;
+    lines.push(`  ${step.index + 1}. ${step.title}: ${step.status}${took}${step.error !== null ? `: ${step.error}` : ''}`);
+  }
+  return lines;
 }
 
 function progressLine(run: RunView): string {

@@ -18,7 +18,9 @@ import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess, secretFromEnv 
 export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE] [--lab] [--lab-nodes N] [--port N] [--host ADDR] [--allow-remote] [--data-dir DIR]
 Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
   --lab          start the built-in lab fleet (simulated GPU nodes over real SSH) and watch it
-  --lab-nodes N  size of the lab fleet (default 12)`;
+  --lab-nodes N  size of the lab fleet (default 12)
+  --lab-spares N of the lab's replicas, how many are spares: service stopped, held in
+                 maintenance by HAProxy, for the replace-replica runbook (default 0)`;
 
 export interface ServeHandle {
   server: RunningServer;
@@ -36,6 +38,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
       inventory: { type: 'string', short: 'i' },
       lab: { type: 'boolean', default: false },
       'lab-nodes': { type: 'string' },
+      'lab-spares': { type: 'string' },
       'lab-dir': { type: 'string' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
@@ -49,6 +52,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be an integer from 0 to 65535');
   const labNodes = values['lab-nodes'] === undefined ? 12 : Number(values['lab-nodes']);
   if (!Number.isInteger(labNodes) || labNodes < 1 || labNodes > 5000) throw new Error('--lab-nodes must be an integer from 1 to 5000');
+  const labSpares = values['lab-spares'] === undefined ? 0 : Number(values['lab-spares']);
+  if (!Number.isInteger(labSpares) || labSpares < 0 || labSpares > 5) throw new Error('--lab-spares must be an integer from 0 to 5');
   if (values.lab && values.inventory) throw new Error('use either --lab or --inventory, not both');
 
   const rendererDir = values['renderer-dir'] ? resolve(values['renderer-dir']) : builtRendererDir();
@@ -70,7 +75,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     labControl = await startLabControl(lab);
     inventoryPath = lab.inventoryPath;
     try {
-      labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath });
+      labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath, fleet: lab, spares: labSpares });
     } catch (err) {
       await labControl.close();
       await lab.stop();
@@ -78,7 +83,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     }
     const lb = labServices.info().loadBalancer;
     io.out(`lab: ${labNodes} simulated nodes in ${dir}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
-    io.out(`lab: ${labServices.info().replicas.length} inference replicas; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
+    const spareNames = labServices.info().replicas.filter((r) => r.spare).map((r) => r.name);
+    io.out(`lab: ${labServices.info().replicas.length} inference replicas${spareNames.length ? ` (spare: ${spareNames.join(', ')})` : ''}; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
   }
 
   // Passphrases and replica secrets entered in the browser stay in this process's memory only

@@ -109,6 +109,17 @@ describe('runbooks through the contract', () => {
     const commands = plan.steps.flatMap((s) => ('command' in s.action ? [s.action.command] : []));
     expect(commands).toEqual([`set server ${LAB_SERVICE}/${target} state drain`, `set server ${LAB_SERVICE}/${target} state maint`]);
     expect(plan.confirmation).toBe(target);
+    // Capacity: each replica's 24 h measurement from the availability monitor, weighed against the
+    // lab's SLO; the lab's replicas declare no capacity, so the load is said to be unchecked.
+    expect(plan.preconditions.at(-1)).toEqual({
+      ok: true,
+      overridable: true,
+      text: expect.stringMatching(
+        new RegExp(`^after step 2, lab-lb backend ${LAB_SERVICE} keeps 2 serving servers: estimated availability [0-9.]+% >= SLO 99\\.9% \\(2 replicas measured [0-9.-]+% over 24 h\\); load not checked: no capacity declared for `),
+      ),
+    });
+    // The rate the load check reads: HAProxy's BACKEND row, from the poll the plan made.
+    expect(core.services.loadBalancers.status('lab-lb')?.backends).toEqual([{ backend: LAB_SERVICE, rate: expect.any(Number) }]);
     expect(await statusOf(target)).toBe('UP');
     await expect(call('runbooks.plan', { runbook: 'no-such-runbook', target })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetCore } from '../../electron/core/fleet/core';
 import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
-import { LAB_LB, LAB_SERVICE, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
+import { LAB_LB, LAB_SERVICE, LAB_WEIGHT, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { main } from '../../electron/cli/index';
 import type { CheckReport } from '../../electron/core/fleet/check';
@@ -102,7 +102,7 @@ describe('replicas, HAProxy and availability in the lab', () => {
     expect(ready.servers.find((s) => s.server === name)?.status).toMatch(/^UP/);
     const weighted = await call<LoadBalancerStatus>('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: 0 });
     expect(weighted.servers.find((s) => s.server === name)?.weight).toBe(0);
-    await call('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: 1 });
+    await call('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: LAB_WEIGHT });
     await expect(call('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: 'no-such-server', state: 'drain' })).rejects.toMatchObject({
       code: 'LB_COMMAND_REJECTED',
       message: expect.stringMatching(/No such server/),

@@ -32,6 +32,26 @@ export function redundancyEstimate(a: number, n: number): number {
   return 1 - (1 - a) ** n;
 }
 
+/**
+ * N replicas of different measured availabilities, any one of which can serve: 1 − Π(1 − a_i).
+ * Same independence caveat as redundancyEstimate; with all a_i equal it is that estimate.
+ */
+export function redundancyOfReplicas(availabilities: readonly number[]): number {
+  checkReplicas(availabilities.length);
+  let allDown = 1;
+  for (const a of availabilities) {
+    checkAvailability(a);
+    allDown *= 1 - a;
+  }
+  return 1 - allDown;
+}
+
+/** Whether availability `a` (a ratio) meets `target` (percent), float noise forgiven. */
+export function meetsTarget(a: number, target: number): boolean {
+  checkAvailability(a);
+  return 1 - a <= allowedErrorRate(target) + MEETS_EPSILON;
+}
+
 /** Expected minutes of total outage per average month at availability `a` (a ratio). */
 export function downtimeMinutesPerMonth(a: number): number {
   checkAvailability(a);
@@ -62,7 +82,7 @@ export function whatRedundancyBuys(single: number, maxReplicas: number, targets:
   for (let n = 1; n <= maxReplicas; n++) {
     const availability = redundancyEstimate(single, n);
     const meets: Record<string, boolean> = {};
-    for (const target of targets) meets[String(target)] = 1 - availability <= allowedErrorRate(target) + MEETS_EPSILON;
+    for (const target of targets) meets[String(target)] = meetsTarget(availability, target);
     rows.push({ replicas: n, availability, downtimeMinutesPerMonth: downtimeMinutesPerMonth(availability), meets });
   }
   return { single, rows, lines: targets.map((target) => ({ target, minutesPerMonth: budgetMinutesPerMonth(target) })) };

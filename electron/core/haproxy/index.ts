@@ -4,5 +4,5 @@ export { parseShowStat, type StatRow, type StatRowType } from './parse-stat';
 export { parseServersState, type ServerStateRow, type ServerOpState, type ServerAdminFlag, type CheckResult } from './parse-servers-state';
 export { parseShowInfo } from './parse-info';
 export { parseServerStatus, type ServerStatus, type ServerStatusWord } from './server-status';
-export { lbServerViews, type LbServerView } from './server-view';
+export { lbBackendViews, lbServerViews, type LbBackendView, type LbServerView } from './server-view';
 export { assertHaproxyName, assertSingleCommand } from './identifiers';

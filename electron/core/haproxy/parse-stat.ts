@@ -21,6 +21,11 @@ export interface StatRow {
   userWeight: number | null;
   /** `scur`: current sessions. */
   sessions: number | null;
+  /**
+   * `rate`: sessions per second over the last elapsed second (frontend, backend, server). A
+   * backend counts every stream given to it, each HTTP request one; `req_rate` is frontend-only.
+   */
+  rate: number | null;
   /** `check_status` without HAProxy's "* " in-progress mark (L7OK, L4CON, L7STS, …). */
   checkStatus: string | null;
   checkInProgress: boolean;
@@ -97,6 +102,7 @@ function toRow(f: Record<string, string>, line: number, reply: string): StatRow 
     weight: int('weight'),
     userWeight: int('uweight'),
     sessions: int('scur'),
+    rate: int('rate'),
     checkStatus: (checkInProgress ? rawCheck.slice(2) : rawCheck) || null,
     checkInProgress,
     checkCode: int('check_code'),

@@ -6,7 +6,7 @@ import { parseServersState, type ServerStateRow } from './parse-servers-state';
 import { parseShowStat, type StatRow } from './parse-stat';
 import { describeEndpoint, endpointSubject, type RuntimeEndpoint } from './runtime-endpoint';
 import { exchange } from './runtime-exchange';
-import { lbServerViews, type LbServerView } from './server-view';
+import { lbBackendViews, lbServerViews, type LbBackendView, type LbServerView } from './server-view';
 
 export const DEFAULT_RUNTIME_TIMEOUT_MS = 5000;
 /** `show stat` of a large config is a few hundred KiB; 8 MiB is far past any real reply. */
@@ -72,8 +72,13 @@ export class HaproxyRuntime {
 
   /** The server rows of `show stat`, as the console shows them. */
   async servers(): Promise<LbServerView[]> {
+    return (await this.stat()).servers;
+  }
+
+  /** One `show stat`: its server rows and its backend rows (what each backend takes in). */
+  async stat(): Promise<{ servers: LbServerView[]; backends: LbBackendView[] }> {
     const rows = await this.showStat();
-    return this.withSubject(() => lbServerViews(rows));
+    return this.withSubject(() => ({ servers: lbServerViews(rows), backends: lbBackendViews(rows) }));
   }
 
   /** `show servers state [backend]`: administrative flags, check result and health counter per server. */

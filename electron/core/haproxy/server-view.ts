@@ -18,6 +18,8 @@ export interface LbServerView {
   weight: number;
   /** `scur`: current sessions. */
   sessions: number;
+  /** `rate`: sessions per second sent to it over the last second (HTTP: requests); null when empty. */
+  rate: number | null;
   downtimeSeconds: number | null;
   lastChangeSeconds: number | null;
   address: string | null;
@@ -45,10 +47,23 @@ export function lbServerViews(rows: readonly StatRow[]): LbServerView[] {
         lastCheck: row.lastCheck,
         weight: row.weight,
         sessions: row.sessions,
+        rate: row.rate,
         downtimeSeconds: row.downtimeSeconds,
         lastChangeSeconds: row.lastChangeSeconds,
         address: row.address,
         takesNewSessions: state.takesNewSessions && row.weight > 0,
       };
     });
+}
+
+/** A backend's own row (BACKEND) of `show stat`. */
+export interface LbBackendView {
+  backend: string;
+  /** `rate`: sessions per second into the backend over the last second, served or not (HTTP: requests). */
+  rate: number | null;
+}
+
+/** The backend rows of `show stat`, in HAProxy's order. */
+export function lbBackendViews(rows: readonly StatRow[]): LbBackendView[] {
+  return rows.filter((row) => row.type === 'backend').map((row) => ({ backend: row.proxy, rate: row.rate }));
 }

@@ -16,6 +16,8 @@ export interface ResolvedReplica {
   auth: { header: string; secretRef: string } | null;
   health: { path: string; intervalSeconds: number; timeoutSeconds: number };
   prompt: { text: string; expect: string; maxTokens: number; intervalSeconds: number } | null;
+  /** Requests per second one replica serves (inventory `capacity`); null when not declared. */
+  capacity: { requestsPerSecond: number } | null;
 }
 
 export type ResolvedRuntime = { kind: 'ssh-unix'; via: ResolvedNode; path: string } | { kind: 'tcp'; host: string; port: number };
@@ -58,6 +60,7 @@ export function resolveServices(
       auth: r.auth ?? null,
       health: { path: r.health.path, intervalSeconds: r.health.intervalSeconds, timeoutSeconds: r.health.timeoutSeconds ?? DEFAULT_REPLICA_HEALTH_TIMEOUT_SECONDS },
       prompt: r.prompt ?? null,
+      capacity: r.capacity ?? null,
     };
   });
   const loadBalancers: ResolvedLoadBalancer[] = (file.loadBalancers ?? []).map((lb) => ({

@@ -1,8 +1,9 @@
 /**
  * One lab node as its SSH exec channel sees it: a tiny, strict command interpreter in front of
  * the fake driver, the kernel log and /proc/uptime. It recognises the commands the console's
- * probe sends (one at a time or as the sectioned probe script) and answers anything else as
- * dash does for a missing command.
+ * probe sends (one at a time or as the sectioned probe script), `systemctl` for the units the
+ * lab gives it (its inference server, see lab-units.ts), and answers anything else as dash does
+ * for a missing command.
  */
 import type { CapturedData } from './captured-data';
 import { loadCapturedData } from './captured-data';
@@ -12,6 +13,7 @@ import type { KernelLogEntry } from './kernel-log';
 import { nodeKernelLog, parseDmesgLine, runKernelLogCommand } from './kernel-log';
 import type { NodeFaults } from './node-faults';
 import { parseSectionScript, runSectionScript } from './section-script';
+import { isSystemctl, type LabUnits } from './lab-units';
 import type { CommandResult } from './shell-result';
 import { notFound, ok } from './shell-result';
 
@@ -35,6 +37,8 @@ export class FakeHost {
   private readonly clock: () => number;
   private readonly data: CapturedData;
   private readonly bootLog: KernelLogEntry[];
+  /** Set once the lab's services run on this node; until then `systemctl` knows no unit. */
+  private units: LabUnits | null = null;
 
   constructor(private readonly opts: FakeHostOptions) {
     this.hostname = opts.hostname;
@@ -52,7 +56,25 @@ export class FakeHost {
     return nodeKernelLog(this.bootLog, this.opts.faults, (gpu) => this.opts.gpus[gpu].overrides['pci.bus_id'] ?? capturedBusId);
   }
 
-  /** Answers one exec request: a probe section script or a single command. */
+  setUnits(units: LabUnits | null): void {
+    this.units = units;
+  }
+
+  /**
+   * Answers one SSH exec request. `systemctl` takes as long as the unit takes to start or stop,
+   * so its answer is a promise; everything else answers at once.
+   */
+  run(command: string): CommandResult | Promise<CommandResult> {
+    if (isSystemctl(command)) {
+      if (this.units) return this.units.systemctl(command);
+      const unit = command.split(' ').at(-1)?.replace(/^'|'$/g, '') ?? '';
+      return { stdout: '', stderr: `Failed to ${command.split(' ')[1] ?? 'run'} ${unit}: this lab node runs no services
+`, code: 5 };
+    }
+    return this.exec(command);
+  }
+
+  /** Answers one probe command: a section script or a single command. */
   exec(command: string): CommandResult {
     const script = parseSectionScript(command);
     if (script) return runSectionScript(script, (c) => this.runCommand(c));

@@ -22,6 +22,7 @@ import {
 } from './lab-files';
 import { generateEd25519 } from './lab-keys';
 import { labTopology, type LabNodePlacement } from './lab-topology';
+import type { LabUnits } from './lab-units';
 import { NodeFaults } from './node-faults';
 import { LabSshNode } from './ssh-node';
 
@@ -49,6 +50,8 @@ export interface LabFleet {
   inject(fault: LabFault): LabInfo;
   clear(node: string, kind?: LabFaultKind): LabInfo;
   onChange(listener: (info: LabInfo) => void): () => void;
+  /** Gives a node the services `systemctl` manages on it (null: none); NOT_FOUND for an unknown node. */
+  setUnits(node: string, units: LabUnits | null): void;
   stop(): Promise<void>;
 }
 
@@ -123,7 +126,7 @@ export async function startLab(opts: LabOptions): Promise<LabFleet> {
       hostKey: hostKeys.private,
       clientKey: clientKeys.parsedPublic,
       user: LAB_USER,
-      exec: (command) => host.exec(command),
+      exec: (command) => host.run(command),
       replyDelayMs: () => (faults.has('slow-ssh') ? slowSshDelayMs : 0),
     });
     nodes.push({ placement, faults, host, ssh });
@@ -192,6 +195,10 @@ class RunningLab implements LabFleet {
     const changed = node.faults.clear(kind);
     if (!node.faults.has('node-unreachable')) node.ssh.setReachable(true);
     return this.changed(changed);
+  }
+
+  setUnits(name: string, units: LabUnits | null): void {
+    this.node(name).host.setUnits(units);
   }
 
   onChange(listener: (info: LabInfo) => void): () => void {

@@ -4,6 +4,10 @@ export interface LabHaproxyServer {
   name: string;
   host: string;
   port: number;
+  /** Starts in maintenance (`disabled`): a spare, out of rotation until a runbook brings it in. */
+  disabled?: boolean;
+  /** HAProxy's `weight` (default 1): relative share of the backend's traffic. */
+  weight?: number;
 }
 
 /** Runtime API privilege of a `stats socket` (HAProxy's `level`). */
@@ -68,7 +72,7 @@ export function labHaproxyConfig(input: LabHaproxyConfigInput): string {
   for (const name of names) {
     lines.push(`backend ${name}`, '  balance roundrobin', '  option httpchk GET /health');
     for (const server of input.backends[name]!) {
-      lines.push(`  server ${server.name} ${server.host}:${server.port} check inter 1s fall 2 rise 2`);
+      lines.push(`  server ${server.name} ${server.host}:${server.port} check inter 1s fall 2 rise 2${server.weight !== undefined ? ` weight ${server.weight}` : ''}${server.disabled ? ' disabled' : ''}`);
     }
     lines.push('');
   }
@@ -92,6 +96,7 @@ function checkInput(input: LabHaproxyConfigInput): void {
       seen.add(s.name);
       if (!HOST.test(s.host)) bad(`server ${name}/${s.name} has host ${JSON.stringify(s.host)}: use a host name or an IPv4 address`);
       checkPort(s.port, `server ${name}/${s.name}`, bad);
+      if (s.weight !== undefined && (!Number.isInteger(s.weight) || s.weight < 0 || s.weight > 256)) bad(`server ${name}/${s.name} has weight ${s.weight}: HAProxy takes an integer from 0 to 256`);
     }
   }
   if (!input.socketPath.startsWith('/') || /[\s"'#\\]/.test(input.socketPath) || Buffer.byteLength(input.socketPath) > MAX_SOCKET_PATH) {

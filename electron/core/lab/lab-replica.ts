@@ -15,6 +15,11 @@
  * - `rate-limit`: every request gets 429 with `Retry-After: retryAfterSeconds` (default 30);
  * - `http-500`: every request gets 500;
  * - `wrong-answer`: completions answer something else, `/health` stays 200.
+ *
+ * Besides faults, the replica is a service a node's init system starts and stops (the lab's
+ * `systemctl`, see lab-units.ts): stopped, nothing listens on its port; started, it listens
+ * again after `startDelayMs`, as vLLM does once the weights are loaded, so a runbook that starts
+ * a spare has something real to wait for.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FleetError } from '../../../shared/errors';
@@ -47,6 +52,10 @@ export interface LabReplicaOptions {
   apiKey?: string;
   host?: string;
   now?: () => number;
+  /** Whether its service runs at start (default true); a stopped spare starts with false. */
+  serviceActive?: boolean;
+  /** How long a started service takes before it listens (default 0). */
+  startDelayMs?: number;
 }
 
 export interface LabReplica {
@@ -58,6 +67,13 @@ export interface LabReplica {
   /** Resolves once the fault is in effect (for `down`: the port is closed; cleared: listening again). */
   setFault(fault: LabReplicaFault | null, opts?: LabReplicaFaultOptions): Promise<void>;
   fault(): LabReplicaFault | null;
+  /**
+   * Starts or stops its service. Starting resolves at once (the unit is active; the port opens
+   * after `startDelayMs`); stopping resolves once the port is closed and in-flight requests have
+   * been answered, as `systemctl stop` returns after the process exits.
+   */
+  setServiceActive(active: boolean): Promise<void>;
+  serviceActive(): boolean;
   /** Every request that reached the server, oldest first (the newest 10,000). */
   requests(): LabReplicaRequest[];
   stop(): Promise<void>;
@@ -67,6 +83,7 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 const DEFAULT_SLOW_MS = 3_000;
+const GRACEFUL_STOP_MS = 5_000;
 
 const AZURE_ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
@@ -114,6 +131,10 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
   let slowMs = DEFAULT_SLOW_MS;
   let sequence = 0;
   let listening = false;
+  let active = opts.serviceActive ?? true;
+  let starting: NodeJS.Timeout | null = null;
+  /** Serialises listen/close so a start racing a stop or a fault ends in the state last asked for. */
+  let settling: Promise<void> = Promise.resolve();
 
   function authorised(req: IncomingMessage, azure: boolean): string | true {
     if (opts.apiKey === undefined) return true;
@@ -197,16 +218,43 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // The port is the OS's choice and stays the replica's for its life (the inventory and HAProxy
+  // name it), so even a replica whose service starts stopped binds it once, then closes.
   const port = await listen(server, 0, host);
   listening = true;
 
-  async function close(): Promise<void> {
+  /** `graceful`: answer what is in flight first (a service stopping); otherwise drop it (a crash). */
+  async function close(graceful = false): Promise<void> {
     if (!listening) return;
     listening = false;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
+    if (graceful) {
+      server.closeIdleConnections();
+      // A busy keep-alive socket closes after its response; one that lingers is cut, as systemd's
+      // stop timeout would kill a server that does not exit.
+      const cut = setTimeout(() => server.closeAllConnections(), GRACEFUL_STOP_MS);
+      cut.unref();
+      void closed.then(() => clearTimeout(cut));
+    } else {
+      server.closeAllConnections();
+    }
     await closed;
   }
+
+  /** Brings the listener to what the service state and the fault want. */
+  function settle(): Promise<void> {
+    settling = settling.then(async () => {
+      const want = active && starting === null && fault !== 'down';
+      if (want && !listening) {
+        await listen(server, port, host);
+        listening = true;
+      } else if (!want && listening) {
+        await close(!active);
+      }
+    });
+    return settling;
+  }
+  if (!active) await close();
 
   return {
     url: `http://${host}:${port}`,
@@ -223,15 +271,32 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       retryAfterSeconds = faultOpts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
       slowMs = faultOpts.slowMs ?? DEFAULT_SLOW_MS;
       fault = next;
-      if (next === 'down') await close();
-      else if (!listening) {
-        await listen(server, port, host);
-        listening = true;
+      await settle();
+    },
+    serviceActive: () => active,
+    async setServiceActive(next) {
+      if (next === active) return;
+      active = next;
+      if (starting) clearTimeout(starting);
+      starting = null;
+      const delay = opts.startDelayMs ?? 0;
+      if (next && delay > 0) {
+        starting = setTimeout(() => {
+          starting = null;
+          void settle();
+        }, delay);
+        starting.unref();
+        return;
       }
+      await settle();
     },
     async stop() {
       for (const t of held) clearTimeout(t);
       held.clear();
+      if (starting) clearTimeout(starting);
+      starting = null;
+      active = false;
+      await settling;
       await close();
     },
   };

@@ -12,12 +12,20 @@ import type { LabReplicaFaultKind, LabServicesInfo } from '../../../shared/servi
 import { loadInventoryFile } from '../inventory/load-inventory';
 import { PROBE_USER_AGENT } from '../replica/probe-request';
 import { haproxyAvailable, startLabHaproxy, type LabHaproxy } from './lab-haproxy';
+import type { LabFleet } from './lab-fleet';
 import { startLabReplica, type LabReplica } from './lab-replica';
+import { LabUnits } from './lab-units';
 import { startTrafficGenerator, type TrafficGenerator, type TrafficOutcome } from './traffic-generator';
 
 export const LAB_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 export const LAB_SERVICE = 'llama';
 export const LAB_LB = 'lab-lb';
+/** The systemd unit of each lab replica's inference server: the runbooks' default `service`. */
+export const LAB_UNIT = 'vllm';
+
+const DEFAULT_START_DELAY_MS = 1500;
+/** Every lab server's weight: the region runbooks' default `weight`, so failing back restores it. */
+export const LAB_WEIGHT = 100;
 
 export interface LabServicesOptions {
   /** The lab's directory and inventory (from startLab). */
@@ -30,6 +38,15 @@ export interface LabServicesOptions {
   promptIntervalSeconds?: number;
   /** Where to look for haproxy (default PATH); null forces "no load balancer". */
   haproxyPath?: string | null;
+  /** The lab's nodes: each replica's service becomes unit `vllm` on its node, for `systemctl` over SSH. */
+  fleet?: Pick<LabFleet, 'setUnits'>;
+  /**
+   * The last N replicas are spares (default 0): their service is stopped and HAProxy holds them
+   * in maintenance, ready for `replace-replica`.
+   */
+  spares?: number;
+  /** How long a started replica service takes to listen (default 1500 ms: loading weights). */
+  startDelayMs?: number;
 }
 
 export interface LabServices {
@@ -49,10 +66,16 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
   const hosts = inventory.nodes.filter((n) => n.role === 'inference').slice(0, opts.maxReplicas ?? 6);
   const replicas: LabReplica[] = [];
   const retryAfter = new Map<string, number | null>();
+  const spares = Math.min(opts.spares ?? 0, Math.max(0, hosts.length - 1));
+  const isSpare = (i: number) => i >= hosts.length - spares;
   let haproxy: LabHaproxy | null = null;
   let noLbReason: string | null = null;
   try {
-    for (const node of hosts) replicas.push(await startLabReplica({ name: `${node.name}-llm`, model: LAB_MODEL }));
+    for (const [i, node] of hosts.entries()) {
+      replicas.push(
+        await startLabReplica({ name: `${node.name}-llm`, model: LAB_MODEL, serviceActive: !isSpare(i), startDelayMs: opts.startDelayMs ?? DEFAULT_START_DELAY_MS }),
+      );
+    }
     const haproxyPath = opts.haproxyPath === null ? null : opts.haproxyPath ?? (await haproxyAvailable());
     if (haproxyPath === null) {
       noLbReason = opts.haproxyPath === null ? 'disabled for this lab' : 'haproxy is not on the PATH (install it, e.g. apt-get install haproxy)';
@@ -63,7 +86,7 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
       await mkdir(haproxyDir, { recursive: true, mode: 0o700 });
       haproxy = await startLabHaproxy({
         dir: haproxyDir,
-        backends: { [LAB_SERVICE]: replicas.map((r) => ({ name: r.name, host: '127.0.0.1', port: r.port })) },
+        backends: { [LAB_SERVICE]: replicas.map((r, i) => ({ name: r.name, host: '127.0.0.1', port: r.port, weight: LAB_WEIGHT, disabled: isSpare(i) })) },
         tcpRuntime: ['admin'],
         haproxyPath,
       });
@@ -84,7 +107,14 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
   const info = (): LabServicesInfo => {
     const s = traffic?.stats();
     return {
-      replicas: replicas.map((r) => ({ name: r.name, url: r.url, fault: r.fault(), retryAfterSeconds: r.fault() === 'rate-limit' ? retryAfter.get(r.name) ?? null : null })),
+      replicas: replicas.map((r, i) => ({
+        name: r.name,
+        url: r.url,
+        fault: r.fault(),
+        retryAfterSeconds: r.fault() === 'rate-limit' ? retryAfter.get(r.name) ?? null : null,
+        service: r.serviceActive() ? ('active' as const) : ('inactive' as const),
+        spare: isSpare(i),
+      })),
       loadBalancer: { available: haproxy !== null, reason: noLbReason, frontendUrl: haproxy?.frontendUrl ?? null },
       traffic: {
         running: traffic !== null && rate > 0,
@@ -102,6 +132,18 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
     const i = info();
     for (const l of [...changeListeners]) l(i);
   };
+  // Each inference node runs its replica as a unit runbooks can start and stop over SSH.
+  hosts.forEach((node, i) => {
+    const units = new LabUnits();
+    units.add(LAB_UNIT, {
+      isActive: () => replicas[i].serviceActive(),
+      setActive: async (active) => {
+        await replicas[i].setServiceActive(active);
+        changed();
+      },
+    });
+    opts.fleet?.setUnits(node.name, units);
+  });
 
   return {
     info,
@@ -154,6 +196,7 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
     },
     async stop() {
       if (ticker) clearInterval(ticker);
+      for (const node of hosts) opts.fleet?.setUnits(node.name, null);
       await traffic?.stop();
       await haproxy?.stop();
       await Promise.all(replicas.map((r) => r.stop()));

@@ -18,7 +18,7 @@ export interface SshNodeOptions {
   /** The only key allowed to log in, and the only user name. */
   clientKey: ParsedKey;
   user: string;
-  exec: (command: string) => CommandResult;
+  exec: (command: string) => CommandResult | Promise<CommandResult>;
   /** Read on every exec: > 0 while a `slow-ssh` fault holds replies back. */
   replyDelayMs: () => number;
 }
@@ -112,13 +112,18 @@ export class LabSshNode {
           channel.once('close', () => {
             open = false;
           });
-          const reply = () => {
+          const send = (r: CommandResult) => {
             if (!open) return;
-            const r = this.opts.exec(info.command);
             if (r.stdout) channel.write(r.stdout);
             if (r.stderr) channel.stderr.write(r.stderr);
             channel.exit(r.code);
             channel.end();
+          };
+          const reply = () => {
+            if (!open) return;
+            const r = this.opts.exec(info.command);
+            if ('then' in r) void r.then(send, (err: unknown) => send({ stdout: '', stderr: `${err instanceof Error ? err.message : String(err)}\n`, code: 1 }));
+            else send(r);
           };
           const delay = this.opts.replyDelayMs();
           if (delay <= 0) return reply();

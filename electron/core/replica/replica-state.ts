@@ -88,6 +88,14 @@ export class ReplicaState {
     this.breaker.reset();
   }
 
+  /**
+   * Someone is waiting on this replica right now (a runbook that just started it): what opened
+   * the circuit is stale, so it closes and the next probe goes out. Retry-After still stands.
+   */
+  awaited(): void {
+    this.breaker.reset();
+  }
+
   record(outcome: ReplicaProbeOutcome): void {
     const previous = this.records[outcome.kind];
     const same = previous !== undefined && signature(previous.last) === signature(outcome);

@@ -19,6 +19,7 @@ export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInvento
   const db = new Database(core.store.path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  const lastRefresh = new Map<string, number>();
   const actions = createStepActions({
     // Built per step from the inventory as it is now (one command per connection anyway), so a
     // reload that moves a load balancer's runtime API is followed.
@@ -37,6 +38,14 @@ export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInvento
         if (!node) throw new FleetError('NOT_FOUND', `no node named "${name}" in the inventory`);
         return node;
       },
+    },
+    refreshHealth: async (kind, name) => {
+      if (kind !== 'replica') return; // nodes are probed every cycle anyway, a probe costs an SSH round
+      // One fresh probe a second at most, whatever the wait's poll interval.
+      const now = Date.now();
+      if ((lastRefresh.get(name) ?? 0) > now - 1000) return;
+      lastRefresh.set(name, now);
+      await core.services.replicas.probeAwaited(name);
     },
     healthOf: (kind, name): Health | undefined => {
       if (kind === 'node') {

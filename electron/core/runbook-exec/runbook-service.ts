@@ -14,16 +14,16 @@ import type { LoadedInventory } from '../inventory/load-inventory';
 import { loadRunbooks, type RunbookSet } from '../runbooks/load-runbooks';
 import { lockPreconditions } from '../runbooks/plan-preconditions';
 import { planRunbook } from '../runbooks/plan-runbook';
+import { openSettings, type Settings } from '../store/settings';
+import { capacityInputs } from './capacity-inputs';
 import { engineForCore } from './engine-for-core';
+import { normalizeReadOnly, READ_ONLY_SETTING, type ReadOnlySetting } from './read-only-setting';
 import type { RunbookEngine, RunHandle } from './run-engine';
 import { ENDED, type RunView } from './run-types';
 
 export type PlanInput = MethodInput<'runbooks.plan'>;
 export type RunInput = MethodInput<'runbooks.run'>;
-export interface ReadOnlySetting {
-  global: boolean;
-  clusters: string[];
-}
+export type { ReadOnlySetting } from './read-only-setting';
 
 export interface RunbookServiceDeps {
   core: FleetCore;
@@ -45,12 +45,19 @@ export class RunbookService {
   private readonly closeEngine: () => void;
   private runbookSet: RunbookSet | null = null;
   private loadError: unknown = null;
-  private readOnlySetting: ReadOnlySetting = { global: false, clusters: [] };
+  /** The stored switch: read from the store at construction, written by setReadOnly. */
+  private readOnlySetting: ReadOnlySetting;
+  /** Tightened for this process only (the CLI's --read-only flags); never stored. */
+  private processReadOnly: ReadOnlySetting = { global: false, clusters: [] };
+  private readonly settings: Settings & { close(): void };
   /** Last status audited per run step, so each transition is recorded once. */
   private readonly auditedSteps = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly deps: RunbookServiceDeps) {
+    // The read-only switch outlives restarts: a safety switch that resets to "off" protects nothing.
+    this.settings = openSettings(deps.core.store.path);
+    this.readOnlySetting = this.loadReadOnly();
     // Runs outlive inventory reloads: the engine reads the inventory in force whenever a step
     // needs a load balancer or node, instead of the one it was created with.
     // The inventory as it is when each step runs: runs survive inventory reloads.
@@ -150,14 +157,32 @@ export class RunbookService {
     return this.engine.list().sort((a, b) => b.startedAt - a.startedAt);
   }
 
+  /** The switch in force: the stored one, tightened by restrictForThisProcess. */
   get readOnly(): ReadOnlySetting {
-    return { global: this.readOnlySetting.global, clusters: [...this.readOnlySetting.clusters] };
+    const stored = this.readOnlySetting;
+    const local = this.processReadOnly;
+    return normalizeReadOnly({ global: stored.global || local.global, clusters: [...stored.clusters, ...local.clusters] });
   }
 
-  /** The read-only switch; audited, because turning it off is what lets changes through. */
+  /**
+   * The read-only switch, stored so it holds across restarts (written before it takes effect: a
+   * write that fails changes nothing and says so); audited, because turning it off is what lets
+   * changes through.
+   */
   setReadOnly(setting: ReadOnlySetting): ReadOnlySetting {
-    this.readOnlySetting = { global: setting.global, clusters: [...new Set(setting.clusters)] };
+    this.readOnlySetting = normalizeReadOnly(this.settings.set(READ_ONLY_SETTING, normalizeReadOnly(setting)));
     this.deps.core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: this.readOnlySetting });
+    return this.readOnly;
+  }
+
+  /**
+   * Read-only for this process only, on top of the stored switch (`fleetops run --read-only`):
+   * one command's flag must neither freeze the console for good nor loosen what the operator set.
+   */
+  restrictForThisProcess(setting: ReadOnlySetting): ReadOnlySetting {
+    const local = this.processReadOnly;
+    this.processReadOnly = normalizeReadOnly({ global: local.global || setting.global, clusters: [...local.clusters, ...setting.clusters] });
+    this.deps.core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: { ...this.processReadOnly, scope: 'process' } });
     return this.readOnly;
   }
 
@@ -165,6 +190,21 @@ export class RunbookService {
   close(): void {
     this.closed = true;
     this.closeEngine();
+    this.settings.close();
+  }
+
+  /**
+   * The stored switch. An unreadable row reads as read-only ON (see READ_ONLY_SETTING for why),
+   * said in the event log and the audit trail; the row is left as found until the next setReadOnly.
+   */
+  private loadReadOnly(): ReadOnlySetting {
+    const read = this.settings.get(READ_ONLY_SETTING);
+    if (read.problem !== null) {
+      const { core } = this.deps;
+      core.record({ ts: Date.now(), kind: 'settings.invalid', subject: null, severity: 'error', message: read.problem, data: { key: READ_ONLY_SETTING.key, using: read.value } });
+      core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: { ...read.value, reason: read.problem } });
+    }
+    return normalizeReadOnly(read.value);
   }
 
   private resume(runId: string, kind: string, go: (id: string) => RunHandle): StartedRun {
@@ -184,6 +224,8 @@ export class RunbookService {
       ...inventory.loadBalancers.map((l) => core.services.loadBalancers.poll(l.name)),
       ...inventory.replicas.map((r) => core.services.replicas.probeNow(r.name)),
     ]);
+    // Availability figures counting those probes, not the last periodic push's.
+    await core.services.availability.publishNow();
     const plan = planRunbook(loaded.runbook, {
       inventory,
       target: input.target,
@@ -191,6 +233,8 @@ export class RunbookService {
       readOnly: this.readOnly,
       lockHolder: (s) => this.holderOf(s),
       replicaHealth: (name) => this.servingNow(name),
+      // Read after the polls above: each backend's rate is HAProxy's of a moment ago, each replica measured over 24 h.
+      ...capacityInputs({ services: () => core.services.availability.services(), loadBalancers: () => core.services.loadBalancers.statuses() }),
       override: input.overrideReason ? { reason: input.overrideReason } : undefined,
     });
     const audit = core.store.audit;

@@ -22,6 +22,11 @@ export interface StepActionDeps {
   runtimeFor(loadBalancer: string): HaproxyRuntime;
   /** For ssh.run and verify.checkpoint; without it those steps fail (BAD_REQUEST). */
   ssh?: { pool: Pick<SshPool, 'exec'>; nodeFor(name: string): ResolvedNode };
+  /**
+   * Asks for a fresh verdict while wait.healthy waits (a runbook that just started a replica
+   * should not wait out the usual probe cadence); may do nothing.
+   */
+  refreshHealth?(kind: 'node' | 'replica', name: string): Promise<void>;
   /** Current verdict of a node or replica; undefined while it has none yet. Without it wait.healthy fails. */
   healthOf?(kind: 'node' | 'replica', name: string): Health | undefined;
   now?: () => number;
@@ -75,9 +80,10 @@ export function createStepActions(deps: StepActionDeps): StepActions {
           const healthOf = deps.healthOf;
           if (!healthOf) throw new FleetError('BAD_REQUEST', `cannot wait for ${action.subject} to be healthy: no health verdicts given to the runbook engine`);
           const health = await pollUntil(
-            () => {
+            async () => {
+              await deps.refreshHealth?.(action.subjectKind, action.subject);
               const h = healthOf(action.subjectKind, action.subject);
-              return Promise.resolve({ done: h === 'healthy' ? h : undefined, observed: h });
+              return { done: h === 'healthy' ? h : undefined, observed: h };
             },
             (h) => h ?? 'no verdict yet',
             { timeoutMs: action.timeoutSeconds * 1000, intervalMs, signal, what: `${action.subject} to be healthy`, now },

@@ -48,65 +48,6 @@ export function readOnlyPreconditions(ctx: PlanContext, steps: PlannedStep[], re
   return [{ ok: false, text: `cluster ${clusters.join(', ')} is read-only: steps ${numbers(blocked)} would change it and are refused`, overridable: false }];
 }
 
-interface ServerState {
-  ready: boolean;
-  weighted: boolean;
-  healthy: boolean;
-}
-
-/**
- * Simulates the plan's LB changes in order and checks that every backend it takes a server out
- * of still has one serving after each step (a transient zero is an outage too). A server starts
- * serving if its health (when known) is healthy or degraded; one the runbook sets ready counts as
- * serving, because the runbook checks that (wait.healthy / lb.wait) before relying on it.
- */
-export function capacityPrecondition(ctx: PlanContext, steps: PlannedStep[], replicaHealth: ((name: string) => string) | undefined, override: { reason: string } | undefined): Precondition {
-  const state = new Map<string, Map<string, ServerState>>();
-  const backendOf = (lb: string, backend: string) => {
-    const key = `${lb}\u0000${backend}`;
-    let servers = state.get(key);
-    if (!servers) {
-      servers = new Map();
-      const def = ctx.inventory.loadBalancers.find((l) => l.name === lb)?.backends.find((b) => b.name === backend);
-      for (const s of def?.servers ?? []) {
-        const h = replicaHealth?.(s);
-        servers.set(s, { ready: true, weighted: true, healthy: h === undefined || h === 'healthy' || h === 'degraded' });
-      }
-      state.set(key, servers);
-    }
-    return servers;
-  };
-  const serving = (servers: Map<string, ServerState>) => [...servers.values()].filter((s) => s.ready && s.weighted && s.healthy).length;
-
-  const failures: string[] = [];
-  for (const step of steps) {
-    const a = step.action;
-    if (a.type !== 'lb.set-state' && a.type !== 'lb.set-weight') continue;
-    const servers = backendOf(a.loadBalancer, a.backend);
-    const server = servers.get(a.server);
-    if (!server) continue;
-    const before = serving(servers);
-    if (a.type === 'lb.set-state') {
-      server.ready = a.state === 'ready';
-      if (server.ready) server.healthy = true;
-    } else {
-      server.weighted = a.weight > 0;
-    }
-    if (serving(servers) === 0 && before > 0) failures.push(`after step ${step.index + 1} no server of ${a.loadBalancer} backend ${a.backend} serves${sloNote(ctx, a.backend)}`);
-  }
-
-  if (failures.length === 0) return { ok: true, text: 'every backend this runbook changes keeps at least one serving server throughout', overridable: true };
-  const text = failures.join('; ');
-  const reason = override?.reason.trim();
-  if (reason) return { ok: true, text: `${text}: overridden by the operator (${reason})`, overridable: true };
-  return { ok: false, text: `${text}: run with an override and a reason to go ahead anyway`, overridable: true };
-}
-
-function sloNote(ctx: PlanContext, backend: string): string {
-  const slo = ctx.inventory.slos.find((s) => s.service === backend);
-  return slo ? ` (SLO ${slo.target}% on ${slo.service})` : '';
-}
-
 function numbers(steps: PlannedStep[]): string {
   return steps.map((s) => s.index + 1).join(', ');
 }

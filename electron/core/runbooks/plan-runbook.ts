@@ -1,10 +1,12 @@
 import type { RunbookPlan } from '../../../shared/runbook';
 import { resolveContext, type PlanContext, type PlanInventory } from './plan-context';
-import { capacityPrecondition, clustersOf, lockPreconditions, readOnlyPreconditions, targetClusters } from './plan-preconditions';
+import { capacityPreconditions, type CapacityInputs } from './plan-capacity';
+import { clustersOf, lockPreconditions, readOnlyPreconditions, targetClusters } from './plan-preconditions';
 import { renderSteps } from './render-steps';
 import type { RunbookFile } from './runbook-schema';
 
-export interface PlanOptions {
+/** CapacityInputs: replica health, measured availability and backend rates feed the capacity check. */
+export interface PlanOptions extends CapacityInputs {
   inventory: PlanInventory;
   /** A replica's name (replica runbooks) or a region's (region runbooks). */
   target: string;
@@ -13,8 +15,6 @@ export interface PlanOptions {
   readOnly: { global: boolean; clusters: string[] };
   /** Which run holds `subject`, or null. */
   lockHolder(subject: string): string | null;
-  /** The replica's current health verdict (shared/health.ts), when known: feeds the capacity check. */
-  replicaHealth?(name: string): string;
   /** Lets a failed overridable precondition (capacity) pass; the reason is kept in the plan. */
   override?: { reason: string };
 }
@@ -34,7 +34,7 @@ export function planRunbook(runbook: RunbookFile, opts: PlanOptions): RunbookPla
     { ok: true, text: `${runbook.target} ${opts.target} exists in the inventory${where(ctx)}`, overridable: false },
     ...lockPreconditions(locks, opts.lockHolder),
     ...readOnlyPreconditions(ctx, steps, opts.readOnly),
-    capacityPrecondition(ctx, steps, opts.replicaHealth, opts.override),
+    ...capacityPreconditions(ctx, steps, opts, opts.override),
   ];
 
   return {

@@ -115,11 +115,22 @@ function existingNode(ctx: PlanContext, name: string): string {
   return name;
 }
 
-/** Frontends of the load balancers that carry the target's traffic: what verify.traffic measures by default. */
+/**
+ * What verify.traffic requests by default: the health path of the target's replicas, through the
+ * frontend of each load balancer that carries them. A request the backend answers (not the
+ * frontend's root, which most inference servers 404) proves the frontend still routes to a live
+ * server; the health path needs no API key and costs no tokens.
+ */
 function frontendsOfTarget(ctx: PlanContext): string[] {
   const servers = ctx.runbook.target === 'replica' ? [ctx.target] : serversInRegion(ctx, ctx.target);
   const urls: string[] = [];
-  for (const s of servers) for (const p of ctx.placements(s)) if (!urls.includes(p.lb.frontendUrl)) urls.push(p.lb.frontendUrl);
+  for (const s of servers) {
+    const path = ctx.replica(s)?.health.path ?? '/';
+    for (const p of ctx.placements(s)) {
+      const url = `${p.lb.frontendUrl.replace(/\/+$/, '')}${path}`;
+      if (!urls.includes(url)) urls.push(url);
+    }
+  }
   if (urls.length === 0) throw new FleetError('BAD_REQUEST', `verify.traffic: ${ctx.target} is behind no load balancer, so there is no frontend to send requests through`, { subject: ctx.target });
   return urls;
 }

@@ -145,9 +145,8 @@ export class AvailabilityMonitor {
   }
 
   private redundancy(backend: string, servers: string[], now: number): ServiceAvailability['redundancy'][number] {
-    const ratios = servers
-      .map((name) => successRatio(this.buckets.since(replicaKey(name), now - DAY_MS, now), { now, windowMs: DAY_MS }))
-      .filter((r): r is number => r !== null);
+    const perReplica = servers.map((name) => ({ replica: name, single: successRatio(this.buckets.since(replicaKey(name), now - DAY_MS, now), { now, windowMs: DAY_MS }) }));
+    const ratios = perReplica.map((r) => r.single).filter((r): r is number => r !== null);
     // One replica's availability: the mean of what each replica measured over 24 h.
     const single = ratios.length ? ratios.reduce((s, r) => s + r, 0) / ratios.length : null;
     return {
@@ -155,6 +154,8 @@ export class AvailabilityMonitor {
       replicas: servers.length,
       single: single === null ? null : round(single, 6),
       estimate: single === null ? null : round(redundancyEstimate(single, servers.length), 9),
+      // Each one too: a runbook's plan weighs the servers it leaves in service, not an average one.
+      perReplica: perReplica.map((r) => ({ replica: r.replica, single: r.single === null ? null : round(r.single, 6) })),
     };
   }
 }

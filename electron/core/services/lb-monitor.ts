@@ -12,7 +12,7 @@ import type { ResolvedLoadBalancer } from '../inventory/resolve-services';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
-import { lbHealth, lbServers } from './lb-view';
+import { lbBackends, lbHealth, lbServers } from './lb-view';
 
 export interface LbMonitorDeps {
   pool: SshPool;
@@ -97,10 +97,11 @@ export class LbMonitor {
     const now = this.timers.now();
     let status: LoadBalancerStatus;
     try {
-      const views = await entry.runtime.servers();
-      const servers = lbServers(entry.lb, views, this.deps.replicaOf, now);
+      const views = await entry.runtime.stat();
+      const servers = lbServers(entry.lb, views.servers, this.deps.replicaOf, now);
       const { health, reasons } = lbHealth(entry.lb, servers);
-      status = { name, frontendUrl: entry.lb.frontendUrl, health, reasons, lastPollAt: now, lastError: null, servers };
+      const backends = lbBackends(entry.lb, views.backends);
+      status = { name, frontendUrl: entry.lb.frontendUrl, health, reasons, lastPollAt: now, lastError: null, servers, backends };
     } catch (err) {
       const error = toErrorData(err);
       status = { ...entry.status, health: 'unreachable', reasons: [`runtime API: ${error.message}`], lastPollAt: now, lastError: error };

@@ -4,8 +4,8 @@
  * completions fail, or keeps a replica out that the console finds fine.
  */
 import type { Health } from '../../../shared/health';
-import type { LbServerStatus, ReplicaStatus } from '../../../shared/services';
-import type { LbServerView } from '../haproxy/server-view';
+import type { LbBackendStatus, LbServerStatus, ReplicaStatus } from '../../../shared/services';
+import type { LbBackendView, LbServerView } from '../haproxy/server-view';
 import type { ResolvedLoadBalancer } from '../inventory/resolve-services';
 
 function minutesSince(since: number | null, now: number): string {
@@ -48,11 +48,20 @@ export function lbServers(lb: ResolvedLoadBalancer, views: LbServerView[], repli
         lastCheck: v.lastCheck,
         weight: v.weight,
         sessions: v.sessions,
+        rate: v.rate,
         downtimeSeconds: v.downtimeSeconds,
         replica: replicaName,
         disagreement: disagreement(v, replica, now),
       };
     });
+}
+
+/** The inventory's backends as HAProxy counts them; one HAProxy does not have is left out. */
+export function lbBackends(lb: ResolvedLoadBalancer, views: LbBackendView[]): LbBackendStatus[] {
+  return lb.backends.flatMap((b) => {
+    const v = views.find((x) => x.backend === b.name);
+    return v ? [{ backend: b.name, rate: v.rate }] : [];
+  });
 }
 
 export function lbHealth(lb: ResolvedLoadBalancer, servers: LbServerStatus[]): { health: Health; reasons: string[] } {

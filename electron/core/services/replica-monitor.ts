@@ -100,6 +100,15 @@ export class ReplicaMonitor {
     if (this.entries.get(name)?.spec.prompt) await this.probe(`${name}${SEP}completion`);
   }
 
+  /**
+   * A runbook waits for this replica to be healthy: probe it now, whatever its circuit says (it
+   * was opened before the runbook changed things), still through the Retry-After gate.
+   */
+  async probeAwaited(name: string): Promise<void> {
+    this.entries.get(name)?.state.awaited();
+    await this.probeNow(name);
+  }
+
   /** New credentials for this replica: close its circuit and probe it now. */
   async credentialsChanged(name: string): Promise<void> {
     this.entries.get(name)?.state.credentialsChanged();

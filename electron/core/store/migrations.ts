@@ -87,4 +87,18 @@ export const MIGRATIONS: readonly Migration[] = [
   // The runbook journal (runs and their steps, written before and after each step): its SQL
   // lives beside the engine that writes it.
   RUNBOOK_JOURNAL_MIGRATION,
+  {
+    version: 5,
+    name: 'settings',
+    // Operator settings that must survive a restart, above all the read-only switch: a safety
+    // switch that silently turns itself off when the console restarts protects nothing. One row
+    // per setting; the value is JSON, checked for its shape when read (settings.ts).
+    up: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL CHECK (json_valid(value)),
+        updated_at INTEGER NOT NULL  -- ms since the epoch
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -18,6 +18,8 @@ export function LabReplicaFaults({ replicas, connected }: { replicas: LabService
   const slow = kind === 'slow' ? parseNumberField(slowText, { label: 'delay', min: 1, max: 120_000, integer: true, optional: true }) : null;
   const invalid = (retryAfter !== null && !retryAfter.ok) || (slow !== null && !slow.ok);
   const faulty = replicas.filter((r) => r.fault !== null);
+  // Stopped by a runbook (`systemctl stop vllm` over SSH) or started stopped as a spare.
+  const stopped = replicas.filter((r) => r.service === 'inactive' || r.spare);
 
   const inject = () => {
     if (invalid || replica === '') return;
@@ -118,6 +120,15 @@ export function LabReplicaFaults({ replicas, connected }: { replicas: LabService
           ))}
         </ul>
       )}
+      {stopped.length > 0 ? (
+        <ul className="faults" data-testid="lab-replica-services">
+          {stopped.map((r) => (
+            <li key={r.name} data-testid={`lab-replica-service-${r.name}`} data-service={r.service}>
+              <span className="mono">{r.name}</span> {r.spare ? 'spare, ' : ''}service {r.service === 'active' ? 'running' : 'stopped'} (unit vllm: runbooks start and stop it over SSH)
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </>
   );
 }

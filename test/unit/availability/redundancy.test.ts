@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
-import { downtimeMinutesPerMonth, redundancyEstimate, whatRedundancyBuys } from '../../../electron/core/availability/redundancy';
+import { downtimeMinutesPerMonth, meetsTarget, redundancyEstimate, redundancyOfReplicas, whatRedundancyBuys } from '../../../electron/core/availability/redundancy';
 
 describe('redundancyEstimate: 1 − (1 − a)^N', () => {
   it.each([
@@ -31,6 +31,33 @@ describe('redundancyEstimate: 1 − (1 − a)^N', () => {
     expect(error).toBeInstanceOf(FleetError);
     expect((error as FleetError).code).toBe('BAD_REQUEST');
     expect((error as FleetError).message).toMatch(message);
+  });
+});
+
+describe('redundancyOfReplicas: 1 − Π(1 − a_i)', () => {
+  it('weighs each replica by its own availability', () => {
+    expect(redundancyOfReplicas([0.97, 0.988])).toBeCloseTo(1 - 0.03 * 0.012, 15);
+    expect(redundancyOfReplicas([0.9])).toBeCloseTo(0.9, 15);
+    // A replica that never answers adds nothing.
+    expect(redundancyOfReplicas([0.99, 0])).toBeCloseTo(0.99, 15);
+  });
+
+  it('equals redundancyEstimate when every replica is alike', () => {
+    expect(redundancyOfReplicas([0.99, 0.99, 0.99])).toBeCloseTo(redundancyEstimate(0.99, 3), 15);
+  });
+
+  it('refuses no replicas and a value that is not a ratio', () => {
+    expect(() => redundancyOfReplicas([])).toThrow(/replica count must be a positive integer, got 0/);
+    expect(() => redundancyOfReplicas([0.9, 97])).toThrow(/availability must be a ratio between 0 and 1, got 97/);
+  });
+});
+
+describe('meetsTarget', () => {
+  it('compares with the allowed error rate, forgiving float noise at the boundary', () => {
+    // 1 − 0.999 is 0.0010000000000000009 in floating point: still 99.9%.
+    expect(meetsTarget(0.999, 99.9)).toBe(true);
+    expect(meetsTarget(0.99899, 99.9)).toBe(false);
+    expect(meetsTarget(1, 99.99)).toBe(true);
   });
 });
 

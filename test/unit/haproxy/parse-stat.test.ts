@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
 import { parseShowStat, type StatRow } from '../../../electron/core/haproxy/parse-stat';
-import { lbServerViews } from '../../../electron/core/haproxy/server-view';
+import { lbBackendViews, lbServerViews } from '../../../electron/core/haproxy/server-view';
 import { fixture } from './fixtures';
 
 function parseError(reply: string): FleetError {
@@ -97,6 +97,22 @@ describe('parseShowStat on real HAProxy 2.6 output', () => {
     expect(r).toMatchObject({ checkStatus: 'L7OK', checkInProgress: true });
   });
 
+  it('reads the session rate of frontends, servers and backends (what a plan checks capacity against)', () => {
+    // The capture ran without traffic: HAProxy writes 0, not an empty column.
+    expect([row(steady, 'fe', 'FRONTEND').rate, row(steady, 'web', 'up').rate, row(steady, 'web', 'BACKEND').rate]).toEqual([0, 0, 0]);
+    const rate = header.slice(2).split(',').indexOf('rate');
+    const server = serverLine.split(',');
+    server[rate] = '42';
+    const backend = fixture('show-stat-steady.csv').split('\n').find((l) => l.startsWith('web,BACKEND,'))!.split(',');
+    backend[rate] = '57';
+    const rows = parseShowStat(`${header}\n${server.join(',')}\n${backend.join(',')}\n`);
+    expect(rows.map((r) => [r.name, r.rate])).toEqual([['up', 42], ['BACKEND', 57]]);
+    expect(lbServerViews(rows).map((v) => v.rate)).toEqual([42]);
+    expect(lbBackendViews(rows)).toEqual([{ backend: 'web', rate: 57 }]);
+    server[rate] = '4.5';
+    expect(parseError(`${header}\n${server.join(',')}\n`).message).toMatch(/line 2 has rate "4\.5", not an integer/);
+  });
+
   it('reads quoted fields (a last check text with a comma) as HAProxy quotes them', () => {
     const line = serverLine.split(',');
     line[56] = '"refused, then ""reset"""';
@@ -116,6 +132,15 @@ describe('lbServerViews', () => {
     // UP, but weight 0: HAProxy sends it nothing new.
     expect(byName['web/weight0']).toMatchObject({ status: 'UP', weight: 0, takesNewSessions: false });
     for (const name of ['drain', 'nolb', 'maint', 'tracker', 'resolution', 'agentdown', 'agentdrain']) expect(byName[`web/${name}`]!.takesNewSessions).toBe(false);
+  });
+});
+
+describe('lbBackendViews', () => {
+  it('keeps the BACKEND rows only, one per backend, with its rate', () => {
+    expect(lbBackendViews(steady)).toEqual([
+      { backend: 'web', rate: 0 },
+      { backend: 'flap', rate: 0 },
+    ]);
   });
 });
 

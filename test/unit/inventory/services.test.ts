@@ -73,6 +73,28 @@ describe('inventory: replicas, load balancers, SLOs', () => {
     expect(inv.slos).toEqual([{ service: 'llama', target: 99.9, loadBalancer: 'lb-west', frontendUrl: 'http://10.0.0.5:8080' }]);
   });
 
+  it('reads an optional per-replica capacity; without one it is null', () => {
+    const inv = parseInventory(base + services.replace('    prompt: {', '    capacity: { requestsPerSecond: 12.5 }\n    prompt: {'), '/srv/fleet.yaml', env);
+    expect(inv.replicas.map((r) => [r.name, r.capacity])).toEqual([
+      ['llama-a01-0', { requestsPerSecond: 12.5 }],
+      ['azure-0', null],
+    ]);
+  });
+
+  it.each([
+    ['zero', '{ requestsPerSecond: 0 }', /replicas\[0\]\.capacity\.requestsPerSecond: expected more than 0$/],
+    ['negative', '{ requestsPerSecond: -5 }', /replicas\[0\]\.capacity\.requestsPerSecond: expected more than 0$/],
+    ['a string', '{ requestsPerSecond: "40" }', /replicas\[0\]\.capacity\.requestsPerSecond: expected a number/],
+    ['infinite', '{ requestsPerSecond: .inf }', /replicas\[0\]\.capacity\.requestsPerSecond/],
+    ['an unknown key', '{ requestsPerSecond: 40, tokensPerSecond: 900 }', /replicas\[0\]\.capacity: unknown key "tokensPerSecond"/],
+    ['missing its rate', '{}', /replicas\[0\]\.capacity\.requestsPerSecond/],
+  ])('refuses a capacity that is %s, naming where', (_what, value, message) => {
+    const out = issues(base + services.replace('    prompt: {', `    capacity: ${value}\n    prompt: {`));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^fleet\.yaml:\d+:\d+: /);
+    expect(out[0]).toMatch(message);
+  });
+
   it('an inventory without services still loads, with empty lists', () => {
     const inv = parseInventory(base, '/srv/fleet.yaml', env);
     expect([inv.replicas, inv.loadBalancers, inv.slos]).toEqual([[], [], []]);

@@ -166,8 +166,8 @@ export function service(name: string, over: Partial<ServiceAvailability> = {}): 
 export function labServices(over: Partial<LabServicesInfo> = {}): LabServicesInfo {
   return {
     replicas: [
-      { name: 'r1', url: 'http://127.0.0.1:8001', fault: null, retryAfterSeconds: null },
-      { name: 'r2', url: 'http://127.0.0.1:8002', fault: null, retryAfterSeconds: null },
+      { name: 'r1', url: 'http://127.0.0.1:8001', fault: null, retryAfterSeconds: null, service: 'active', spare: false },
+      { name: 'r2', url: 'http://127.0.0.1:8002', fault: null, retryAfterSeconds: null, service: 'active', spare: false },
     ],
     loadBalancer: { available: true, reason: null, frontendUrl: 'http://127.0.0.1:8080' },
     traffic: { running: false, url: null, ratePerSecond: 0, sent: 0, ok: 0, failed: 0, successRate: null, byReason: {} },

@@ -166,7 +166,7 @@ describe('planRunbook: region runbooks', () => {
     expect(commands.slice(0, 3)).toEqual(['set server llama/r-b1 state ready', 'set server llama/r-b2 state ready', 'set server batch/r-b2 state ready']);
     expect(commands).toContain('set weight llama/r-a1 0');
     expect(commands.slice(-3)).toEqual(['set server llama/r-a1 state drain', 'set server llama/r-a2 state drain', 'set server llama/spare-a3 state drain']);
-    expect(p.steps.find((s) => s.action.type === 'verify.traffic')!.action).toEqual({ type: 'verify.traffic', url: 'http://10.0.0.5:8080', requests: 200, minSuccessPct: 99.5 });
+    expect(p.steps.find((s) => s.action.type === 'verify.traffic')!.action).toEqual({ type: 'verify.traffic', url: 'http://10.0.0.5:8080/health', requests: 200, minSuccessPct: 99.5 });
     expect(p.confirmation).toBe('us-west');
     expect(() => plan('region-failover', 'mars', { params: { to: 'eu-central' } })).toThrow('runbook region-failover targets a region, and "mars" is not one (regions: us-west, eu-central)');
   });

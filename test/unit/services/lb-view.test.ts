@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseServerStatus, type LbServerView } from '../../../electron/core/haproxy';
 import type { ResolvedLoadBalancer } from '../../../electron/core/inventory/resolve-services';
-import { disagreement, lbHealth, lbServers } from '../../../electron/core/services/lb-view';
+import { disagreement, lbBackends, lbHealth, lbServers } from '../../../electron/core/services/lb-view';
 import type { ReplicaStatus } from '../../../shared/services';
 
 const NOW = 1_800_000_000_000;
@@ -14,9 +14,9 @@ const lb: ResolvedLoadBalancer = {
   intervalSeconds: 5,
 };
 
-function view(server: string, status: string, weight = 1): LbServerView {
+function view(server: string, status: string, weight = 1, rate: number | null = null): LbServerView {
   const state = parseServerStatus(status)!;
-  return { backend: 'llama', server, status, state, checkStatus: 'L7OK', lastCheck: null, weight, sessions: 0, downtimeSeconds: 0, lastChangeSeconds: 1, address: null, takesNewSessions: state.takesNewSessions && weight > 0 };
+  return { backend: 'llama', server, status, state, checkStatus: 'L7OK', lastCheck: null, weight, sessions: 0, rate, downtimeSeconds: 0, lastChangeSeconds: 1, address: null, takesNewSessions: state.takesNewSessions && weight > 0 };
 }
 
 function replica(name: string, health: ReplicaStatus['health'], since = NOW - 180_000, completionFailing = true): ReplicaStatus {
@@ -59,5 +59,12 @@ describe('LB view', () => {
   it('maps servers to replicas and ignores backends the inventory does not name', () => {
     const rows = lbServers(lb, [view('r1', 'UP'), { ...view('x', 'UP'), backend: 'other' }], () => undefined, NOW);
     expect(rows.map((r) => [r.backend, r.server, r.replica])).toEqual([['llama', 'r1', 'r1']]);
+  });
+
+  it('carries each server\'s rate, and the rate of each inventory backend HAProxy has', () => {
+    expect(lbServers(lb, [view('r1', 'UP', 1, 12), view('r2', 'UP')], () => undefined, NOW).map((r) => r.rate)).toEqual([12, null]);
+    expect(lbBackends(lb, [{ backend: 'other', rate: 3 }, { backend: 'llama', rate: 40 }])).toEqual([{ backend: 'llama', rate: 40 }]);
+    // A backend HAProxy does not have is left out rather than shown at 0 req/s.
+    expect(lbBackends(lb, [{ backend: 'other', rate: 3 }])).toEqual([]);
   });
 });

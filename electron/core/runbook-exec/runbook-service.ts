@@ -235,12 +235,20 @@ export class RunbookService {
       replicaHealth: (name) => this.servingNow(name),
       // Read after the polls above: each backend's rate is HAProxy's of a moment ago, each replica measured over 24 h.
       ...capacityInputs({ services: () => core.services.availability.services(), loadBalancers: () => core.services.loadBalancers.statuses() }),
+      serverWeight: (lb, backend, server) => this.weightNow(lb, backend, server),
       override: input.overrideReason ? { reason: input.overrideReason } : undefined,
     });
     const audit = core.store.audit;
     audit.append({ kind, subject: plan.target, detail: plan });
     if (input.overrideReason) audit.append({ kind: 'runbook.override', subject: plan.target, detail: { runbook: plan.runbook, reason: input.overrideReason } });
     return plan;
+  }
+
+  /** HAProxy's weight from the poll just made; null when that poll failed (a stale weight must not become an undo). */
+  private weightNow(lb: string, backend: string, server: string): number | null {
+    const status = this.deps.core.services.loadBalancers.statuses().find((l) => l.name === lb);
+    if (!status || status.lastError !== null) return null;
+    return status.servers.find((s) => s.backend === backend && s.server === server)?.weight ?? null;
   }
 
   private servingNow(name: string): string {

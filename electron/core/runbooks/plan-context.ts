@@ -26,9 +26,13 @@ export interface PlanContext {
   node(name: string): ResolvedNode | undefined;
   /** Every (LB, backend) that lists `server`, in inventory order. */
   placements(server: string): Placement[];
+  /** HAProxy's weight for the server now (null: not known, e.g. the LB could not be polled). */
+  weightNow(lb: string, backend: string, server: string): number | null;
 }
 
-export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, target: string, given: Record<string, string>): PlanContext {
+export type WeightLookup = (lb: string, backend: string, server: string) => number | null;
+
+export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, target: string, given: Record<string, string>, weightNow: WeightLookup = () => null): PlanContext {
   const replicas = new Map(inventory.replicas.map((r) => [r.name, r]));
   const nodes = new Map(inventory.nodes.map((n) => [n.name, n]));
   const regions = inventory.topology.regions.map((r) => r.name);
@@ -65,6 +69,7 @@ export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, t
     node: (name) => nodes.get(name),
     placements: (server) =>
       inventory.loadBalancers.flatMap((lb) => lb.backends.filter((b) => b.servers.includes(server)).map((b) => ({ lb, backend: b.name, server }))),
+    weightNow,
   };
 }
 

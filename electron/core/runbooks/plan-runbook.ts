@@ -1,5 +1,5 @@
 import type { RunbookPlan } from '../../../shared/runbook';
-import { resolveContext, type PlanContext, type PlanInventory } from './plan-context';
+import { resolveContext, type PlanContext, type PlanInventory, type WeightLookup } from './plan-context';
 import { capacityPreconditions, type CapacityInputs } from './plan-capacity';
 import { clustersOf, lockPreconditions, readOnlyPreconditions, targetClusters } from './plan-preconditions';
 import { renderSteps } from './render-steps';
@@ -15,6 +15,8 @@ export interface PlanOptions extends CapacityInputs {
   readOnly: { global: boolean; clusters: string[] };
   /** Which run holds `subject`, or null. */
   lockHolder(subject: string): string | null;
+  /** HAProxy's weight for a server now, for undos that restore it (`weight: previous`); null: not known. */
+  serverWeight?: WeightLookup;
   /** Lets a failed overridable precondition (capacity) pass; the reason is kept in the plan. */
   override?: { reason: string };
 }
@@ -26,7 +28,7 @@ export interface PlanOptions extends CapacityInputs {
  * and bad parameters throw FleetError (NOT_FOUND / BAD_REQUEST) naming what was wrong.
  */
 export function planRunbook(runbook: RunbookFile, opts: PlanOptions): RunbookPlan {
-  const ctx = resolveContext(runbook, opts.inventory, opts.target, opts.params ?? {});
+  const ctx = resolveContext(runbook, opts.inventory, opts.target, opts.params ?? {}, opts.serverWeight);
   const steps = renderSteps(ctx);
 
   const locks = unique([opts.target, ...steps.filter((s) => s.mutating).flatMap((s) => [...s.targets, ...(s.undo ? targetsOfUndo(s.undo) : [])])]);

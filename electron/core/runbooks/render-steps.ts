@@ -1,7 +1,7 @@
 import { FleetError } from '../../../shared/errors';
 import type { PlannedAction, PlannedStep } from '../../../shared/runbook';
 import { paramPatterns, renderNumber, renderTemplate, serversInRegion, type PlanContext, type Placement } from './plan-context';
-import { MUTATING_STEP_TYPES, stepTypeOf, type RunbookStep, type UndoStep } from './runbook-schema';
+import { MUTATING_STEP_TYPES, PREVIOUS_WEIGHT, stepTypeOf, type RunbookStep, type UndoStep } from './runbook-schema';
 import { renderCommand } from './shell-quote';
 
 type Bound = Record<string, string>;
@@ -13,6 +13,13 @@ type Bound = Record<string, string>;
  */
 export function renderSteps(ctx: PlanContext): PlannedStep[] {
   const out: PlannedStep[] = [];
+  // Each server's weight as the plan goes: HAProxy's now, then what each planned step sets.
+  const weights = new Map<string, number | null>();
+  const weightKey = (a: { loadBalancer: string; backend: string; server: string }) => `${a.loadBalancer}\u0000${a.backend}\u0000${a.server}`;
+  const weightBefore = (a: { loadBalancer: string; backend: string; server: string }) => {
+    const key = weightKey(a);
+    return weights.has(key) ? weights.get(key)! : ctx.weightNow(a.loadBalancer, a.backend, a.server);
+  };
   for (const step of ctx.runbook.steps) {
     // A step whose condition is false is left out: the plan shows only what will be done.
     if (step.when && ctx.params[step.when.param] !== step.when.equals) continue;
@@ -21,7 +28,9 @@ export function renderSteps(ctx: PlanContext): PlannedStep[] {
       : [{}];
     for (const bound of bindings) {
       for (const action of renderAction(ctx, step, bound, undefined)) {
-        const undo = step.undo ? renderUndo(ctx, step.undo, bound, action) : null;
+        const before = action.type === 'lb.set-weight' ? weightBefore(action) : null;
+        const undo = step.undo ? renderUndo(ctx, step.undo, bound, action, out.length, before) : null;
+        if (action.type === 'lb.set-weight') weights.set(weightKey(action), action.weight);
         const mutating = (MUTATING_STEP_TYPES as readonly string[]).includes(action.type);
         out.push({ index: out.length, title: titleOf(step, action, bound), action, undo, mutating, targets: targetsOf(action) });
       }
@@ -30,14 +39,30 @@ export function renderSteps(ctx: PlanContext): PlannedStep[] {
   return out;
 }
 
-/** The undo runs on the same backend as its step when it names the same server. */
-function renderUndo(ctx: PlanContext, undo: UndoStep, bound: Bound, of: PlannedAction): PlannedAction {
+/**
+ * The undo runs on the same backend as its step when it names the same server. `weight: previous`
+ * becomes the number the server had before the step (`before`), so the plan shows exactly what
+ * the undo will send.
+ */
+function renderUndo(ctx: PlanContext, undo: UndoStep, bound: Bound, of: PlannedAction, index: number, before: number | null): PlannedAction {
   const prefer = 'backend' in of ? { lb: of.loadBalancer, backend: of.backend } : undefined;
-  const actions = renderAction(ctx, undo, bound, prefer);
-  return actions[0];
+  const weighted = undo['lb.set-weight'];
+  if (weighted?.weight !== PREVIOUS_WEIGHT) return renderAction(ctx, undo as RunbookStep, bound, prefer)[0];
+  const action = renderAction(ctx, { 'lb.set-weight': { server: weighted.server, weight: 0 } } as RunbookStep, bound, prefer)[0];
+  if (action.type !== 'lb.set-weight') throw new Error('unreachable: an lb.set-weight undo renders as lb.set-weight');
+  const sameServer = of.type === 'lb.set-weight' && of.loadBalancer === action.loadBalancer && of.backend === action.backend && of.server === action.server;
+  if (!sameServer) {
+    throw new FleetError('BAD_REQUEST', `step ${index + 1}: "weight: previous" in an undo means the weight its own step changed, so the step must be an lb.set-weight on the same server`);
+  }
+  if (before === null) {
+    throw new FleetError('BAD_REQUEST', `step ${index + 1} would restore ${action.backend}/${action.server}'s weight on rollback, but ${action.loadBalancer} did not say what it is now (is the load balancer reachable?); plan again once it answers`, {
+      subject: action.server,
+    });
+  }
+  return { ...action, weight: before, command: `set weight ${action.backend}/${action.server} ${before}` };
 }
 
-function renderAction(ctx: PlanContext, step: RunbookStep | UndoStep, bound: Bound, prefer: { lb: string; backend: string } | undefined): PlannedAction[] {
+function renderAction(ctx: PlanContext, step: RunbookStep, bound: Bound, prefer: { lb: string; backend: string } | undefined): PlannedAction[] {
   const type = stepTypeOf(step);
   const s = step as RunbookStep;
   const t = (tpl: string) => renderTemplate(ctx, tpl, bound);

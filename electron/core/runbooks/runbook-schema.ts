@@ -49,8 +49,16 @@ const mutatingBodies = {
   'ssh.run': SshRunStep.optional(),
 };
 
+/**
+ * The weight a server had just before the step being undone (HAProxy's weight when the plan was
+ * made, followed through the plan's earlier steps): an undo that puts back what was there rather
+ * than a number the runbook's author guessed.
+ */
+export const PREVIOUS_WEIGHT = 'previous';
+export const UndoSetWeightStep = z.strictObject({ server: template, weight: z.union([numberOrParam(0, 256), z.literal(PREVIOUS_WEIGHT)]) });
+
 /** An undo is itself one mutating step; it is rendered with the same placeholders as its step. */
-export const UndoStep = z.strictObject(mutatingBodies);
+export const UndoStep = z.strictObject({ ...mutatingBodies, 'lb.set-weight': UndoSetWeightStep.optional() });
 export type UndoStep = z.infer<typeof UndoStep>;
 
 /**

@@ -36,7 +36,7 @@ export async function labServicesCadence(serve: E2eServe): Promise<ServicesCaden
   if (!first.prompt) throw new Error(`lab replica ${first.name} has no completion probe`);
 
   const cfg = await readFile(join(lab.dir, 'haproxy', 'haproxy.cfg'), 'utf8');
-  const checks = new Set([...cfg.matchAll(/^\s*server \S+ \S+ check inter (\d+)s fall (\d+) rise (\d+)\s*$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`));
+  const checks = new Set([...cfg.matchAll(/^\s*server \S+ \S+ check inter (\d+)s fall (\d+) rise (\d+)(?: weight \d+)?(?: disabled)?\s*$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`));
   if (checks.size !== 1) throw new Error(`haproxy.cfg has no single "check inter Xs fall N rise N" for its servers:\n${cfg}`);
   const [inter, fall, rise] = [...checks][0].split(' ').map(Number);
 

@@ -62,6 +62,17 @@ describe('runbook loader: errors with file:line:column', () => {
   });
 });
 
+describe('weight: previous', () => {
+  const runbook = (step: string, undo: string) =>
+    ['name: x', 'description: d', 'target: replica', 'onFailure: rollback', 'steps:', `  - ${step}`, `    undo: ${undo}`].join('\n');
+
+  it('is an undo-only value: a step that sets weight "previous" is a load error with its line', () => {
+    const text = runbook('lb.set-weight: { server: "{target}", weight: previous }', '{ lb.set-weight: { server: "{target}", weight: 1 } }');
+    expect(errorsOf(() => parseRunbook(text, '/r/x.yaml'))[0]).toMatch(/^x\.yaml:6:\d+: steps\[0\]\.lb\.set-weight\.weight: expected a number or a "\{param\}" placeholder/);
+    expect(() => parseRunbook(runbook('lb.set-weight: { server: "{target}", weight: 0 }', '{ lb.set-weight: { server: "{target}", weight: previous } }'), '/r/x.yaml')).not.toThrow();
+  });
+});
+
 describe('runbook loader: built-ins and overrides', () => {
   it('loads the four built-ins when the inventory has no runbooks directory', async () => {
     const set = await loadRunbooks(join(fixtures, 'fleet.yaml'));

@@ -5,7 +5,7 @@ import { FleetError } from '../../../shared/errors';
 import { RunbookPlan } from '../../../shared/runbook';
 import { parseInventory, type LoadedInventory } from '../../../electron/core/inventory/load-inventory';
 import { formatPlan } from '../../../electron/core/runbooks/format-plan';
-import { loadRunbooks } from '../../../electron/core/runbooks/load-runbooks';
+import { loadRunbooks, parseRunbook } from '../../../electron/core/runbooks/load-runbooks';
 import { planRunbook, type PlanOptions } from '../../../electron/core/runbooks/plan-runbook';
 import type { RunbookFile } from '../../../electron/core/runbooks/runbook-schema';
 
@@ -19,8 +19,11 @@ beforeAll(async () => {
   builtins = new Map([...set.runbooks].map(([k, v]) => [k, v.runbook]));
 });
 
+/** HAProxy's weights in these tests: 1 (its default) everywhere but r-b1, at 7. */
+const weightNow = (_lb: string, _backend: string, server: string) => (server === 'r-b1' ? 7 : 1);
+
 function plan(name: string, target: string, extra: Partial<PlanOptions> = {}) {
-  const p = planRunbook(builtins.get(name)!, { inventory, target, readOnly: { global: false, clusters: [] }, lockHolder: () => null, ...extra });
+  const p = planRunbook(builtins.get(name)!, { inventory, target, readOnly: { global: false, clusters: [] }, lockHolder: () => null, serverWeight: weightNow, ...extra });
   // The executor relies on the shared contract: every plan must satisfy it.
   expect(RunbookPlan.parse(p)).toEqual(p);
   return p;
@@ -175,6 +178,33 @@ describe('planRunbook: region runbooks', () => {
     const p = plan('region-failback', 'us-west', { params: { from: 'eu-central' }, override: { reason: 'batch is idle' } });
     const seq = p.steps.map((s) => (s.action.type === 'lb.set-weight' && s.action.server === 'r-a1' ? `w${s.action.weight}` : s.action.type === 'verify.traffic' ? 'verify' : null)).filter((x) => x !== null);
     expect(seq).toEqual(['w25', 'verify', 'w50', 'verify', 'w100', 'verify']);
+  });
+
+  it('undoes a weight change by restoring the weight the server had just before that step (weight: previous)', () => {
+    const failover = plan('region-failover', 'us-west', { params: { to: 'eu-central' } });
+    const undoOf = (p: RunbookPlan, server: string, weight: number) =>
+      p.steps.find((s) => s.action.type === 'lb.set-weight' && s.action.server === server && s.action.weight === weight)?.undo;
+    // The standby at weight 7 in HAProxy gets 100; its undo puts 7 back, not 0.
+    expect(undoOf(failover, 'r-b1', 100)).toMatchObject({ type: 'lb.set-weight', weight: 7, command: 'set weight llama/r-b1 7' });
+    expect(undoOf(failover, 'r-a1', 0)).toMatchObject({ weight: 1, command: 'set weight llama/r-a1 1' });
+
+    // Failing back changes r-a1 three times: each undo restores the step before it, the first one what HAProxy had.
+    const failback = plan('region-failback', 'us-west', { params: { from: 'eu-central' }, override: { reason: 'batch is idle' } });
+    expect([25, 50, 100].map((w) => (undoOf(failback, 'r-a1', w) as { weight: number }).weight)).toEqual([1, 25, 50]);
+  });
+
+  it('refuses to plan an undo that restores a weight HAProxy did not report', () => {
+    const err = thrown(() => plan('region-failover', 'us-west', { params: { to: 'eu-central' }, serverWeight: (_l, _b, s) => (s === 'r-b1' ? null : 1) }));
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).toMatch(/would restore llama\/r-b1's weight on rollback, but lb-global did not say what it is now/);
+    expect(() => plan('region-failover', 'us-west', { params: { to: 'eu-central' }, serverWeight: undefined })).toThrow(/did not say what it is now/);
+  });
+
+  it('refuses "weight: previous" in the undo of a step that does not change that weight', () => {
+    const text = ['name: x', 'description: d', 'target: replica', 'onFailure: rollback', 'steps:', '  - lb.set-state: { server: "{target}", state: drain }', '    undo: { lb.set-weight: { server: "{target}", weight: previous } }'].join('\n');
+    const rb = parseRunbook(text, '/r/x.yaml');
+    const err = thrown(() => planRunbook(rb, { inventory, target: 'r-a1', readOnly: { global: false, clusters: [] }, lockHolder: () => null, serverWeight: weightNow }));
+    expect(err.message).toBe('step 1: "weight: previous" in an undo means the weight its own step changed, so the step must be an lb.set-weight on the same server');
   });
 });
 

@@ -114,6 +114,19 @@ describe('the read-only switch across restarts', () => {
     expect(third.core.store.audit.verify()).toMatchObject({ ok: true });
   });
 
+  it('before any inventory loads, the snapshot still shows the stored switch, not "off"', async () => {
+    const dataDir = join(dir, 'data-no-inventory');
+    const first = await startConsole(dataDir);
+    await first.call('settings.setReadOnly', { global: true, clusters: [] });
+    await first.stop();
+    const core = new FleetCore({ dataDir, inventoryPath: join(dir, 'missing.yaml'), inventoryEnv: { homeDir: dir, defaultUser: 'ops' }, watchInventory: false });
+    open.push(core);
+    await core.start();
+    const r = await createDispatch(core.handlers, { validateOutput: true })('fleet.snapshot', {});
+    if (!r.ok) throw new Error(r.error.message);
+    expect((r.result as FleetSnapshot).readOnly).toEqual({ global: true, clusters: [] });
+  });
+
   it('an unreadable stored switch comes back ON, with the reason in the event log and the audit trail', async () => {
     const dataDir = join(dir, 'data-corrupt');
     const first = await startConsole(dataDir);

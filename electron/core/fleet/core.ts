@@ -21,6 +21,8 @@ import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
 import { ServicesEngine } from '../services/services-engine';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
+import { openSettings } from '../store/settings';
+import { READ_ONLY_SETTING, type ReadOnlySetting } from '../runbook-exec/read-only-setting';
 import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
 import { providePassphrase } from './provide-passphrase';
@@ -287,7 +289,7 @@ export class FleetCore {
         services: this.services.availability.services(),
         labServices: this.deps.labServices ? this.deps.labServices.info() : null,
         runs: this.runbookService?.runs() ?? [],
-        readOnly: this.runbookService?.readOnly ?? { global: false, clusters: [] },
+        readOnly: this.runbookService?.readOnly ?? this.storedReadOnly(),
       }),
       'runbooks.list': async () => (await this.loadedRunbooks()).list(),
       'runbooks.plan': async (input) => (await this.loadedRunbooks()).plan(input),
@@ -370,6 +372,19 @@ export class FleetCore {
 
   private recordLab(kind: string, message: string, node: string, info: LabInfo): void {
     this.record({ ts: this.now(), kind, subject: node, severity: 'info', message, data: { faults: info.faults } });
+  }
+
+  /**
+   * The stored read-only switch, for the snapshot before an inventory (and so the runbook
+   * service) exists: the console must not show "off" for a fleet someone froze.
+   */
+  private storedReadOnly(): ReadOnlySetting {
+    const settings = openSettings(this.store.path);
+    try {
+      return settings.get(READ_ONLY_SETTING).value;
+    } finally {
+      settings.close();
+    }
   }
 }
 

@@ -199,7 +199,8 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       res.once('finish', () => metrics.observe(reply.route, status, (performance.now() - started) / 1000));
       const text = reply.raw ?? JSON.stringify(reply.answer.body);
       const type = reply.route === '/metrics' ? 'text/plain; version=0.0.4' : reply.raw !== undefined ? 'text/plain' : 'application/json';
-      res.writeHead(status, { 'content-type': type, ...reply.headers });
+      // While stopping, tell keep-alive clients (HAProxy) to hang up, so the stop does not wait for them.
+      res.writeHead(status, { 'content-type': type, ...reply.headers, ...(listening ? {} : { connection: 'close' }) });
       res.end(text);
     };
     if (fault === 'slow' && reply.route !== '/metrics') {
@@ -243,7 +244,7 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
 
   /** Brings the listener to what the service state and the fault want. */
   function settle(): Promise<void> {
-    settling = settling.then(async () => {
+    const step = settling.then(async () => {
       const want = active && starting === null && fault !== 'down';
       if (want && !listening) {
         await listen(server, port, host);
@@ -252,7 +253,9 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
         await close(!active);
       }
     });
-    return settling;
+    // One failed listen (the port taken meanwhile) fails that call alone, not every later one.
+    settling = step.catch(() => undefined);
+    return step;
   }
   if (!active) await close();
 
@@ -283,7 +286,8 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       if (next && delay > 0) {
         starting = setTimeout(() => {
           starting = null;
-          void settle();
+          // Nobody awaits a delayed start: a failure (port taken) leaves the replica down, as a crashed unit.
+          settle().catch(() => undefined);
         }, delay);
         starting.unref();
         return;

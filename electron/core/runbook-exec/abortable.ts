@@ -70,16 +70,29 @@ export async function pollUntil<T, O>(
 ): Promise<T> {
   const deadline = opts.now() + opts.timeoutMs;
   let last: O | undefined;
+  const timedOut = () =>
+    new FleetError('COMMAND_FAILED', `timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${opts.what}; last seen: ${describe(last)}`, {
+      detail: { timeoutMs: opts.timeoutMs },
+    });
   for (;;) {
     if (opts.signal.aborted) throw abortedError(opts.what);
-    const r = await raceAbort(check(), opts.signal, opts.what);
+    // A check that hangs (a probe, a runtime API that stopped answering) must not hold the step past its timeout.
+    const r = await withinDeadline(raceAbort(check(), opts.signal, opts.what), Math.max(0, deadline - opts.now()));
+    if (r === DEADLINE) throw timedOut();
     last = r.observed;
     if (r.done !== undefined) return r.done;
-    if (opts.now() >= deadline) {
-      throw new FleetError('COMMAND_FAILED', `timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${opts.what}; last seen: ${describe(last)}`, {
-        detail: { timeoutMs: opts.timeoutMs },
-      });
-    }
+    if (opts.now() >= deadline) throw timedOut();
     await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - opts.now())), opts.signal, opts.what);
   }
+}
+
+const DEADLINE = Symbol('deadline');
+
+/** `p`, or DEADLINE once `ms` have passed first (the timer is cleared either way). */
+function withinDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof DEADLINE> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<typeof DEADLINE>((resolve) => {
+    timer = setTimeout(() => resolve(DEADLINE), ms);
+  });
+  return Promise.race([p, expiry]).finally(() => clearTimeout(timer));
 }

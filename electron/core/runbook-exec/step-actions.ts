@@ -81,7 +81,8 @@ export function createStepActions(deps: StepActionDeps): StepActions {
           if (!healthOf) throw new FleetError('BAD_REQUEST', `cannot wait for ${action.subject} to be healthy: no health verdicts given to the runbook engine`);
           const health = await pollUntil(
             async () => {
-              await deps.refreshHealth?.(action.subjectKind, action.subject);
+              // A refresh that fails only means no fresh verdict this time: the verdict decides.
+              await deps.refreshHealth?.(action.subjectKind, action.subject).catch(() => undefined);
               const h = healthOf(action.subjectKind, action.subject);
               return { done: h === 'healthy' ? h : undefined, observed: h };
             },

@@ -1,7 +1,8 @@
 /**
  * Every built-in runbook end to end through `fleetops run`, against the lab: real HAProxy in
  * front of real replicas, the replicas' services started and stopped over SSH (`systemctl` on the
- * lab nodes), and the traffic generator sending steady load through the frontend the whole time.
+ * lab nodes), and the traffic generator sending steady load through the frontend the whole time
+ * (chat completions that each take 200 ms, so there are always requests in flight to lose).
  *
  * The lab has three inference nodes, one per region; the eu-central-1 replica is the spare
  * (service stopped, held in maintenance). The runs follow each other, each starting from where
@@ -44,6 +45,8 @@ beforeAll(async () => {
     healthIntervalSeconds: 1,
     promptIntervalSeconds: 5,
     startDelayMs: 1000,
+    // Chat completions that take 200 ms: requests are in flight whenever a runbook changes something.
+    traffic: { kind: 'completion', generationMs: 200 },
   });
   [usw2, use1, euc1] = services.info().replicas.map((r) => r.name);
   const inv = await loadInventoryFile(lab.inventoryPath, { homeDir: dir, defaultUser: 'ops' });

@@ -56,6 +56,11 @@ export interface LabReplicaOptions {
   serviceActive?: boolean;
   /** How long a started service takes before it listens (default 0). */
   startDelayMs?: number;
+  /**
+   * How long a chat completion takes to generate (default 0). With it, requests are in flight for
+   * a while, as real completions are: what a crash cuts and a drain lets finish.
+   */
+  generationMs?: number;
 }
 
 export interface LabReplica {
@@ -203,11 +208,13 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       res.writeHead(status, { 'content-type': type, ...reply.headers, ...(listening ? {} : { connection: 'close' }) });
       res.end(text);
     };
-    if (fault === 'slow' && reply.route !== '/metrics') {
+    const generating = reply.answer.usage !== undefined ? (opts.generationMs ?? 0) : 0;
+    const delay = (fault === 'slow' && reply.route !== '/metrics' ? slowMs : 0) + generating;
+    if (delay > 0) {
       const t = setTimeout(() => {
         held.delete(t);
         send();
-      }, slowMs);
+      }, delay);
       held.add(t);
     } else {
       send();

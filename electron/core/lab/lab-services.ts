@@ -47,6 +47,12 @@ export interface LabServicesOptions {
   spares?: number;
   /** How long a started replica service takes to listen (default 1500 ms: loading weights). */
   startDelayMs?: number;
+  /**
+   * What the traffic generator asks: `models` (GET /v1/models, the default: answers at once) or
+   * `completion` (POST /v1/chat/completions, each taking `generationMs` to answer, so requests are
+   * in flight when something changes, as real inference traffic is).
+   */
+  traffic?: { kind: 'models' } | { kind: 'completion'; generationMs: number };
 }
 
 export interface LabServices {
@@ -73,7 +79,13 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
   try {
     for (const [i, node] of hosts.entries()) {
       replicas.push(
-        await startLabReplica({ name: `${node.name}-llm`, model: LAB_MODEL, serviceActive: !isSpare(i), startDelayMs: opts.startDelayMs ?? DEFAULT_START_DELAY_MS }),
+        await startLabReplica({
+          name: `${node.name}-llm`,
+          model: LAB_MODEL,
+          serviceActive: !isSpare(i),
+          startDelayMs: opts.startDelayMs ?? DEFAULT_START_DELAY_MS,
+          generationMs: opts.traffic?.kind === 'completion' ? opts.traffic.generationMs : 0,
+        }),
       );
     }
     const haproxyPath = opts.haproxyPath === null ? null : opts.haproxyPath ?? (await haproxyAvailable());
@@ -98,6 +110,15 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
     throw err;
   }
 
+  const completions = opts.traffic?.kind === 'completion';
+  const trafficUrl = (frontend: string) => `${frontend}${completions ? '/v1/chat/completions' : '/v1/models'}`;
+  const trafficRequest = completions
+    ? {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: LAB_MODEL, messages: [{ role: 'user', content: 'Respond with OK' }], max_tokens: 2 }),
+      }
+    : undefined;
   const changeListeners = new Set<(info: LabServicesInfo) => void>();
   const trafficListeners = new Set<(o: TrafficOutcome, frontendUrl: string) => void>();
   let traffic: TrafficGenerator | null = null;
@@ -118,7 +139,7 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
       loadBalancer: { available: haproxy !== null, reason: noLbReason, frontendUrl: haproxy?.frontendUrl ?? null },
       traffic: {
         running: traffic !== null && rate > 0,
-        url: haproxy ? `${haproxy.frontendUrl}/v1/models` : null,
+        url: haproxy ? trafficUrl(haproxy.frontendUrl) : null,
         ratePerSecond: rate,
         sent: s?.sent ?? 0,
         ok: s?.ok ?? 0,
@@ -161,9 +182,10 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
       rate = ratePerSecond;
       if (!traffic && rate > 0) {
         traffic = startTrafficGenerator({
-          url: `${frontend}/v1/models`,
+          url: trafficUrl(frontend),
           ratePerSecond: rate,
           timeoutMs: 5000,
+          request: trafficRequest,
           onOutcome: (o) => {
             for (const l of [...trafficListeners]) l(o, frontend);
           },

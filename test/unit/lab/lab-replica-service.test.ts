@@ -1,4 +1,4 @@
-import { Agent, get } from 'node:http';
+import { Agent, get, request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLabReplica, type LabReplica, type LabReplicaOptions } from '../../../electron/core/lab/lab-replica';
@@ -251,5 +251,46 @@ describe('stop()', () => {
     await down.stop();
     await down.stop();
     expect(await connectOutcome(down.port)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('generation time (generationMs)', () => {
+  /** POSTs a chat completion; resolves with its status and how long it took, or the socket error. */
+  function complete(url: string): Promise<{ status: number; ms: number } | { error: string }> {
+    const started = performance.now();
+    const body = JSON.stringify({ model: 'meta-llama/Llama-3.1-8B-Instruct', messages: [{ role: 'user', content: 'Respond with OK' }], max_tokens: 2 });
+    return new Promise((resolve) => {
+      const req = request(`${url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+        res.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+      req.end(body);
+    });
+  }
+
+  it('holds each completion generationMs; the health check answers at once', async () => {
+    const r = await replica({ generationMs: 250 });
+    const started = performance.now();
+    expect(await health(r.url)).toBe(200);
+    expect(performance.now() - started).toBeLessThan(200);
+    const c = await complete(r.url);
+    expect(c).toMatchObject({ status: 200 });
+    expect((c as { ms: number }).ms).toBeGreaterThanOrEqual(240);
+  });
+
+  it('a crash cuts the completions being generated; a graceful stop answers them', async () => {
+    const crashed = await replica({ generationMs: 400 });
+    const cut = complete(crashed.url);
+    await waitUntil(() => crashed.requests().some((q) => q.path === '/v1/chat/completions'), 'the completion to arrive');
+    await crashed.setFault('down');
+    expect(await cut).toHaveProperty('error');
+
+    const stopped = await replica({ generationMs: 400 });
+    const finished = complete(stopped.url);
+    await waitUntil(() => stopped.requests().some((q) => q.path === '/v1/chat/completions'), 'the completion to arrive');
+    await stopped.setServiceActive(false);
+    expect(await finished).toMatchObject({ status: 200 });
   });
 });

@@ -115,6 +115,15 @@ export const RunbookSummary = z.object({
   description: z.string(),
   target: z.enum(['replica', 'region']),
   builtin: z.boolean(),
-  params: z.array(z.object({ name: z.string(), pattern: z.string(), default: z.string().nullable(), description: z.string().nullable() })),
+  params: z.array(
+    z.object({
+      name: z.string(),
+      pattern: z.string(),
+      default: z.string().nullable(),
+      description: z.string().nullable(),
+      /** A parameter naming a replica or a region (checked against the inventory, offered as a choice); null: free text matching `pattern`. */
+      kind: z.enum(['replica', 'region']).nullable(),
+    }),
+  ),
 });
 export type RunbookSummary = z.infer<typeof RunbookSummary>;

@@ -2,7 +2,8 @@
  * Issue 4's acceptance flow, in a real browser against `fleetops serve --lab` with its real
  * HAProxy: preview drain-replica with its exact HAProxy commands, type the protected target's
  * name to unlock the run, watch the drain wait on a session the test holds open, abort, and see
- * the rollback put HAProxy's administrative state back exactly as it was.
+ * the rollback put HAProxy's administrative state back exactly as it was. Then replace a replica
+ * with the lab's spare: chosen from a list, started over SSH, swapped in.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ describe('runbooks in the browser', () => {
   let runtime: HaproxyRuntime;
   let cadence: ServicesCadence;
   let target: string;
+  let spare: string;
 
   const sel = (testid: string, attrs: Record<string, string> = {}) =>
     `[data-testid="${testid}"]` + Object.entries(attrs).map(([k, v]) => `[${k}="${v}"]`).join('');
@@ -47,20 +49,23 @@ describe('runbooks in the browser', () => {
   };
 
   beforeAll(async () => {
-    serve = teardown.add('serve --lab', await startE2eServe(['--lab', '--lab-nodes', String(LAB_NODES)]), (s) => s.stop());
+    serve = teardown.add('serve --lab', await startE2eServe(['--lab', '--lab-nodes', String(LAB_NODES), '--lab-spares', '1']), (s) => s.stop());
     cadence = await labServicesCadence(serve);
     runtime = await labRuntime(serve);
-    const replicas = (serve.handle.labServices?.info().replicas ?? []).map((r) => r.name);
+    const lab = serve.handle.labServices?.info().replicas ?? [];
+    const replicas = lab.map((r) => r.name);
     target = replicas[0];
+    // The last replica is a spare: stopped, in maintenance, until the second test swaps it in.
+    spare = lab.find((r) => r.spare)!.name;
     // Whatever the test leaves behind (a failed run half-way), HAProxy goes back to all ready.
     teardown.add('haproxy state', replicas, async (names) => {
-      for (const name of names) await runtime.setServerState(LAB_SERVICE, name, 'ready');
+      for (const name of names) if (name !== spare) await runtime.setServerState(LAB_SERVICE, name, 'ready');
     });
     browser = teardown.add('chromium', await launchChromium(), (b) => b.close());
     ({ page, errors } = await openPage(browser, serve.url));
     // The plan's capacity checks read the console's view: every server UP and healthy there first.
     const deadline = Date.now() + Math.max(haproxyRiseDeadlineMs(cadence), replicaProbeDeadlineMs(cadence, 2)) + PUSH_MS;
-    for (const name of replicas) {
+    for (const name of replicas.filter((r) => r !== spare)) {
       await waitForLbServer(page, lbServerTestId(LAB_LB, LAB_SERVICE, name), { lbStatus: 'UP', replicaHealth: 'healthy' }, deadline - Date.now());
     }
   }, 60_000);
@@ -150,4 +155,40 @@ describe('runbooks in the browser', () => {
     held.release();
     expect(errors, 'page errors').toEqual([]);
   }, 60_000);
+
+  it('replaces a replica with the spare chosen from a list: its service started over SSH, swapped in, the old one in maintenance', async () => {
+    const failed = target;
+    const panel = page.getByTestId('runbooks-panel');
+    await panel.getByTestId('runbook-replace-replica').click();
+    const form = panel.getByTestId('runbook-form');
+    await form.getByTestId('runbook-target').selectOption(failed);
+    const spareChoice = form.getByTestId('runbook-param-spare');
+    // The target itself is not offered as its own spare.
+    expect(await spareChoice.locator('option').allInnerTexts()).not.toContain(failed);
+    await spareChoice.selectOption(spare);
+    await form.getByTestId('runbook-preview').click();
+
+    const plan = panel.getByTestId('plan-preview');
+    await waitAttrs('plan-preview', { 'data-target': failed }, PUSH_MS);
+    expect(await plan.getByTestId('plan-command-1').innerText()).toContain("systemctl start 'vllm'");
+    expect(await plan.getByTestId('plan-undo-1').innerText()).toContain("systemctl stop 'vllm'");
+    expect(await plan.locator(sel('plan-precondition', { 'data-ok': 'false' })).allInnerTexts()).toEqual([]);
+
+    await plan.getByTestId('plan-run').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor({ state: 'visible', timeout: PUSH_MS });
+    await dialog.getByTestId('confirm-input').fill(failed);
+    await dialog.getByTestId('confirm-run').click();
+    await dialog.waitFor({ state: 'detached', timeout: PUSH_MS });
+
+    // The spare needs its start delay, its probes and HAProxy's rise checks: well under a minute.
+    await waitAttrs('run-view', { 'data-status': 'succeeded' }, 45_000);
+    const servers = await runtime.servers();
+    expect(servers.find((s) => s.server === spare)?.status).toBe('UP');
+    expect(servers.find((s) => s.server === failed)?.status).toBe('MAINT');
+    // The lab panel no longer lists the spare as stopped.
+    await page.getByTestId(`lab-replica-service-${spare}`).waitFor({ state: 'attached', timeout: PUSH_MS });
+    await waitAttrs(`lab-replica-service-${spare}`, { 'data-service': 'active' }, PUSH_MS);
+    expect(errors, 'page errors').toEqual([]);
+  }, 90_000);
 });

@@ -88,7 +88,7 @@ export class RunbookService {
         description: runbook.description,
         target: runbook.target,
         builtin,
-        params: Object.entries(runbook.params ?? {}).map(([name, p]) => ({ name, pattern: p.pattern ?? '.*', default: p.default ?? null, description: p.description ?? null })),
+        params: Object.entries(runbook.params ?? {}).map(([name, p]) => ({ name, pattern: p.pattern ?? '.*', default: p.default ?? null, description: p.description ?? null, kind: p.kind === 'replica' || p.kind === 'region' ? p.kind : null })),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -57,6 +57,10 @@ export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, t
     if (spec.pattern !== undefined) validateParam(key, value, spec.pattern);
     if (spec.kind === 'replica' && !replicas.has(value)) throw new FleetError('NOT_FOUND', `parameter "${key}": "${value}" is not a replica (replicas: ${list([...replicas.keys()])})`, { subject: value });
     if (spec.kind === 'region' && !regions.includes(value)) throw new FleetError('NOT_FOUND', `parameter "${key}": "${value}" is not a region (regions: ${list(regions)})`, { subject: value });
+    // A spare that is the failed replica, a standby region that is the failed one: nothing would move.
+    if (spec.kind === runbook.target && value === target) {
+      throw new FleetError('BAD_REQUEST', `parameter "${key}" names the target itself (${target}): choose another ${spec.kind}`, { subject: key });
+    }
     params[key] = value;
   }
 

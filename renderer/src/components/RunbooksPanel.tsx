@@ -89,7 +89,7 @@ export function RunbooksPanel({ snapshot }: Props) {
       </ul>
       {runbooks.data?.length === 0 ? <p className="empty">No runbook is loaded.</p> : null}
       {runbook ? (
-        <RunbookForm runbook={runbook} targets={targets} values={values} onChange={change} onPreview={preview} pending={plan.isPending} />
+        <RunbookForm runbook={runbook} targets={targets} optionsFor={(kind) => targetOptions({ replicas, topology }, kind)} values={values} onChange={change} onPreview={preview} pending={plan.isPending} />
       ) : null}
       {plan.error ? <ErrorNote error={plan.error} context="runbooks.plan" /> : null}
       {plan.data ? (

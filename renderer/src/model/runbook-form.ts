@@ -28,6 +28,12 @@ export function paramError(pattern: string, value: string): string | null {
   return re.test(value) ? null : `must match ${pattern}`;
 }
 
+/** Why a replica or region parameter would be refused, or null: it must be chosen, and not be the target itself (`target`: the target when it is of the same kind, else null). */
+export function kindError(kind: 'replica' | 'region', value: string, target: string | null): string | null {
+  if (value === '') return `choose a ${kind}`;
+  return value === target ? `must be another ${kind} than the target` : null;
+}
+
 /**
  * The params to send: only the ones that differ from their default, so a plan shows the
  * runbook's own defaults as the engine resolves them. Empty: undefined (the call leaves it out).

@@ -40,7 +40,8 @@ export interface HeldSession {
  * to `ready` before returning, whatever happens.
  */
 export async function holdSessionOn(runtime: HaproxyRuntime, frontendUrl: string, server: string, timeoutMs: number): Promise<HeldSession> {
-  const others = (await runtime.servers()).filter((s) => s.backend === LAB_SERVICE && s.server !== server).map((s) => s.server);
+  // Servers in maintenance (a spare) take no traffic already: left alone, so their state stays as it was.
+  const others = (await runtime.servers()).filter((s) => s.backend === LAB_SERVICE && s.server !== server && s.status !== 'MAINT').map((s) => s.server);
   const url = new URL(frontendUrl);
   const sockets: Socket[] = [];
   const timer = setInterval(() => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { initialParams, overrideToSend, paramError, paramsToSend, targetOptions } from '../../../renderer/src/model/runbook-form';
+import { initialParams, kindError, overrideToSend, paramError, paramsToSend, targetOptions } from '../../../renderer/src/model/runbook-form';
 import { replica, snapshot } from './builders';
 import { runbookSummary } from './run-builders';
 
-const service = { name: 'service', pattern: '[a-z0-9][a-z0-9@._-]{0,63}', default: 'vllm', description: 'systemd unit' };
-const reason = { name: 'reason', pattern: '.{1,80}', default: null, description: null };
+const service = { name: 'service', pattern: '[a-z0-9][a-z0-9@._-]{0,63}', default: 'vllm', description: 'systemd unit', kind: null };
+const reason = { name: 'reason', pattern: '.{1,80}', default: null, description: null, kind: null };
 
 describe('targetOptions', () => {
   const s = snapshot({ replicas: [replica('r2'), replica('r1')] });
@@ -47,5 +47,14 @@ describe('overrideToSend', () => {
   it('leaves out an empty reason and trims a given one', () => {
     expect(overrideToSend('   ')).toBeUndefined();
     expect(overrideToSend('  capacity is fine, r3 is warm  ')).toBe('capacity is fine, r3 is warm');
+  });
+});
+
+describe('replica and region parameters', () => {
+  it('must be chosen, and not be the target itself when of the same kind', () => {
+    expect(kindError('replica', '', 'r-a1')).toBe('choose a replica');
+    expect(kindError('replica', 'r-a1', 'r-a1')).toBe('must be another replica than the target');
+    expect(kindError('replica', 'spare-a3', 'r-a1')).toBeNull();
+    expect(kindError('region', 'us-west', null)).toBeNull();
   });
 });

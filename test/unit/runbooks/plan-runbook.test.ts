@@ -193,6 +193,11 @@ describe('planRunbook: region runbooks', () => {
     expect([25, 50, 100].map((w) => (undoOf(failback, 'r-a1', w) as { weight: number }).weight)).toEqual([1, 25, 50]);
   });
 
+  it('refuses a spare or standby region that is the target itself', () => {
+    expect(thrown(() => plan('replace-replica', 'r-a1', { params: { spare: 'r-a1' } })).message).toBe('parameter "spare" names the target itself (r-a1): choose another replica');
+    expect(thrown(() => plan('region-failover', 'us-west', { params: { to: 'us-west' } })).code).toBe('BAD_REQUEST');
+  });
+
   it('refuses to plan an undo that restores a weight HAProxy did not report', () => {
     const err = thrown(() => plan('region-failover', 'us-west', { params: { to: 'eu-central' }, serverWeight: (_l, _b, s) => (s === 'r-b1' ? null : 1) }));
     expect(err.code).toBe('BAD_REQUEST');

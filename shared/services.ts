@@ -66,6 +66,8 @@ export const LbServerStatus = z.object({
   checkStatus: z.string().nullable(),
   lastCheck: z.string().nullable(),
   weight: z.number(),
+  /** The weight the operator set (`uweight`); `weight` is below it during slowstart. null: not reported. */
+  userWeight: z.number().nullable().optional(),
   sessions: z.number(),
   /**
    * `rate`: new sessions per second over the last second (in HTTP mode every request is one);

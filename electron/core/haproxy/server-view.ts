@@ -14,8 +14,10 @@ export interface LbServerView {
   checkStatus: string | null;
   /** `last_chk`: the last check's text, e.g. "Connection refused". */
   lastCheck: string | null;
-  /** Effective weight (0 … 256). */
+  /** Effective weight (0 … 256): during slowstart, a share of the user weight. */
   weight: number;
+  /** `uweight`: the weight the operator set (what `set weight` changes); null when HAProxy does not report it. */
+  userWeight: number | null;
   /** `scur`: current sessions. */
   sessions: number;
   /** `rate`: sessions per second sent to it over the last second (HTTP: requests); null when empty. */
@@ -46,6 +48,7 @@ export function lbServerViews(rows: readonly StatRow[]): LbServerView[] {
         checkStatus: row.checkStatus,
         lastCheck: row.lastCheck,
         weight: row.weight,
+        userWeight: row.userWeight,
         sessions: row.sessions,
         rate: row.rate,
         downtimeSeconds: row.downtimeSeconds,

@@ -307,6 +307,8 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       if (starting) clearTimeout(starting);
       starting = null;
       active = false;
+      // The lab is going away: connections a graceful service stop is still waiting on are cut now.
+      server.closeAllConnections();
       await settling;
       await close();
     },

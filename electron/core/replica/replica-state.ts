@@ -81,18 +81,11 @@ export class ReplicaState {
   }
 
   /**
-   * The operator changed the replica's secret: the circuit (opened by failures with the old one)
-   * closes so the new one is tried now. A 429's Retry-After still stands: quota is not about keys.
+   * What opened the circuit is stale — the operator changed the replica's secret, or a runbook
+   * that just started it waits on it — so it closes and the next probe goes out. A 429's
+   * Retry-After still stands: quota is about neither.
    */
-  credentialsChanged(): void {
-    this.breaker.reset();
-  }
-
-  /**
-   * Someone is waiting on this replica right now (a runbook that just started it): what opened
-   * the circuit is stale, so it closes and the next probe goes out. Retry-After still stands.
-   */
-  awaited(): void {
+  closeCircuit(): void {
     this.breaker.reset();
   }
 

@@ -1,7 +1,8 @@
 /**
  * The capacity check's view of the fleet, read from what the services engine last measured: each
- * replica's availability over 24 h (availability monitor) and each backend's request rate
- * (the load balancer's last `show stat`). The planner stays pure; this is its adapter.
+ * replica's availability over 24 h (availability monitor), each backend's request rate and each
+ * server's state and weight (the load balancer's last `show stat`). The planner stays pure; this
+ * is its adapter.
  */
 import type { LoadBalancerStatus, ServiceAvailability } from '../../../shared/services';
 import type { CapacityInputs } from '../runbooks/plan-capacity';
@@ -13,19 +14,25 @@ export interface CapacitySources {
   loadBalancers(): LoadBalancerStatus[];
 }
 
-export function capacityInputs(sources: CapacitySources): Required<Pick<CapacityInputs, 'replicaAvailability' | 'backendRate'>> {
+export function capacityInputs(sources: CapacitySources): Required<Pick<CapacityInputs, 'replicaAvailability' | 'backendRate' | 'lbServer'>> {
   const measured = new Map<string, number | null>();
   for (const svc of sources.services()) {
     for (const r of svc.redundancy) for (const one of r.perReplica ?? []) measured.set(one.replica, one.single);
   }
   const lbs = new Map(sources.loadBalancers().map((l) => [l.name, l]));
+  // A failed poll keeps the previous figures on the status: what HAProxy did not just say is not "now".
+  const fresh = (lb: string) => {
+    const status = lbs.get(lb);
+    return status && status.lastError === null ? status : null;
+  };
   return {
     replicaAvailability: (name) => measured.get(name) ?? null,
-    backendRate: (lb, backend) => {
-      const status = lbs.get(lb);
-      // A failed poll keeps the previous figures on the status: a rate HAProxy did not just give is not "now".
-      if (!status || status.lastError !== null) return null;
-      return status.backends?.find((b) => b.backend === backend)?.rate ?? null;
+    backendRate: (lb, backend) => fresh(lb)?.backends?.find((b) => b.backend === backend)?.rate ?? null,
+    lbServer: (lb, backend, server) => {
+      const row = fresh(lb)?.servers.find((s) => s.backend === backend && s.server === server);
+      if (!row) return null;
+      // The weight the operator set: during slowstart the effective one is only a share of it.
+      return { ready: !/^(MAINT|DRAIN)\b/.test(row.status), weight: row.userWeight ?? row.weight, up: !/^DOWN\b/.test(row.status) };
     },
   };
 }

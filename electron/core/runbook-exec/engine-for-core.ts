@@ -10,6 +10,7 @@ import { sshTargetFor } from '../fleet/probe-node';
 import { HaproxyRuntime } from '../haproxy';
 import type { LoadedInventory } from '../inventory/load-inventory';
 import type { Health } from '../../../shared/health';
+import { awaitedRefresh } from './awaited-refresh';
 import { RunbookEngine } from './run-engine';
 import type { RunUpdatedEvent } from './run-types';
 import { createStepActions } from './step-actions';
@@ -19,7 +20,6 @@ export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInvento
   const db = new Database(core.store.path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  const lastRefresh = new Map<string, number>();
   const actions = createStepActions({
     // Built per step from the inventory as it is now (one command per connection anyway), so a
     // reload that moves a load balancer's runtime API is followed.
@@ -39,14 +39,7 @@ export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInvento
         return node;
       },
     },
-    refreshHealth: async (kind, name) => {
-      if (kind !== 'replica') return; // nodes are probed every cycle anyway, a probe costs an SSH round
-      // One fresh probe a second at most, whatever the wait's poll interval.
-      const now = Date.now();
-      if ((lastRefresh.get(name) ?? 0) > now - 1000) return;
-      lastRefresh.set(name, now);
-      await core.services.replicas.probeAwaited(name);
-    },
+    refreshHealth: awaitedRefresh(core.services.replicas),
     healthOf: (kind, name): Health | undefined => {
       if (kind === 'node') {
         const s = core.monitor.status(name);

@@ -226,38 +226,24 @@ export class RunbookService {
     ]);
     // Availability figures counting those probes, not the last periodic push's.
     await core.services.availability.publishNow();
+    // Read after the polls above: HAProxy's state, weights and rates of a moment ago, each replica measured over 24 h.
+    const fleet = capacityInputs({ services: () => core.services.availability.services(), loadBalancers: () => core.services.loadBalancers.statuses() });
     const plan = planRunbook(loaded.runbook, {
       inventory,
       target: input.target,
       params: input.params ?? {},
       readOnly: this.readOnly,
       lockHolder: (s) => this.holderOf(s),
-      replicaHealth: (name) => this.servingNow(name),
-      // Read after the polls above: each backend's rate is HAProxy's of a moment ago, each replica measured over 24 h.
-      ...capacityInputs({ services: () => core.services.availability.services(), loadBalancers: () => core.services.loadBalancers.statuses() }),
-      serverWeight: (lb, backend, server) => this.weightNow(lb, backend, server),
+      replicaHealth: (name) => core.services.replicas.status(name)?.health ?? 'unknown',
+      ...fleet,
+      // Undos that restore a weight restore the one the operator set; unknown (failed poll): planning refuses.
+      serverWeight: (lb, backend, server) => fleet.lbServer(lb, backend, server)?.weight ?? null,
       override: input.overrideReason ? { reason: input.overrideReason } : undefined,
     });
     const audit = core.store.audit;
     audit.append({ kind, subject: plan.target, detail: plan });
     if (input.overrideReason) audit.append({ kind: 'runbook.override', subject: plan.target, detail: { runbook: plan.runbook, reason: input.overrideReason } });
     return plan;
-  }
-
-  /** HAProxy's weight from the poll just made; null when that poll failed (a stale weight must not become an undo). */
-  private weightNow(lb: string, backend: string, server: string): number | null {
-    const status = this.deps.core.services.loadBalancers.statuses().find((l) => l.name === lb);
-    if (!status || status.lastError !== null) return null;
-    return status.servers.find((s) => s.backend === backend && s.server === server)?.weight ?? null;
-  }
-
-  private servingNow(name: string): string {
-    // A server HAProxy keeps out (MAINT, DRAIN, DOWN, weight 0) serves nobody, whatever its probes say.
-    for (const lb of this.deps.core.services.loadBalancers.statuses()) {
-      const row = lb.servers.find((s) => s.replica === name);
-      if (row && (!/^UP\b|^no check$/.test(row.status) || row.weight === 0)) return `out of service (LB: ${row.status})`;
-    }
-    return this.deps.core.services.replicas.status(name)?.health ?? 'unknown';
   }
 
   private holderOf(subject: string): string | null {

@@ -1,5 +1,5 @@
 import type { PathSegment } from '../inventory/inventory-issue';
-import { MUTATING_STEP_TYPES, PLACEHOLDER, PLACEHOLDER_BODY, STEP_TYPES, type RunbookFile, type RunbookStep } from './runbook-schema';
+import { MUTATING_STEP_TYPES, PLACEHOLDER, PLACEHOLDER_BODY, PREVIOUS_WEIGHT, STEP_TYPES, type RunbookFile, type RunbookStep } from './runbook-schema';
 
 /** A problem the schema cannot see, pinned to a path so the loader can give its line. */
 export interface RunbookProblem {
@@ -58,6 +58,14 @@ export function checkRunbook(rb: RunbookFile): RunbookProblem[] {
       const undoTypes = MUTATING_STEP_TYPES.filter((t) => step.undo?.[t] !== undefined);
       if (undoTypes.length !== 1) problems.push({ path: [...at, 'undo'], message: `an undo is exactly one of ${MUTATING_STEP_TYPES.join(', ')}` });
       else checkBody(rb, undoTypes[0], step.undo[undoTypes[0]], [...at, 'undo', undoTypes[0]], inLoop, problems);
+      // "previous" is the weight the step itself changed: it means nothing under another step type or server.
+      const undoWeight = step.undo['lb.set-weight'];
+      if (undoWeight?.weight === PREVIOUS_WEIGHT && (type !== 'lb.set-weight' || step['lb.set-weight']?.server !== undoWeight.server)) {
+        problems.push({
+          path: [...at, 'undo', 'lb.set-weight', 'weight'],
+          message: 'weight: previous restores what its own step changed, so the step must be an lb.set-weight on the same server',
+        });
+      }
     }
   });
   return problems;

@@ -23,12 +23,24 @@ import type { Precondition } from './plan-preconditions';
 
 /** The fleet as it is now, as far as the capacity check needs it; each one is optional. */
 export interface CapacityInputs {
-  /** The replica's current health verdict (shared/health.ts); serving means healthy or degraded. */
+  /** The replica's current health verdict (its probes); serving means healthy or degraded. */
   replicaHealth?(name: string): string;
+  /**
+   * HAProxy's own view of a server now: whether its administrative state lets it take sessions
+   * (not DRAIN or MAINT), the weight the operator set, and whether its checks have it up (not
+   * DOWN); null when not known (then it is taken as ready, weighted and up).
+   */
+  lbServer?(loadBalancer: string, backend: string, server: string): LbServerNow | null;
   /** The replica's measured availability: its health probes' success ratio over 24 h (0 … 1), null when not probed. */
   replicaAvailability?(name: string): number | null;
   /** HAProxy's `rate` on the backend's own row: sessions (HTTP: requests) per second into it, null when not known. */
   backendRate?(loadBalancer: string, backend: string): number | null;
+}
+
+export interface LbServerNow {
+  ready: boolean;
+  weight: number;
+  up: boolean;
 }
 
 interface ServerState {
@@ -48,11 +60,12 @@ interface BackendRun {
 }
 
 /**
- * Runs the plan's LB steps on a model of each backend. A server starts serving if its health
- * (when known) is healthy or degraded; one the runbook sets ready counts as serving, because the
- * runbook checks that (wait.healthy / lb.wait) before relying on it.
+ * Runs the plan's LB steps on a model of each backend. A server starts as HAProxy has it (ready or
+ * not, its weight, up or DOWN) and serves if also its probes say healthy or degraded. A step
+ * setting it ready or giving it weight changes just that; one the runbook sets ready counts as
+ * healthy, because the runbook checks that (wait.healthy / lb.wait) before relying on it.
  */
-function simulate(ctx: PlanContext, steps: PlannedStep[], replicaHealth: CapacityInputs['replicaHealth']): BackendRun[] {
+function simulate(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs): BackendRun[] {
   const runs = new Map<string, { run: BackendRun; state: Map<string, ServerState> }>();
   const serving = (state: Map<string, ServerState>) => [...state].filter(([, s]) => s.ready && s.weighted && s.healthy).map(([name]) => name);
 
@@ -66,8 +79,13 @@ function simulate(ctx: PlanContext, steps: PlannedStep[], replicaHealth: Capacit
     if (!entry) {
       const state = new Map<string, ServerState>();
       for (const s of servers) {
-        const h = replicaHealth?.(s);
-        state.set(s, { ready: true, weighted: true, healthy: h === undefined || h === 'healthy' || h === 'degraded' });
+        const h = inputs.replicaHealth?.(s);
+        const lb = inputs.lbServer?.(a.loadBalancer, a.backend, s) ?? null;
+        state.set(s, {
+          ready: lb?.ready ?? true,
+          weighted: (lb?.weight ?? 1) > 0,
+          healthy: (lb?.up ?? true) && (h === undefined || h === 'healthy' || h === 'degraded'),
+        });
       }
       entry = { state, run: { lb: a.loadBalancer, backend: a.backend, servers, servingAtStart: serving(state), dips: [], servingAtEnd: [] } };
       runs.set(key, entry);
@@ -202,7 +220,7 @@ function judgeBackend(ctx: PlanContext, run: BackendRun, inputs: CapacityInputs)
  * was checked there. A failure passes with the operator's reason, which the plan keeps.
  */
 export function capacityPreconditions(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs, override: { reason: string } | undefined): Precondition[] {
-  const runs = simulate(ctx, steps, inputs.replicaHealth);
+  const runs = simulate(ctx, steps, inputs);
   if (runs.length === 0) return [{ ok: true, text: 'no step changes a load-balancer server: serving capacity stays as it is', overridable: true }];
   const reason = override?.reason.trim();
   return runs.map((run) => {

@@ -48,12 +48,9 @@ function renderUndo(ctx: PlanContext, undo: UndoStep, bound: Bound, of: PlannedA
   const prefer = 'backend' in of ? { lb: of.loadBalancer, backend: of.backend } : undefined;
   const weighted = undo['lb.set-weight'];
   if (weighted?.weight !== PREVIOUS_WEIGHT) return renderAction(ctx, undo as RunbookStep, bound, prefer)[0];
+  // The loader made sure its step is an lb.set-weight on the same server (check-runbook.ts).
   const action = renderAction(ctx, { 'lb.set-weight': { server: weighted.server, weight: 0 } } as RunbookStep, bound, prefer)[0];
   if (action.type !== 'lb.set-weight') throw new Error('unreachable: an lb.set-weight undo renders as lb.set-weight');
-  const sameServer = of.type === 'lb.set-weight' && of.loadBalancer === action.loadBalancer && of.backend === action.backend && of.server === action.server;
-  if (!sameServer) {
-    throw new FleetError('BAD_REQUEST', `step ${index + 1}: "weight: previous" in an undo means the weight its own step changed, so the step must be an lb.set-weight on the same server`);
-  }
   if (before === null) {
     throw new FleetError('BAD_REQUEST', `step ${index + 1} would restore ${action.backend}/${action.server}'s weight on rollback, but ${action.loadBalancer} did not say what it is now (is the load balancer reachable?); plan again once it answers`, {
       subject: action.server,

@@ -47,6 +47,7 @@ export function lbServers(lb: ResolvedLoadBalancer, views: LbServerView[], repli
         checkStatus: v.checkStatus,
         lastCheck: v.lastCheck,
         weight: v.weight,
+        userWeight: v.userWeight,
         sessions: v.sessions,
         rate: v.rate,
         downtimeSeconds: v.downtimeSeconds,

@@ -101,28 +101,30 @@ export class ReplicaMonitor {
   }
 
   /**
-   * A runbook waits for this replica to be healthy: probe it now, whatever its circuit says (it
-   * was opened before the runbook changed things), still through the Retry-After gate.
+   * A runbook waits for this replica to be healthy: one probe of `kind` now, whatever its circuit
+   * says (it was opened before the runbook changed things), still through the Retry-After gate.
+   * Not counted in the replica's availability: the extra probes of a wait would weigh its
+   * startup far more than the usual cadence does.
    */
-  async probeAwaited(name: string): Promise<void> {
-    this.entries.get(name)?.state.awaited();
-    await this.probeNow(name);
+  async probeAwaited(name: string, kind: ProbeKind): Promise<void> {
+    this.entries.get(name)?.state.closeCircuit();
+    await this.probe(`${name}${SEP}${kind}`, { counted: false });
   }
 
   /** New credentials for this replica: close its circuit and probe it now. */
   async credentialsChanged(name: string): Promise<void> {
-    this.entries.get(name)?.state.credentialsChanged();
+    this.entries.get(name)?.state.closeCircuit();
     await this.probeNow(name);
   }
 
-  private async probe(key: string): Promise<void> {
+  private async probe(key: string, opts: { counted: boolean } = { counted: true }): Promise<void> {
     const [name, kind] = key.split(SEP) as [string, ProbeKind];
     const entry = this.entries.get(name);
     if (!entry) return;
     const result = await runReplicaProbe(entry.spec, kind, entry.state, { getSecret: this.deps.getSecret, now: this.timers.now });
     if (!result.sent) return; // the gate held it back: nothing new to say
     if (this.entries.get(name) !== entry) return;
-    this.deps.onOutcome?.(name, result.outcome);
+    if (opts.counted) this.deps.onOutcome?.(name, result.outcome);
     const view = entry.state.view();
     const before = entry.status.health;
     const since = view.health === before && entry.status.since !== null ? entry.status.since : result.outcome.at;

@@ -294,3 +294,20 @@ describe('generation time (generationMs)', () => {
     expect(await finished).toMatchObject({ status: 200 });
   });
 });
+
+describe('stop() while its service is stopping', () => {
+  it('does not wait out the graceful stop of a busy connection', async () => {
+    const r = await replica({ generationMs: 10_000 });
+    const body = JSON.stringify({ model: 'meta-llama/Llama-3.1-8B-Instruct', messages: [{ role: 'user', content: 'Respond with OK' }], max_tokens: 2 });
+    const req = request(`${r.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.end(body);
+    await waitUntil(() => r.requests().some((q) => q.path === '/v1/chat/completions'), 'the completion to arrive');
+    const stopping = r.setServiceActive(false);
+    const started = performance.now();
+    await r.stop();
+    await stopping;
+    // The graceful stop alone would hold until GRACEFUL_STOP_MS (5 s) cut the generating connection.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});

@@ -24,7 +24,7 @@ describe('ReplicaState.awaited', () => {
     expect(state.gate('health')).toEqual({ allowed: false, until: retryAt, reason: 'circuit open after 3 consecutive failures' });
     expect(state.gate('completion')).toEqual({ allowed: false, until: retryAt, reason: 'circuit open after 3 consecutive failures' });
 
-    state.awaited();
+    state.closeCircuit();
 
     expect(state.gate('health')).toEqual({ allowed: true });
     expect(state.gate('completion')).toEqual({ allowed: true });
@@ -35,7 +35,7 @@ describe('ReplicaState.awaited', () => {
   it('starts the failure count over: the circuit opens again only after a full threshold of new failures', () => {
     const { clock, state } = setup();
     refusedThreeTimes(state);
-    state.awaited();
+    state.closeCircuit();
     clock.t = T0 + 5000;
     state.record(fail('health', T0 + 5000, 'refused', 'connection refused to 127.0.0.1:8001'));
     state.record(fail('health', T0 + 6000, 'refused', 'connection refused to 127.0.0.1:8001'));
@@ -51,7 +51,7 @@ describe('ReplicaState.awaited', () => {
     state.record(rateLimited('completion', T0, 60));
     const until = T0 + 60_000;
     clock.t = T0 + 1000;
-    state.awaited();
+    state.closeCircuit();
     for (const kind of ['health', 'completion'] as const) {
       expect(state.gate(kind)).toEqual({ allowed: false, until, reason: 'completion probe: 429 rate limited, retry after 60 s (at 12:04:40)' });
     }
@@ -65,7 +65,7 @@ describe('ReplicaState.awaited', () => {
     refusedThreeTimes(state);
     state.record(rateLimited('health', T0 + 3000, 30));
     clock.t = T0 + 4000;
-    state.awaited();
+    state.closeCircuit();
     const until = T0 + 3000 + 30_000;
     expect(state.gate('health')).toMatchObject({ allowed: false, until });
     expect(state.view().breaker.state).toBe('closed');

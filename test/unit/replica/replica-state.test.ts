@@ -164,12 +164,12 @@ describe('new credentials', () => {
     for (let i = 0; i < 3; i++) state.record(fail('health', T0 + i, 'auth', 'HTTP 401'));
     expect(state.view().breaker.state).toBe('open');
     expect(state.gate('health').allowed).toBe(false);
-    state.credentialsChanged();
+    state.closeCircuit();
     expect(state.view().breaker.state).toBe('closed');
     expect(state.gate('health')).toEqual({ allowed: true });
 
     state.record(rateLimited('health', T0 + 10, 60));
-    state.credentialsChanged();
+    state.closeCircuit();
     expect(state.gate('health').allowed).toBe(false);
   });
 });

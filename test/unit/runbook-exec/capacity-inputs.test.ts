@@ -37,4 +37,22 @@ describe('capacityInputs', () => {
     expect(inputs.backendRate('lb4', 'llama')).toBeNull();
     expect(inputs.backendRate('nope', 'llama')).toBeNull();
   });
+
+  it("gives each server's admin state, the weight the operator set and whether HAProxy has it up, from a good poll only", () => {
+    const row = (server: string, status: string, weight: number, userWeight?: number | null) => ({
+      backend: 'llama', server, status, checkStatus: null, lastCheck: null, weight, userWeight, sessions: 0, downtimeSeconds: null, replica: server, disagreement: null,
+    });
+    const servers = [row('up', 'UP', 13, 100), row('drain', 'DRAIN', 100, 100), row('maint', 'MAINT (via b/s)', 1), row('down', 'DOWN 1/2', 1, 1), row('old', 'no check', 5, null)];
+    const error = { code: 'HOST_UNREACHABLE' as const, message: 'refused' };
+    const inputs = capacityInputs({ services: () => [], loadBalancers: () => [lb('lb1', { servers }), lb('lb2', { servers, lastError: error })] });
+    // Slowstart: HAProxy serves it at 13 of the 100 the operator set; 100 is what an undo must restore.
+    expect(inputs.lbServer('lb1', 'llama', 'up')).toEqual({ ready: true, weight: 100, up: true });
+    expect(inputs.lbServer('lb1', 'llama', 'drain')).toEqual({ ready: false, weight: 100, up: true });
+    expect(inputs.lbServer('lb1', 'llama', 'maint')).toEqual({ ready: false, weight: 1, up: true });
+    expect(inputs.lbServer('lb1', 'llama', 'down')).toEqual({ ready: true, weight: 1, up: false });
+    expect(inputs.lbServer('lb1', 'llama', 'old')).toEqual({ ready: true, weight: 5, up: true });
+    expect(inputs.lbServer('lb1', 'batch', 'up')).toBeNull();
+    expect(inputs.lbServer('lb2', 'llama', 'up')).toBeNull();
+  });
 });
+

@@ -71,6 +71,15 @@ describe('weight: previous', () => {
     expect(errorsOf(() => parseRunbook(text, '/r/x.yaml'))[0]).toMatch(/^x\.yaml:6:\d+: steps\[0\]\.lb\.set-weight\.weight: expected a number or a "\{param\}" placeholder/);
     expect(() => parseRunbook(runbook('lb.set-weight: { server: "{target}", weight: 0 }', '{ lb.set-weight: { server: "{target}", weight: previous } }'), '/r/x.yaml')).not.toThrow();
   });
+
+  it('means the weight its own step changed: under another step type or another server it is a load error with its line', () => {
+    const message = 'weight: previous restores what its own step changed, so the step must be an lb.set-weight on the same server';
+    const onState = runbook('lb.set-state: { server: "{target}", state: drain }', '{ lb.set-weight: { server: "{target}", weight: previous } }');
+    expect(errorsOf(() => parseRunbook(onState, '/r/x.yaml'))).toEqual([expect.stringMatching(new RegExp(`^x\\.yaml:7:\\d+: steps\\[0\\]\\.undo\\.lb\\.set-weight\\.weight: ${message}$`))]);
+    const params = ['name: x', 'description: d', 'target: replica', 'params:', '  other: { kind: replica }', 'onFailure: rollback', 'steps:'];
+    const otherServer = [...params, '  - lb.set-weight: { server: "{target}", weight: 0 }', '    undo: { lb.set-weight: { server: "{other}", weight: previous } }'].join('\n');
+    expect(errorsOf(() => parseRunbook(otherServer, '/r/x.yaml'))[0]).toContain(message);
+  });
 });
 
 describe('runbook loader: built-ins and overrides', () => {

@@ -50,12 +50,13 @@ const builtin = (name: string) => parseRunbook(readFileSync(join(BUILTIN_RUNBOOK
 const local = (name: string, steps: string) => parseRunbook(`name: ${name}\ndescription: test\ntarget: replica\nonFailure: rollback\nsteps:\n${steps}`, `${name}.yaml`);
 const set = (server: string, state: string, undo: string) => `  - lb.set-state: { server: "${server}", state: ${state} }\n    undo: { lb.set-state: { server: "${server}", state: ${undo} } }\n`;
 
-/** The spare is in maintenance (the service's own words for it); everyone else serves. */
-const health = (name: string) => (name === 'spare' ? 'out of service (LB: MAINT)' : 'healthy');
+/** The spare's service is stopped (its probes are refused) and HAProxy holds it in maintenance; everyone else serves. */
+const health = (name: string) => (name === 'spare' ? 'unreachable' : 'healthy');
+const lbServer = (_lb: string, _backend: string, server: string) => (server === 'spare' ? { ready: false, weight: 1, up: true } : null);
 const ratios = (r: Record<string, number | null>) => (name: string) => r[name] ?? null;
 
 function capacity(runbook: RunbookFile, target: string, extra: Partial<PlanOptions> = {}) {
-  const plan = planRunbook(runbook, { inventory, target, readOnly: { global: false, clusters: [] }, lockHolder: () => null, replicaHealth: health, ...extra });
+  const plan = planRunbook(runbook, { inventory, target, readOnly: { global: false, clusters: [] }, lockHolder: () => null, replicaHealth: health, lbServer, ...extra });
   expect(RunbookPlan.parse(plan)).toEqual(plan);
   // The capacity preconditions come last, one per backend the plan changes, all overridable.
   const checks = plan.preconditions.slice(3);
@@ -207,3 +208,29 @@ describe('capacity text', () => {
     expect(names(['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toBe('a, b, c, d, e and 2 more');
   });
 });
+
+describe("capacity: HAProxy's own view of each server", () => {
+  const standbyAtWeight0 = (_lb: string, _backend: string, server: string) => (server === 'r2' ? { ready: true, weight: 0, up: true } : null);
+  const weights = (steps: [string, number, number][]) =>
+    steps.map(([server, weight, undo]) => `  - lb.set-weight: { server: "${server}", weight: ${weight} }\n    undo: { lb.set-weight: { server: "${server}", weight: ${undo} } }\n`).join('');
+
+  it('a failover by weights alone: the standby at weight 0 brought in, the active taken to 0, keeps a server serving', () => {
+    const inv = { ...inventory, loadBalancers: [{ ...inventory.loadBalancers[0]!, backends: [{ name: 'llama', servers: ['r1', 'r2'] }] }] };
+    const failover = local('weights', weights([['r2', 100, 0], ['r1', 0, 100]]));
+    const [check] = capacity(failover, 'r1', { inventory: inv, lbServer: standbyAtWeight0 });
+    expect(check).toMatchObject({ ok: true });
+    expect(check!.text).toMatch(/^after step 2, lb1 backend llama keeps 1 serving server/);
+    // The other way round the active is taken out first: for a moment nothing serves.
+    const reversed = local('weights', weights([['r1', 0, 100], ['r2', 100, 0]]));
+    expect(capacity(reversed, 'r1', { inventory: inv, lbServer: standbyAtWeight0 })[0]).toMatchObject({ ok: false, text: expect.stringMatching(/^after step 1 no server of lb1 backend llama serves/) });
+  });
+
+  it('a server at weight 0 that is only set ready does not count as serving; a DOWN one neither', () => {
+    const inv = { ...inventory, loadBalancers: [{ ...inventory.loadBalancers[0]!, backends: [{ name: 'llama', servers: ['r1', 'r2'] }] }] };
+    const readyOnly = local('ready-only', set('r2', 'ready', 'maint') + set('r1', 'maint', 'ready'));
+    expect(capacity(readyOnly, 'r1', { inventory: inv, lbServer: standbyAtWeight0 })[0]).toMatchObject({ ok: false });
+    const down = (_l: string, _b: string, s: string) => (s === 'r2' ? { ready: true, weight: 1, up: false } : null);
+    expect(capacity(local('drain', set('r1', 'drain', 'ready')), 'r1', { inventory: inv, lbServer: down })[0]).toMatchObject({ ok: false });
+  });
+});
+

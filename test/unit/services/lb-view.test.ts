@@ -16,7 +16,7 @@ const lb: ResolvedLoadBalancer = {
 
 function view(server: string, status: string, weight = 1, rate: number | null = null): LbServerView {
   const state = parseServerStatus(status)!;
-  return { backend: 'llama', server, status, state, checkStatus: 'L7OK', lastCheck: null, weight, sessions: 0, rate, downtimeSeconds: 0, lastChangeSeconds: 1, address: null, takesNewSessions: state.takesNewSessions && weight > 0 };
+  return { backend: 'llama', server, status, state, checkStatus: 'L7OK', lastCheck: null, weight, userWeight: weight, sessions: 0, rate, downtimeSeconds: 0, lastChangeSeconds: 1, address: null, takesNewSessions: state.takesNewSessions && weight > 0 };
 }
 
 function replica(name: string, health: ReplicaStatus['health'], since = NOW - 180_000, completionFailing = true): ReplicaStatus {

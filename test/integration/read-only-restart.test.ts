@@ -114,6 +114,16 @@ describe('the read-only switch across restarts', () => {
     expect(third.core.store.audit.verify()).toMatchObject({ ok: true });
   });
 
+  it('a second console on the same data directory sees the switch the first one sets, without a restart', async () => {
+    const dataDir = join(dir, 'data-two-consoles');
+    const desktop = await startConsole(dataDir);
+    const serve = await startConsole(dataDir);
+    expect(readOnlyCheck(await serve.call<RunbookPlan>('runbooks.plan', drainPlan))).toMatchObject({ ok: true });
+    await desktop.call('settings.setReadOnly', { global: true, clusters: [] });
+    expect((await serve.call<FleetSnapshot>('fleet.snapshot', {})).readOnly).toEqual({ global: true, clusters: [] });
+    await expect(serve.call('runbooks.run', drain)).rejects.toMatchObject(READ_ONLY_REFUSAL);
+  });
+
   it('before any inventory loads, the snapshot still shows the stored switch, not "off"', async () => {
     const dataDir = join(dir, 'data-no-inventory');
     const first = await startConsole(dataDir);

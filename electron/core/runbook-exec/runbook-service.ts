@@ -46,7 +46,8 @@ export class RunbookService {
   private runbookSet: RunbookSet | null = null;
   private loadError: unknown = null;
   /** The stored switch: read from the store at construction, written by setReadOnly. */
-  private readOnlySetting: ReadOnlySetting;
+  /** The unreadable-switch problem already on the record, so each read does not record it again. */
+  private reportedProblem: string | null = null;
   /** Tightened for this process only (the CLI's --read-only flags); never stored. */
   private processReadOnly: ReadOnlySetting = { global: false, clusters: [] };
   private readonly settings: Settings & { close(): void };
@@ -57,7 +58,7 @@ export class RunbookService {
   constructor(private readonly deps: RunbookServiceDeps) {
     // The read-only switch outlives restarts: a safety switch that resets to "off" protects nothing.
     this.settings = openSettings(deps.core.store.path);
-    this.readOnlySetting = this.loadReadOnly();
+    this.loadReadOnly();
     // Runs outlive inventory reloads: the engine reads the inventory in force whenever a step
     // needs a load balancer or node, instead of the one it was created with.
     // The inventory as it is when each step runs: runs survive inventory reloads.
@@ -157,9 +158,12 @@ export class RunbookService {
     return this.engine.list().sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  /** The switch in force: the stored one, tightened by restrictForThisProcess. */
+  /**
+   * The switch in force: the stored one, tightened by restrictForThisProcess. Read from the store
+   * each time (one indexed row): another console on the same data directory may have turned it on.
+   */
   get readOnly(): ReadOnlySetting {
-    const stored = this.readOnlySetting;
+    const stored = this.loadReadOnly();
     const local = this.processReadOnly;
     return normalizeReadOnly({ global: stored.global || local.global, clusters: [...stored.clusters, ...local.clusters] });
   }
@@ -170,8 +174,9 @@ export class RunbookService {
    * changes through.
    */
   setReadOnly(setting: ReadOnlySetting): ReadOnlySetting {
-    this.readOnlySetting = normalizeReadOnly(this.settings.set(READ_ONLY_SETTING, normalizeReadOnly(setting)));
-    this.deps.core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: this.readOnlySetting });
+    const stored = normalizeReadOnly(this.settings.set(READ_ONLY_SETTING, normalizeReadOnly(setting)));
+    this.reportedProblem = null;
+    this.deps.core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: stored });
     return this.readOnly;
   }
 
@@ -195,11 +200,12 @@ export class RunbookService {
 
   /**
    * The stored switch. An unreadable row reads as read-only ON (see READ_ONLY_SETTING for why),
-   * said in the event log and the audit trail; the row is left as found until the next setReadOnly.
+   * said once in the event log and the audit trail; the row is left as found until the next setReadOnly.
    */
   private loadReadOnly(): ReadOnlySetting {
     const read = this.settings.get(READ_ONLY_SETTING);
-    if (read.problem !== null) {
+    if (read.problem !== null && read.problem !== this.reportedProblem) {
+      this.reportedProblem = read.problem;
       const { core } = this.deps;
       core.record({ ts: Date.now(), kind: 'settings.invalid', subject: null, severity: 'error', message: read.problem, data: { key: READ_ONLY_SETTING.key, using: read.value } });
       core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: { ...read.value, reason: read.problem } });

@@ -90,6 +90,8 @@ export const LbBackendStatus = z.object({
    * is one, including those no server took (queued, 503): the demand the servers must carry.
    */
   rate: z.number().nullable(),
+  /** The highest `rate` the console's polls saw over the last 5 minutes (null: none yet). */
+  ratePeak5m: z.number().nullable().optional(),
 });
 export type LbBackendStatus = z.infer<typeof LbBackendStatus>;
 

@@ -118,8 +118,10 @@ describe('runbooks through the contract', () => {
         new RegExp(`^after step 2, lab-lb backend ${LAB_SERVICE} keeps 2 serving servers: estimated availability [0-9.]+% >= SLO 99\\.9% \\(2 replicas measured [0-9.-]+% over 24 h\\); load not checked: no capacity declared for `),
       ),
     });
-    // The rate the load check reads: HAProxy's BACKEND row, from the poll the plan made.
-    expect(core.services.loadBalancers.status('lab-lb')?.backends).toEqual([{ backend: LAB_SERVICE, rate: expect.any(Number) }]);
+    // The rate the load check reads: HAProxy's BACKEND row, from the poll the plan made, and its peak over the polls so far.
+    const [backend] = core.services.loadBalancers.status('lab-lb')?.backends ?? [];
+    expect(backend).toEqual({ backend: LAB_SERVICE, rate: expect.any(Number), ratePeak5m: expect.any(Number) });
+    expect(backend!.ratePeak5m!).toBeGreaterThanOrEqual(backend!.rate!);
     expect(await statusOf(target)).toBe('UP');
     await expect(call('runbooks.plan', { runbook: 'no-such-runbook', target })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -27,7 +27,11 @@ export function capacityInputs(sources: CapacitySources): Required<Pick<Capacity
   };
   return {
     replicaAvailability: (name) => measured.get(name) ?? null,
-    backendRate: (lb, backend) => fresh(lb)?.backends?.find((b) => b.backend === backend)?.rate ?? null,
+    // The peak of the last 5 minutes when the polls have one: a quiet second is not the load to plan for.
+    backendRate: (lb, backend) => {
+      const b = fresh(lb)?.backends?.find((x) => x.backend === backend);
+      return b ? (b.ratePeak5m ?? b.rate ?? null) : null;
+    },
     lbServer: (lb, backend, server) => {
       const row = fresh(lb)?.servers.find((s) => s.backend === backend && s.server === server);
       if (!row) return null;

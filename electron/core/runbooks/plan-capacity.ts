@@ -6,9 +6,9 @@
  *  (a) meet the backend's SLO — estimated availability 1 − Π(1 − a_i) over them, a_i each
  *      server's own probe success ratio over 24 h — when the backend has an SLO and its replicas
  *      were measured;
- *  (b) carry the backend's current request rate (HAProxy's `rate` on its BACKEND row) — the sum
- *      of their declared `capacity.requestsPerSecond` — when every server of the backend declares
- *      one and the rate is known;
+ *  (b) carry the backend's load (the peak of HAProxy's `rate` on its BACKEND row over the last
+ *      minutes) — in sum of their declared `capacity.requestsPerSecond`, and each its share by
+ *      weight — when every server of the backend declares one and the rate is known;
  *  (c) number at least one, always; it is the only availability check without an SLO or a
  *      measurement, and the text says which checks were made and which could not be.
  *
@@ -33,7 +33,7 @@ export interface CapacityInputs {
   lbServer?(loadBalancer: string, backend: string, server: string): LbServerNow | null;
   /** The replica's measured availability: its health probes' success ratio over 24 h (0 … 1), null when not probed. */
   replicaAvailability?(name: string): number | null;
-  /** HAProxy's `rate` on the backend's own row: sessions (HTTP: requests) per second into it, null when not known. */
+  /** The backend's load: HAProxy's `rate` on its own row (sessions, HTTP: requests, per second), at its recent peak; null when not known. */
   backendRate?(loadBalancer: string, backend: string): number | null;
 }
 
@@ -45,7 +45,8 @@ export interface LbServerNow {
 
 interface ServerState {
   ready: boolean;
-  weighted: boolean;
+  /** HAProxy's user weight: round robin gives each serving server its share of the load by it. */
+  weight: number;
   healthy: boolean;
 }
 
@@ -55,7 +56,8 @@ interface BackendRun {
   backend: string;
   servers: string[];
   servingAtStart: string[];
-  dips: { step: number; serving: string[] }[];
+  /** Who serves after each step that takes one out, and each one's weight then. */
+  dips: { step: number; serving: string[]; weights: Map<string, number> }[];
   servingAtEnd: string[];
 }
 
@@ -67,7 +69,7 @@ interface BackendRun {
  */
 function simulate(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs): BackendRun[] {
   const runs = new Map<string, { run: BackendRun; state: Map<string, ServerState> }>();
-  const serving = (state: Map<string, ServerState>) => [...state].filter(([, s]) => s.ready && s.weighted && s.healthy).map(([name]) => name);
+  const serving = (state: Map<string, ServerState>) => [...state].filter(([, s]) => s.ready && s.weight > 0 && s.healthy).map(([name]) => name);
 
   for (const step of steps) {
     const a = step.action;
@@ -83,7 +85,7 @@ function simulate(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs
         const lb = inputs.lbServer?.(a.loadBalancer, a.backend, s) ?? null;
         state.set(s, {
           ready: lb?.ready ?? true,
-          weighted: (lb?.weight ?? 1) > 0,
+          weight: lb?.weight ?? 1,
           healthy: (lb?.up ?? true) && (h === undefined || h === 'healthy' || h === 'degraded'),
         });
       }
@@ -96,10 +98,10 @@ function simulate(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs
       server.ready = a.state === 'ready';
       if (server.ready) server.healthy = true;
     } else {
-      server.weighted = a.weight > 0;
+      server.weight = a.weight;
     }
     const after = serving(entry.state);
-    if (after.length < before) entry.run.dips.push({ step: step.index, serving: after });
+    if (after.length < before) entry.run.dips.push({ step: step.index, serving: after, weights: new Map(after.map((s) => [s, entry.state.get(s)!.weight])) });
     entry.run.servingAtEnd = after;
   }
   return [...runs.values()].map((e) => e.run);
@@ -185,9 +187,17 @@ function judgeDip(ctx: PlanContext, run: BackendRun, dip: BackendRun['dips'][num
   let loadText: string;
   if (load.kind === 'known') {
     const capacity = dip.serving.reduce((sum, s) => sum + load.capacity.get(s)!, 0);
-    headroom = capacity - load.rate;
     loadOk = load.rate <= capacity;
     loadText = `load ${perSecond(load.rate)} ${loadOk ? '<=' : '>'} capacity ${perSecond(capacity)}`;
+    // Round robin shares the load by weight: enough capacity in sum can still overload one server.
+    const totalWeight = dip.serving.reduce((sum, s) => sum + dip.weights.get(s)!, 0);
+    const shares = dip.serving.map((s) => ({ s, share: (load.rate * dip.weights.get(s)!) / totalWeight, cap: load.capacity.get(s)! }));
+    headroom = Math.min(...shares.map((x) => x.cap - x.share));
+    const over = shares.filter((x) => x.share > x.cap).sort((x, y) => y.share - x.share - (y.cap - x.cap));
+    if (loadOk && over.length > 0) {
+      loadOk = false;
+      loadText += `, but by weight ${over.map((x) => `${x.s} gets ${perSecond(x.share)} > its ${perSecond(x.cap)}`).join(', ')}`;
+    }
   } else if (load.kind === 'no-capacity') {
     loadText = `load not checked: no capacity declared for ${names(load.missing)}`;
   } else {

@@ -13,6 +13,7 @@ import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
 import { lbBackends, lbHealth, lbServers } from './lb-view';
+import { RatePeak } from './rate-peak';
 
 export interface LbMonitorDeps {
   pool: SshPool;
@@ -26,6 +27,8 @@ interface Entry {
   lb: ResolvedLoadBalancer;
   runtime: HaproxyRuntime;
   status: LoadBalancerStatus;
+  /** Each backend's rate over the last polls, for its recent peak. */
+  peaks: RatePeak;
 }
 
 export class LbMonitor {
@@ -48,11 +51,15 @@ export class LbMonitor {
           : { kind: 'ssh-unix', target: sshTargetFor(lb.runtime.via), path: lb.runtime.path },
         { pool: this.deps.pool },
       );
-      const prev = this.entries.get(lb.name)?.status;
+      const prev = this.entries.get(lb.name);
+      // An inventory reload keeps what the polls measured so far, for the backends it still has.
+      const peaks = prev?.peaks ?? new RatePeak();
+      peaks.keepOnly(new Set(lb.backends.map((b) => b.name)));
       this.entries.set(lb.name, {
         lb,
         runtime,
-        status: prev ?? { name: lb.name, frontendUrl: lb.frontendUrl, health: 'unknown', reasons: ['not polled yet'], lastPollAt: null, lastError: null, servers: [] },
+        status: prev?.status ?? { name: lb.name, frontendUrl: lb.frontendUrl, health: 'unknown', reasons: ['not polled yet'], lastPollAt: null, lastError: null, servers: [] },
+        peaks,
       });
     }
     this.scheduler.setSubjects(list.map((l) => ({ key: l.name, intervalMs: l.intervalSeconds * 1000 })));
@@ -100,7 +107,7 @@ export class LbMonitor {
       const views = await entry.runtime.stat();
       const servers = lbServers(entry.lb, views.servers, this.deps.replicaOf, now);
       const { health, reasons } = lbHealth(entry.lb, servers);
-      const backends = lbBackends(entry.lb, views.backends);
+      const backends = lbBackends(entry.lb, views.backends).map((b) => ({ ...b, ratePeak5m: entry.peaks.add(b.backend, now, b.rate) }));
       status = { name, frontendUrl: entry.lb.frontendUrl, health, reasons, lastPollAt: now, lastError: null, servers, backends };
     } catch (err) {
       const error = toErrorData(err);

@@ -38,6 +38,11 @@ describe('capacityInputs', () => {
     expect(inputs.backendRate('nope', 'llama')).toBeNull();
   });
 
+  it('prefers the peak of the last minutes to the last second', () => {
+    const inputs = capacityInputs({ services: () => [], loadBalancers: () => [lb('lb1', { backends: [{ backend: 'llama', rate: 3, ratePeak5m: 40 }] })] });
+    expect(inputs.backendRate('lb1', 'llama')).toBe(40);
+  });
+
   it("gives each server's admin state, the weight the operator set and whether HAProxy has it up, from a good poll only", () => {
     const row = (server: string, status: string, weight: number, userWeight?: number | null) => ({
       backend: 'llama', server, status, checkStatus: null, lastCheck: null, weight, userWeight, sessions: 0, downtimeSeconds: null, replica: server, disagreement: null,

@@ -151,6 +151,15 @@ describe('capacity: load against declared capacity', () => {
     });
   });
 
+  it('shares the load by HAProxy weight: enough capacity in sum still fails when one server would get more than its own', () => {
+    // r2 at weight 3, r3 at weight 1: of 42 req/s, r2 gets 31.5 — more than its 30.
+    const weighted = (_lb: string, _b: string, s: string) => (s === 'r2' ? { ready: true, weight: 3, up: true } : s === 'spare' ? { ready: false, weight: 1, up: true } : null);
+    const checks = capacity(builtin('drain-replica'), 'r1', { replicaAvailability: MEASURED, backendRate: RATE_42, lbServer: weighted });
+    expect(checks[0]).toMatchObject({ ok: false, text: expect.stringContaining('load 42 req/s <= capacity 60 req/s, but by weight r2 gets 31.5 req/s > its 30 req/s') });
+    // Even weights: 21 each, within 30.
+    expect(capacity(builtin('drain-replica'), 'r1', { replicaAvailability: MEASURED, backendRate: RATE_42 })[0]!.ok).toBe(true);
+  });
+
   it('says the load was not checked when the rate is not known', () => {
     for (const backendRate of [undefined, () => null]) {
       expect(capacity(builtin('drain-replica'), 'r1', { replicaAvailability: MEASURED, backendRate })[0]!.text).toMatch(/; load not checked: HAProxy's request rate into llama is not known$/);

@@ -3,7 +3,7 @@ import type { LabServicesInfo, LoadBalancerStatus, ReplicaStatus } from '../../.
 import { useConnectionState } from '../api/connection-hooks';
 import { useNow } from '../hooks';
 import { formatWhen } from '../model/format';
-import { groupByBackend } from '../model/lb-view';
+import { backendRateText, groupByBackend } from '../model/lb-view';
 import { listClass } from '../model/long-list';
 import { FleetErrorNote } from './FleetErrorNote';
 import { LB_SERVER_COLUMNS, LbServerRow } from './LbServerRow';
@@ -46,7 +46,12 @@ const LoadBalancerSection = memo(function LoadBalancerSection({ lb, replicasByNa
       {backends.length === 0 ? <p className="empty">HAProxy reported no server.</p> : null}
       {backends.map((backend) => (
         <div key={backend.name} className="lb-backend" data-testid={`lb-backend-${lb.name}-${backend.name}`}>
-          <h3>backend {backend.name}</h3>
+          <h3>
+            backend {backend.name}{' '}
+            <span className="muted" data-testid={`lb-backend-rate-${lb.name}-${backend.name}`}>
+              {backendRateText(lb.backends?.find((b) => b.backend === backend.name))}
+            </span>
+          </h3>
           <div className={listClass('lb-servers', backend.servers.length)} role="table" aria-label={`backend ${backend.name}`}>
             <div role="row" className="grid-row lb-server grid-head">
               {LB_SERVER_COLUMNS.map((c) => (

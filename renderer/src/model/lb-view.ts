@@ -1,4 +1,4 @@
-import type { LbServerStatus } from '../../../shared/services';
+import type { LbBackendStatus, LbServerStatus } from '../../../shared/services';
 
 export interface BackendView {
   name: string;
@@ -46,3 +46,15 @@ export function serverAdminState(status: string): ServerAdminState {
 export function serverKey(loadBalancer: string, server: Pick<LbServerStatus, 'backend' | 'server'>): string {
   return `${loadBalancer}-${server.backend}-${server.server}`;
 }
+
+/** "42 req/s now · peak 60 req/s over 5 min" from HAProxy's backend row; empty when HAProxy gave no rate. */
+export function backendRateText(b: Pick<LbBackendStatus, 'rate' | 'ratePeak5m'> | undefined): string {
+  if (!b || b.rate === null) return '';
+  const now = `${formatRate(b.rate)} req/s now`;
+  return b.ratePeak5m !== null && b.ratePeak5m !== undefined && b.ratePeak5m > b.rate ? `${now} · peak ${formatRate(b.ratePeak5m)} req/s over 5 min` : now;
+}
+
+function formatRate(r: number): string {
+  return r >= 100 ? String(Math.round(r)) : String(Math.round(r * 10) / 10);
+}
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupByBackend, lbStatusKind, serverAdminState, serverKey } from '../../../renderer/src/model/lb-view';
+import { backendRateText, groupByBackend, lbStatusKind, serverAdminState, serverKey } from '../../../renderer/src/model/lb-view';
 import { lbServer } from './builders';
 
 describe('groupByBackend', () => {
@@ -40,5 +40,15 @@ describe("HAProxy's status words", () => {
 
   it('keys server test ids by load balancer, backend and server', () => {
     expect(serverKey('lb1', lbServer('llama', 'r2'))).toBe('lb1-llama-r2');
+  });
+});
+
+describe('backendRateText', () => {
+  it('gives the rate now, and the 5-minute peak when it is higher', () => {
+    expect(backendRateText({ rate: 42, ratePeak5m: 42 })).toBe('42 req/s now');
+    expect(backendRateText({ rate: 3.14, ratePeak5m: 160.4 })).toBe('3.1 req/s now · peak 160 req/s over 5 min');
+    expect(backendRateText({ rate: 0, ratePeak5m: undefined })).toBe('0 req/s now');
+    expect(backendRateText({ rate: null, ratePeak5m: 5 })).toBe('');
+    expect(backendRateText(undefined)).toBe('');
   });
 });

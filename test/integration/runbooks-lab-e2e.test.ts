@@ -75,7 +75,6 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     out: (t) => void (out += `${t}\n`),
     err: (t) => void (err += `${t}\n`),
   });
-  if (process.env.RUNBOOK_E2E_LOG) require('node:fs').appendFileSync(process.env.RUNBOOK_E2E_LOG, `$ ${args.join(' ')}\n${out}${err}\n`);
   return { code, out, err };
 }
 
@@ -100,16 +99,19 @@ function refused(url: string): Promise<boolean> {
   });
 }
 
-/** Runs `body` while the traffic generator's load goes on; returns the requests sent and lost meanwhile (plus 50 after). */
-async function underLoad(body: () => Promise<void>): Promise<{ sent: number; failed: number }> {
+/**
+ * `fleetops run ARGS` while the traffic generator's load goes on: the run's outcome, and the
+ * requests sent and lost from just before it to 50 requests after it (those in flight finish,
+ * and traffic lands on the new layout).
+ */
+async function runUnderLoad(args: string[]): Promise<{ r: { code: number; out: string; err: string }; sent: number; failed: number }> {
   const before = services.info().traffic;
   await waitFor(() => services.info().traffic.sent >= before.sent + 50, { what: 'steady traffic before the run', timeoutMs: 10_000 });
-  await body();
+  const r = await run(args);
   const sentAtEnd = services.info().traffic.sent;
-  // In-flight requests finish, and traffic keeps landing on the new layout.
   await waitFor(() => services.info().traffic.sent >= sentAtEnd + 50, { what: 'traffic after the run', timeoutMs: 10_000 });
   const after = services.info().traffic;
-  return { sent: after.sent - before.sent, failed: after.failed - before.failed };
+  return { r, sent: after.sent - before.sent, failed: after.failed - before.failed };
 }
 
 describe('built-in runbooks against the lab, under load', () => {
@@ -121,13 +123,10 @@ describe('built-in runbooks against the lab, under load', () => {
   });
 
   it('replace-replica: starts the spare over SSH, waits until healthy, swaps it in; ≤ 0.1% of requests lost', async () => {
-    let r = { code: -1, out: '', err: '' };
-    const load = await underLoad(async () => {
-      r = await run(['replace-replica', '--target', usw2, '--param', `spare=${euc1}`, '--yes', '--confirm', usw2]);
-    });
+    const { r, ...load } = await runUnderLoad(['replace-replica', '--target', usw2, '--param', `spare=${euc1}`, '--yes', '--confirm', usw2]);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/systemctl start 'vllm'|systemctl start vllm/);
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(service(euc1)).toBe('active');
     const s = await servers();
     expect(s[euc1].status).toBe('UP');
@@ -139,19 +138,16 @@ describe('built-in runbooks against the lab, under load', () => {
   it('drain-replica with stopService=yes stops the service over SSH once it is in maintenance', async () => {
     const r = await run(['drain-replica', '--target', usw2, '--param', 'stopService=yes', '--yes', '--confirm', usw2]);
     expect(r.err).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(service(usw2)).toBe('inactive');
     expect(await refused(services.info().replicas[0].url)).toBe(true);
     expect((await servers())[usw2].status).toBe('MAINT');
   }, 60_000);
 
   it('replace-replica brings the stopped replica back in place of the spare', async () => {
-    let r = { code: -1, out: '', err: '' };
-    const load = await underLoad(async () => {
-      r = await run(['replace-replica', '--target', euc1, '--param', `spare=${usw2}`, '--yes', '--confirm', euc1]);
-    });
+    const { r, ...load } = await runUnderLoad(['replace-replica', '--target', euc1, '--param', `spare=${usw2}`, '--yes', '--confirm', euc1]);
     expect(r.err).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(service(usw2)).toBe('active');
     const s = await servers();
     expect(s[usw2].status).toBe('UP');
@@ -160,10 +156,7 @@ describe('built-in runbooks against the lab, under load', () => {
   }, 120_000);
 
   it('region-failover moves us-west-2 traffic to eu-central-1 and verifies it through the frontend', async () => {
-    let r = { code: -1, out: '', err: '' };
-    const load = await underLoad(async () => {
-      r = await run(['region-failover', '--target', 'us-west-2', '--param', 'to=eu-central-1', '--yes', '--confirm', 'us-west-2']);
-    });
+    const { r, ...load } = await runUnderLoad(['region-failover', '--target', 'us-west-2', '--param', 'to=eu-central-1', '--yes', '--confirm', 'us-west-2']);
     expect(r.err).toBe('');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/verify/i);
@@ -175,12 +168,9 @@ describe('built-in runbooks against the lab, under load', () => {
   }, 120_000);
 
   it('region-failback returns us-west-2 in steps and puts eu-central-1 back in maintenance', async () => {
-    let r = { code: -1, out: '', err: '' };
-    const load = await underLoad(async () => {
-      r = await run(['region-failback', '--target', 'us-west-2', '--param', 'from=eu-central-1', '--yes', '--confirm', 'us-west-2']);
-    });
+    const { r, ...load } = await runUnderLoad(['region-failback', '--target', 'us-west-2', '--param', 'from=eu-central-1', '--yes', '--confirm', 'us-west-2']);
     expect(r.err).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     const s = await servers();
     expect(s[usw2]).toEqual({ status: 'UP', weight: LAB_WEIGHT });
     expect(s[euc1].status).toBe('MAINT');

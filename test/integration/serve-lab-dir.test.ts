@@ -3,16 +3,15 @@
  * itself is removed at shutdown, one the operator named with --lab-dir is kept, and nothing it
  * started (HAProxy, tsx's esbuild) outlives it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labPaths } from '../../electron/core/lab/lab-files';
 import { waitFor } from './helpers/free-port';
+import { spawnFleetops, type CliProcess } from './helpers/cli-process';
 import { descendantsOf, signalQuietly } from './helpers/process-tree';
 
-const ROOT = resolve(__dirname, '..', '..');
 const cleanups: Array<() => void> = [];
 afterAll(() => {
   for (const c of cleanups.reverse()) c();
@@ -49,63 +48,47 @@ function stillRunning(p: ProcessId): boolean {
 }
 
 interface ServeProcess {
-  child: ChildProcess;
-  output: () => string;
+  cli: CliProcess;
   /** The lab directory serve reported. */
   labDir: string;
   /** Everything below serve while it ran. */
   descendants: ProcessId[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 async function startServeProcess(extraArgs: string[]): Promise<ServeProcess> {
   const rendererDir = tempDir('fleetops-serve-renderer-');
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>fleetops</title>');
   const dataDir = tempDir('fleetops-serve-data-');
-  const args = ['-r', 'tsx/cjs', join(ROOT, 'electron/cli/index.ts'), 'serve', '--lab', '--lab-nodes', '2', '--renderer-dir', rendererDir, '--data-dir', dataDir, ...extraArgs];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += `[err] ${d.toString()}`));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const cli = spawnFleetops(['serve', '--lab', '--lab-nodes', '2', '--renderer-dir', rendererDir, '--data-dir', dataDir, ...extraArgs]);
   let descendants: ProcessId[] = [];
   // If the test fails half-way, take down whatever serve started.
   cleanups.push(() => {
     for (const p of descendants) if (stillRunning(p)) signalQuietly(p.pid, 'SIGKILL');
-    if (child.exitCode === null && child.signalCode === null) signalQuietly(child.pid!, 'SIGKILL');
+    void cli.killTree();
   });
-  let exitedEarly = false;
-  void exited.then(() => (exitedEarly = true));
-  await waitFor(
-    () => {
-      if (exitedEarly) throw new Error(`serve exited before it was ready:\n${output}`);
-      return output.includes('fleetops console: ');
-    },
-    { timeoutMs: 15_000, what: 'serve to print its URL' },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n${output}`);
-  });
-  const labDir = /^lab: 2 simulated nodes in (.+?); /m.exec(output)?.[1];
-  if (!labDir) throw new Error(`serve did not say where its lab is:\n${output}`);
+  await cli.waitForOutput(/fleetops console: /, 15_000);
+  const labDir = /^lab: 2 simulated nodes in (.+?); /m.exec(cli.output())?.[1];
+  if (!labDir) throw new Error(`serve did not say where its lab is:\n${cli.output()}`);
   // Cleanup of a lab dir serve made (it may survive a failed test); a dir the test made is already listed.
   cleanups.push(() => {
     if (labDir.startsWith(join(tmpdir(), 'fleetops-lab-'))) rmSync(labDir, { recursive: true, force: true });
   });
-  descendants = descendantsOf(child.pid!)
+  descendants = descendantsOf(cli.child.pid!)
     .map(identify)
     .filter((p): p is ProcessId => p !== null);
-  return { child, output: () => output, labDir, descendants, exited };
+  return { cli, labDir, descendants };
 }
 
 /** SIGTERM, then the orderly shutdown must finish, exit 0 and leave no process of serve's behind. */
 async function stopWithSigterm(serve: ServeProcess): Promise<void> {
-  serve.child.kill('SIGTERM');
+  const output = () => serve.cli.output();
+  serve.cli.child.kill('SIGTERM');
   const exit = await Promise.race([
-    serve.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`serve did not exit within 10 s of SIGTERM:\n${serve.output()}`)), 10_000).unref()),
+    serve.cli.exited,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`serve did not exit within 10 s of SIGTERM:\n${output()}`)), 10_000).unref()),
   ]);
-  expect(exit, serve.output()).toEqual({ code: 0, signal: null });
-  expect(serve.output()).toContain('stopping…');
+  expect(exit, output()).toEqual({ code: 0, signal: null });
+  expect(output()).toContain('stopping…');
   // tsx's esbuild notices its parent is gone on its own (stdin closes): give it a deadline, not a sleep.
   await waitFor(() => serve.descendants.every((p) => !stillRunning(p)), { timeoutMs: 5_000, what: 'serve’s child processes to exit' }).catch(() => undefined);
   expect(serve.descendants.filter(stillRunning).map((p) => `${p.pid} ${p.comm}`)).toEqual([]);
@@ -113,7 +96,7 @@ async function stopWithSigterm(serve: ServeProcess): Promise<void> {
 
 /** When serve started HAProxy, the leftover-process check must have seen it, or it proves nothing. */
 function expectHaproxyAmongDescendants(serve: ServeProcess): void {
-  if (serve.output().includes('HAProxy frontend')) expect(serve.descendants.map((p) => p.comm)).toContain('haproxy');
+  if (serve.cli.output().includes('HAProxy frontend')) expect(serve.descendants.map((p) => p.comm)).toContain('haproxy');
 }
 
 describe('fleetops serve --lab, stopped by SIGTERM', () => {

@@ -21,7 +21,6 @@ import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
 import { ServicesEngine } from '../services/services-engine';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
-import { openSettings } from '../store/settings';
 import { READ_ONLY_SETTING, type ReadOnlySetting } from '../runbook-exec/read-only-setting';
 import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
@@ -379,12 +378,7 @@ export class FleetCore {
    * service) exists: the console must not show "off" for a fleet someone froze.
    */
   private storedReadOnly(): ReadOnlySetting {
-    const settings = openSettings(this.store.path);
-    try {
-      return settings.get(READ_ONLY_SETTING).value;
-    } finally {
-      settings.close();
-    }
+    return this.store.settings.get(READ_ONLY_SETTING).value;
   }
 }
 

@@ -14,7 +14,7 @@ import type { LoadedInventory } from '../inventory/load-inventory';
 import { loadRunbooks, type RunbookSet } from '../runbooks/load-runbooks';
 import { lockPreconditions } from '../runbooks/plan-preconditions';
 import { planRunbook } from '../runbooks/plan-runbook';
-import { openSettings, type Settings } from '../store/settings';
+import type { Settings } from '../store/settings';
 import { capacityInputs } from './capacity-inputs';
 import { engineForCore } from './engine-for-core';
 import { normalizeReadOnly, READ_ONLY_SETTING, type ReadOnlySetting } from './read-only-setting';
@@ -50,14 +50,14 @@ export class RunbookService {
   private reportedProblem: string | null = null;
   /** Tightened for this process only (the CLI's --read-only flags); never stored. */
   private processReadOnly: ReadOnlySetting = { global: false, clusters: [] };
-  private readonly settings: Settings & { close(): void };
+  private readonly settings: Settings;
   /** Last status audited per run step, so each transition is recorded once. */
   private readonly auditedSteps = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly deps: RunbookServiceDeps) {
     // The read-only switch outlives restarts: a safety switch that resets to "off" protects nothing.
-    this.settings = openSettings(deps.core.store.path);
+    this.settings = deps.core.store.settings;
     this.loadReadOnly();
     // Runs outlive inventory reloads: the engine reads the inventory in force whenever a step
     // needs a load balancer or node, instead of the one it was created with.
@@ -195,7 +195,6 @@ export class RunbookService {
   close(): void {
     this.closed = true;
     this.closeEngine();
-    this.settings.close();
   }
 
   /**

@@ -9,6 +9,7 @@ import { createEventLog, type AppendEventInput, type ListEventsQuery } from './e
 import { assertSupportedVersion, currentVersion, migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log';
+import { createSettings, type Settings } from './settings';
 
 export type { AppendEventInput, ListEventsQuery } from './event-log';
 export type { RequestBucket, RequestLog, RequestOutcome } from './request-log';
@@ -25,6 +26,8 @@ export interface Store {
   readonly requests: RequestLog;
   /** The hash-chained audit log (plans, runs, steps, confirmations, overrides, aborts). */
   readonly audit: AuditLog;
+  /** Settings kept across restarts (the read-only switch); made on first use, INTERNAL without the table. */
+  readonly settings: Settings;
   /** Flushes pending request outcomes, then closes the database. */
   close(): void;
   readonly path: string;
@@ -106,8 +109,20 @@ export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
     db.close();
     throw new FleetError('INTERNAL', `event store ${path} has no usable audit log: ${(err as Error).message}`, { cause: err });
   }
+  let settings: Settings | null = null;
   return {
     path,
+    get settings() {
+      if (!settings) {
+        try {
+          settings = createSettings(db, { file: path, now: opts.now });
+        } catch (err) {
+          // Only a migration list without the settings table (a test's) gets here.
+          throw new FleetError('INTERNAL', `event store ${path} has no usable settings table: ${(err as Error).message}`, { cause: err });
+        }
+      }
+      return settings;
+    },
     appendEvent: (e) => log.appendEvent(e),
     appendEvents: (list) => log.appendEvents(list),
     listEvents: (q) => log.listEvents(q),

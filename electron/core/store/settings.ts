@@ -3,10 +3,9 @@
  * key, typed by a SettingDefinition whose zod schema checks the value on the way in (a bad value
  * is never written) and on the way out (a row edited or damaged outside fleetops is never trusted).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { FleetError } from '../../../shared/errors';
-import { BUSY_TIMEOUT_MS } from './open-store';
 
 export interface SettingDefinition<T> {
   key: string;
@@ -79,19 +78,4 @@ export function createSettings(db: Database.Database, opts: SettingsOptions): Se
       return parsed.data;
     },
   };
-}
-
-/**
- * Settings on a connection of their own to the store file (WAL: it shares the file with the
- * store's connection, like the run journal does). The store must already be migrated (openStore).
- */
-export function openSettings(file: string, opts: Omit<SettingsOptions, 'file'> = {}): Settings & { close(): void } {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    return { ...createSettings(db, { ...opts, file }), close: () => db.close() };
-  } catch (err) {
-    db.close();
-    throw new FleetError('INTERNAL', `event store ${file} has no usable settings table: ${(err as Error).message}`, { cause: err });
-  }
 }

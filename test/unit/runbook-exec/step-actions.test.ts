@@ -5,23 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isAbortedError, pollUntil, sleep } from '../../../electron/core/runbook-exec/abortable';
 import { checkpointCommand, judgeCheckpoint } from '../../../electron/core/runbook-exec/checkpoint';
 import { createStepActions } from '../../../electron/core/runbook-exec/step-actions';
-import type { HaproxyRuntime } from '../../../electron/core/haproxy/runtime-client';
+import { noRuntime, rejection } from './step-test-helpers';
 import { FleetError } from '../../../shared/errors';
 
 const FIXTURE = readFileSync(join(__dirname, '../../fixtures/nvidia-smi/h100-80gb-hbm3/ckpt-stat.txt'), 'utf8');
 const NEWEST_MTIME = 1795607191;
-const noRuntime = (): HaproxyRuntime => {
-  throw new Error('no load balancer in this test');
-};
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 let servers: Server[] = [];
 afterEach(async () => {

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { HaproxyRuntime } from '../../../electron/core/haproxy/runtime-client';
+import { noRuntime, rejection } from './step-test-helpers';
 import { isAbortedError } from '../../../electron/core/runbook-exec/abortable';
 import { createStepActions, type StepActionDeps } from '../../../electron/core/runbook-exec/step-actions';
 import type { Health } from '../../../shared/health';
 import type { PlannedAction } from '../../../shared/runbook';
 
-const noRuntime = (): HaproxyRuntime => {
-  throw new Error('no load balancer in this test');
-};
 
 const waitFor = (subject: string, subjectKind: 'node' | 'replica', timeoutSeconds = 5): PlannedAction => ({ type: 'wait.healthy', subject, subjectKind, timeoutSeconds });
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /**
  * A verdict source whose refresh is a real asynchronous step (it resolves on a later turn of the

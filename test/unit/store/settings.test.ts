@@ -10,7 +10,7 @@ import { READ_ONLY_SETTING } from '../../../electron/core/runbook-exec/read-only
 import { migrate } from '../../../electron/core/store/migrate';
 import { MIGRATIONS } from '../../../electron/core/store/migrations';
 import { openStore } from '../../../electron/core/store/open-store';
-import { openSettings, type SettingDefinition } from '../../../electron/core/store/settings';
+import type { SettingDefinition } from '../../../electron/core/store/settings';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -23,7 +23,7 @@ function tempDir(): string {
   return dir;
 }
 
-/** A migrated store file, closed again: settings open their own connection. */
+/** A migrated store file, closed again: each settingsOn opens a store of its own on it, as another console would. */
 function storeFile(): string {
   const store = openStore(tempDir(), { now: () => 1 });
   store.close();
@@ -31,9 +31,9 @@ function storeFile(): string {
 }
 
 function settingsOn(file: string, now = () => 5000) {
-  const s = openSettings(file, { now });
-  cleanups.push(() => s.close());
-  return s;
+  const store = openStore(path.dirname(file), { now });
+  cleanups.push(() => store.close());
+  return store.settings;
 }
 
 /** Writes a raw row as something outside fleetops would: with the json_valid CHECK switched off. */
@@ -130,7 +130,7 @@ describe('migration 5: settings', () => {
     v4.close();
     const before = openStore(dir, { migrations: MIGRATIONS.slice(0, 4), now: () => 150 });
     before.audit.append({ kind: 'settings.read-only', detail: { global: true, clusters: [] } });
-    expect(() => openSettings(file)).toThrow(/has no usable settings table/);
+    expect(() => before.settings).toThrow(/has no usable settings table/);
     before.close();
 
     const store = openStore(dir, { now: () => 200 });

@@ -61,6 +61,8 @@ export interface LabReplicaOptions {
    * a while, as real completions are: what a crash cuts and a drain lets finish.
    */
   generationMs?: number;
+  /** How long a service stop waits for requests in flight before cutting them (default 5000 ms, like a unit's stop timeout). */
+  gracefulStopMs?: number;
 }
 
 export interface LabReplica {
@@ -88,7 +90,7 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 const DEFAULT_SLOW_MS = 3_000;
-const GRACEFUL_STOP_MS = 5_000;
+const DEFAULT_GRACEFUL_STOP_MS = 5_000;
 
 const AZURE_ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
@@ -240,7 +242,7 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       server.closeIdleConnections();
       // A busy keep-alive socket closes after its response; one that lingers is cut, as systemd's
       // stop timeout would kill a server that does not exit.
-      const cut = setTimeout(() => server.closeAllConnections(), GRACEFUL_STOP_MS);
+      const cut = setTimeout(() => server.closeAllConnections(), opts.gracefulStopMs ?? DEFAULT_GRACEFUL_STOP_MS);
       cut.unref();
       void closed.then(() => clearTimeout(cut));
     } else {

@@ -27,6 +27,8 @@ describe('fleetops lab arguments', () => {
     [['--nodez', '3'], "Unknown option '--nodez'"],
     [['--nodes', 'many'], '--nodes must be an integer from 1 to 5000, got "many"'],
     [['--nodes', '0'], '--nodes must be an integer from 1 to 5000'],
+    // A spare is one of the replicas, and at least one must serve.
+    [['--replicas', '3', '--spares', '3'], '--spares must be an integer from 0 to 2'],
     [['restart'], 'unknown lab command "restart"'],
     [['fault', '--dir', '/x', '--node', 'n', '--kind', 'gpu-melted'], 'unknown fault kind "gpu-melted" (expected one of gpu-lost, gpu-missing'],
     [['fault', '--dir', '/x', '--node', 'n'], '--kind is required'],

@@ -311,3 +311,24 @@ describe('stop() while its service is stopping', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('graceful stop cut-off (gracefulStopMs)', () => {
+  it('cuts a request still in flight when the stop has waited long enough', async () => {
+    const r = await replica({ generationMs: 10_000, gracefulStopMs: 300 });
+    const body = JSON.stringify({ model: 'meta-llama/Llama-3.1-8B-Instruct', messages: [{ role: 'user', content: 'Respond with OK' }], max_tokens: 2 });
+    const answered = new Promise<string>((resolve) => {
+      const req = request(`${r.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(`status ${res.statusCode}`));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+      req.end(body);
+    });
+    await waitUntil(() => r.requests().some((q) => q.path === '/v1/chat/completions'), 'the completion to arrive');
+    const started = performance.now();
+    await r.setServiceActive(false);
+    // Without the cut the stop would wait for the 10 s generation.
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(await answered).toBe('ECONNRESET');
+  });
+});

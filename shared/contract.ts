@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FleetErrorData } from './errors';
 import { Topology } from './inventory';
+import { ChangePreview, LbChange } from './change';
 import { RunbookPlan, RunbookSummary, RunView } from './runbook';
 import { LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
 import { FleetEvent, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
@@ -30,6 +31,13 @@ const nodeName = z.string().min(1).max(200);
 /** HAProxy identifiers: letters, digits, '-', '_', '.', ':' — nothing that could end a runtime API command. */
 const haproxyName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'expected an HAProxy name (letters, digits, - _ . :)');
 const lbServer = { loadBalancer: nodeName, backend: haproxyName, server: haproxyName };
+/** What every one-step change carries through the change gate. */
+const gated = {
+  /** What the operator typed: must equal the preview's confirmation on a protected cluster. */
+  confirm: z.string().max(200).optional(),
+  /** The id of the change this one puts back ("put it back" on its event). */
+  revertOf: z.string().min(1).max(100).optional(),
+};
 /** Same rule as inventory names: a replica's `auth.secretRef` is one. */
 const secretRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a secret name of letters, digits, ".", "_" or "-"');
 /** The value goes into an HTTP header: a line break would end it (undici refuses it anyway). */
@@ -74,14 +82,26 @@ export const methods = {
     input: z.strictObject({ ref: secretRef, value: secretValue }),
     output: z.object({ stored: z.literal(true), persisted: z.boolean(), replicas: z.array(nodeName) }),
   },
-  /** HAProxy `set server B/S state …` (runbooks use it too). */
+  /**
+   * What the change gate says of a load balancer change before it is made: the exact HAProxy
+   * command, the word to type on a protected cluster, the setting now, what would refuse it.
+   */
+  'lb.previewChange': {
+    input: z.strictObject({ ...lbServer, change: LbChange }),
+    output: ChangePreview,
+  },
+  /**
+   * HAProxy `set server B/S state …`, through the change gate: refused while read-only
+   * (READ_ONLY), without the typed confirmation on a protected cluster (CONFIRMATION_REQUIRED),
+   * while a run holds the server (RUNBOOK_LOCKED); audited with the setting before and after.
+   */
   'lb.setServerState': {
-    input: z.strictObject({ ...lbServer, state: z.enum(['ready', 'drain', 'maint']) }),
+    input: z.strictObject({ ...lbServer, state: z.enum(['ready', 'drain', 'maint']), ...gated }),
     output: LoadBalancerStatus,
   },
-  /** HAProxy `set weight B/S N`. */
+  /** HAProxy `set weight B/S N`, through the change gate like lb.setServerState. */
   'lb.setWeight': {
-    input: z.strictObject({ ...lbServer, weight: z.number().int().min(0).max(256) }),
+    input: z.strictObject({ ...lbServer, weight: z.number().int().min(0).max(256), ...gated }),
     output: LoadBalancerStatus,
   },
   'runbooks.list': { input: z.strictObject({}), output: z.array(RunbookSummary) },

@@ -21,6 +21,8 @@ export const ErrorCode = z.enum([
   'RUNBOOK_LOCKED',
   'RUNBOOK_INVALID',
   'CONFIRMATION_REQUIRED',
+  /** The read-only switch (global or the subject's cluster) refuses changes. */
+  'READ_ONLY',
   'NOT_FOUND',
   'BAD_REQUEST',
   'UNKNOWN_METHOD',

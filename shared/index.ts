@@ -4,4 +4,5 @@ export * from './inventory';
 export * from './status';
 export * from './services';
 export * from './runbook';
+export * from './change';
 export * from './contract';

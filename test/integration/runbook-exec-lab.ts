@@ -1,6 +1,7 @@
 /** Shared by the runbook-exec integration tests and their crash child: the journal DB and the drain plan. */
 import Database from 'better-sqlite3';
 import { HaproxyRuntime } from '../../electron/core/haproxy/runtime-client';
+import { OWNERSHIP_MIGRATION } from '../../electron/core/locks/ownership-migration';
 import { RUNBOOK_JOURNAL_MIGRATION } from '../../electron/core/runbook-exec/journal-migration';
 import { RunbookEngine, type RunbookEngineDeps } from '../../electron/core/runbook-exec/run-engine';
 import { createStepActions } from '../../electron/core/runbook-exec/step-actions';
@@ -13,7 +14,7 @@ export function openJournalDb(file: string): Database.Database {
   db.pragma('busy_timeout = 5000');
   // As the store does: durable across app crashes (what the journal is for) without an fsync per write.
   db.pragma('synchronous = NORMAL');
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runbook_runs'").get()) db.exec(RUNBOOK_JOURNAL_MIGRATION.up);
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runbook_runs'").get()) db.exec(RUNBOOK_JOURNAL_MIGRATION.up + OWNERSHIP_MIGRATION.up);
   return db;
 }
 

@@ -21,7 +21,10 @@ import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
 import { ServicesEngine } from '../services/services-engine';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
-import { READ_ONLY_SETTING, type ReadOnlySetting } from '../runbook-exec/read-only-setting';
+import { openCoordination, type Coordination } from '../locks/coordination';
+import { ChangeGate } from '../gate/change-gate';
+import { LbChanges } from '../gate/lb-changes';
+import { ReadOnlySwitch } from '../gate/read-only-switch';
 import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
 import { providePassphrase } from './provide-passphrase';
@@ -59,6 +62,10 @@ export interface CoreDeps {
   onDrift?: (ms: number) => void;
   /** Who acts from this process: on every audit entry and every run it starts. Default the OS user and host. */
   identity?: AuditIdentity;
+  /** What this process is, as another process on the same data directory names it ("fleetops run"). Default "fleetops". */
+  processLabel?: string;
+  /** This process's ownership lease (default 30 s) and how often it is renewed and others' runs followed (default 1 s). */
+  ownership?: { leaseMs?: number; tickMs?: number; pidAlive?: (pid: number) => boolean };
 }
 
 export class FleetCore {
@@ -82,6 +89,12 @@ export class FleetCore {
   private runbookService: RunbookService | null = null;
   /** The runbook (re)load in flight, so a call right after an inventory change sees the new set. */
   private runbooksLoaded: Promise<void> = Promise.resolve();
+  /** This process's row among the owners of the data directory, its lock table and its connection. */
+  readonly coordination: Coordination;
+  /** The one gate every change to the fleet or to trust passes. */
+  readonly gate: ChangeGate;
+  private readonly lbChanges: LbChanges;
+  private ownerTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly deps: CoreDeps) {
     this.now = deps.timers?.now ?? Date.now;
@@ -89,6 +102,22 @@ export class FleetCore {
     this.secrets = deps.secrets ?? new LayeredSecretStore({ inner: deps.getSecret });
     this.identity = deps.identity ?? osAuditIdentity();
     this.store = openStore(deps.dataDir, { auditIdentity: this.identity });
+    this.coordination = openCoordination(this.store.path, {
+      label: deps.processLabel ?? 'fleetops',
+      identity: this.identity,
+      now: this.now,
+      leaseMs: deps.ownership?.leaseMs,
+      pidAlive: deps.ownership?.pidAlive,
+    });
+    this.gate = new ChangeGate({
+      readOnly: new ReadOnlySwitch({ settings: this.store.settings, audit: this.store.audit, record: (e) => this.record(e), now: this.now }),
+      locks: this.coordination.locks,
+      owner: this.coordination.owner,
+      audit: this.store.audit,
+      record: (e) => this.record(e),
+      inventory: () => this.inventory,
+      now: this.now,
+    });
     this.pool = new SshPool({
       ...deps.ssh,
       passphrases: this.passphrases,
@@ -127,6 +156,19 @@ export class FleetCore {
         }),
       );
     }
+    this.lbChanges = new LbChanges({
+      gate: this.gate,
+      runtimeFor: (lb, backend) => this.services.loadBalancers.runtimeFor(lb, backend),
+      refresh: async (lb) => {
+        await this.services.loadBalancers.poll(lb);
+        return this.services.loadBalancers.status(lb)!;
+      },
+      inventory: () => this.inventory,
+      db: this.coordination.db,
+      identity: this.identity,
+      record: (e) => this.record(e),
+      now: this.now,
+    });
     this.handlers = this.createHandlers();
   }
 
@@ -157,6 +199,23 @@ export class FleetCore {
     await this.runbooksLoaded;
     this.monitor.start();
     this.services.start();
+    // The lease says this process is alive to the others; the same tick recovers what dead
+    // owners left and follows runs other processes work on. unref: it never keeps a CLI alive.
+    this.ownerTimer = setInterval(() => this.ownerTick(), this.deps.ownership?.tickMs ?? 1000);
+    this.ownerTimer.unref();
+  }
+
+  /** One tick of this process's duties as an owner (also called by tests instead of waiting). */
+  ownerTick(): void {
+    if (this.stopped) return;
+    try {
+      if (this.runbookService) this.runbookService.tick();
+      else this.coordination.owner.heartbeat();
+    } catch (err) {
+      // A busy or failing store must not kill the process; say so once per kind of failure.
+      const e = toErrorData(err);
+      this.record({ ts: this.now(), kind: 'ownership.tick.failed', subject: null, severity: 'error', message: `renewing this process's lease failed: ${e.message}`, data: e });
+    }
   }
 
   /** The runbook service; INVENTORY_NOT_LOADED (naming the inventory's error, if any) until an inventory loads. */
@@ -168,12 +227,15 @@ export class FleetCore {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.ownerTimer) clearInterval(this.ownerTimer);
     this.watcher?.close();
     this.monitor.stop();
     this.services.stop();
     for (const off of this.unsubscribeLab) off();
     await this.runbooksLoaded;
     this.runbookService?.close();
+    // A clean stop: this process owns nothing any more; runs it left in flight are recovered by the next one to look.
+    this.coordination.close();
     await this.pool.closeAll();
     this.store.close();
   }
@@ -210,7 +272,7 @@ export class FleetCore {
 
   /** Runbooks live beside the inventory: (re)read them whenever it (re)loads. */
   private loadRunbooks(): void {
-    this.runbookService ??= new RunbookService({ core: this, inventory: () => this.inventory, identity: this.identity });
+    this.runbookService ??= new RunbookService({ core: this, inventory: () => this.inventory, identity: this.identity, gate: this.gate });
     const service = this.runbookService;
     this.runbooksLoaded = this.runbooksLoaded.then(() =>
       service.reload().then(
@@ -288,7 +350,7 @@ export class FleetCore {
         services: this.services.availability.services(),
         labServices: this.deps.labServices ? this.deps.labServices.info() : null,
         runs: this.runbookService?.runs() ?? [],
-        readOnly: this.runbookService?.readOnly ?? this.storedReadOnly(),
+        readOnly: this.gate.readOnly.value,
       }),
       'runbooks.list': async () => (await this.loadedRunbooks()).list(),
       'runbooks.plan': async (input) => (await this.loadedRunbooks()).plan(input),
@@ -297,9 +359,12 @@ export class FleetCore {
       'runs.abort': async ({ runId }) => this.runbooks().abort(runId),
       'runs.rollback': async ({ runId }) => this.runbooks().rollback(runId).view,
       'runs.continue': async ({ runId }) => this.runbooks().continue(runId).view,
-      'settings.setReadOnly': async (setting) => this.runbooks().setReadOnly(setting),
-      'lb.setServerState': ({ loadBalancer, backend, server, state }) => this.services.loadBalancers.setServerState(loadBalancer, backend, server, state),
-      'lb.setWeight': ({ loadBalancer, backend, server, weight }) => this.services.loadBalancers.setWeight(loadBalancer, backend, server, weight),
+      'settings.setReadOnly': async (setting) => this.gate.readOnly.set(setting),
+      'lb.previewChange': ({ change, ...target }) => this.lbChanges.preview(target, change),
+      'lb.setServerState': ({ loadBalancer, backend, server, state, confirm, revertOf }) =>
+        this.lbChanges.apply({ loadBalancer, backend, server }, { kind: 'state', state }, { confirm, revertOf, origin: 'console' }),
+      'lb.setWeight': ({ loadBalancer, backend, server, weight, confirm, revertOf }) =>
+        this.lbChanges.apply({ loadBalancer, backend, server }, { kind: 'weight', weight }, { confirm, revertOf, origin: 'console' }),
       'lab.replicaFault': async ({ replica, kind, retryAfterSeconds, slowMs }) => {
         const info = await this.requireLabServices().setReplicaFault(replica, kind, { retryAfterSeconds, slowMs });
         this.record({ ts: this.now(), kind: kind ? 'lab.replica.fault' : 'lab.replica.cleared', subject: replica, severity: 'info', message: kind ? `lab: ${kind} on replica ${replica}` : `lab: cleared replica ${replica}` });
@@ -316,44 +381,68 @@ export class FleetCore {
         return status;
       },
       'events.list': async (q) => this.store.listEvents(q),
-      'hostKeys.trust': async ({ node, fingerprint }) => {
+      'hostKeys.trust': ({ node, fingerprint }) => {
         const pending = this.pendingHostKeys.get(node);
-        if (!pending) throw new FleetError('NOT_FOUND', `no unknown host key is waiting for "${node}"`, { subject: node });
-        if (pending.fingerprint !== fingerprint) {
-          throw new FleetError('SSH_HOST_KEY_MISMATCH', `the key of ${node} is now ${pending.fingerprint}, not ${fingerprint}: compare again`, { subject: node });
-        }
-        await this.pool.trustHostKey(node, fingerprint);
-        this.pendingHostKeys.delete(node);
-        this.record({
-          ts: this.now(),
-          kind: 'hostkey.trusted',
+        // Trusting a key edits known_hosts: a change to the console's trust, on the record.
+        return this.gate.trust({
+          action: 'hostkey.trust',
           subject: node,
-          severity: 'info',
-          message: `${node}: operator trusted ${pending.keyType} ${fingerprint}; added to ${pending.knownHostsFile}`,
-        });
-        this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
-        this.monitor.probeSoon(node);
-        return { trusted: true as const };
-      },
-      'ssh.providePassphrase': (input) =>
-        providePassphrase(input, {
-          nodes: this.inventory?.nodes ?? [],
-          vault: this.passphrases,
-          // Nodes that failed for lack of the passphrase are backing off: retry them now.
-          retry: (name) => {
-            this.pool.resetBackoff(name);
-            this.monitor.probeSoon(name);
+          actor: { origin: 'console' },
+          detail: { fingerprint, keyType: pending?.keyType ?? null, host: pending ? `${pending.host}:${pending.port}` : null, knownHostsFile: pending?.knownHostsFile ?? null },
+          apply: async () => {
+            if (!pending) throw new FleetError('NOT_FOUND', `no unknown host key is waiting for "${node}"`, { subject: node });
+            if (pending.fingerprint !== fingerprint) {
+              throw new FleetError('SSH_HOST_KEY_MISMATCH', `the key of ${node} is now ${pending.fingerprint}, not ${fingerprint}: compare again`, { subject: node });
+            }
+            await this.pool.trustHostKey(node, fingerprint);
+            this.pendingHostKeys.delete(node);
+            this.record({
+              ts: this.now(),
+              kind: 'hostkey.trusted',
+              subject: node,
+              severity: 'info',
+              message: `${node}: operator trusted ${pending.keyType} ${fingerprint}; added to ${pending.knownHostsFile}`,
+            });
+            this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
+            this.monitor.probeSoon(node);
+            return { trusted: true as const };
           },
-          record: (e) => this.record(e),
-          now: this.now,
+        });
+      },
+      // The passphrase and the secret never reach the audit trail: only which key or ref, and where it is kept.
+      'ssh.providePassphrase': (input) =>
+        this.gate.trust({
+          action: 'passphrase.set',
+          subject: null,
+          actor: { origin: 'console' },
+          detail: { identityFile: input.identityFile },
+          apply: () =>
+            providePassphrase(input, {
+              nodes: this.inventory?.nodes ?? [],
+              vault: this.passphrases,
+              // Nodes that failed for lack of the passphrase are backing off: retry them now.
+              retry: (name) => {
+                this.pool.resetBackoff(name);
+                this.monitor.probeSoon(name);
+              },
+              record: (e) => this.record(e),
+              now: this.now,
+            }),
         }),
       'secrets.set': (input) =>
-        setSecret(input, {
-          replicas: this.inventory?.replicas ?? [],
-          store: this.secrets,
-          reprobe: (name) => this.services.replicas.credentialsChanged(name),
-          record: (e) => this.record(e),
-          now: this.now,
+        this.gate.trust({
+          action: 'secret.set',
+          subject: null,
+          actor: { origin: 'console' },
+          detail: { ref: input.ref },
+          apply: () =>
+            setSecret(input, {
+              replicas: this.inventory?.replicas ?? [],
+              store: this.secrets,
+              reprobe: (name) => this.services.replicas.credentialsChanged(name),
+              record: (e) => this.record(e),
+              now: this.now,
+            }),
         }),
       'lab.status': async () => (this.deps.lab ? this.deps.lab.info() : null),
       'lab.injectFault': async (fault) => {
@@ -371,14 +460,6 @@ export class FleetCore {
 
   private recordLab(kind: string, message: string, node: string, info: LabInfo): void {
     this.record({ ts: this.now(), kind, subject: node, severity: 'info', message, data: { faults: info.faults } });
-  }
-
-  /**
-   * The stored read-only switch, for the snapshot before an inventory (and so the runbook
-   * service) exists: the console must not show "off" for a fleet someone froze.
-   */
-  private storedReadOnly(): ReadOnlySetting {
-    return this.store.settings.get(READ_ONLY_SETTING).value;
   }
 }
 

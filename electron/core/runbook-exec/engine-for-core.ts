@@ -3,7 +3,6 @@
  * pool and the live health verdicts of the monitor. What a runbook changes is what the console
  * watches.
  */
-import Database from 'better-sqlite3';
 import { FleetError } from '../../../shared/errors';
 import type { FleetCore } from '../fleet/core';
 import { sshTargetFor } from '../fleet/probe-node';
@@ -13,24 +12,25 @@ import type { Health } from '../../../shared/health';
 import { awaitedRefresh } from './awaited-refresh';
 import { RunbookEngine } from './run-engine';
 import type { RunUpdatedEvent } from './run-types';
+import { gatedStepActions } from '../gate/gated-step-actions';
 import { createStepActions } from './step-actions';
 
 export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInventory, onEvent?: (e: RunUpdatedEvent) => void): { engine: RunbookEngine; close(): void } {
-  // The journal lives in the console's store (migration 4); the engine keeps its own connection (WAL).
-  const db = new Database(core.store.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  // The journal lives in the console's store (migration 4), on the connection this process
+  // coordinates with others through (its owner row and the subject locks, migration 6).
+  const { db, owner, locks } = core.coordination;
+  // Built per step from the inventory as it is now (one command per connection anyway), so a
+  // reload that moves a load balancer's runtime API is followed.
+  const runtimeFor = (name: string): HaproxyRuntime => {
+    const lb = inventoryNow().loadBalancers.find((l) => l.name === name);
+    if (!lb) throw new FleetError('NOT_FOUND', `no load balancer named "${name}" in the inventory`);
+    return new HaproxyRuntime(
+      lb.runtime.kind === 'tcp' ? { kind: 'tcp', host: lb.runtime.host, port: lb.runtime.port } : { kind: 'ssh-unix', target: sshTargetFor(lb.runtime.via), path: lb.runtime.path },
+      { pool: core.pool },
+    );
+  };
   const actions = createStepActions({
-    // Built per step from the inventory as it is now (one command per connection anyway), so a
-    // reload that moves a load balancer's runtime API is followed.
-    runtimeFor: (name) => {
-      const lb = inventoryNow().loadBalancers.find((l) => l.name === name);
-      if (!lb) throw new FleetError('NOT_FOUND', `no load balancer named "${name}" in the inventory`);
-      return new HaproxyRuntime(
-        lb.runtime.kind === 'tcp' ? { kind: 'tcp', host: lb.runtime.host, port: lb.runtime.port } : { kind: 'ssh-unix', target: sshTargetFor(lb.runtime.via), path: lb.runtime.path },
-        { pool: core.pool },
-      );
-    },
+    runtimeFor,
     ssh: {
       pool: core.pool,
       nodeFor: (name) => {
@@ -51,6 +51,8 @@ export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInvento
       return r.health === 'throttled' ? 'degraded' : r.health;
     },
   });
-  const engine = new RunbookEngine({ db, actions, onEvent });
-  return { engine, close: () => db.close() };
+  // Every step that changes something passes the change gate (read-only, its run's lock, audit).
+  const engine = new RunbookEngine({ db, actions: gatedStepActions(actions, { gate: core.gate, inventory: inventoryNow, runtimeFor }), onEvent, owner, locks });
+  // The connection is the core's (closed by it); the engine only gives up what it owns.
+  return { engine, close: () => engine.close() };
 }

@@ -4,12 +4,15 @@ import { performance } from 'node:perf_hooks';
 import { FleetError } from '../../../shared/errors';
 import type { RunbookPlan } from '../../../shared/runbook';
 import { isAbortedError } from './abortable';
+import { osAuditIdentity } from '../audit/identity';
+import { LockTable } from '../locks/lock-table';
+import { ProcessOwner } from '../locks/process-owner';
 import { createRunJournal, type RunJournal } from './journal';
-import { type RunUpdatedEvent, type RunView, type StepView } from './run-types';
+import { type RunStatus, type RunUpdatedEvent, type RunView, type StepView } from './run-types';
 import type { StepActions } from './step-actions';
 
 export interface RunbookEngineDeps {
-  /** A database holding the RUNBOOK_JOURNAL_MIGRATION tables. */
+  /** A database holding the RUNBOOK_JOURNAL_MIGRATION and OWNERSHIP_MIGRATION tables. */
   db: Database.Database;
   actions: StepActions;
   /** Live progress: every change of a run, with all its steps. */
@@ -18,6 +21,10 @@ export interface RunbookEngineDeps {
   newId?: () => string;
   /** Per step output kept (the tail). Default 8192 characters. */
   outputCap?: number;
+  /** This process as the owner of the runs it starts; default a new owner row ("fleetops", the OS identity). */
+  owner?: ProcessOwner;
+  /** The store's subject locks; default over `db` and `owner`. */
+  locks?: LockTable;
 }
 
 export interface StartOptions {
@@ -40,57 +47,65 @@ interface LiveRun {
 }
 
 export const DEFAULT_OUTPUT_CAP = 8192;
+/** Runs listed: every unfinished one, then the newest ended ones up to this many in all. */
+export const LISTED_RUNS = 100;
 /** Undos are not cancellable: a signal that never fires. */
 const NEVER = new AbortController().signal;
+const WAITING: readonly RunStatus[] = ['stopped', 'interrupted'];
 
 /**
  * Runs runbook plans step by step, journaling every step before and after it runs, undoing in
  * reverse on failure or abort, and holding a lock on every subject of a run until it ends.
+ * Runs, their owners and their locks live in the store, so every process on the data directory
+ * sees them: a run is worked on by the process that owns it, recovered (interrupted) only when
+ * that process is dead, and rolled back or continued by whichever process the operator uses.
  */
 export class RunbookEngine {
+  /** The runs this process is working on (or holds waiting): their abort controllers. */
   private readonly runs = new Map<string, LiveRun>();
-  /** subject → run id holding it. */
-  private readonly locks = new Map<string, string>();
   private readonly journal: RunJournal;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly cap: number;
+  readonly owner: ProcessOwner;
+  readonly locks: LockTable;
 
   constructor(private readonly deps: RunbookEngineDeps) {
-    this.journal = createRunJournal(deps.db);
     this.now = deps.now ?? Date.now;
+    this.journal = createRunJournal(deps.db, this.now);
     this.newId = deps.newId ?? randomUUID;
     this.cap = deps.outputCap ?? DEFAULT_OUTPUT_CAP;
+    this.owner = deps.owner ?? new ProcessOwner(deps.db, { label: 'fleetops', identity: osAuditIdentity(), now: this.now });
+    this.locks = deps.locks ?? new LockTable(deps.db, this.owner, this.now);
   }
 
   /**
-   * Call once at startup: runs the journal shows as running or rolling back were cut short by a
-   * crash or quit; they become `interrupted` at the step that was in flight, and keep their
-   * locks (the target's state is not known to be consistent) until rolled back or continued.
-   * Returns the interrupted and stopped runs.
+   * Runs the journal shows as running or rolling back whose owner is dead (crashed, killed,
+   * lease run out) were cut short: they become `interrupted` at the step that was in flight, and
+   * keep their locks (the target's state is not known to be consistent) until rolled back or
+   * continued. A run another live process is working on is left alone. Call at startup and
+   * now and then (tick). Returns every run waiting for the operator (interrupted or stopped).
    */
   recover(): RunView[] {
-    const waiting: RunView[] = [];
-    for (const view of this.journal.unfinishedRuns()) {
-      if (this.runs.has(view.id)) continue;
-      if (view.status === 'running' || view.status === 'rolling-back') {
-        const inFlight = view.steps.findIndex((s) => s.status === 'running' || s.status === 'undoing');
-        view.status = 'interrupted';
-        view.interruptedStep = inFlight === -1 ? null : inFlight;
-        const step = inFlight === -1 ? undefined : view.steps[inFlight];
-        // An undo in flight stays 'undoing': rollback runs it again. A step in flight failed as far as we know.
-        if (step && step.status === 'running') {
-          step.status = 'failed';
-          step.error = 'interrupted: fleetops stopped while this step ran; whether it took effect is unknown';
-          this.journal.saveStep(view.id, step);
-        }
-        this.journal.saveRun(view);
+    for (const view of this.journal.orphaned((id) => this.owner.isAlive(id))) this.interrupt(view);
+    return this.journal.unfinishedRuns().filter((r) => WAITING.includes(r.status));
+  }
+
+  /**
+   * The periodic duty of an owner: renew the lease, recover what dead owners left, and honour
+   * an abort another process asked for on a run this one is working on. Returns the runs it
+   * marked interrupted.
+   */
+  tick(): RunView[] {
+    this.owner.heartbeat();
+    const interrupted = this.journal.orphaned((id) => this.owner.isAlive(id)).flatMap((v) => this.interrupt(v));
+    for (const [id, live] of this.runs) {
+      if (live.view.status === 'running' && !live.aborted && this.journal.abortRequested(id)) {
+        live.aborted = true;
+        live.controller?.abort();
       }
-      for (const subject of view.plan.locks) this.locks.set(subject, view.id);
-      this.runs.set(view.id, { view, controller: null, aborted: false });
-      waiting.push(snapshot(view));
     }
-    return waiting;
+    return interrupted;
   }
 
   start(plan: RunbookPlan, opts: StartOptions): RunHandle {
@@ -103,7 +118,6 @@ export class RunbookEngine {
     plan.steps.forEach((s, i) => {
       if (s.index !== i) throw new FleetError('BAD_REQUEST', `plan step ${i} has index ${s.index}: steps must be numbered 0, 1, 2, …`);
     });
-    this.assertUnlocked(plan);
     const id = this.newId();
     const view: RunView = {
       id,
@@ -119,41 +133,72 @@ export class RunbookEngine {
       steps: plan.steps.map((s) => ({ index: s.index, title: s.title, status: 'pending', output: '', error: null, startedAt: null, durationMs: null })),
       plan,
     };
-    this.journal.createRun(view);
-    for (const subject of plan.locks) this.locks.set(subject, id);
+    // One IMMEDIATE transaction: no other process can take a subject between our check and our row.
+    this.deps.db
+      .transaction(() => {
+        this.journal.createRun(view, this.owner.id);
+        this.locks.acquire(plan.locks, { kind: 'run', id });
+      })
+      .immediate();
     const live: LiveRun = { view, controller: null, aborted: false };
     this.runs.set(id, live);
+    this.emit(view);
     return { runId: id, done: this.execute(live, 0) };
   }
 
-  /** Cancels the step in flight (its AbortSignal fires), then undoes what was done, in reverse. */
+  /**
+   * Cancels the step in flight (its AbortSignal fires), then undoes what was done, in reverse.
+   * A run another process is working on is asked to abort through the store; its owner does it
+   * at its next tick.
+   */
   abort(runId: string): void {
-    const live = this.live(runId);
-    if (live.view.status !== 'running') throw new FleetError('BAD_REQUEST', `run ${runId} is ${live.view.status}, not running: nothing to abort`, { subject: runId });
-    live.aborted = true;
-    live.controller?.abort();
+    const live = this.runs.get(runId);
+    const view = live?.view ?? this.stored(runId);
+    if (view.status !== 'running') throw new FleetError('BAD_REQUEST', `run ${runId} is ${view.status}, not running: nothing to abort`, { subject: runId });
+    if (live && this.journal.ownerOf(runId) === this.owner.id) {
+      live.aborted = true;
+      live.controller?.abort();
+      return;
+    }
+    this.journal.requestAbort(runId);
   }
 
   /** Undoes a stopped or interrupted run, the step that was in flight included (its undo is safe either way). */
   rollback(runId: string): RunHandle {
-    const live = this.waitingRun(runId, 'roll back');
+    const live = this.claimWaiting(runId, 'roll back', 'rolling-back');
     return { runId, done: this.undoAll(live, 'operator', live.view.interruptedStep) };
   }
 
   /** Resumes a stopped or interrupted run at its first step that has not succeeded (re-running the one that failed or was in flight). */
   continue(runId: string): RunHandle {
-    const live = this.waitingRun(runId, 'continue');
+    const live = this.claimWaiting(runId, 'continue', 'running');
     const from = live.view.steps.findIndex((s) => s.status !== 'succeeded');
     live.view.interruptedStep = null;
     return { runId, done: this.execute(live, from === -1 ? live.view.steps.length : from) };
   }
 
+  /** Every unfinished run in the store (whichever process owns it), then the newest ended ones. */
   list(): RunView[] {
-    return [...this.runs.values()].map((r) => snapshot(r.view));
+    return this.journal.recent(LISTED_RUNS);
   }
 
   get(runId: string): RunView {
-    return snapshot(this.live(runId).view);
+    return this.stored(runId);
+  }
+
+  /** Runs other processes wrote since `sinceMs`, with their write counters (to follow them). */
+  changedSince(sinceMs: number): Array<{ id: string; version: number }> {
+    return this.journal.versionsSince(sinceMs, this.owner.id);
+  }
+
+  /** Who works on `subject`'s holder now, in words; null when nothing holds it. */
+  holderOf(subject: string): string | null {
+    return this.locks.heldBy(subject)?.text ?? null;
+  }
+
+  /** A clean stop: runs still in flight become interrupted for whichever process looks next. */
+  close(): void {
+    this.owner.end();
   }
 
   private async execute(live: LiveRun, from: number): Promise<RunView> {
@@ -162,6 +207,7 @@ export class RunbookEngine {
     this.saveRun(view);
     for (let i = from; i < view.plan.steps.length; i++) {
       if (live.aborted) return this.undoAll(live, 'aborted', null);
+      if (!this.stillOwned(live)) return snapshot(view);
       const step = view.steps[i]!;
       step.status = 'running';
       step.error = null;
@@ -172,7 +218,7 @@ export class RunbookEngine {
       const t0 = performance.now();
       let failed: unknown = null;
       try {
-        const { output } = await this.deps.actions.run(view.plan.steps[i]!.action, live.controller.signal);
+        const { output } = await this.deps.actions.run(view.plan.steps[i]!.action, live.controller.signal, { runId: view.id, stepIndex: i, phase: 'do', mutating: view.plan.steps[i]!.mutating });
         step.output = this.capped(output);
         step.status = 'succeeded';
       } catch (err) {
@@ -214,6 +260,7 @@ export class RunbookEngine {
     view.reason = reason;
     this.saveRun(view);
     for (let i = view.steps.length - 1; i >= 0; i--) {
+      if (!this.stillOwned(live)) return snapshot(view);
       const step = view.steps[i]!;
       const undo = view.plan.steps[i]!.undo;
       const due = step.status === 'succeeded' || step.status === 'undoing' || step.status === 'undo-failed' || i === alsoStep;
@@ -222,7 +269,7 @@ export class RunbookEngine {
       this.saveStep(view, step); // before
       const t0 = performance.now();
       try {
-        const { output } = await this.deps.actions.run(undo, NEVER);
+        const { output } = await this.deps.actions.run(undo, NEVER, { runId: view.id, stepIndex: i, phase: 'undo', mutating: true });
         step.status = 'undone';
         step.output = this.capped(`${step.output}\n[undo] ${output}`);
       } catch (err) {
@@ -244,44 +291,94 @@ export class RunbookEngine {
     view.status = status;
     view.endedAt = this.now();
     view.interruptedStep = null;
-    for (const subject of view.plan.locks) if (this.locks.get(subject) === view.id) this.locks.delete(subject);
-    this.saveRun(view);
+    // The end and the release of its subjects in one commit: no window where an ended run holds them.
+    this.deps.db
+      .transaction(() => {
+        this.journal.saveRun(view);
+        this.locks.release({ kind: 'run', id: view.id });
+      })
+      .immediate();
+    this.runs.delete(view.id);
+    this.emit(view);
     return snapshot(view);
   }
 
-  private assertUnlocked(plan: RunbookPlan): void {
-    for (const subject of plan.locks) {
-      const holder = this.locks.get(subject);
-      if (holder === undefined) continue;
-      const h = this.runs.get(holder)!.view;
-      throw new FleetError('RUNBOOK_LOCKED', `${subject} is locked by run ${holder} (${h.runbook} on ${h.target}, ${h.status}, started by ${h.operator.user}@${h.operator.host})`, {
-        subject,
-        detail: { runId: holder, runbook: h.runbook, target: h.target, status: h.status },
-      });
-    }
+  /** Marks a run whose owner died interrupted (compare-and-set: two processes recovering it at once mark it once). */
+  private interrupt(view: RunView): RunView[] {
+    const ownerId = this.journal.ownerOf(view.id);
+    const marked = this.deps.db
+      .transaction(() => {
+        if (!this.journal.claim(view.id, ownerId ?? '', ['running', 'rolling-back'], 'interrupted')) return false;
+        const inFlight = view.steps.findIndex((s) => s.status === 'running' || s.status === 'undoing');
+        view.status = 'interrupted';
+        view.interruptedStep = inFlight === -1 ? null : inFlight;
+        const step = inFlight === -1 ? undefined : view.steps[inFlight];
+        // An undo in flight stays 'undoing': rollback runs it again. A step in flight failed as far as we know.
+        if (step && step.status === 'running') {
+          step.status = 'failed';
+          step.error = `interrupted: ${this.owner.describe(ownerId)} stopped while this step ran; whether it took effect is unknown`;
+          this.journal.saveStep(view.id, step);
+        }
+        this.journal.saveRun(view);
+        return true;
+      })
+      .immediate();
+    if (!marked) return [];
+    this.emit(view);
+    return [snapshot(view)];
   }
 
-  private live(runId: string): LiveRun {
-    const live = this.runs.get(runId);
-    if (!live) throw new FleetError('NOT_FOUND', `no run ${runId}`, { subject: runId });
+  /**
+   * Takes a waiting run over (compare-and-set on its status, so two consoles clicking
+   * "roll back" at once start one rollback): it is this process's from now on, locks included.
+   */
+  private claimWaiting(runId: string, what: string, to: RunStatus): LiveRun {
+    const stored = this.stored(runId);
+    const refuse = (now: RunView) =>
+      new FleetError('BAD_REQUEST', `cannot ${what} run ${runId}: it is ${now.status} (only stopped or interrupted runs wait for the operator)`, { subject: runId });
+    if (!WAITING.includes(stored.status)) throw refuse(stored);
+    const claimed = this.deps.db
+      .transaction(() => {
+        if (!this.journal.claim(runId, this.owner.id, WAITING, to)) return false;
+        this.locks.adopt({ kind: 'run', id: runId });
+        return true;
+      })
+      .immediate();
+    if (!claimed) throw refuse(this.stored(runId));
+    const view = { ...stored, status: to };
+    const live: LiveRun = { view, controller: null, aborted: false };
+    this.runs.set(runId, live);
     return live;
   }
 
-  private waitingRun(runId: string, what: string): LiveRun {
-    const live = this.live(runId);
-    if (live.view.status !== 'stopped' && live.view.status !== 'interrupted') {
-      throw new FleetError('BAD_REQUEST', `cannot ${what} run ${runId}: it is ${live.view.status} (only stopped or interrupted runs wait for the operator)`, { subject: runId });
-    }
-    return live;
+  /**
+   * False when another process took the run over (this one looked dead to it: a lease that ran
+   * out during a long pause): this process then stops touching it and forgets it.
+   */
+  private stillOwned(live: LiveRun): boolean {
+    if (this.journal.ownerOf(live.view.id) === this.owner.id) return true;
+    this.runs.delete(live.view.id);
+    live.controller = null;
+    return false;
+  }
+
+  private stored(runId: string): RunView {
+    const view = this.journal.get(runId);
+    if (!view) throw new FleetError('NOT_FOUND', `no run ${runId}`, { subject: runId });
+    return view;
   }
 
   private saveRun(view: RunView): void {
     this.journal.saveRun(view);
-    this.deps.onEvent?.({ type: 'run.updated', run: snapshot(view) });
+    this.emit(view);
   }
 
   private saveStep(view: RunView, step: StepView): void {
     this.journal.saveStep(view.id, step);
+    this.emit(view);
+  }
+
+  private emit(view: RunView): void {
     this.deps.onEvent?.({ type: 'run.updated', run: snapshot(view) });
   }
 

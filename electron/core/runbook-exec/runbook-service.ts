@@ -14,12 +14,12 @@ import type { LoadedInventory } from '../inventory/load-inventory';
 import { loadRunbooks, type RunbookSet } from '../runbooks/load-runbooks';
 import { lockPreconditions } from '../runbooks/plan-preconditions';
 import { planRunbook } from '../runbooks/plan-runbook';
-import type { Settings } from '../store/settings';
+import type { ChangeGate } from '../gate/change-gate';
 import { capacityInputs } from './capacity-inputs';
 import { engineForCore } from './engine-for-core';
-import { normalizeReadOnly, READ_ONLY_SETTING, type ReadOnlySetting } from './read-only-setting';
+import type { ReadOnlySetting } from './read-only-setting';
 import type { RunbookEngine, RunHandle } from './run-engine';
-import { ENDED, type RunView } from './run-types';
+import type { RunView } from './run-types';
 
 export type PlanInput = MethodInput<'runbooks.plan'>;
 export type RunInput = MethodInput<'runbooks.run'>;
@@ -31,6 +31,8 @@ export interface RunbookServiceDeps {
   inventory: () => LoadedInventory | null;
   /** Who starts runs from this process: recorded on each run. */
   identity: AuditIdentity;
+  /** The change gate: its read-only switch, locks and owner; every step that changes something passes it. */
+  gate: ChangeGate;
 }
 
 export interface StartedRun {
@@ -45,28 +47,44 @@ export class RunbookService {
   private readonly closeEngine: () => void;
   private runbookSet: RunbookSet | null = null;
   private loadError: unknown = null;
-  /** The stored switch: read from the store at construction, written by setReadOnly. */
-  /** The unreadable-switch problem already on the record, so each read does not record it again. */
-  private reportedProblem: string | null = null;
-  /** Tightened for this process only (the CLI's --read-only flags); never stored. */
-  private processReadOnly: ReadOnlySetting = { global: false, clusters: [] };
-  private readonly settings: Settings;
   /** Last status audited per run step, so each transition is recorded once. */
   private readonly auditedSteps = new Map<string, string>();
+  /** Write counter of each run last pushed, to push what other processes changed. */
+  private readonly pushedVersions = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly deps: RunbookServiceDeps) {
-    // The read-only switch outlives restarts: a safety switch that resets to "off" protects nothing.
-    this.settings = deps.core.store.settings;
-    this.loadReadOnly();
-    // Runs outlive inventory reloads: the engine reads the inventory in force whenever a step
-    // needs a load balancer or node, instead of the one it was created with.
+    // The read-only switch is stored (the gate's) and outlives restarts.
+    deps.gate.readOnly.stored();
     // The inventory as it is when each step runs: runs survive inventory reloads.
     const { engine, close } = engineForCore(deps.core, () => this.requireInventory(), (e) => this.onRunUpdated(e.run));
     this.engine = engine;
     this.closeEngine = close;
-    // Runs cut short by a crash or quit come back as interrupted, holding their targets.
+    // Runs whose process died (crash, kill, lease run out) come back as interrupted, holding
+    // their targets; runs another live process is working on are left to it.
     engine.recover();
+    this.followed = Date.now();
+  }
+
+  /** Since when writes of other processes were last looked for. */
+  private followed: number;
+
+  /**
+   * The owner's periodic duty (FleetCore calls it every second): renew the lease, recover runs
+   * of dead processes, honour aborts asked from elsewhere, and push what other processes
+   * (another console, `fleetops run`) did to their runs since the last tick.
+   */
+  tick(): void {
+    if (this.closed) return;
+    this.engine.tick();
+    const since = this.followed;
+    this.followed = Date.now();
+    // A little overlap: a write in the same millisecond as the last look is not missed (versions dedupe).
+    for (const { id, version } of this.engine.changedSince(since - 1000)) {
+      if (this.pushedVersions.get(id) === version) continue;
+      this.pushedVersions.set(id, version);
+      this.deps.core.bus.emit('run.updated', this.engine.get(id));
+    }
   }
 
   /** (Re)reads the built-in and `<inventory dir>/runbooks` files; returns notices for the operator. A bad file makes list/plan/run fail with its error until fixed. */
@@ -158,58 +176,24 @@ export class RunbookService {
     return this.engine.list().sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  /**
-   * The switch in force: the stored one, tightened by restrictForThisProcess. Read from the store
-   * each time (one indexed row): another console on the same data directory may have turned it on.
-   */
+  /** The switch in force (the gate's): the stored one, tightened for this process. */
   get readOnly(): ReadOnlySetting {
-    const stored = this.loadReadOnly();
-    const local = this.processReadOnly;
-    return normalizeReadOnly({ global: stored.global || local.global, clusters: [...stored.clusters, ...local.clusters] });
+    return this.deps.gate.readOnly.value;
   }
 
-  /**
-   * The read-only switch, stored so it holds across restarts (written before it takes effect: a
-   * write that fails changes nothing and says so); audited, because turning it off is what lets
-   * changes through.
-   */
   setReadOnly(setting: ReadOnlySetting): ReadOnlySetting {
-    const stored = normalizeReadOnly(this.settings.set(READ_ONLY_SETTING, normalizeReadOnly(setting)));
-    this.reportedProblem = null;
-    this.deps.core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: stored });
-    return this.readOnly;
+    return this.deps.gate.readOnly.set(setting);
   }
 
-  /**
-   * Read-only for this process only, on top of the stored switch (`fleetops run --read-only`):
-   * one command's flag must neither freeze the console for good nor loosen what the operator set.
-   */
+  /** Read-only for this process only (`fleetops run --read-only`), on top of the stored switch. */
   restrictForThisProcess(setting: ReadOnlySetting): ReadOnlySetting {
-    const local = this.processReadOnly;
-    this.processReadOnly = normalizeReadOnly({ global: local.global || setting.global, clusters: [...local.clusters, ...setting.clusters] });
-    this.deps.core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: { ...this.processReadOnly, scope: 'process' } });
-    return this.readOnly;
+    return this.deps.gate.readOnly.restrictForThisProcess(setting);
   }
 
   /** Stops reporting and closes the journal's connection. Runs still in flight show as interrupted at the next start. */
   close(): void {
     this.closed = true;
     this.closeEngine();
-  }
-
-  /**
-   * The stored switch. An unreadable row reads as read-only ON (see READ_ONLY_SETTING for why),
-   * said once in the event log and the audit trail; the row is left as found until the next setReadOnly.
-   */
-  private loadReadOnly(): ReadOnlySetting {
-    const read = this.settings.get(READ_ONLY_SETTING);
-    if (read.problem !== null && read.problem !== this.reportedProblem) {
-      this.reportedProblem = read.problem;
-      const { core } = this.deps;
-      core.record({ ts: Date.now(), kind: 'settings.invalid', subject: null, severity: 'error', message: read.problem, data: { key: READ_ONLY_SETTING.key, using: read.value } });
-      core.store.audit.append({ kind: 'settings.read-only', subject: null, detail: { ...read.value, reason: read.problem } });
-    }
-    return normalizeReadOnly(read.value);
   }
 
   private resume(runId: string, kind: string, go: (id: string) => RunHandle): StartedRun {
@@ -251,9 +235,9 @@ export class RunbookService {
     return plan;
   }
 
+  /** Who holds `subject`, whichever process on the data directory it is. */
   private holderOf(subject: string): string | null {
-    for (const r of this.engine.list()) if (!ENDED.has(r.status) && r.plan.locks.includes(subject)) return `run ${r.id} (${r.runbook} on ${r.target}, ${r.status})`;
-    return null;
+    return this.engine.holderOf(subject);
   }
 
   private recordEnd(handle: RunHandle): Promise<RunView> {

@@ -12,9 +12,19 @@ import type { SshPool } from '../ssh/pool';
 import { abortedError, pollUntil, raceAbort } from './abortable';
 import { checkpointCommand, judgeCheckpoint } from './checkpoint';
 
+/** Which run and step an action belongs to: the change gate checks and records each step by it. */
+export interface StepContext {
+  runId: string;
+  stepIndex: number;
+  /** The step itself, or its undo (a rollback). */
+  phase: 'do' | 'undo';
+  /** Whether it changes something (the plan's word for the step; every undo does). */
+  mutating: boolean;
+}
+
 /** Runs one rendered action. Rejects when the action failed; rejects with an aborted error when `signal` fired. */
 export interface StepActions {
-  run(action: PlannedAction, signal: AbortSignal): Promise<{ output: string }>;
+  run(action: PlannedAction, signal: AbortSignal, ctx?: StepContext): Promise<{ output: string }>;
 }
 
 export interface StepActionDeps {

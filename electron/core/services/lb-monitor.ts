@@ -1,13 +1,12 @@
 /**
  * Polls each load balancer's runtime API (`show stat`) as a subject of its own, and carries
- * the typed write methods (`set server … state`, `set weight`). Status changes of a server are
- * events; after a write the LB is read again so the caller sees what HAProxy now says.
+ * the runtime API the change gate writes through. Status changes of a server are events.
  */
 import { toErrorData } from '../../../shared/errors';
 import { FleetError } from '../../../shared/errors';
 import type { LoadBalancerStatus, ReplicaStatus } from '../../../shared/services';
 import { sshTargetFor } from '../fleet/probe-node';
-import { HaproxyRuntime, type ServerAdminState } from '../haproxy';
+import { HaproxyRuntime } from '../haproxy';
 import type { ResolvedLoadBalancer } from '../inventory/resolve-services';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
@@ -81,20 +80,12 @@ export class LbMonitor {
     return this.entries.get(name)?.status;
   }
 
-  async setServerState(name: string, backend: string, server: string, state: ServerAdminState): Promise<LoadBalancerStatus> {
-    const entry = this.require(name, backend);
-    await entry.runtime.setServerState(backend, server, state);
-    this.deps.appendEvent({ ts: this.timers.now(), kind: 'lb.set-state', subject: `${name}/${backend}/${server}`, severity: 'info', message: `${name}: set server ${backend}/${server} state ${state}` });
-    await this.poll(name);
-    return this.entries.get(name)!.status;
-  }
-
-  async setWeight(name: string, backend: string, server: string, weight: number): Promise<LoadBalancerStatus> {
-    const entry = this.require(name, backend);
-    await entry.runtime.setWeight(backend, server, weight);
-    this.deps.appendEvent({ ts: this.timers.now(), kind: 'lb.set-weight', subject: `${name}/${backend}/${server}`, severity: 'info', message: `${name}: set weight ${backend}/${server} ${weight}` });
-    await this.poll(name);
-    return this.entries.get(name)!.status;
+  /**
+   * The runtime API of a load balancer and backend the inventory names (NOT_FOUND otherwise),
+   * for the change gate (electron/core/gate/lb-changes.ts): writes go through it, never here.
+   */
+  runtimeFor(name: string, backend: string): HaproxyRuntime {
+    return this.require(name, backend).runtime;
   }
 
   /** Reads `show stat` now; errors become the LB's status (unreachable), never a throw. */

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OWNERSHIP_MIGRATION } from '../../../electron/core/locks/ownership-migration';
+import { ProcessOwner } from '../../../electron/core/locks/process-owner';
 import { RUNBOOK_JOURNAL_MIGRATION } from '../../../electron/core/runbook-exec/journal-migration';
 import { RunbookEngine } from '../../../electron/core/runbook-exec/run-engine';
 import type { RunUpdatedEvent } from '../../../electron/core/runbook-exec/run-types';
@@ -16,14 +18,32 @@ let dbs: Database.Database[];
 function openDb(): Database.Database {
   const db = new Database(join(dir, 'journal.db'));
   db.pragma('journal_mode = WAL');
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runbook_runs'").get()) db.exec(RUNBOOK_JOURNAL_MIGRATION.up);
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runbook_runs'").get()) db.exec(RUNBOOK_JOURNAL_MIGRATION.up + OWNERSHIP_MIGRATION.up);
   dbs.push(db);
   return db;
 }
 
+/**
+ * Each engine stands for its own process: a pid of its own (1000 + its index in dbs), alive
+ * until crash() kills it, so recovery in one test process sees the others as other processes.
+ */
+const alive = new Set<number>();
+function ownerOn(db: Database.Database): ProcessOwner {
+  const pid = 1000 + dbs.indexOf(db);
+  alive.add(pid);
+  return new ProcessOwner(db, { label: `engine ${pid}`, identity: OPERATOR, pid, pidAlive: (p) => alive.has(p) });
+}
+
+/** The process of engine `i` dies: its connection drops, its pid is gone. */
+function crash(i: number): void {
+  dbs[i]!.close();
+  alive.delete(1000 + i);
+}
+
 function engineWith(actions: FakeActions, events: RunUpdatedEvent[] = []): RunbookEngine {
   let n = 0;
-  return new RunbookEngine({ db: openDb(), actions, onEvent: (e) => events.push(e), newId: () => `run-${++n}-${dbs.length}` });
+  const db = openDb();
+  return new RunbookEngine({ db, owner: ownerOn(db), actions, onEvent: (e) => events.push(e), newId: () => `run-${++n}-${dbs.length}` });
 }
 
 function thrown(fn: () => unknown): FleetError {
@@ -39,6 +59,7 @@ function thrown(fn: () => unknown): FleetError {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fleetops-runbook-engine-'));
   dbs = [];
+  alive.clear();
 });
 afterEach(() => {
   for (const db of dbs) if (db.open) db.close();
@@ -212,7 +233,7 @@ describe('journal and recovery', () => {
     const handle = first.start(planOf(4), { operator: OPERATOR });
     await started;
     // The crash: this engine and its connection are dropped with step 2 in flight.
-    dbs[0]!.close();
+    crash(0);
 
     const after = new FakeActions();
     const second = engineWith(after);
@@ -235,7 +256,7 @@ describe('journal and recovery', () => {
     const started = actions.block('s1');
     const handle = engineWith(actions).start(planOf(3), { operator: OPERATOR });
     await started;
-    dbs[0]!.close();
+    crash(0);
     const after = new FakeActions();
     const second = engineWith(after);
     expect(second.recover().map((r) => r.interruptedStep)).toEqual([1]);
@@ -249,7 +270,7 @@ describe('journal and recovery', () => {
     const started = actions.block('u1');
     const handle = engineWith(actions).start(planOf(3), { operator: OPERATOR });
     await started;
-    dbs[0]!.close();
+    crash(0);
     const after = new FakeActions();
     const second = engineWith(after);
     expect(second.recover()[0]).toMatchObject({ status: 'interrupted', interruptedStep: 1 });

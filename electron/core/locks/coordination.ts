@@ -1,0 +1,39 @@
+/**
+ * This process's part in sharing a data directory: its own connection to the store (WAL, so it
+ * never waits on the event log's writers for long), its owner row and the subject locks.
+ */
+import Database from 'better-sqlite3';
+import { BUSY_TIMEOUT_MS } from '../store/open-store';
+import { LockTable } from './lock-table';
+import { ProcessOwner, type ProcessOwnerOptions } from './process-owner';
+
+export interface Coordination {
+  db: Database.Database;
+  owner: ProcessOwner;
+  locks: LockTable;
+  /** Ends this owner (a clean stop) and closes the connection. */
+  close(): void;
+}
+
+export function openCoordination(storePath: string, opts: ProcessOwnerOptions): Coordination {
+  const db = new Database(storePath);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  try {
+    const owner = new ProcessOwner(db, opts);
+    const locks = new LockTable(db, owner, opts.now);
+    return {
+      db,
+      owner,
+      locks,
+      close() {
+        if (!db.open) return;
+        owner.end();
+        db.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -12,13 +12,15 @@ import type { RunView } from '../core/runbook-exec/run-types';
 import { formatPlan } from '../core/runbooks/format-plan';
 import { PassphraseVault } from '../core/ssh/passphrase-vault';
 import type { CliIo } from './io';
-import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
+import { chooseDataDir, cliAuditIdentity } from './data-dir';
+import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
 export const RUN_USAGE = `Usage: fleetops run RUNBOOK --inventory FILE --target T [--param k=v ...] (--dry-run | --yes)
        [--confirm NAME] [--override REASON] [--read-only] [--read-only-cluster NAME ...] [--data-dir DIR]
 Plans the runbook against the inventory and prints every command exactly as it would be sent
 (--dry-run), or runs it (--yes). A protected target also needs --confirm with its name.
        fleetops run (--rollback RUN | --continue RUN) --inventory FILE [--data-dir DIR]
+Default DIR: a lab's own DIR/data for a lab's inventory, else the per-user data directory.
 Exit status: 0 succeeded, 1 failed and rolled back, 2 refused, 3 the rollback failed.`;
 
 export async function runRunCommand(argv: string[], io: CliIo): Promise<number> {
@@ -72,7 +74,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
   const inventoryPath = resolve(values.inventory);
   let core: FleetCore | null = null;
   try {
-    core = await openCore(inventoryPath, values['data-dir']);
+    core = await openCore(inventoryPath, values['data-dir'], io);
     const service = core.runbooks();
     for (const r of service.runs()) if (r.status === 'stopped' || r.status === 'interrupted') io.err(`note: run ${r.id} (${r.runbook} on ${r.target}) is ${r.status}; it holds its targets until rolled back or continued`);
     // For this command only: the console's stored switch stays as the operator set it.
@@ -126,7 +128,7 @@ async function resumeRun(values: { inventory?: string; 'data-dir'?: string; roll
   }
   let core: FleetCore | null = null;
   try {
-    core = await openCore(resolve(values.inventory), values['data-dir']);
+    core = await openCore(resolve(values.inventory), values['data-dir'], io);
     const service = core.runbooks();
     const offProgress = core.subscribe((e) => {
       if (e.event === 'run.updated') io.out(progressLine(e.payload));
@@ -148,15 +150,23 @@ async function resumeRun(values: { inventory?: string; 'data-dir'?: string; roll
   }
 }
 
-/** The console's engine, headless, for one command: same store, connectors and runbooks. */
-async function openCore(inventoryPath: string, dataDir: string | undefined): Promise<FleetCore> {
+/**
+ * The console's engine, headless, for one command: same store, connectors and runbooks. A lab's
+ * inventory means the lab's own data directory (unless --data-dir), and entries marked as the lab's.
+ */
+async function openCore(inventoryPath: string, dataDirOption: string | undefined, io: CliIo): Promise<FleetCore> {
+  const { dataDir, labDir, source } = chooseDataDir({ dataDir: dataDirOption, inventoryPath });
+  if (source === 'lab') io.err(`note: ${inventoryPath} is a lab's inventory: using the lab's data directory ${dataDir}`);
   const core = new FleetCore({
-    dataDir: resolve(dataDir ?? defaultDataDir()),
+    dataDir,
+    identity: cliAuditIdentity(labDir),
     inventoryPath,
     inventoryEnv: inventoryEnvFromProcess(),
     passphrases: new PassphraseVault({ inner: cliPassphrases() }),
     getSecret: secretFromEnv(),
     watchInventory: false,
+    // How a console on the same data directory names this process while it holds a run.
+    processLabel: 'fleetops run',
   });
   try {
     await core.start();

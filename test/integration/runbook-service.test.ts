@@ -162,7 +162,7 @@ describe('runbooks through the contract', () => {
 
       await expect(call('runbooks.run', { runbook: 'drain-replica', target, confirm: target })).rejects.toMatchObject({
         code: 'RUNBOOK_LOCKED',
-        message: expect.stringContaining(`locked by run ${first.id} (drain-replica on ${target}, running, started by alice@console-1)`),
+        message: expect.stringContaining(`held by run ${first.id} (drain-replica on ${target}, running, started by alice@console-1)`),
       });
 
       const aborting = await call<RunView>('runs.abort', { runId: first.id });

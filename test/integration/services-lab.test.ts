@@ -96,13 +96,15 @@ describe('replicas, HAProxy and availability in the lab', () => {
 
   it('drains and readies a server through the runtime API, and reports HAProxy refusals in its words', async () => {
     const name = replicas[2];
-    const drained = await call<LoadBalancerStatus>('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, state: 'drain' });
+    // The lab's inference clusters are protected: each change carries the typed server name.
+    const at = { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, confirm: name };
+    const drained = await call<LoadBalancerStatus>('lb.setServerState', { ...at, state: 'drain' });
     expect(drained.servers.find((s) => s.server === name)?.status).toBe('DRAIN');
-    const ready = await call<LoadBalancerStatus>('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, state: 'ready' });
+    const ready = await call<LoadBalancerStatus>('lb.setServerState', { ...at, state: 'ready' });
     expect(ready.servers.find((s) => s.server === name)?.status).toMatch(/^UP/);
-    const weighted = await call<LoadBalancerStatus>('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: 0 });
+    const weighted = await call<LoadBalancerStatus>('lb.setWeight', { ...at, weight: 0 });
     expect(weighted.servers.find((s) => s.server === name)?.weight).toBe(0);
-    await call('lb.setWeight', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: name, weight: LAB_WEIGHT });
+    await call('lb.setWeight', { ...at, weight: LAB_WEIGHT });
     await expect(call('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: 'no-such-server', state: 'drain' })).rejects.toMatchObject({
       code: 'LB_COMMAND_REJECTED',
       message: expect.stringMatching(/No such server/),

@@ -26,6 +26,8 @@ export interface AuditEntry {
   subject: string | null;
   /** The decoded detail; null when the entry has none. */
   detail: unknown;
+  /** The identity's origin recorded in the detail (`lab:<dir>` for a lab), null for the real fleet. */
+  origin: string | null;
   prevHash: string;
   hash: string;
 }
@@ -50,7 +52,7 @@ export interface AuditLog {
 }
 
 export interface AuditLogOptions {
-  /** Recorded as os_user and host on every entry. */
+  /** Recorded as os_user and host on every entry, and its origin (if any) in each entry's detail. */
   identity: AuditIdentity;
   /** Clock for entries appended without ts. */
   now?: () => number;
@@ -63,7 +65,7 @@ export interface AuditLogOptions {
  */
 export function createAuditLog(db: Database.Database, opts: AuditLogOptions): AuditLog {
   checkIdentity(opts.identity);
-  const { user, host } = opts.identity;
+  const { user, host, origin } = opts.identity;
   const now = opts.now ?? Date.now;
   const head = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -80,7 +82,7 @@ export function createAuditLog(db: Database.Database, opts: AuditLogOptions): Au
 
   return {
     append(input) {
-      const row = checkInput(input, now);
+      const row = checkInput(origin === undefined ? input : { ...input, detail: withOrigin(input.detail, origin) }, now);
       // IMMEDIATE takes the write lock before reading the head: another connection cannot append
       // between our read and our insert (which would fork the chain), and we wait for it on the
       // busy timeout instead of failing with SQLITE_BUSY_SNAPSHOT on a lock upgrade.
@@ -97,6 +99,7 @@ export function createAuditLog(db: Database.Database, opts: AuditLogOptions): Au
 }
 
 function toEntry(row: AuditRow): AuditEntry {
+  const detail = row.detail === null ? null : (JSON.parse(row.detail) as unknown);
   return {
     seq: row.seq,
     ts: row.ts,
@@ -104,10 +107,33 @@ function toEntry(row: AuditRow): AuditEntry {
     host: row.host,
     kind: row.kind,
     subject: row.subject,
-    detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown),
+    detail,
+    origin: originOf(detail),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/**
+ * The origin goes into the detail, not a column: the table's schema and the hash format stay as
+ * they are, and the hash (which covers the stored detail) covers the origin too. An object detail
+ * gets an `origin` key; no detail becomes `{ origin }`; anything else (an array, a scalar, an
+ * object that has an `origin` of its own) is kept whole under `value`.
+ */
+function withOrigin(detail: unknown, origin: string): unknown {
+  if (detail === undefined || detail === null) return { origin };
+  if (isPlainObject(detail) && !Object.hasOwn(detail, 'origin')) return { ...detail, origin };
+  return { origin, value: detail };
+}
+
+function originOf(detail: unknown): string | null {
+  return isPlainObject(detail) && typeof detail.origin === 'string' ? detail.origin : null;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function checkInput(input: AppendAuditInput, now: () => number): { ts: number; kind: string; subject: string | null; detail: string | null } {
@@ -124,6 +150,7 @@ function checkInput(input: AppendAuditInput, now: () => number): { ts: number; k
 function checkIdentity(identity: AuditIdentity): void {
   if (typeof identity?.user !== 'string' || identity.user === '') throw new FleetError('INTERNAL', 'audit identity needs a non-empty OS user');
   if (typeof identity.host !== 'string' || identity.host === '') throw new FleetError('INTERNAL', 'audit identity needs a non-empty host');
+  if (identity.origin !== undefined && (typeof identity.origin !== 'string' || identity.origin === '')) throw new FleetError('INTERNAL', 'audit identity origin, when given, must be a non-empty string');
 }
 
 function checkLimit(limit: number | undefined): number {

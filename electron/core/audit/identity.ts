@@ -4,6 +4,16 @@ import { hostname, userInfo } from 'node:os';
 export interface AuditIdentity {
   user: string;
   host: string;
+  /**
+   * Where the actions come from when that is not the real fleet: `lab:<dir>` for a lab. Recorded
+   * in every entry's detail (key `origin`), so a lab's entries can never pass for real changes.
+   */
+  origin?: string;
+}
+
+/** The origin of everything done to the lab in `dir`. */
+export function labOrigin(dir: string): string {
+  return `lab:${dir}`;
 }
 
 /**

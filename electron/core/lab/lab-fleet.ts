@@ -15,6 +15,7 @@ import {
   inventoryYaml,
   knownHostsText,
   labInventory,
+  labMarkerText,
   labPaths,
   prepareLabDir,
   writeFileAtomic,
@@ -104,6 +105,8 @@ export async function startLab(opts: LabOptions): Promise<LabFleet> {
   const clock = opts.clock ?? Date.now;
   const paths = labPaths(opts.dir);
   await prepareLabDir(opts.dir);
+  // First, so a CLI given this lab's inventory uses the lab's data directory, never the operator's.
+  await writeFileAtomic(paths.markerFile, labMarkerText(), 0o600);
 
   const clientKeys = generateEd25519();
   const startedAt = clock();

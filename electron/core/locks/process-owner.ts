@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { FleetError } from '../../../shared/errors';
 
 export interface OwnerRow {
@@ -23,8 +24,11 @@ export interface OwnerRow {
 export interface ProcessOwnerOptions {
   /** What this process is, as another process names it: "fleetops run", "fleetops serve". */
   label: string;
+  /** Who runs it (recorded; the audit identity). */
   identity: { user: string; host: string };
   pid?: number;
+  /** The machine, as pids are judged on it: the OS host name (not the audit identity, which a caller may set). */
+  host?: string;
   now?: () => number;
   /** A lease not renewed for this long means the owner is dead. Default 30 s. */
   leaseMs?: number;
@@ -53,7 +57,7 @@ export class ProcessOwner {
   ) {
     this.id = opts.id ?? randomUUID();
     this.pid = opts.pid ?? process.pid;
-    this.host = opts.identity.host;
+    this.host = opts.host ?? hostname();
     this.label = opts.label;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.now = opts.now ?? Date.now;

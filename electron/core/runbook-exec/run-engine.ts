@@ -292,14 +292,12 @@ export class RunbookEngine {
     view.endedAt = this.now();
     view.interruptedStep = null;
     // The end and the release of its subjects in one commit: no window where an ended run holds them.
-    this.deps.db
-      .transaction(() => {
-        this.journal.saveRun(view);
-        this.locks.release({ kind: 'run', id: view.id });
-      })
-      .immediate();
+    const mine = this.writeIfOwned(view.id, () => {
+      this.journal.saveRun(view);
+      this.locks.release({ kind: 'run', id: view.id });
+    });
     this.runs.delete(view.id);
-    this.emit(view);
+    if (mine) this.emit(view);
     return snapshot(view);
   }
 
@@ -369,13 +367,26 @@ export class RunbookEngine {
   }
 
   private saveRun(view: RunView): void {
-    this.journal.saveRun(view);
-    this.emit(view);
+    if (this.writeIfOwned(view.id, () => this.journal.saveRun(view))) this.emit(view);
   }
 
   private saveStep(view: RunView, step: StepView): void {
-    this.journal.saveStep(view.id, step);
-    this.emit(view);
+    if (this.writeIfOwned(view.id, () => this.journal.saveStep(view.id, step))) this.emit(view);
+  }
+
+  /**
+   * Writes only while this process still owns the run, checked in the same transaction: a
+   * process that paused past its lease and was taken over must not overwrite what the new
+   * owner recorded.
+   */
+  private writeIfOwned(runId: string, write: () => void): boolean {
+    return this.deps.db
+      .transaction(() => {
+        if (this.journal.ownerOf(runId) !== this.owner.id) return false;
+        write();
+        return true;
+      })
+      .immediate();
   }
 
   private emit(view: RunView): void {

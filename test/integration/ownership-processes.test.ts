@@ -1,0 +1,120 @@
+/**
+ * Two real processes on one data directory: a `fleetops run` in progress (a process of its own)
+ * and a console starting on the same store (the engine, in this process). The console leaves the
+ * run alone, refuses a second run and a load balancer button on the same target naming the
+ * holding process, follows the run's progress; once the run's process is SIGKILLed, the console
+ * finds its owner dead, marks the run interrupted and rolls it back.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../../shared/contract';
+import type { RunView } from '../../shared/runbook';
+import { FleetCore } from '../../electron/core/fleet/core';
+import { HaproxyRuntime } from '../../electron/core/haproxy';
+import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
+import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
+import { createDispatch } from '../../electron/core/rpc/dispatch';
+import { spawnFleetops, type CliProcess } from './helpers/cli-process';
+import { waitFor } from './helpers/free-port';
+import { HOLD_RUNBOOK } from './helpers/hold-runbook';
+
+let root: string;
+let inventoryPath: string;
+let dataDir: string;
+let runtime: HaproxyRuntime;
+const processes: CliProcess[] = [];
+let core: FleetCore | null = null;
+
+async function lbState(): Promise<Array<{ server: string; adminFlags: string[]; userWeight: number }>> {
+  return (await runtime.showServersState(LAB_SERVICE)).map((r) => ({ server: r.server, adminFlags: [...r.adminFlags], userWeight: r.userWeight }));
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'fleetops-ownership-'));
+  const labDir = join(root, 'lab');
+  dataDir = join(root, 'data');
+  const lab = spawnFleetops(['lab', '--nodes', '2', '--replicas', '2', '--dir', labDir]);
+  processes.push(lab);
+  await lab.waitForOutput(/Press Ctrl\+C to stop/, 20_000);
+  if (!/HAProxy: +frontend /.test(lab.output())) throw new Error(`the lab runs no HAProxy (is it installed?):\n${lab.output()}`);
+  inventoryPath = join(labDir, 'fleet.yaml');
+  mkdirSync(join(labDir, 'runbooks'));
+  writeFileSync(join(labDir, 'runbooks', 'hold-in-maintenance.yaml'), HOLD_RUNBOOK);
+  const inv = await loadInventoryFile(inventoryPath, { homeDir: root, defaultUser: 'ops' });
+  const rt = inv.loadBalancers[0]!.runtime;
+  if (rt.kind !== 'tcp') throw new Error('the lab LB runtime is on TCP');
+  runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
+  await waitFor(async () => (await runtime.showServersState(LAB_SERVICE)).every((r) => r.opState === 'running' && r.adminFlags.length === 0), {
+    what: 'every lab replica UP in HAProxy',
+    timeoutMs: 15_000,
+  });
+}, 45_000);
+
+afterAll(async () => {
+  await core?.stop();
+  for (const p of processes.reverse()) await p.stop(5_000);
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('a fleetops run and a console on one data directory', () => {
+  it('the console leaves the live run alone, refuses its target naming the process, and recovers the run once that process is killed', async () => {
+    const before = await lbState();
+    const target = before[0]!.server;
+    const original = before[0]!.userWeight;
+    const held = original === 7 ? 8 : 7;
+
+    // 1. `fleetops run` in a process of its own, until it waits at step 3.
+    const run = spawnFleetops([
+      'run', 'hold-in-maintenance', '--inventory', inventoryPath, '--data-dir', dataDir, '--target', target,
+      '--param', `weight=${held}`, '--param', `restoreWeight=${original}`, '--yes', '--confirm', target,
+    ]);
+    processes.push(run);
+    await run.waitForOutput(/running step 3/, 30_000);
+    const runPid = run.child.pid!;
+
+    // 2. A console starts on the same data directory: its recovery must not touch the live run.
+    core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: { homeDir: root, defaultUser: 'ops' }, watchInventory: false, identity: { user: 'bob', host: 'console-2' }, processLabel: 'fleetops serve' });
+    const pushes: RunView[] = [];
+    core.subscribe((e: PushEvent) => void (e.event === 'run.updated' && pushes.push(e.payload)));
+    await core.start();
+    const dispatch = createDispatch(core.handlers, { validateOutput: true });
+    const call = async <T>(method: string, params: unknown): Promise<T> => {
+      const r = await dispatch(method, params);
+      if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+      return r.result as T;
+    };
+    const runs = await call<RunView[]>('runs.list', {});
+    expect(runs).toHaveLength(1);
+    const live = runs[0]!;
+    expect(live).toMatchObject({ runbook: 'hold-in-maintenance', target, status: 'running' });
+    core.ownerTick();
+    expect((await call<RunView[]>('runs.list', {}))[0]!.status).toBe('running');
+
+    // 3. The same target from the console: a second run and an LB button, both refused naming the holder.
+    const holder = new RegExp(`held by run ${live.id} \\(hold-in-maintenance on ${target}, running, .*\\) in fleetops run \\(pid ${runPid} on `);
+    await expect(call('runbooks.run', { runbook: 'drain-replica', target, confirm: target })).rejects.toMatchObject({ code: 'RUNBOOK_LOCKED', message: expect.stringMatching(holder) });
+    await expect(call('lb.setServerState', { loadBalancer: LAB_LB, backend: LAB_SERVICE, server: target, state: 'ready', confirm: target })).rejects.toMatchObject({
+      code: 'RUNBOOK_LOCKED',
+      message: expect.stringMatching(holder),
+    });
+    expect((await lbState()).find((r) => r.server === target)).toEqual({ server: target, adminFlags: ['forced-maint'], userWeight: held });
+
+    // 4. The run's process is killed: on its next tick the console sees the owner dead (its pid
+    //    is gone from this host) and the run becomes interrupted at the step in flight.
+    await run.killTree();
+    core.ownerTick();
+    expect((await call<RunView[]>('runs.list', {}))[0]).toMatchObject({ id: live.id, status: 'interrupted', interruptedStep: 2 });
+    expect((await call<RunView>('runs.rollback', { runId: live.id })).status).toBe('rolling-back');
+    const ended = await waitFor(() => pushes.find((v) => v.id === live.id && v.status === 'rolled-back'), { what: 'the rollback to end', timeoutMs: 15_000 });
+    expect(pushes.some((v) => v.id === live.id && v.status === 'interrupted' && v.interruptedStep === 2)).toBe(true);
+    expect(ended.steps.map((s) => s.status)).toEqual(['undone', 'undone', 'failed']);
+    expect(ended.steps[2]!.error).toMatch(new RegExp(`fleetops run \\(pid ${runPid} .*\\) stopped while this step ran`));
+    expect(await lbState()).toEqual(before);
+
+    // 5. Nothing holds the target any more.
+    const plan = await call<{ preconditions: Array<{ ok: boolean; text: string }> }>('runbooks.plan', { runbook: 'drain-replica', target });
+    expect(plan.preconditions.find((p) => p.text.startsWith('no other run holds'))?.ok).toBe(true);
+  }, 90_000);
+});

@@ -89,6 +89,11 @@ describe('unknown host keys in the browser', () => {
     const lines = (await readFile(knownHostsFile, 'utf8')).trim().split('\n');
     const labLine = labKnownHosts.split('\n').find((l) => l.startsWith(`[127.0.0.1]:${portOf(trusted)} `));
     expect(lines).toEqual([labLine]);
+    // Editing known_hosts changes what the console trusts: on the audit record, with the fingerprint.
+    const trust = serve.handle.core.store.audit.list({ limit: 100 }).filter((e) => e.kind === 'trust');
+    expect(trust.map((e) => [e.subject, (e.detail as { action: string; fingerprint: string }).action, (e.detail as { fingerprint: string }).fingerprint])).toEqual([
+      [trusted, 'hostkey.trust', expected.get(portOf(trusted))],
+    ]);
 
     await waitForTileHealth(page, trusted, 'healthy', riseDeadlineMs(cadence) - (Date.now() - trustedAt));
 

@@ -203,10 +203,10 @@ export class ChangeGate {
     return new FleetError('READ_ONLY', `${which}: ${req.action} on ${req.subject} refused; turn read-only off to change it`, { subject: req.subject, detail: { readOnly: this.deps.readOnly.value } });
   }
 
-  /** Where it comes from: origin, run and step, and which process (label, pid, owner id). */
+  /** Where it comes from (`from`: console, cli, runbook, drill; `origin` is the audit log's own, for labs), run and step, and which process. */
   private where(actor: GateActor): Record<string, unknown> {
     const { owner } = this.deps;
-    return { origin: actor.origin, ...(actor.run ? { run: actor.run } : {}), ...(actor.step !== undefined ? { step: actor.step } : {}), process: { label: owner.label, pid: owner.pid, owner: owner.id } };
+    return { from: actor.origin, ...(actor.run ? { run: actor.run } : {}), ...(actor.step !== undefined ? { step: actor.step } : {}), process: { label: owner.label, pid: owner.pid, owner: owner.id } };
   }
 
   private async read(fn: (() => Promise<unknown>) | undefined): Promise<unknown> {

@@ -122,6 +122,14 @@ describe('ssh.providePassphrase over dispatch', () => {
     expect(provided.map((e) => e.message)).toEqual([
       `operator entered the passphrase of ${encryptedKey}, kept in memory until fleetops stops; re-probing n1 and n2`,
     ]);
+    // On the audit record as changes to the console's trust, newest first, by key file only.
+    const trust = core.store.audit.list({ limit: 50 }).filter((e) => e.kind.startsWith('trust'));
+    expect(trust.map((e) => [e.kind, (e.detail as { action: string }).action, (e.detail as { identityFile: string }).identityFile])).toEqual([
+      ['trust', 'passphrase.set', encryptedKey],
+      ['trust.refused', 'passphrase.set', '/etc/shadow'],
+      ['trust.refused', 'passphrase.set', encryptedKey],
+    ]);
+    expectNoSecret('the audit trail', JSON.stringify(core.store.audit.list({ limit: 1000 })));
 
     expectNoSecret('pushed events', JSON.stringify(pushed));
     const db = new Database(core.store.path, { readonly: true });

@@ -140,6 +140,13 @@ describe('secrets.set over dispatch', () => {
         'operator set secret "shared-key", kept in memory and in the OS keychain; re-probing rep-a and rep-b',
       ],
     ]);
+    // A change to the console's trust: on the audit record by ref (never the value), and the refused attempt too.
+    const trust = core.store.audit.list({ limit: 50 }).filter((e) => e.kind.startsWith('trust'));
+    expect(trust.map((e) => [e.kind, (e.detail as { action: string; ref: string }).action, (e.detail as { ref: string }).ref])).toEqual([
+      ['trust', 'secret.set', 'shared-key'],
+      ['trust.refused', 'secret.set', 'unused-key'],
+    ]);
+    expectNoSecret('the audit trail', JSON.stringify(core.store.audit.list({ limit: 1000 })));
   });
 
   it('no value reaches a push, the event store (any page, WAL included) or the keychain file in plain text', async () => {

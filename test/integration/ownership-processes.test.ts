@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../shared/contract';
 import type { RunView } from '../../shared/runbook';
+import { main } from '../../electron/cli/index';
 import { FleetCore } from '../../electron/core/fleet/core';
 import { HaproxyRuntime } from '../../electron/core/haproxy';
 import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
@@ -99,6 +100,12 @@ describe('a fleetops run and a console on one data directory', () => {
       code: 'RUNBOOK_LOCKED',
       message: expect.stringMatching(holder),
     });
+    expect((await lbState()).find((r) => r.server === target)).toEqual({ server: target, adminFlags: ['forced-maint'], userWeight: held });
+    // `fleetops run --rollback` from a third process cannot undo a run that is still executing elsewhere.
+    let said = '';
+    const io = { out: (t: string) => void (said += t), err: (t: string) => void (said += t) };
+    expect(await main(['run', '--rollback', live.id, '--inventory', inventoryPath, '--data-dir', dataDir], io)).toBe(2);
+    expect(said).toContain(`cannot roll back run ${live.id}: it is running`);
     expect((await lbState()).find((r) => r.server === target)).toEqual({ server: target, adminFlags: ['forced-maint'], userWeight: held });
 
     // 4. The run's process is killed: on its next tick the console sees the owner dead (its pid

@@ -15,7 +15,6 @@ import type { LabServices } from '../lab/lab-services';
 import type { Timers } from '../probe/scheduler';
 import { RunbookService } from '../runbook-exec/runbook-service';
 import { LayeredSecretStore, type SecretStore } from '../secrets/secret-store';
-import { setSecret } from '../secrets/set-secret';
 import { PassphraseVault } from '../ssh/passphrase-vault';
 import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
@@ -27,7 +26,7 @@ import { LbChanges } from '../gate/lb-changes';
 import { ReadOnlySwitch } from '../gate/read-only-switch';
 import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
-import { providePassphrase } from './provide-passphrase';
+import { trustHandlers } from './trust-handlers';
 
 export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
 
@@ -381,69 +380,19 @@ export class FleetCore {
         return status;
       },
       'events.list': async (q) => this.store.listEvents(q),
-      'hostKeys.trust': ({ node, fingerprint }) => {
-        const pending = this.pendingHostKeys.get(node);
-        // Trusting a key edits known_hosts: a change to the console's trust, on the record.
-        return this.gate.trust({
-          action: 'hostkey.trust',
-          subject: node,
-          actor: { origin: 'console' },
-          detail: { fingerprint, keyType: pending?.keyType ?? null, host: pending ? `${pending.host}:${pending.port}` : null, knownHostsFile: pending?.knownHostsFile ?? null },
-          apply: async () => {
-            if (!pending) throw new FleetError('NOT_FOUND', `no unknown host key is waiting for "${node}"`, { subject: node });
-            if (pending.fingerprint !== fingerprint) {
-              throw new FleetError('SSH_HOST_KEY_MISMATCH', `the key of ${node} is now ${pending.fingerprint}, not ${fingerprint}: compare again`, { subject: node });
-            }
-            await this.pool.trustHostKey(node, fingerprint);
-            this.pendingHostKeys.delete(node);
-            this.record({
-              ts: this.now(),
-              kind: 'hostkey.trusted',
-              subject: node,
-              severity: 'info',
-              message: `${node}: operator trusted ${pending.keyType} ${fingerprint}; added to ${pending.knownHostsFile}`,
-            });
-            this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] });
-            this.monitor.probeSoon(node);
-            return { trusted: true as const };
-          },
-        });
-      },
-      // The passphrase and the secret never reach the audit trail: only which key or ref, and where it is kept.
-      'ssh.providePassphrase': (input) =>
-        this.gate.trust({
-          action: 'passphrase.set',
-          subject: null,
-          actor: { origin: 'console' },
-          detail: { identityFile: input.identityFile },
-          apply: () =>
-            providePassphrase(input, {
-              nodes: this.inventory?.nodes ?? [],
-              vault: this.passphrases,
-              // Nodes that failed for lack of the passphrase are backing off: retry them now.
-              retry: (name) => {
-                this.pool.resetBackoff(name);
-                this.monitor.probeSoon(name);
-              },
-              record: (e) => this.record(e),
-              now: this.now,
-            }),
-        }),
-      'secrets.set': (input) =>
-        this.gate.trust({
-          action: 'secret.set',
-          subject: null,
-          actor: { origin: 'console' },
-          detail: { ref: input.ref },
-          apply: () =>
-            setSecret(input, {
-              replicas: this.inventory?.replicas ?? [],
-              store: this.secrets,
-              reprobe: (name) => this.services.replicas.credentialsChanged(name),
-              record: (e) => this.record(e),
-              now: this.now,
-            }),
-        }),
+      ...trustHandlers({
+        gate: this.gate,
+        pendingHostKeys: this.pendingHostKeys,
+        pool: this.pool,
+        monitor: this.monitor,
+        passphrases: this.passphrases,
+        secrets: this.secrets,
+        services: this.services,
+        inventory: () => this.inventory,
+        record: (e) => this.record(e),
+        hostKeysChanged: () => this.bus.emit('hostKeys.changed', { pending: [...this.pendingHostKeys.values()] }),
+        now: this.now,
+      }),
       'lab.status': async () => (this.deps.lab ? this.deps.lab.info() : null),
       'lab.injectFault': async (fault) => {
         const info = this.requireLab().inject(fault);

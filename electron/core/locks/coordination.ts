@@ -19,6 +19,8 @@ export function openCoordination(storePath: string, opts: ProcessOwnerOptions): 
   const db = new Database(storePath);
   db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // As the store: durable across application crashes (what the journal and locks are for) without an fsync per commit.
+  db.pragma('synchronous = NORMAL');
   try {
     const owner = new ProcessOwner(db, opts);
     const locks = new LockTable(db, owner, opts.now);

@@ -5,7 +5,7 @@
  * holding process, follows the run's progress; once the run's process is SIGKILLed, the console
  * finds its owner dead, marks the run interrupted and rolls it back.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,44 +13,23 @@ import type { PushEvent } from '../../shared/contract';
 import type { RunView } from '../../shared/runbook';
 import { main } from '../../electron/cli/index';
 import { FleetCore } from '../../electron/core/fleet/core';
-import { HaproxyRuntime } from '../../electron/core/haproxy';
-import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { spawnFleetops, type CliProcess } from './helpers/cli-process';
 import { waitFor } from './helpers/free-port';
-import { HOLD_RUNBOOK } from './helpers/hold-runbook';
+import { startHoldLab, type HoldLab } from './helpers/hold-runbook';
 
 let root: string;
 let inventoryPath: string;
 let dataDir: string;
-let runtime: HaproxyRuntime;
+let lbState: HoldLab['lbState'];
 const processes: CliProcess[] = [];
 let core: FleetCore | null = null;
 
-async function lbState(): Promise<Array<{ server: string; adminFlags: string[]; userWeight: number }>> {
-  return (await runtime.showServersState(LAB_SERVICE)).map((r) => ({ server: r.server, adminFlags: [...r.adminFlags], userWeight: r.userWeight }));
-}
-
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'fleetops-ownership-'));
-  const labDir = join(root, 'lab');
   dataDir = join(root, 'data');
-  const lab = spawnFleetops(['lab', '--nodes', '2', '--replicas', '2', '--dir', labDir]);
-  processes.push(lab);
-  await lab.waitForOutput(/Press Ctrl\+C to stop/, 20_000);
-  if (!/HAProxy: +frontend /.test(lab.output())) throw new Error(`the lab runs no HAProxy (is it installed?):\n${lab.output()}`);
-  inventoryPath = join(labDir, 'fleet.yaml');
-  mkdirSync(join(labDir, 'runbooks'));
-  writeFileSync(join(labDir, 'runbooks', 'hold-in-maintenance.yaml'), HOLD_RUNBOOK);
-  const inv = await loadInventoryFile(inventoryPath, { homeDir: root, defaultUser: 'ops' });
-  const rt = inv.loadBalancers[0]!.runtime;
-  if (rt.kind !== 'tcp') throw new Error('the lab LB runtime is on TCP');
-  runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
-  await waitFor(async () => (await runtime.showServersState(LAB_SERVICE)).every((r) => r.opState === 'running' && r.adminFlags.length === 0), {
-    what: 'every lab replica UP in HAProxy',
-    timeoutMs: 15_000,
-  });
+  ({ inventoryPath, lbState } = await startHoldLab(root, processes));
 }, 45_000);
 
 afterAll(async () => {

@@ -11,28 +11,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../shared/runbook';
 import { main } from '../../electron/cli/index';
-import { HaproxyRuntime } from '../../electron/core/haproxy';
-import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
 import { LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { spawnFleetops, type CliProcess } from './helpers/cli-process';
 import { connectContract, type ContractClient } from './helpers/contract-client';
 import { waitFor } from './helpers/free-port';
-import { HOLD_RUNBOOK } from './helpers/hold-runbook';
+import { startHoldLab, type HoldLab } from './helpers/hold-runbook';
 
 const ENDED = ['succeeded', 'rolled-back', 'rollback-failed'];
 let root: string;
-let labDir: string;
 let inventoryPath: string;
 let dataDir: string;
 let rendererDir: string;
-let runtime: HaproxyRuntime;
+let runtime: HoldLab['runtime'];
 const processes: CliProcess[] = [];
 const clients: ContractClient[] = [];
 
 /** What the run changes and the rollback must restore: administrative state and weight, per server. */
-async function lbState(): Promise<Array<{ server: string; adminFlags: string[]; userWeight: number }>> {
-  return (await runtime.showServersState(LAB_SERVICE)).map((r) => ({ server: r.server, adminFlags: [...r.adminFlags], userWeight: r.userWeight }));
-}
+let lbState: HoldLab['lbState'];
 
 async function startServe(): Promise<{ serve: CliProcess; client: ContractClient }> {
   const serve = spawnFleetops(['serve', '--inventory', inventoryPath, '--data-dir', dataDir, '--renderer-dir', rendererDir]);
@@ -45,28 +40,11 @@ async function startServe(): Promise<{ serve: CliProcess; client: ContractClient
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'fleetops-serve-crash-'));
-  labDir = join(root, 'lab');
   dataDir = join(root, 'data');
   rendererDir = join(root, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>fleetops</title>');
-  const lab = spawnFleetops(['lab', '--nodes', '2', '--replicas', '2', '--dir', labDir]);
-  processes.push(lab);
-  await lab.waitForOutput(/Press Ctrl\+C to stop/, 20_000);
-  if (!/HAProxy: +frontend /.test(lab.output())) throw new Error(`the lab runs no HAProxy (is it installed?):\n${lab.output()}`);
-  inventoryPath = join(labDir, 'fleet.yaml');
-  // Runbooks are read from <inventory dir>/runbooks when serve loads the inventory.
-  mkdirSync(join(labDir, 'runbooks'));
-  writeFileSync(join(labDir, 'runbooks', 'hold-in-maintenance.yaml'), HOLD_RUNBOOK);
-  const inv = await loadInventoryFile(inventoryPath, { homeDir: root, defaultUser: 'ops' });
-  const rt = inv.loadBalancers[0]!.runtime;
-  if (rt.kind !== 'tcp') throw new Error('the lab LB runtime is on TCP');
-  runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
-  // Every replica serving, so the plan's capacity check passes with one taken out.
-  await waitFor(async () => (await runtime.showServersState(LAB_SERVICE)).every((r) => r.opState === 'running' && r.adminFlags.length === 0), {
-    what: 'every lab replica UP in HAProxy',
-    timeoutMs: 15_000,
-  });
+  ({ inventoryPath, lbState, runtime } = await startHoldLab(root, processes));
 }, 45_000);
 
 afterAll(async () => {

@@ -3,7 +3,11 @@
  * (typed structurally) so it is tested in plain Node.
  */
 
-/** Same policy as the served page (electron/serve/static-files.ts), minus the WebSocket. */
+/**
+ * Same policy as the served page (electron/serve/static-files.ts), minus the WebSocket: the
+ * desktop talks to the engine over IPC only, so the page may connect nowhere. The app://
+ * handler (app-protocol.ts) sends it as a header on every response.
+ */
 export const DESKTOP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -16,7 +20,11 @@ export const DESKTOP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** True when `url` is the app's own page (any hash route of it), nothing else. */
+/**
+ * True when `url` is the app's own page (any hash route of it), nothing else: same scheme, host
+ * and path as `appIndexUrl` (app://fleetops/index.html), so a file:// page or another app:// host
+ * is not the app.
+ */
 export function isAppUrl(url: string, appIndexUrl: string): boolean {
   let u: URL;
   let app: URL;

@@ -2,15 +2,18 @@
  * `fleetops serve`: the same engine, headless, behind HTTP (the built renderer) and a
  * WebSocket carrying the contract. Guarded the way Headlamp guards its local server:
  * loopback only unless asked, a random per-launch token, an Origin check on the socket and a
- * Host check on every request (against DNS rebinding).
+ * Host check on every request (against DNS rebinding). Off loopback it speaks TLS (https/wss),
+ * unless the operator explicitly accepts plain HTTP.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { RequestEnvelope, type PushEvent, type ServerFrame } from '../../shared/contract';
 import { FleetError } from '../../shared/errors';
+import { SOCKET_PROTOCOL, tokenFromProtocols } from '../../shared/socket-auth';
 import type { Dispatch } from '../core/rpc/dispatch';
 import { allowedHostHeaders, hostHeaderAllowed, isLoopbackHost } from './loopback';
 import { contentSecurityPolicy, serveStatic } from './static-files';
@@ -23,13 +26,20 @@ export interface ServeOptions {
   port?: number;
   /** Binding a non-loopback address exposes the console to the network: it must be asked for. */
   allowRemote?: boolean;
+  /** PEM certificate chain and key: serve https:// and wss:// (required off loopback unless insecureHttp). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Off loopback without TLS: the token and every call cross the network in clear. Must be asked for. */
+  insecureHttp?: boolean;
   token?: string;
   /** A client whose unsent data exceeds this is cut off; it reconnects and refetches the snapshot. */
   maxBufferedBytes?: number;
 }
 
 export interface RunningServer {
+  /** What to open: http(s)://HOST:PORT/?token=… */
   url: string;
+  /** True when serving https:// and wss://. */
+  secure: boolean;
   host: string;
   port: number;
   token: string;
@@ -40,33 +50,56 @@ export interface RunningServer {
 /** Close code telling the renderer its token is wrong (it shows how to get a good link). */
 export const CLOSE_BAD_TOKEN = 4401;
 
+/**
+ * Why serving on `host` with these options is refused, or null. Off loopback the operator must
+ * ask for it (--allow-remote), and the token must not cross the network in clear: TLS, or an
+ * explicit --insecure-http.
+ */
+export function remoteRefusal(host: string, opts: { allowRemote?: boolean; tls?: unknown; insecureHttp?: boolean }): string | null {
+  if (isLoopbackHost(host)) return null;
+  if (!opts.allowRemote) {
+    return `refusing to listen on ${host}: it is not a loopback address and anyone who can reach it could drive the console. Pass --allow-remote to do it anyway.`;
+  }
+  if (!opts.tls && !opts.insecureHttp) {
+    return `refusing to serve ${host} over plain HTTP: the token and every call would cross the network in clear. Pass --tls-cert FILE --tls-key FILE (https/wss), or --insecure-http to accept that.`;
+  }
+  return null;
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host) && !opts.allowRemote) {
-    throw new FleetError(
-      'BAD_REQUEST',
-      `refusing to listen on ${host}: it is not a loopback address and anyone who can reach it could drive the console. Pass --allow-remote to do it anyway.`,
-    );
-  }
+  const refusal = remoteRefusal(host, opts);
+  if (refusal) throw new FleetError('BAD_REQUEST', refusal);
   const remote = opts.allowRemote === true;
+  const secure = opts.tls !== undefined;
+  const scheme = secure ? 'https' : 'http';
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const tokenBuf = Buffer.from(token);
   const maxBuffered = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
   let allowedHosts = new Set<string>();
-  let csp = '';
 
-  const http = createServer((req, res) => {
-    if (!hostHeaderAllowed(req.headers.host ?? '', allowedHosts, remote)) {
+  const onRequest: RequestListener = (req, res) => {
+    const hostHeader = req.headers.host ?? '';
+    if (!hostHeaderAllowed(hostHeader, allowedHosts, remote)) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('unexpected Host header');
       return;
     }
-    serveStatic(req, res, opts.rendererDir, csp).catch(() => {
+    // The page may open its socket to the host it was loaded from (a checked Host header), with
+    // the scheme that goes with the page's: wss:// under TLS.
+    serveStatic(req, res, opts.rendererDir, contentSecurityPolicy(socketOrigin(hostHeader, secure))).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+  };
+  const http = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createHttpServer(onRequest);
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    // Without this hook ws echoes the first subprotocol offered, which could be the token one.
+    // Select ours when offered; a client offering none gets none (and no token: closed 4401).
+    handleProtocols: (protocols) => (protocols.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
+  });
   const sockets = new Set<WebSocket>();
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -75,12 +108,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const hostOk = hostHeaderAllowed(hostHeader, allowedHosts, remote);
     const origin = req.headers.origin ?? '';
     // The page must come from this very server: same scheme, host and port as the request.
-    const originOk = hostOk && originMatches(origin, hostHeader);
+    const originOk = hostOk && originMatches(origin, hostHeader, scheme);
     if (url.pathname !== '/ws' || !hostOk || !originOk) {
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${!originOk ? 'origin not allowed' : 'forbidden'}`);
       return;
     }
-    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    // The token comes as a subprotocol (shared/socket-auth.ts), never in the URL: a ?token= on
+    // the socket URL is ignored.
+    const given = Buffer.from(tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? '');
     const tokenOk = given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf);
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (!tokenOk) {
@@ -140,10 +175,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const port = (http.address() as AddressInfo).port;
   allowedHosts = allowedHostHeaders(host, port);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  csp = contentSecurityPolicy(`ws://${urlHost}:${port}`);
 
   return {
-    url: `http://${urlHost}:${port}/?token=${encodeURIComponent(token)}`,
+    url: `${scheme}://${urlHost}:${port}/?token=${encodeURIComponent(token)}`,
+    secure,
     host,
     port,
     token,
@@ -157,14 +192,27 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
-function originMatches(origin: string, hostHeader: string): boolean {
+/** ws://HOST or wss://HOST for a Host header already checked; 'self' alone if it does not parse. */
+export function socketOrigin(hostHeader: string, secure: boolean): string {
+  try {
+    return `${secure ? 'wss' : 'ws'}://${new URL(`${secure ? 'https' : 'http'}://${hostHeader}`).host}`;
+  } catch {
+    return "'self'";
+  }
+}
+
+/** The page's Origin is this server: the same scheme (https under TLS) and the Host it asked. */
+export function originMatches(origin: string, hostHeader: string, scheme: 'http' | 'https'): boolean {
   let u: URL;
+  let h: URL;
   try {
     u = new URL(origin);
+    h = new URL(`${scheme}://${hostHeader}`);
   } catch {
     return false;
   }
-  return u.protocol === 'http:' && u.host.toLowerCase() === hostHeader.toLowerCase();
+  // Compared after parsing both, so a default port (https://host:443 vs Host: host) matches.
+  return u.protocol === `${scheme}:` && u.host === h.host;
 }
 
 function badRequest(id: number | null, message: string): ServerFrame {

@@ -1,13 +1,14 @@
 /**
  * The serve token and Origin check as a browser meets them: a link with a wrong or missing
  * token gets an explanation and no fleet data; the good link works, leaves no token in the
- * address bar and survives a reload; a page from another origin cannot open the socket even
- * when it knows the token.
+ * address bar or in the socket URL (it goes as a subprotocol) and survives a reload; a page from
+ * another origin cannot open the socket even when it knows the token.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { socketProtocols } from '../../shared/socket-auth';
 import { launchChromium, openPage } from './helpers/browser';
 import { firstProbeDeadlineMs, type ProbeCadence } from './helpers/cadence';
 import { waitForSummaryCount } from './helpers/console-page';
@@ -17,20 +18,24 @@ import { Teardown } from './helpers/teardown';
 const LAB_NODES = 3;
 const PAGE_MS = 10_000;
 
-/** What a page sees when it opens a WebSocket to `url`: whether it ever opened, and the close code. */
-async function trySocket(page: Page, url: string): Promise<{ opened: boolean; code: number }> {
+/**
+ * What a page sees when it opens a WebSocket to `url` offering `protocols`: whether it ever
+ * opened, and the close code (1000 when it opened and closed itself: the server kept it).
+ */
+async function trySocket(page: Page, url: string, protocols: string[]): Promise<{ opened: boolean; code: number }> {
   return page.evaluate(
-    (u) =>
+    ([u, p]) =>
       new Promise<{ opened: boolean; code: number }>((resolve) => {
         let opened = false;
-        const ws = new WebSocket(u);
+        const ws = new WebSocket(u, p);
         ws.onopen = () => {
           opened = true;
-          ws.close(1000);
+          // Give the server a moment to close a socket it refuses (4401) before closing it ourselves.
+          setTimeout(() => ws.close(1000), 200);
         };
         ws.onclose = (e) => resolve({ opened, code: e.code });
       }),
-    url,
+    [url, protocols] as const,
   );
 }
 
@@ -77,30 +82,45 @@ describe('serve token and origin in the browser', () => {
     });
   }
 
-  it('the printed link connects, drops the token from the address bar, and survives a reload', async () => {
-    const { page, context } = await openPage(browser, serve.url);
+  it('the printed link connects, drops the token from the address bar, keeps it out of the socket URL, and survives a reload', async () => {
+    // A page of our own rather than openPage(): the socket opened during the first load must be seen too.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const socketUrls: string[] = [];
+    page.on('websocket', (ws) => socketUrls.push(ws.url()));
     try {
+      await page.goto(serve.url, { waitUntil: 'load' });
       await waitForSummaryCount(page, 'healthy', LAB_NODES, firstProbeDeadlineMs(cadence));
       expect(page.url()).not.toContain('token');
       expect(page.url()).not.toContain(encodeURIComponent(serve.handle.server.token));
       await page.reload({ waitUntil: 'load' });
       await page.locator('[data-testid="connection-state"][data-status="open"]').waitFor({ timeout: PAGE_MS });
       await waitForSummaryCount(page, 'healthy', LAB_NODES, PAGE_MS);
+      // One socket per load, each to the bare /ws: the token went as a subprotocol, not in the URL.
+      expect(socketUrls.length).toBeGreaterThanOrEqual(2);
+      for (const u of socketUrls) {
+        expect(u).toBe(`${serve.origin.replace('http:', 'ws:')}/ws`);
+        expect(u).not.toContain(serve.handle.server.token);
+        expect(u).not.toContain(encodeURIComponent(serve.handle.server.token));
+      }
     } finally {
       await context.close();
     }
   });
 
   it('a page from another origin cannot open the socket even with the right token', async () => {
-    const socketUrl = `${serve.origin.replace('http:', 'ws:')}/ws?token=${encodeURIComponent(serve.handle.server.token)}`;
+    const socketUrl = `${serve.origin.replace('http:', 'ws:')}/ws`;
+    const protocols = socketProtocols(serve.handle.server.token);
     const { page, context } = await openPage(browser, foreignOrigin);
     try {
-      const foreign = await trySocket(page, socketUrl);
+      const foreign = await trySocket(page, socketUrl, protocols);
       expect(foreign.opened).toBe(false);
       expect(foreign.code).toBe(1006);
-      // Control: the same socket URL from the console's own origin opens, so the refusal above is the Origin check.
+      // Control: the same socket from the console's own origin opens, so the refusal above is the Origin check.
       await page.goto(`${serve.origin}/favicon.svg`);
-      expect(await trySocket(page, socketUrl)).toEqual({ opened: true, code: 1000 });
+      expect(await trySocket(page, socketUrl, protocols)).toEqual({ opened: true, code: 1000 });
+      // The old way, the right token in the URL query, is no longer accepted: the server closes it as a bad token.
+      expect(await trySocket(page, `${socketUrl}?token=${encodeURIComponent(serve.handle.server.token)}`, ['fleetops.v1'])).toEqual({ opened: true, code: 4401 });
     } finally {
       await context.close();
     }

@@ -3,7 +3,7 @@
  * the real engine behind them, and the server's guards: token, Origin, Host, envelope, schema.
  * A counting wrapper around the handlers proves that rejected messages never reach the engine.
  */
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { FleetCore, type Handlers } from '../../electron/core/fleet/core';
 import { createDispatch, type Dispatch } from '../../electron/core/rpc/dispatch';
 import { startServer, type RunningServer } from '../../electron/serve/server';
 import type { PushEvent, ServerFrame } from '../../shared/contract';
+import { socketProtocols } from '../../shared/socket-auth';
 import { closedPort, waitFor } from './helpers/free-port';
 
 let core: FleetCore;
@@ -22,8 +23,9 @@ let dispatch: Dispatch;
 const handlerCalls: string[] = [];
 const pushed: PushEvent[] = [];
 
+let dir: string | undefined;
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'fleetops-contract-'));
+  dir = await mkdtemp(join(tmpdir(), 'fleetops-contract-'));
   const port = await closedPort();
   const inventory = join(dir, 'fleet.yaml');
   await writeFile(
@@ -65,16 +67,18 @@ regions:
 afterAll(async () => {
   await server?.close();
   await core?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const origin = () => `http://127.0.0.1:${server.port}`;
 
-function connect(opts: { token?: string; origin?: string | null } = {}): Promise<WebSocket> {
+/** Opens the socket as the page does: no token in the URL, the token offered as a subprotocol. */
+function connect(opts: { token?: string; origin?: string | null; protocols?: string[] } = {}): Promise<WebSocket> {
   const token = opts.token ?? server.token;
   const headers: Record<string, string> = {};
   const o = opts.origin === undefined ? origin() : opts.origin;
   if (o !== null) headers.Origin = o;
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${encodeURIComponent(token)}`, { headers });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, opts.protocols ?? socketProtocols(token), { headers });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -126,6 +130,8 @@ describe('in-process transport', () => {
 describe('WebSocket transport', () => {
   it('carries the same contract', async () => {
     const ws = await connect();
+    // The server selects the protocol name, never the token subprotocol.
+    expect(ws.protocol).toBe('fleetops.v1');
     const reply = await call(ws, { id: 7, method: 'fleet.snapshot', params: {} });
     expect(reply).toMatchObject({ type: 'reply', id: 7, ok: true });
     const direct = await dispatch('fleet.snapshot', {});
@@ -155,11 +161,30 @@ describe('WebSocket transport', () => {
 
   it('closes a socket with a wrong token (code 4401) without reading a message', async () => {
     const before = handlerCalls.length;
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=wrong`, { headers: { Origin: origin() } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, socketProtocols('wrong'), { headers: { Origin: origin() } });
     ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'fleet.snapshot', params: {} })));
     const code = await new Promise<number>((r) => ws.once('close', (c) => r(c)));
     expect(code).toBe(4401);
     expect(handlerCalls.length).toBe(before);
+  });
+
+  it('no longer takes the token from the URL: the right token in ?token= and none offered is closed 4401', async () => {
+    const before = handlerCalls.length;
+    for (const protocols of [[], ['fleetops.v1']]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${encodeURIComponent(server.token)}`, protocols, { headers: { Origin: origin() } });
+      ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'fleet.snapshot', params: {} })));
+      const code = await new Promise<number>((r) => ws.once('close', (c) => r(c)));
+      expect(code).toBe(4401);
+    }
+    expect(handlerCalls.length).toBe(before);
+  });
+
+  it('echoes fleetops.v1 even when the token subprotocol is offered first', async () => {
+    const [name, tokenProtocol] = socketProtocols(server.token);
+    const ws = await connect({ protocols: [tokenProtocol!, name!] });
+    expect(ws.protocol).toBe('fleetops.v1');
+    expect(await call(ws, { id: 9, method: 'fleet.snapshot', params: {} })).toMatchObject({ id: 9, ok: true });
+    ws.close();
   });
 
   it('refuses a foreign Origin and a missing Origin', async () => {

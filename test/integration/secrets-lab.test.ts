@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../shared/contract';
+import { socketProtocols } from '../../shared/socket-auth';
 import type { ReplicaStatus } from '../../shared/services';
 import { startServe, type ServeHandle } from '../../electron/cli/serve-command';
 import { secretEnvName } from '../../electron/cli/runtime-env';
@@ -59,7 +60,7 @@ ${replica('lab-a', labA.url, 'lab-key')}${replica('lab-b', labB.url, 'env-key')}
   process.env[envName] = ENV_KEY;
   const io = { out: (t: string) => void output.push(t), err: (t: string) => void output.push(t) };
   serve = await startServe(['--inventory', inventory, '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir, '--port', '0'], io);
-  ws = new WebSocket(`ws://127.0.0.1:${serve.server.port}/ws?token=${encodeURIComponent(serve.server.token)}`, {
+  ws = new WebSocket(`ws://127.0.0.1:${serve.server.port}/ws`, socketProtocols(serve.server.token), {
     headers: { Origin: `http://127.0.0.1:${serve.server.port}` },
   });
   ws.on('message', (d) => frames.push(d.toString()));

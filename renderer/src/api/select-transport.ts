@@ -1,6 +1,6 @@
 import { browserSocket } from './browser-socket';
 import { createIpcTransport, type FleetBridge } from './ipc-transport';
-import { socketUrl, takeToken } from './token';
+import { socketProtocols, socketUrl, takeToken } from './token';
 import type { Transport } from './transport';
 import { createWsTransport } from './ws-transport';
 
@@ -18,5 +18,5 @@ export function selectTransport(): Transport {
   if (searchWithoutToken !== window.location.search) {
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${searchWithoutToken}${window.location.hash}`);
   }
-  return createWsTransport({ url: socketUrl(window.location, token), connect: browserSocket });
+  return createWsTransport({ url: socketUrl(window.location), protocols: socketProtocols(token), connect: browserSocket });
 }

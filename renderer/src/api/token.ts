@@ -24,9 +24,14 @@ export function takeToken(search: string, storage: TokenStorage): { token: strin
   return { token: storage.getItem(TOKEN_STORAGE_KEY), searchWithoutToken };
 }
 
-/** ws:// next to http://, wss:// next to https://, on the page's own host (the CSP allows only 'self'). */
-export function socketUrl(location: { protocol: string; host: string }, token: string | null): string {
+/**
+ * ws:// next to http://, wss:// next to https://, on the page's own host (the CSP allows only
+ * that). No token in it: the token travels as a subprotocol (socketProtocols), so it is not in
+ * the socket URL that proxies log and DevTools list.
+ */
+export function socketUrl(location: { protocol: string; host: string }): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
-  return `${scheme}//${location.host}/ws${query}`;
+  return `${scheme}//${location.host}/ws`;
 }
+
+export { socketProtocols } from '../../../shared/socket-auth';

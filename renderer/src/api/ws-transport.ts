@@ -21,10 +21,13 @@ export interface SocketConnection {
   close(code?: number, reason?: string): void;
 }
 
-export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketConnection;
+/** Opens a socket to `url` offering `protocols` (the WebSocket constructor's second argument). */
+export type SocketFactory = (url: string, handlers: SocketHandlers, protocols: readonly string[]) => SocketConnection;
 
 export interface WsTransportOptions {
   url: string;
+  /** Subprotocols offered on every (re)connect: the protocol name and the token (shared/socket-auth.ts). */
+  protocols?: readonly string[];
   connect: SocketFactory;
   /** Delay before reconnect attempt n (1-based). */
   backoff?: (attempt: number) => number;
@@ -179,7 +182,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       },
     };
     try {
-      socket = opts.connect(opts.url, handlers);
+      socket = opts.connect(opts.url, handlers, opts.protocols ?? []);
     } catch (err) {
       // The constructor throws synchronously for a malformed URL: report it, then treat it like an abnormal close (1006).
       // Reported on the next microtask, so listeners added right after createWsTransport hear about the first attempt too.

@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import type { MethodInput, MethodName, MethodOutput, PushEvent, ServerFrame } from '../../../shared/contract';
+import { socketProtocols } from '../../../shared/socket-auth';
 
 export interface ContractClient {
   call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>>;
@@ -24,11 +25,16 @@ export class CallError extends Error {
   }
 }
 
-/** Connects to the console at `consoleUrl` (what serve prints: http://HOST:PORT/?token=…). */
-export async function connectContract(consoleUrl: string): Promise<ContractClient> {
+/**
+ * Connects to the console at `consoleUrl` (what serve prints: http(s)://HOST:PORT/?token=…) as
+ * the page does: ws(s)://HOST:PORT/ws with no token in it, the token offered as a subprotocol.
+ * `ca` trusts a test certificate when serve runs with --tls-cert.
+ */
+export async function connectContract(consoleUrl: string, opts: { ca?: string | Buffer } = {}): Promise<ContractClient> {
   const url = new URL(consoleUrl);
   const token = url.searchParams.get('token') ?? '';
-  const ws = new WebSocket(`ws://${url.host}/ws?token=${encodeURIComponent(token)}`, { headers: { Origin: url.origin } });
+  const scheme = url.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${url.host}/ws`, socketProtocols(token), { headers: { Origin: url.origin }, ca: opts.ca });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode} from ${url.host}`)));

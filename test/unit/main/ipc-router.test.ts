@@ -2,9 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { createIpcInvokeHandler } from '../../../electron/main/ipc-router';
 import { isTrustedSender, isAppUrl, lockNavigation, denyPermissions, DESKTOP_CSP } from '../../../electron/main/security';
 import { createDispatch } from '../../../electron/core/rpc/dispatch';
+import { APP_INDEX_URL } from '../../../electron/main/app-protocol';
 import type { Handlers } from '../../../electron/core/fleet/core';
 
-const APP = 'file:///opt/fleetops/resources/app/dist/renderer/index.html';
+// The page main.ts loads: the built renderer behind the app:// handler, not a file:// path.
+const APP = APP_INDEX_URL;
+// Where the page used to come from: a file:// page (any local HTML file) must not be the app.
+const OLD_FILE_PAGE = 'file:///opt/fleetops/resources/app/dist/renderer/index.html';
 const top = { url: APP, parent: null };
 
 function spyHandlers() {
@@ -35,6 +39,10 @@ describe('IPC glue', () => {
       { url: APP, parent: top },
       { url: 'https://evil.example/index.html', parent: null },
       { url: 'file:///tmp/other/index.html', parent: null },
+      { url: OLD_FILE_PAGE, parent: null },
+      { url: 'app://evil/index.html', parent: null },
+      { url: 'app://fleetops/other.html', parent: null },
+      { url: 'fleetops://fleetops/index.html', parent: null },
       null,
     ];
     for (const senderFrame of frames) {
@@ -59,8 +67,12 @@ describe('IPC glue', () => {
 
 describe('window security policy', () => {
   it('recognises only the app page as the app', () => {
+    expect(APP).toBe('app://fleetops/index.html');
     expect(isAppUrl(`${APP}#/node/a`, APP)).toBe(true);
-    expect(isAppUrl('file:///opt/fleetops/resources/app/dist/renderer/other.html', APP)).toBe(false);
+    expect(isAppUrl('app://fleetops/other.html', APP)).toBe(false);
+    expect(isAppUrl('app://other/index.html', APP)).toBe(false);
+    expect(isAppUrl(OLD_FILE_PAGE, APP)).toBe(false);
+    expect(isAppUrl('https://fleetops/index.html', APP)).toBe(false);
     expect(isAppUrl('https://example.com/', APP)).toBe(false);
     expect(isAppUrl('not a url', APP)).toBe(false);
     expect(isTrustedSender({ url: APP, parent: null }, APP)).toBe(true);
@@ -82,6 +94,8 @@ describe('window security policy', () => {
     expect(prevent).toHaveBeenCalledTimes(1);
     listeners['will-redirect']({ preventDefault: prevent }, 'file:///etc/passwd');
     expect(prevent).toHaveBeenCalledTimes(2);
+    listeners['will-navigate']({ preventDefault: prevent }, OLD_FILE_PAGE);
+    expect(prevent).toHaveBeenCalledTimes(3);
     expect(openHandler!({ url: 'https://docs.nvidia.com/' })).toEqual({ action: 'deny' });
     expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(opened).toEqual(['https://docs.nvidia.com/']);

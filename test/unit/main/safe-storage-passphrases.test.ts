@@ -1,9 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { desktopPassphrases, SafeStoragePassphrases, type SafeStorageLike } from '../../../electron/main/safe-storage-passphrases';
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+  tempDirs.push(d);
+  return d;
+}
 
 /** Stands in for the OS keychain (Electron's safeStorage cannot run outside Electron). */
 function keychain(available = true): SafeStorageLike {
@@ -17,7 +27,7 @@ function keychain(available = true): SafeStorageLike {
 
 describe('desktop passphrases', () => {
   it('asks once, then answers from the keychain, never writing plain text', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+    const dir = tempDir();
     let asked = 0;
     const p = new SafeStoragePassphrases(keychain(), dir, async () => {
       asked++;
@@ -32,7 +42,7 @@ describe('desktop passphrases', () => {
   });
 
   it('stores nothing when the keychain is unavailable', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+    const dir = tempDir();
     const p = new SafeStoragePassphrases(keychain(false), dir, async () => 'pw');
     expect(await p.get('/k/a')).toBe('pw');
     expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
@@ -50,7 +60,7 @@ describe('passphrases entered in the desktop console', () => {
   }
 
   it('are saved encrypted to the keychain and answered by the next launch without asking', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+    const dir = tempDir();
     const key = encryptedKey(dir);
     const never = async (): Promise<string | undefined> => {
       throw new Error('asked although the keychain holds the passphrase');
@@ -61,7 +71,7 @@ describe('passphrases entered in the desktop console', () => {
   });
 
   it('stay in memory only when the keychain is unavailable, and the outcome says why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleetops-secrets-'));
+    const dir = tempDir();
     const key = encryptedKey(dir);
     const vault = desktopPassphrases(keychain(false), dir, async () => undefined);
     const outcome = await vault.provide(key, PASSPHRASE);

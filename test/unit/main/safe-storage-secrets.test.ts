@@ -2,10 +2,10 @@
  * Replica secrets on the desktop, with the keychain file helper they share with passphrases.
  * safeStorage cannot run outside Electron: a reversible stand-in plays the OS keychain.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { KeychainFile, type SafeStorageLike } from '../../../electron/main/keychain-file';
 import { desktopSecretStore, REPLICA_SECRETS_FILE } from '../../../electron/main/safe-storage-secrets';
 
@@ -23,7 +23,15 @@ function keychain(available = true, key = 0x5a): SafeStorageLike {
 
 const VALUE = 'sk-desktop-41c0ffee';
 const noEnv = async (): Promise<string | undefined> => undefined;
-const tempDir = () => mkdtempSync(join(tmpdir(), 'fleetops-keychain-'));
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'fleetops-keychain-'));
+  tempDirs.push(d);
+  return d;
+};
 
 describe('KeychainFile', () => {
   it('round-trips values encrypted, one entry per key, and never writes plain text', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { socketUrl, takeToken, TOKEN_STORAGE_KEY, type TokenStorage } from '../../../renderer/src/api/token';
+import { socketProtocols, socketUrl, takeToken, TOKEN_STORAGE_KEY, type TokenStorage } from '../../../renderer/src/api/token';
+import { tokenFromProtocols } from '../../../shared/socket-auth';
 
 function memoryStorage(initial: Record<string, string> = {}): TokenStorage & { data: Record<string, string> } {
   const data = { ...initial };
@@ -27,9 +28,37 @@ describe('takeToken', () => {
 });
 
 describe('socketUrl', () => {
-  it('uses ws next to http and wss next to https, on the page host, with the token encoded', () => {
-    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8123' }, 'a+b/c')).toBe('ws://127.0.0.1:8123/ws?token=a%2Bb%2Fc');
-    expect(socketUrl({ protocol: 'https:', host: 'jump.example:443' }, 't')).toBe('wss://jump.example:443/ws?token=t');
-    expect(socketUrl({ protocol: 'http:', host: 'h' }, null)).toBe('ws://h/ws');
+  it('uses ws next to http and wss next to https, on the page host, and never carries the token', () => {
+    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8123' })).toBe('ws://127.0.0.1:8123/ws');
+    expect(socketUrl({ protocol: 'https:', host: 'jump.example:443' })).toBe('wss://jump.example:443/ws');
+  });
+});
+
+describe('socketProtocols', () => {
+  it('offers fleetops.v1, then the token base64url-encoded (a valid subprotocol token), which the server decodes', () => {
+    const token = 'a+b/c=d';
+    const offered = socketProtocols(token);
+    expect(offered).toEqual(['fleetops.v1', 'fleetops.token.YStiL2M9ZA']);
+    // RFC 7230 token characters only, as Sec-WebSocket-Protocol requires (the browser throws otherwise).
+    for (const p of offered) expect(p).toMatch(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
+    expect(tokenFromProtocols(offered)).toBe(token);
+    expect(tokenFromProtocols(offered.join(', '))).toBe(token);
+  });
+
+  it('round-trips the serve token format and non-ASCII text', () => {
+    for (const token of ['Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2Rl', 'ünïcødé ✓', 'x']) expect(tokenFromProtocols(socketProtocols(token))).toBe(token);
+  });
+
+  it('offers only the protocol name without a token', () => {
+    expect(socketProtocols(null)).toEqual(['fleetops.v1']);
+    expect(tokenFromProtocols(socketProtocols(null))).toBeNull();
+  });
+
+  it('finds no token in a malformed, missing or doubled offer', () => {
+    expect(tokenFromProtocols(undefined)).toBeNull();
+    expect(tokenFromProtocols('fleetops.v1')).toBeNull();
+    expect(tokenFromProtocols(['fleetops.token.a*b'])).toBeNull();
+    expect(tokenFromProtocols(['fleetops.token.YQ', 'fleetops.token.Yg'])).toBeNull();
+    expect(tokenFromProtocols(['fleetops.token.gA'])).toBeNull(); // not UTF-8
   });
 });

@@ -6,7 +6,7 @@ import { createWsTransport } from '../../../renderer/src/api/ws-transport';
 import { node, snapshot } from './builders';
 import { FakeServer } from './fake-socket';
 
-const URL = 'ws://127.0.0.1:1234/ws?token=t';
+const URL = 'ws://127.0.0.1:1234/ws';
 
 function setup(opts: { callTimeoutMs?: number } = {}) {
   const server = new FakeServer();
@@ -206,10 +206,10 @@ describe('ws transport: reconnects', () => {
     const transport = createWsTransport({
       url: URL,
       backoff: () => 50,
-      connect: (url, handlers) => {
+      connect: (url, handlers, protocols) => {
         calls++;
         if (calls === 1) throw new SyntaxError('bad url');
-        return server.connect(url, handlers);
+        return server.connect(url, handlers, protocols);
       },
     });
     transport.onProblem((p) => problems.push(p));
@@ -219,6 +219,30 @@ describe('ws transport: reconnects', () => {
     vi.advanceTimersByTime(50);
     server.last.open();
     expect(transport.connection().status).toBe('open');
+  });
+});
+
+describe('ws transport: token as a subprotocol', () => {
+  it('offers the same subprotocols on the first connect and every reconnect, to a URL without the token', () => {
+    const opened: Array<{ url: string; protocols: readonly string[] }> = [];
+    const server = new FakeServer();
+    const protocols = ['fleetops.v1', 'fleetops.token.dA'];
+    createWsTransport({
+      url: URL,
+      protocols,
+      backoff: () => 10,
+      connect: (url, handlers, offered) => {
+        opened.push({ url, protocols: offered });
+        return server.connect(url, handlers, offered);
+      },
+    });
+    server.last.open();
+    server.last.drop(1006);
+    vi.advanceTimersByTime(10);
+    expect(opened).toEqual([
+      { url: URL, protocols },
+      { url: URL, protocols },
+    ]);
   });
 });
 

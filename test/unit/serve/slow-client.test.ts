@@ -18,6 +18,7 @@ import { FleetCore } from '../../../electron/core/fleet/core';
 import { createDispatch } from '../../../electron/core/rpc/dispatch';
 import { startServer, type RunningServer } from '../../../electron/serve/server';
 import type { ServerFrame } from '../../../shared/contract';
+import { socketProtocols } from '../../../shared/socket-auth';
 import { FleetEvent } from '../../../shared/status';
 import { waitFor } from '../../integration/helpers/free-port';
 
@@ -72,7 +73,7 @@ interface Client {
 }
 
 async function connectClient(onSocket?: (s: Socket) => void): Promise<Client> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${encodeURIComponent(server.token)}`, {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, socketProtocols(server.token), {
     headers: { Origin: `http://127.0.0.1:${server.port}` },
     // ws calls this with the URL's host and port; the test keeps the socket to pause it.
     createConnection: ((opts: TcpNetConnectOpts) => {

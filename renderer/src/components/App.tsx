@@ -32,6 +32,7 @@ export function App({ problems }: { problems: ProblemLog }) {
   const selectedReplica = route.view === 'replica' ? route.name : null;
   const data = snapshot.data;
   const nodeNames = useMemo(() => (data ? data.nodes.map((n) => n.name).sort() : []), [data]);
+  const replicaNames = useMemo(() => (data ? data.replicas.map((r) => r.name) : []), [data]);
   const replica = useMemo(
     () => (selectedReplica === null ? undefined : data?.replicas.find((r) => r.name === selectedReplica)),
     [data, selectedReplica],
@@ -62,7 +63,7 @@ export function App({ problems }: { problems: ProblemLog }) {
             <div className="side">
               {data.lab ? <LabPanel lab={data.lab} nodeNames={nodeNames} /> : null}
               {data.labServices ? <LabServicesPanel info={data.labServices} /> : null}
-              <EventsPanel />
+              <EventsPanel nodes={nodeNames} replicas={replicaNames} />
             </div>
           </main>
         </>

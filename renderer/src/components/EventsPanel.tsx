@@ -1,16 +1,31 @@
 import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { eventQueries } from '../api/queries/events';
+import { subjectHref } from '../model/route';
 import { ErrorNote } from './ErrorNote';
 import { EventList } from './EventList';
 
+interface Props {
+  /** The fleet's node and replica names: a subject links to its node's or replica's drawer. */
+  nodes: readonly string[];
+  replicas: readonly string[];
+}
+
 /** Fleet-wide recent events; kept current by `event.appended` pushes. */
-export function EventsPanel() {
+export function EventsPanel({ nodes, replicas }: Props) {
   const events = useQuery(eventQueries.list());
+  // Keyed on the names, not the arrays (new with every status push), so the rows keep their memo.
+  const nodeKey = nodes.join('\n');
+  const replicaKey = replicas.join('\n');
+  const hrefOf = useMemo(() => {
+    const names = { nodes: new Set(nodes), replicas: new Set(replicas) };
+    return (subject: string) => subjectHref(subject, names);
+  }, [nodeKey, replicaKey]);
   return (
     <section className="panel" aria-labelledby="events-title" data-testid="events-panel">
       <h2 id="events-title">Recent events</h2>
       {events.error ? <ErrorNote error={events.error} context="events.list" /> : null}
-      {events.data ? <EventList events={events.data} showSubject /> : events.isPending ? <p className="empty">Loading…</p> : null}
+      {events.data ? <EventList events={events.data} showSubject hrefOf={hrefOf} /> : events.isPending ? <p className="empty">Loading…</p> : null}
     </section>
   );
 }

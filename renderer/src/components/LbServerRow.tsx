@@ -1,11 +1,11 @@
 import { memo, useState, type FormEvent, type ReactNode } from 'react';
 import type { LbServerStatus, ReplicaStatus } from '../../../shared/services';
-import { useSetServerState, useSetWeight } from '../api/mutations/load-balancers';
+import type { LbChangeRequest } from '../model/lb-change';
 import { lbStatusKind, serverAdminState, serverKey, type ServerAdminState } from '../model/lb-view';
 import { parseNumberField } from '../model/number-input';
 import { formatReplicaLatency } from '../model/replica-format';
 import { nodeHref, replicaHref } from '../model/route';
-import { ErrorNote } from './ErrorNote';
+import { LbChangeDialog } from './LbChangeDialog';
 
 interface Props {
   loadBalancer: string;
@@ -49,24 +49,23 @@ function FullWidth({ children, className, testid }: { children: ReactNode; class
 
 /**
  * One HAProxy server: HAProxy's own words on the left, the console's probe of the same replica
- * beside them, the admin actions on the right; the disagreement and any error sit under it, in
- * the same element. A grid row (not a table row) so off-screen servers skip layout. Memoized
- * by server and replica identity.
+ * beside them, the admin actions on the right; the disagreement and any field error sit under
+ * it, in the same element. An action sends nothing by itself: it opens the change dialog, which
+ * shows the change gate's preview and applies only on the operator's word. A grid row (not a
+ * table row) so off-screen servers skip layout. Memoized by server and replica identity.
  */
 export const LbServerRow = memo(function LbServerRow({ loadBalancer, server, replica, connected }: Props) {
-  const setState = useSetServerState();
-  const setWeight = useSetWeight();
   const [weightText, setWeightText] = useState('');
+  const [asking, setAsking] = useState<LbChangeRequest | null>(null);
   const key = serverKey(loadBalancer, server);
-  const target = { loadBalancer, backend: server.backend, server: server.server };
+  const target = { loadBalancer, backend: server.backend, server: server.server, revertOf: null };
   const weight = parseNumberField(weightText, { label: 'weight', min: 0, max: 256, integer: true, optional: false });
-  const busy = setState.isPending || setWeight.isPending;
   const current = serverAdminState(server.status);
 
   const submitWeight = (e: FormEvent) => {
     e.preventDefault();
-    if (!weight.ok || weight.value === undefined || busy) return;
-    setWeight.mutate({ ...target, weight: weight.value }, { onSuccess: () => setWeightText('') });
+    if (!weight.ok || weight.value === undefined || !connected) return;
+    setAsking({ ...target, change: { kind: 'weight', weight: weight.value } });
   };
 
   return (
@@ -106,9 +105,10 @@ export const LbServerRow = memo(function LbServerRow({ loadBalancer, server, rep
             type="button"
             data-testid={`lb-${state}-${key}`}
             aria-pressed={current === state}
-            disabled={!connected || busy}
-            title={`set server ${server.backend}/${server.server} state ${state}`}
-            onClick={() => setState.mutate({ ...target, state })}
+            disabled={!connected}
+            aria-haspopup="dialog"
+            title={`set server ${server.backend}/${server.server} state ${state}…`}
+            onClick={() => setAsking({ ...target, change: { kind: 'state', state } })}
           >
             {state}
           </button>
@@ -124,7 +124,7 @@ export const LbServerRow = memo(function LbServerRow({ loadBalancer, server, rep
             aria-invalid={weightText !== '' && !weight.ok}
             onChange={(e) => setWeightText(e.target.value)}
           />
-          <button type="submit" data-testid={`lb-weight-set-${key}`} disabled={!connected || busy || !weight.ok}>
+          <button type="submit" data-testid={`lb-weight-set-${key}`} aria-haspopup="dialog" disabled={!connected || !weight.ok}>
             set weight
           </button>
         </form>
@@ -135,11 +135,12 @@ export const LbServerRow = memo(function LbServerRow({ loadBalancer, server, rep
         </FullWidth>
       ) : null}
       {weightText !== '' && !weight.ok ? <FullWidth className="field-error">{weight.message}</FullWidth> : null}
-      {setState.error || setWeight.error ? (
-        <FullWidth>
-          {setState.error ? <ErrorNote error={setState.error} context="lb.setServerState" /> : null}
-          {setWeight.error ? <ErrorNote error={setWeight.error} context="lb.setWeight" /> : null}
-        </FullWidth>
+      {asking ? (
+        <LbChangeDialog
+          request={asking}
+          onClose={() => setAsking(null)}
+          onApplied={asking.change.kind === 'weight' ? () => setWeightText('') : undefined}
+        />
       ) : null}
     </div>
   );

@@ -4,7 +4,7 @@ import { ErrorNote } from './ErrorNote';
 
 type ReadOnly = FleetSnapshot['readOnly'];
 
-/** The header's read-only switch: while on, the engine refuses every step that changes something. */
+/** The header's read-only switch: while on, the engine's change gate refuses every change to the fleet. */
 export function ReadOnlyToggle({ readOnly }: { readOnly: ReadOnly }) {
   const set = useSetReadOnly();
   return (
@@ -30,8 +30,8 @@ export function ReadOnlyBanner({ readOnly }: { readOnly: ReadOnly }) {
   return (
     <div className="banner banner-read-only" role="status" data-testid="read-only-banner" data-global={String(readOnly.global)}>
       {readOnly.global
-        ? 'Read-only mode is on: runbooks can be previewed, but every step that changes the fleet is refused.'
-        : `Read-only clusters: ${readOnly.clusters.join(', ')}. Runbooks cannot change them.`}
+        ? 'Read-only mode is on: runbooks and load balancer changes can be previewed, but every change to the fleet is refused.'
+        : `Read-only clusters: ${readOnly.clusters.join(', ')}. Neither runbooks nor load balancer buttons can change them.`}
     </div>
   );
 }

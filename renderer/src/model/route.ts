@@ -22,3 +22,20 @@ export function nodeHref(name: string): string {
 export function replicaHref(name: string): string {
   return `#/replica/${encodeURIComponent(name)}`;
 }
+
+/** The names an event's subject may be, to link it to the right drawer. */
+export interface SubjectNames {
+  nodes: ReadonlySet<string>;
+  replicas: ReadonlySet<string>;
+}
+
+/**
+ * Where an event's subject links: its node's or replica's drawer (a load balancer change on a
+ * replica's server names the replica). Null for a subject the console has no drawer for (a load
+ * balancer, `lb/backend/server`, a name no longer in the inventory): shown as plain text.
+ */
+export function subjectHref(subject: string, names: SubjectNames): string | null {
+  if (names.nodes.has(subject)) return nodeHref(subject);
+  if (names.replicas.has(subject)) return replicaHref(subject);
+  return null;
+}

@@ -12,19 +12,18 @@ Probes every node once and prints the fleet's health.
 Exit status: 0 all healthy, 1 something degraded, 2 something unhealthy or unreachable,
 3 the check could not run (bad inventory, …) or a node could not be judged.`;
 
+/** Every option `check` parses (the usage texts and the README list each: test/unit/readme.test.ts). */
+export const CHECK_OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  json: { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runCheckCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        inventory: { type: 'string', short: 'i' },
-        json: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
+    ({ values } = parseArgs({ args: argv, options: CHECK_OPTIONS, strict: true }));
   } catch (err) {
     io.err(`fleetops check: ${(err as Error).message}\n${CHECK_USAGE}`);
     return 3;

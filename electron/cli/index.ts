@@ -9,13 +9,25 @@ import { runLabCommand } from './lab-command';
 import { runRunCommand } from './run-command';
 import { runServeCommand } from './serve-command';
 
-const USAGE = `Usage: fleetops <command> [options]
-  serve [--inventory FILE] [--lab] [--port N] [--data-dir DIR]   console in a browser (127.0.0.1)
-  check --inventory FILE [--json]                                   probe every node once
-  lab [--nodes N] [--dir DIR]                                       run the simulated lab fleet
-  lab fault|clear|status --dir DIR ...                              inject / clear lab faults
-  run RUNBOOK --inventory FILE --target T (--dry-run | --yes)       plan or run a failover runbook
-  audit verify|list [--data-dir DIR] [--json]                       check the audit log's hash chain
+export const USAGE = `Usage: fleetops <command> [options]
+  serve [--inventory FILE] [--lab [--lab-nodes N] [--lab-spares N] [--lab-dir DIR]] [--port N] [--data-dir DIR]
+        [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
+                                             the console in a browser (127.0.0.1 unless --allow-remote)
+  check --inventory FILE [--json] [--concurrency N]
+                                             probe every node, replica and load balancer once
+  lab [--nodes N] [--replicas N] [--spares N] [--dir DIR]
+                                             run the simulated lab fleet (its own data dir: DIR/data)
+  lab fault --dir DIR --node NAME --kind KIND [--gpu I]
+  lab clear --dir DIR --node NAME [--kind KIND]
+  lab status --dir DIR [--json]              inject / clear / show lab faults from another terminal
+  run RUNBOOK --inventory FILE --target T [--param k=v ...] (--dry-run | --yes) [--confirm NAME]
+      [--override REASON] [--read-only] [--read-only-cluster NAME ...] [--data-dir DIR]
+                                             plan or run a failover runbook
+  run (--rollback RUN | --continue RUN) --inventory FILE [--data-dir DIR]
+                                             undo, or go on with, an interrupted or stopped run
+  audit verify [--data-dir DIR | --inventory FILE] [--json]
+  audit list [--data-dir DIR | --inventory FILE] [--limit N] [--json]
+                                             check the audit log's hash chain / list its entries
 Run \`fleetops <command> --help\` for a command's options.`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { FleetError } from '../../shared/errors';
 import { LabFaultKind, type LabFault, type LabInfo } from '../../shared/status';
 import { labControlClient, startLabControl } from '../core/lab/lab-control';
+import { labPaths } from '../core/lab/lab-files';
 import { startLab } from '../core/lab/lab-fleet';
 import { startLabServices, type LabServices } from '../core/lab/lab-services';
 
@@ -34,6 +35,14 @@ export const LAB_USAGE = `Usage:
 Fault kinds: ${KINDS}`;
 
 class UsageError extends Error {}
+
+/** Every option each form of `lab` parses (the usage texts and the README list each: test/unit/readme.test.ts). */
+export const LAB_OPTIONS = {
+  run: { nodes: { type: 'string' }, dir: { type: 'string' }, replicas: { type: 'string' }, spares: { type: 'string' } },
+  status: { dir: { type: 'string' }, json: { type: 'boolean' } },
+  fault: { dir: { type: 'string' }, node: { type: 'string' }, kind: { type: 'string' }, gpu: { type: 'string' } },
+  clear: { dir: { type: 'string' }, node: { type: 'string' }, kind: { type: 'string' }, gpu: { type: 'string' } },
+} as const;
 
 function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
   try {
@@ -89,7 +98,7 @@ function signalWaiter(): { stopped: Promise<void>; dispose: () => void } {
 }
 
 async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandOptions): Promise<number> {
-  const values = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' }, replicas: { type: 'string' }, spares: { type: 'string' } });
+  const values = parse(argv, LAB_OPTIONS.run);
   if (values.help) return (io.out(LAB_USAGE), 0);
   const nodes = values.nodes === undefined ? 12 : integer('nodes', values.nodes, 1, 5000);
   const replicaCount = values.replicas === undefined ? 6 : integer('replicas', values.replicas, 0, 100);
@@ -121,6 +130,7 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
         `fleetops lab: ${nodes} simulated GPU nodes listening on 127.0.0.1`,
         `  dir:       ${dir}`,
         `  inventory: ${lab.inventoryPath}`,
+        `  data:      ${labPaths(dir).dataDir} (the lab's own store and audit log: fleetops run/serve/audit given this inventory use it)`,
         ...(servicesInfo
           ? [
               `  replicas:  ${servicesInfo.replicas.map((r) => `${r.name} ${r.url}${r.spare ? ' (spare, stopped)' : ''}`).join(', ')}`,
@@ -147,13 +157,13 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
 
 async function runClientCommand(sub: 'fault' | 'clear' | 'status', argv: string[], io: LabCommandIo): Promise<number> {
   if (sub === 'status') {
-    const values = parse(argv, { dir: { type: 'string' }, json: { type: 'boolean' } });
+    const values = parse(argv, LAB_OPTIONS.status);
     if (values.help) return (io.out(LAB_USAGE), 0);
     const info = await labControlClient(resolve(required(values, 'dir'))).status();
     io.out(values.json ? JSON.stringify(info, null, 2) : describeInfo(info));
     return 0;
   }
-  const values = parse(argv, { dir: { type: 'string' }, node: { type: 'string' }, kind: { type: 'string' }, gpu: { type: 'string' } });
+  const values = parse(argv, LAB_OPTIONS[sub]);
   if (values.help) return (io.out(LAB_USAGE), 0);
   const client = labControlClient(resolve(required(values, 'dir')));
   const node = required(values, 'node');

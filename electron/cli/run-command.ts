@@ -23,28 +23,27 @@ Plans the runbook against the inventory and prints every command exactly as it w
 Default DIR: a lab's own DIR/data for a lab's inventory, else the per-user data directory.
 Exit status: 0 succeeded, 1 failed and rolled back, 2 refused, 3 the rollback failed.`;
 
+/** Every option `run` parses (the usage texts and the README list each: test/unit/readme.test.ts). */
+export const RUN_OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  target: { type: 'string', short: 't' },
+  param: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
+  confirm: { type: 'string' },
+  override: { type: 'string' },
+  'read-only': { type: 'boolean', default: false },
+  'read-only-cluster': { type: 'string', multiple: true },
+  'data-dir': { type: 'string' },
+  rollback: { type: 'string' },
+  continue: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runRunCommand(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        inventory: { type: 'string', short: 'i' },
-        target: { type: 'string', short: 't' },
-        param: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean', default: false },
-        yes: { type: 'boolean', default: false },
-        confirm: { type: 'string' },
-        override: { type: 'string' },
-        'read-only': { type: 'boolean', default: false },
-        'read-only-cluster': { type: 'string', multiple: true },
-        'data-dir': { type: 'string' },
-        rollback: { type: 'string' },
-        continue: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS, strict: true });
   } catch (err) {
     io.err(`fleetops run: ${(err as Error).message}\n${RUN_USAGE}`);
     return 2;

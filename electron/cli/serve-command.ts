@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { toErrorData } from '../../shared/errors';
 import { FleetCore } from '../core/fleet/core';
@@ -11,16 +12,49 @@ import { startLabServices, type LabServices } from '../core/lab/lab-services';
 import { createDispatch } from '../core/rpc/dispatch';
 import { LayeredSecretStore } from '../core/secrets/secret-store';
 import { PassphraseVault } from '../core/ssh/passphrase-vault';
-import { startServer, type RunningServer } from '../serve/server';
+import { isLoopbackHost } from '../serve/loopback';
+import { remoteRefusal, startServer, type RunningServer, type ServeOptions } from '../serve/server';
 import type { CliIo } from './io';
-import { cliPassphrases, defaultDataDir, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
+import { chooseDataDir, cliAuditIdentity } from './data-dir';
+import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
-export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE] [--lab] [--lab-nodes N] [--port N] [--host ADDR] [--allow-remote] [--data-dir DIR]
+export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-dir DIR]] [--port N] [--data-dir DIR]
+                     [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
 Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
-  --lab          start the built-in lab fleet (simulated GPU nodes over real SSH) and watch it
-  --lab-nodes N  size of the lab fleet (default 12)
-  --lab-spares N of the lab's replicas, how many are spares: service stopped, held in
-                 maintenance by HAProxy, for the replace-replica runbook (default 0)`;
+  -i, --inventory FILE  the fleet to watch (inventory YAML)
+  --lab                 start the built-in lab fleet (simulated GPU nodes over real SSH) and watch it
+  --lab-nodes N         size of the lab fleet (default 12)
+  --lab-spares N        of the lab's replicas, how many are spares: service stopped, held in
+                        maintenance by HAProxy, for the replace-replica runbook (default 0)
+  --lab-dir DIR         where the lab keeps its files (default: a temporary directory, removed at exit)
+  -p, --port N          port to listen on (default: any free port)
+  --data-dir DIR        event store, audit log and runbook journal (default: with --lab or a lab's
+                        inventory the lab's own DIR/data, else the per-user data directory)
+  --host ADDR           address to listen on (default 127.0.0.1)
+  --allow-remote        allow a --host that is not loopback: anyone who reaches it and has the
+                        token drives the console; needs TLS or --insecure-http
+  --tls-cert FILE       PEM certificate (chain) to serve https:// and wss://, with --tls-key
+  --tls-key FILE        PEM private key for --tls-cert
+  --insecure-http       off loopback, serve plain http:// anyway: the token and every call cross
+                        the network in clear (a loud warning is printed)
+  --renderer-dir DIR    serve the console from DIR instead of the built one (development, tests)`;
+
+/** Every option `serve` parses (SERVE_USAGE lists each: test/unit/serve/serve-args.test.ts). */
+export const SERVE_OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  lab: { type: 'boolean', default: false },
+  'lab-nodes': { type: 'string' },
+  'lab-spares': { type: 'string' },
+  'lab-dir': { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  'allow-remote': { type: 'boolean', default: false },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'insecure-http': { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  'renderer-dir': { type: 'string' },
+} as const;
 
 export interface ServeHandle {
   server: RunningServer;
@@ -32,22 +66,7 @@ export interface ServeHandle {
 
 /** Starts everything `serve` runs; the CLI waits for a signal, tests call stop(). */
 export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      inventory: { type: 'string', short: 'i' },
-      lab: { type: 'boolean', default: false },
-      'lab-nodes': { type: 'string' },
-      'lab-spares': { type: 'string' },
-      'lab-dir': { type: 'string' },
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      'allow-remote': { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      'renderer-dir': { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: SERVE_OPTIONS, strict: true });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be an integer from 0 to 65535');
   const labNodes = values['lab-nodes'] === undefined ? 12 : Number(values['lab-nodes']);
@@ -55,13 +74,19 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   const labSpares = values['lab-spares'] === undefined ? 0 : Number(values['lab-spares']);
   if (!Number.isInteger(labSpares) || labSpares < 0 || labSpares > 5) throw new Error('--lab-spares must be an integer from 0 to 5');
   if (values.lab && values.inventory) throw new Error('use either --lab or --inventory, not both');
+  // Exposure and TLS are settled before anything starts: a refused serve leaves nothing behind.
+  const exposure = remoteOptions({
+    host: values.host,
+    allowRemote: values['allow-remote'],
+    tlsCert: values['tls-cert'],
+    tlsKey: values['tls-key'],
+    insecureHttp: values['insecure-http'],
+  });
 
   const rendererDir = values['renderer-dir'] ? resolve(values['renderer-dir']) : builtRendererDir();
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`the console is not built (no ${join(rendererDir, 'index.html')}): run \`npm run build:renderer\``);
   }
-  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-
   let lab: LabFleet | null = null;
   let inventoryPath = values.inventory ? resolve(values.inventory) : null;
   // A lab directory we made ourselves is ours to remove; one the operator named is kept.
@@ -87,12 +112,17 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     io.out(`lab: ${labServices.info().replicas.length} inference replicas${spareNames.length ? ` (spare: ${spareNames.join(', ')})` : ''}; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
   }
 
+  // A lab (--lab, or a lab's own inventory) keeps its store and audit log in DIR/data unless
+  // --data-dir says otherwise, and its audit entries say they come from the lab.
+  const { dataDir, labDir } = chooseDataDir({ dataDir: values['data-dir'], inventoryPath, labDir: lab?.dir ?? null });
+
   // Passphrases and replica secrets entered in the browser stay in this process's memory only
   // (serve has no keychain), in front of the terminal and FLEETOPS_SSH_PASSPHRASE / FLEETOPS_SECRET_<REF>.
-  const core = new FleetCore({ dataDir, inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }),
+  const core = new FleetCore({ dataDir, identity: cliAuditIdentity(labDir), inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }),
     lab,
     labServices,
     secrets: new LayeredSecretStore({ inner: secretFromEnv() }),
+    processLabel: 'fleetops serve',
   });
   let server: RunningServer;
   try {
@@ -103,7 +133,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
       rendererDir,
       host: values.host,
       port,
-      allowRemote: values['allow-remote'],
+      ...exposure,
     });
   } catch (err) {
     await core.stop().catch(() => undefined);
@@ -113,6 +143,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
     throw err;
   }
+  if (exposure.insecureHttp && !isLoopbackHost(server.host) && !server.secure) io.err(INSECURE_HTTP_WARNING);
   io.out(`fleetops console: ${server.url}`);
   io.out(`data: ${dataDir}${inventoryPath ? `  inventory: ${inventoryPath}` : '  (no inventory: pass --inventory FILE or --lab)'}`);
   return {
@@ -152,6 +183,55 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   io.out('stopping…');
   await handle.stop();
   return 0;
+}
+
+export const INSECURE_HTTP_WARNING = [
+  '*'.repeat(78),
+  'WARNING: --insecure-http: the console is served to the network over plain HTTP.',
+  'The token in the printed URL, and every call (passphrases and secrets typed in the console',
+  'included), cross the network unencrypted: anyone on the path can read them and drive the',
+  'console. Serve it with --tls-cert FILE --tls-key FILE instead.',
+  '*'.repeat(78),
+].join('\n');
+
+export interface RemoteArgs {
+  host?: string;
+  allowRemote: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureHttp: boolean;
+}
+
+/**
+ * --host / --allow-remote / --tls-cert / --tls-key / --insecure-http into server options, or
+ * the reason they are refused: off loopback only with --allow-remote, and then only over TLS
+ * or with an explicit --insecure-http. The certificate and key are read and checked to be a
+ * pair here, so a bad file is reported before the lab or the engine starts.
+ */
+export function remoteOptions(args: RemoteArgs): Pick<ServeOptions, 'allowRemote' | 'tls' | 'insecureHttp'> {
+  if ((args.tlsCert === undefined) !== (args.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (args.tlsCert !== undefined && args.insecureHttp) throw new Error('use either --tls-cert/--tls-key or --insecure-http, not both');
+  let tls: ServeOptions['tls'];
+  if (args.tlsCert !== undefined && args.tlsKey !== undefined) {
+    tls = { cert: readPem(args.tlsCert, '--tls-cert'), key: readPem(args.tlsKey, '--tls-key') };
+    try {
+      createSecureContext(tls);
+    } catch (err) {
+      throw new Error(`--tls-cert ${args.tlsCert} and --tls-key ${args.tlsKey} are not a usable certificate and key: ${(err as Error).message}`);
+    }
+  }
+  const opts = { allowRemote: args.allowRemote, tls, insecureHttp: args.insecureHttp };
+  const refusal = remoteRefusal(args.host ?? '127.0.0.1', opts);
+  if (refusal) throw new Error(refusal);
+  return opts;
+}
+
+function readPem(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(resolve(file));
+  } catch (err) {
+    throw new Error(`cannot read ${flag} ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** dist/renderer, from the TypeScript sources (tsx) or from the compiled CLI in dist/. */

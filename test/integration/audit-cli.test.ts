@@ -85,9 +85,16 @@ describe('fleetops audit verify', () => {
     expect(await run('verify', '--data-dir', dir)).toEqual({
       code: 3,
       out: '',
-      err: `fleetops audit verify: no fleetops store at ${join(dir, 'fleetops.db')} (use --data-dir to point at the one to check)`,
+      err: `fleetops audit verify: no fleetops store at ${join(dir, 'fleetops.db')} (use --data-dir DIR, or --inventory FILE of a lab, to point at the one to check)`,
     });
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses --data-dir and --inventory together (exit 3): they would name two stores', async () => {
+    const { dir } = storeWith(1);
+    const r = await run('verify', '--data-dir', dir, '--inventory', join(dir, 'fleet.yaml'));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^fleetops audit: use either --data-dir or --inventory, not both/);
   });
 
   it('exits 3 on a file that is not a fleetops store', async () => {

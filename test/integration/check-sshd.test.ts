@@ -3,7 +3,7 @@
  * captured H100 output: the JSON shape, the values, the verdicts and the exit statuses.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sshd?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function fixtureValue(field: string): string {

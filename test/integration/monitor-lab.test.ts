@@ -2,7 +2,7 @@
  * The engine watching a lab fleet: rise/fall smoothing on real probes, state changes and new
  * XIDs recorded once in the event store, pushes batched, lab faults through the contract.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +17,10 @@ let core: FleetCore;
 const pushes: PushEvent[] = [];
 let probesSeen = 0;
 
+/** Everything the suite writes (lab, data); removed when it is done. */
+let dir: string | undefined;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetops-monitor-'));
+  dir = mkdtempSync(join(tmpdir(), 'fleetops-monitor-'));
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 3, probeIntervalSeconds: 1, probeTimeoutSeconds: 1 });
   core = new FleetCore({ dataDir: join(dir, 'data'), inventoryPath: lab.inventoryPath, inventoryEnv: { homeDir: dir, defaultUser: 'ops' }, lab });
   core.subscribe((e) => pushes.push(e));
@@ -28,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await core?.stop();
   await lab?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const dispatch = () => createDispatch(core.handlers, { validateOutput: true });

@@ -2,7 +2,7 @@
  * `fleetops run` end to end against the lab: real HAProxy in front of real replicas, the
  * built-in drain-replica runbook planned, refused, confirmed and run; exit statuses.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,10 @@ let runtime: HaproxyRuntime;
 let dataDir: string;
 let replicas: string[];
 
+/** Everything the suite writes (lab, data); removed when it is done. */
+let dir: string | undefined;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetops-run-'));
+  dir = mkdtempSync(join(tmpdir(), 'fleetops-run-'));
   dataDir = join(dir, 'data');
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 6 });
   services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1 });
@@ -34,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await services?.stop();
   await lab?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -2,7 +2,7 @@
  * Runbooks through the contract against the lab: real HAProxy in front of real replicas, the
  * engine's handlers called through the dispatcher with output validation, progress as pushes.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,10 @@ let runtime: HaproxyRuntime;
 let replicas: string[];
 const pushes: RunView[] = [];
 
+/** Everything the suite writes (lab, data); removed when it is done. */
+let dir: string | undefined;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetops-runbook-svc-'));
+  dir = mkdtempSync(join(tmpdir(), 'fleetops-runbook-svc-'));
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
   services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
   core = new FleetCore({
@@ -53,6 +55,7 @@ afterAll(async () => {
   await core?.stop();
   await services?.stop();
   await lab?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const call = async <T>(method: string, params: unknown): Promise<T> => {

@@ -11,7 +11,7 @@
  *   replace-replica euc1 ← usw2 (brings usw2 back); region-failover us-west-2 → eu-central-1;
  *   region-failback us-west-2 from eu-central-1.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +32,10 @@ let usw2: string;
 let use1: string;
 let euc1: string;
 
+/** Everything the suite writes (lab, data); removed when it is done. */
+let dir: string | undefined;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetops-runbooks-e2e-'));
+  dir = mkdtempSync(join(tmpdir(), 'fleetops-runbooks-e2e-'));
   dataDir = join(dir, 'data');
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 6 });
   services = await startLabServices({
@@ -59,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await services?.stop();
   await lab?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /**

@@ -2,7 +2,7 @@
  * The inference side of the engine against the lab: real OpenAI-compatible replicas behind a
  * real HAProxy (Debian's haproxy), polled over its runtime API, availability through the frontend.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,10 @@ let services: LabServices;
 let core: FleetCore;
 let replicas: string[];
 
+/** Everything the suite writes (lab, data); removed when it is done. */
+let dir: string | undefined;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fleetops-services-'));
+  dir = mkdtempSync(join(tmpdir(), 'fleetops-services-'));
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
   services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
   core = new FleetCore({
@@ -40,6 +42,7 @@ afterAll(async () => {
   await core?.stop();
   await services?.stop();
   await lab?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const call = async <T>(method: string, params: unknown): Promise<T> => {

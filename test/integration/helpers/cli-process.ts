@@ -21,8 +21,17 @@ export interface CliProcess {
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnFleetops(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'electron/cli/index.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface SpawnFleetopsOptions {
+  /** The whole environment of the process (default: this one's), e.g. a HOME of the test's own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function spawnFleetops(args: readonly string[], opts: SpawnFleetopsOptions = {}): CliProcess {
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'electron/cli/index.ts'), ...args], {
+    cwd: ROOT,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const watchers = new Set<() => void>();
   const append = (text: string) => {
@@ -85,4 +94,32 @@ export function spawnFleetops(args: readonly string[]): CliProcess {
       return exited;
     },
   };
+}
+
+export interface FleetopsResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `fleetops ARGS` to completion (killed at `timeoutMs`): its exit and its two streams apart. */
+export async function runFleetops(args: readonly string[], opts: SpawnFleetopsOptions & { timeoutMs?: number } = {}): Promise<FleetopsResult> {
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'electron/cli/index.ts'), ...args], {
+    cwd: ROOT,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => void (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const timer = setTimeout(() => {
+    for (const pid of descendantsOf(child.pid!)) signalQuietly(pid, 'SIGKILL');
+    signalQuietly(child.pid!, 'SIGKILL');
+  }, opts.timeoutMs ?? 60_000);
+  // 'close', not 'exit': both streams are read to the end.
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('close', (c, s) => r([c, s])));
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr };
 }

@@ -21,7 +21,7 @@ describe('AuditLog.append', () => {
 
     expect(first).toEqual({
       seq: 1, ts: 5000, osUser: 'alice', host: 'ops-laptop', kind: 'plan', subject: 'failover-llama',
-      detail: { from: 'use1', to: 'usw2' }, prevHash: GENESIS_HASH, hash: first.hash,
+      detail: { from: 'use1', to: 'usw2' }, origin: null, prevHash: GENESIS_HASH, hash: first.hash,
     });
     // The documented serialisation, written out by hand: if the format drifts, old logs stop verifying.
     expect(first.hash).toBe(sha256(`["fleetops-audit-v1",1,5000,"alice","ops-laptop","plan","failover-llama","{\\"from\\":\\"use1\\",\\"to\\":\\"usw2\\"}","${GENESIS_HASH}"]`));

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { AuditIdentity } from '../../../electron/core/audit/identity';
 import { openStore, type Store } from '../../../electron/core/store/open-store';
 
 export const ALICE = { user: 'alice', host: 'ops-laptop' };
@@ -13,7 +14,7 @@ export function tempDir(cleanups: (() => void)[]): string {
   return dir;
 }
 
-export function openTestStore(dir: string, cleanups: (() => void)[], identity = ALICE, now: () => number = () => 1_700_000_000_000): Store {
+export function openTestStore(dir: string, cleanups: (() => void)[], identity: AuditIdentity = ALICE, now: () => number = () => 1_700_000_000_000): Store {
   const store = openStore(dir, { auditIdentity: identity, now });
   cleanups.push(() => store.close());
   return store;

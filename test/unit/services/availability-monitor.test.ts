@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../../electron/core/availability/request-bucket';
 import { parseInventory } from '../../../electron/core/inventory/load-inventory';
@@ -8,7 +8,13 @@ import { AvailabilityMonitor, replicaKey } from '../../../electron/core/services
 import { openStore, type Store } from '../../../electron/core/store/open-store';
 
 const stores: Store[] = [];
-afterEach(() => stores.splice(0).forEach((s) => s.close()));
+// Each store lives in a temp dir of its own: close it, then remove the dir.
+afterEach(() =>
+  stores.splice(0).forEach((s) => {
+    s.close();
+    rmSync(dirname(s.path), { recursive: true, force: true });
+  }),
+);
 
 const NOW = 1_800_000_000_000;
 const inventory = parseInventory(

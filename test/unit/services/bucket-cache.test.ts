@@ -1,13 +1,19 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../../electron/core/availability/request-bucket';
 import { BucketCache } from '../../../electron/core/services/bucket-cache';
 import { openStore, type Store } from '../../../electron/core/store/open-store';
 
 const stores: Store[] = [];
-afterEach(() => stores.splice(0).forEach((s) => s.close()));
+// Each store lives in a temp dir of its own: close it, then remove the dir.
+afterEach(() =>
+  stores.splice(0).forEach((s) => {
+    s.close();
+    rmSync(dirname(s.path), { recursive: true, force: true });
+  }),
+);
 
 function store(): Store {
   const s = openStore(mkdtempSync(join(tmpdir(), 'bucket-cache-')));

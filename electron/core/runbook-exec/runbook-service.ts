@@ -143,7 +143,7 @@ export class RunbookService {
     }
     let handle: RunHandle;
     try {
-      handle = this.engine.start(plan, { confirm: input.confirm, operator: { ...this.deps.identity } });
+      handle = this.engine.start(plan, { confirm: input.confirm, operator: { user: this.deps.identity.user, host: this.deps.identity.host } });
     } catch (err) {
       audit.append({ kind: 'runbook.refused', subject: plan.target, detail: { runbook: plan.runbook, reason: (err as Error).message } });
       throw err;

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../shared/contract';
@@ -82,8 +83,18 @@ async function holdSessionOn(server: string): Promise<{ release(): void }> {
     clearInterval(timer);
     for (const s of sockets) s.destroy();
   };
+  // Probes and health checks pass through the server now and then: a session counts as held only
+  // once it is still there across three reads over a second (ours stay open; theirs do not).
+  const heldSteadily = async () => {
+    for (let k = 0; k < 3; k++) {
+      if ((await sessionsOn(server)) === 0) return false;
+      await delay(400);
+    }
+    return true;
+  };
   try {
-    for (let i = 0; i < 30 && (await sessionsOn(server)) === 0; i++) {
+    for (let i = 0; !(await heldSteadily()); i++) {
+      if (i >= 30) throw new Error(`no session stayed on ${server} after ${sockets.length} requests`);
       const s = connect(Number(url.port), url.hostname);
       s.on('error', () => undefined);
       s.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
@@ -91,7 +102,6 @@ async function holdSessionOn(server: string): Promise<{ release(): void }> {
       // HAProxy picks the server once the headers are in; give it a moment before opening another.
       await waitFor(async () => (await sessionsOn(server)) > 0, { timeoutMs: 500 }).catch(() => undefined);
     }
-    if ((await sessionsOn(server)) === 0) throw new Error(`no session landed on ${server} after ${sockets.length} requests`);
   } catch (err) {
     release();
     throw err;

@@ -13,7 +13,7 @@ import type { ServicesEngine } from '../services/services-engine';
 import type { PassphraseVault } from '../ssh/passphrase-vault';
 import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
-import type { Handlers } from './core';
+import type { Handlers } from '../rpc/handlers';
 import type { FleetMonitor } from './monitor';
 import { providePassphrase } from './provide-passphrase';
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { isMethodName, methods, type CallResult, type MethodName } from '../../../shared/contract';
 import { FleetError, toErrorData } from '../../../shared/errors';
-import type { Handlers } from '../fleet/core';
+import type { Handlers } from './handlers';
 
 export type Dispatch = (method: unknown, params: unknown) => Promise<CallResult>;
 

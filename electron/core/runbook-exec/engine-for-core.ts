@@ -4,7 +4,7 @@
  * watches.
  */
 import { FleetError } from '../../../shared/errors';
-import type { FleetCore } from '../fleet/core';
+import type { RunbookHost } from './runbook-host';
 import { sshTargetFor } from '../fleet/probe-node';
 import { HaproxyRuntime } from '../haproxy';
 import type { LoadedInventory } from '../inventory/load-inventory';
@@ -15,7 +15,7 @@ import type { RunUpdatedEvent } from './run-types';
 import { gatedStepActions } from '../gate/gated-step-actions';
 import { createStepActions } from './step-actions';
 
-export function engineForCore(core: FleetCore, inventoryNow: () => LoadedInventory, onEvent?: (e: RunUpdatedEvent) => void): { engine: RunbookEngine; close(): void } {
+export function engineForCore(core: RunbookHost, inventoryNow: () => LoadedInventory, onEvent?: (e: RunUpdatedEvent) => void): { engine: RunbookEngine; close(): void } {
   // The journal lives in the console's store (migration 4), on the connection this process
   // coordinates with others through (its owner row and the subject locks, migration 6).
   const { db, owner, locks } = core.coordination;

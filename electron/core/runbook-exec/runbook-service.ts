@@ -9,7 +9,7 @@ import { FleetError } from '../../../shared/errors';
 import type { MethodInput } from '../../../shared/contract';
 import type { RunbookPlan, RunbookSummary } from '../../../shared/runbook';
 import type { AuditIdentity } from '../audit/identity';
-import type { FleetCore } from '../fleet/core';
+import type { RunbookHost } from './runbook-host';
 import type { LoadedInventory } from '../inventory/load-inventory';
 import { loadRunbooks, type RunbookSet } from '../runbooks/load-runbooks';
 import { lockPreconditions } from '../runbooks/plan-preconditions';
@@ -26,7 +26,7 @@ export type RunInput = MethodInput<'runbooks.run'>;
 export type { ReadOnlySetting } from './read-only-setting';
 
 export interface RunbookServiceDeps {
-  core: FleetCore;
+  core: RunbookHost;
   /** The inventory in force now (the last good one after a bad edit); null before the first load. */
   inventory: () => LoadedInventory | null;
   /** Who starts runs from this process: recorded on each run. */

@@ -5,8 +5,7 @@
  * server — each leaving HAProxy as it was and each on the audit record; an allowed change in
  * `fleetops audit list` with HAProxy's own setting before and after, and put back from its record.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeRecord, type ChangePreview } from '../../shared/change';
@@ -15,62 +14,35 @@ import type { RunView } from '../../shared/runbook';
 import type { FleetEvent } from '../../shared/status';
 import { main } from '../../electron/cli/index';
 import type { AuditEntry } from '../../electron/core/audit/audit-log';
-import { FleetCore } from '../../electron/core/fleet/core';
-import { HaproxyRuntime } from '../../electron/core/haproxy';
-import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
-import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
-import { LAB_LB, LAB_SERVICE, LAB_WEIGHT, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
-import { createDispatch } from '../../electron/core/rpc/dispatch';
+import { LAB_LB, LAB_SERVICE, LAB_WEIGHT } from '../../electron/core/lab/lab-services';
 import { waitFor } from './helpers/free-port';
 import { HOLD_RUNBOOK } from './helpers/hold-runbook';
+import { allServersUp, startLabConsole, type LabConsole } from './helpers/lab-console';
 
-let root: string;
+let c: LabConsole;
 let dataDir: string;
-let lab: LabFleet;
-let services: LabServices;
-let core: FleetCore;
-let runtime: HaproxyRuntime;
+let core: LabConsole['core'];
+let runtime: LabConsole['runtime'];
 let replicas: string[];
+let call: LabConsole['call'];
 const pushes: RunView[] = [];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'fleetops-lb-gate-'));
-  dataDir = join(root, 'data');
-  lab = await startLab({ dir: join(root, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
-  services = await startLabServices({ dir: join(root, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
-  mkdirSync(join(root, 'lab', 'runbooks'));
-  writeFileSync(join(root, 'lab', 'runbooks', 'hold-in-maintenance.yaml'), HOLD_RUNBOOK);
-  core = new FleetCore({
-    dataDir,
-    inventoryPath: lab.inventoryPath,
-    inventoryEnv: { homeDir: root, defaultUser: 'ops' },
-    lab,
-    labServices: services,
-    servicesCadenceMs: { frontend: 300, publish: 300 },
+  c = await startLabConsole({
+    name: 'lb-gate',
     identity: { user: 'alice', host: 'console-1' },
+    beforeStart: (labDir) => {
+      mkdirSync(join(labDir, 'runbooks'));
+      writeFileSync(join(labDir, 'runbooks', 'hold-in-maintenance.yaml'), HOLD_RUNBOOK);
+    },
+    onPush: (e: PushEvent) => void (e.event === 'run.updated' && pushes.push(e.payload)),
   });
-  core.subscribe((e: PushEvent) => void (e.event === 'run.updated' && pushes.push(e.payload)));
-  await core.start();
-  replicas = services.info().replicas.map((r) => r.name);
-  const inv = await loadInventoryFile(lab.inventoryPath, { homeDir: root, defaultUser: 'ops' });
-  const rt = inv.loadBalancers[0]!.runtime;
-  if (rt.kind !== 'tcp') throw new Error('lab LB runtime is TCP');
-  runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
-  await waitFor(async () => (await runtime.servers()).every((s) => s.status === 'UP'), { what: 'LB all UP', timeoutMs: 20_000 });
+  ({ dataDir, core, runtime, replicas, call } = c);
+  await allServersUp(c);
 }, 60_000);
 
-afterAll(async () => {
-  await core?.stop();
-  await services?.stop();
-  await lab?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => c?.stop());
 
-const call = async <T>(method: string, params: unknown): Promise<T> => {
-  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, detail: r.error.detail });
-  return r.result as T;
-};
 const at = (server: string) => ({ loadBalancer: LAB_LB, backend: LAB_SERVICE, server });
 const setting = async (server: string) => {
   const row = (await runtime.showServersState(LAB_SERVICE)).find((r) => r.server === server)!;

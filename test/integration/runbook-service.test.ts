@@ -2,68 +2,35 @@
  * Runbooks through the contract against the lab: real HAProxy in front of real replicas, the
  * engine's handlers called through the dispatcher with output validation, progress as pushes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../shared/contract';
 import type { RunbookPlan, RunbookSummary, RunView } from '../../shared/runbook';
-import { FleetCore } from '../../electron/core/fleet/core';
-import { HaproxyRuntime } from '../../electron/core/haproxy';
-import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
-import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
-import { LAB_SERVICE, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
-import { createDispatch } from '../../electron/core/rpc/dispatch';
+import { LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { waitFor } from './helpers/free-port';
+import { allServersUp, startLabConsole, type LabConsole } from './helpers/lab-console';
 
-let lab: LabFleet;
-let services: LabServices;
-let core: FleetCore;
-let runtime: HaproxyRuntime;
+let c: LabConsole;
+let services: LabConsole['services'];
+let core: LabConsole['core'];
+let runtime: LabConsole['runtime'];
 let replicas: string[];
+let call: LabConsole['call'];
 const pushes: RunView[] = [];
 
-/** Everything the suite writes (lab, data); removed when it is done. */
-let dir: string | undefined;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fleetops-runbook-svc-'));
-  lab = await startLab({ dir: join(dir, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
-  services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
-  core = new FleetCore({
-    dataDir: join(dir, 'data'),
-    inventoryPath: lab.inventoryPath,
-    inventoryEnv: { homeDir: dir, defaultUser: 'ops' },
-    lab,
-    labServices: services,
-    servicesCadenceMs: { frontend: 300, publish: 300 },
+  c = await startLabConsole({
+    name: 'runbook-svc',
     identity: { user: 'alice', host: 'console-1' },
+    onPush: (e: PushEvent) => void (e.event === 'run.updated' && pushes.push(e.payload)),
   });
-  core.subscribe((e: PushEvent) => {
-    if (e.event === 'run.updated') pushes.push(e.payload);
-  });
-  await core.start();
-  replicas = services.info().replicas.map((r) => r.name);
-  const inv = await loadInventoryFile(lab.inventoryPath, { homeDir: dir, defaultUser: 'ops' });
-  const rt = inv.loadBalancers[0].runtime;
-  if (rt.kind !== 'tcp') throw new Error('lab LB runtime is TCP');
-  runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
-  await waitFor(async () => (await runtime.servers()).every((s) => s.status === 'UP'), { what: 'LB all UP', timeoutMs: 20_000 });
+  ({ services, core, runtime, replicas, call } = c);
+  await allServersUp(c);
 }, 60_000);
 
-afterAll(async () => {
-  await core?.stop();
-  await services?.stop();
-  await lab?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => c?.stop());
 
-const call = async <T>(method: string, params: unknown): Promise<T> => {
-  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-};
 const statusOf = async (server: string) => (await runtime.servers()).find((s) => s.server === server)?.status;
 /** The administrative and weight columns of `show servers state` (check counters move on their own). */
 const adminState = async () => (await runtime.showServersState(LAB_SERVICE)).map((r) => ({ server: r.server, adminFlags: r.adminFlags, userWeight: r.userWeight }));

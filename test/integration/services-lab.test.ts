@@ -2,54 +2,27 @@
  * The inference side of the engine against the lab: real OpenAI-compatible replicas behind a
  * real HAProxy (Debian's haproxy), polled over its runtime API, availability through the frontend.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetCore } from '../../electron/core/fleet/core';
-import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
-import { LAB_LB, LAB_SERVICE, LAB_WEIGHT, startLabServices, type LabServices } from '../../electron/core/lab/lab-services';
-import { createDispatch } from '../../electron/core/rpc/dispatch';
+import { LAB_LB, LAB_SERVICE, LAB_WEIGHT } from '../../electron/core/lab/lab-services';
 import { main } from '../../electron/cli/index';
 import type { CheckReport } from '../../electron/core/fleet/check';
 import type { LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../shared/services';
 import { waitFor } from './helpers/free-port';
+import { startLabConsole, type LabConsole } from './helpers/lab-console';
 
-let lab: LabFleet;
-let services: LabServices;
-let core: FleetCore;
+let c: LabConsole;
+let services: LabConsole['services'];
+let core: LabConsole['core'];
 let replicas: string[];
+let call: LabConsole['call'];
 
-/** Everything the suite writes (lab, data); removed when it is done. */
-let dir: string | undefined;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fleetops-services-'));
-  lab = await startLab({ dir: join(dir, 'lab'), nodes: 6, probeIntervalSeconds: 5 });
-  services = await startLabServices({ dir: join(dir, 'lab'), inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
-  core = new FleetCore({
-    dataDir: join(dir, 'data'),
-    inventoryPath: lab.inventoryPath,
-    inventoryEnv: { homeDir: dir, defaultUser: 'ops' },
-    lab,
-    labServices: services,
-    servicesCadenceMs: { frontend: 300, publish: 300 },
-  });
-  await core.start();
-  replicas = services.info().replicas.map((r) => r.name);
+  c = await startLabConsole({ name: 'services' });
+  ({ services, core, replicas, call } = c);
 }, 60_000);
 
-afterAll(async () => {
-  await core?.stop();
-  await services?.stop();
-  await lab?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => c?.stop());
 
-const call = async <T>(method: string, params: unknown): Promise<T> => {
-  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-};
 const replica = (name: string) => core.services.replicas.status(name) as ReplicaStatus;
 const lb = () => core.services.loadBalancers.status(LAB_LB) as LoadBalancerStatus;
 const server = (name: string) => lb().servers.find((s) => s.server === name);
@@ -135,7 +108,7 @@ const probesSeenBy = (name: string) => services.probesSeen(name);
 describe('fleetops check with replicas and load balancers', () => {
   async function check(): Promise<{ code: number; report: CheckReport }> {
     let out = '';
-    const code = await main(['check', '--inventory', lab.inventoryPath, '--json'], { out: (t) => void (out += t), err: () => undefined });
+    const code = await main(['check', '--inventory', c.lab.inventoryPath, '--json'], { out: (t) => void (out += t), err: () => undefined });
     return { code, report: JSON.parse(out) as CheckReport };
   }
 

@@ -1,16 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { parseRoute, type Route } from './model/route';
-
-function subscribeHash(notify: () => void): () => void {
-  window.addEventListener('hashchange', notify);
-  return () => window.removeEventListener('hashchange', notify);
-}
-
-/** The route in the address bar's hash; changes with links, back/forward and typed URLs. */
-export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
-  return parseRoute(hash);
-}
+import { useEffect, useState } from 'react';
 
 /** Current time, refreshed every `intervalMs`, for "… ago" labels (a display tick, not a data poll). */
 export function useNow(intervalMs: number): number {
@@ -20,4 +8,19 @@ export function useNow(intervalMs: number): number {
     return () => clearInterval(timer);
   }, [intervalMs]);
   return now;
+}
+
+/**
+ * Brings a subject shown in place (a service card, a load balancer, a run) into view and gives
+ * it the focus when a route names it: on the first render that has the element, and again
+ * whenever the route names another one.
+ */
+export function useRevealSubject(elementId: string | null, present: boolean): void {
+  useEffect(() => {
+    if (elementId === null || !present) return;
+    const el = document.getElementById(elementId);
+    if (!el) return;
+    el.scrollIntoView({ block: 'start' });
+    el.focus({ preventScroll: true });
+  }, [elementId, present]);
 }

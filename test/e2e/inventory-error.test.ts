@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './helpers/browser';
 import { firstProbeDeadlineMs, type ProbeCadence } from './helpers/cadence';
-import { summaryCounts, texts, tileNames, waitForEvent, waitForSummaryCount } from './helpers/console-page';
+import { showAllTiles, summaryCounts, texts, tileNames, waitForEvent, waitForSummaryCount } from './helpers/console-page';
 import { copyLabInventory, startOwnLab } from './helpers/lab';
 import { startE2eServe, watchedCadence, watchedNodeNames, type E2eServe } from './helpers/serve';
 import { Teardown } from './helpers/teardown';
@@ -71,6 +71,7 @@ describe('inventory errors in the browser', () => {
     await waitForEvent(page, 'inventory.invalid', 'still using the last good inventory', RELOAD_MS);
 
     // The last good nodes are still shown, and still watched: nothing went unknown.
+    await showAllTiles(page);
     expect(await tileNames(page)).toEqual(nodes);
     expect(await summaryCounts(page)).toEqual({ healthy: LAB_NODES, degraded: 0, unhealthy: 0, unreachable: 0, unknown: 0 });
 

@@ -2,13 +2,15 @@
  * The issue's acceptance flow, in a real browser against `fleetops serve --lab`: the lab's
  * topology comes up healthy, a GPU lost through the lab panel turns its node unhealthy within
  * the fall count's probe cycles with a reason naming the lost GPU, and clearing it recovers the
- * node within the rise count's cycles; the event list records both changes.
+ * node within the rise count's cycles; the event list records both changes. The tiles live on
+ * the Topology view, where healthy clusters start collapsed (helpers/console-page.ts reveals a
+ * node's tile through the topology's filter).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './helpers/browser';
 import { LAB_CADENCE, fallDeadlineMs, firstProbeDeadlineMs, riseDeadlineMs, type ProbeCadence } from './helpers/cadence';
-import { showFleet, summaryCounts, texts, tileNames, tileSelector, waitForEvent, waitForSummaryCount, waitForTileHealth } from './helpers/console-page';
+import { showAllTiles, showTopology, summaryCounts, texts, tileNames, tileSelector, waitForEvent, waitForSummaryCount, waitForTileHealth } from './helpers/console-page';
 import { startE2eServe, watchedCadence, watchedNodeNames, type E2eServe } from './helpers/serve';
 import { Teardown } from './helpers/teardown';
 
@@ -41,6 +43,11 @@ describe('lab fault flow in the browser', () => {
     expect(cadence).toEqual(LAB_CADENCE);
     await waitForSummaryCount(page, 'healthy', LAB_NODES, firstProbeDeadlineMs(cadence));
     expect(await summaryCounts(page)).toEqual({ healthy: LAB_NODES, degraded: 0, unhealthy: 0, unreachable: 0, unknown: 0 });
+    // Every cluster healthy: all start collapsed, each a count and a health summary.
+    await showTopology(page);
+    await expect(page.locator('[data-testid^="cluster-"][data-expanded="true"]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid^="node-tile-"]').count()).resolves.toBe(0);
+    await showAllTiles(page);
     for (const name of nodes) {
       const tile = page.locator(tileSelector(name, 'healthy'));
       await expect(tile.count()).resolves.toBe(1);
@@ -55,7 +62,7 @@ describe('lab fault flow in the browser', () => {
 
   it('opens a node from its tile: GPU table with 8 rows, driver version, last probe latency', async () => {
     const name = nodes[1];
-    await showFleet(page);
+    await showTopology(page);
     await waitForTileHealth(page, name, 'healthy', firstProbeDeadlineMs(cadence));
     await page.locator(tileSelector(name)).click();
     const detail = page.locator(`[data-testid="node-detail"][data-node="${name}"]`);
@@ -81,7 +88,7 @@ describe('lab fault flow in the browser', () => {
 
   it('a GPU lost through the lab panel turns its node unhealthy within the fall cycles, and clearing it recovers', async () => {
     const name = nodes[0];
-    await showFleet(page);
+    await showTopology(page);
     await waitForTileHealth(page, name, 'healthy', firstProbeDeadlineMs(cadence));
 
     const panel = page.getByTestId('lab-panel');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HaproxyRuntime } from '../../electron/core/haproxy';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { launchChromium, openPage } from './helpers/browser';
+import { showView } from './helpers/console-page';
 import { changeDialog, changeEvents, focusedTestId, lbKey, waitForApplyBlocked, waitForChangeEvent, waitForPreview } from './helpers/lb-change-page';
 import { adminState, labRuntime } from './helpers/runbooks-page';
 import { startE2eServe, type E2eServe } from './helpers/serve';
@@ -61,6 +62,8 @@ describe('load balancer changes through the change gate, in the browser', () => 
     });
     browser = teardown.add('chromium', await launchChromium(), (b) => b.close());
     ({ page, errors } = await openPage(browser, serve.url));
+    // The load balancers are on the Services view; the events beside every view.
+    await showView(page, 'services', 10_000);
     const deadline = Date.now() + haproxyRiseDeadlineMs(cadence) + PUSH_MS;
     for (const name of replicas) await waitForLbServer(page, rowOf(name), { lbStatus: 'UP' }, deadline - Date.now());
   }, 60_000);
@@ -202,8 +205,10 @@ describe('load balancer changes through the change gate, in the browser', () => 
     expect(await adminOf(target)).toEqual(before);
     await waitForChangeEvent(drawer, `putting back change ${changeId}`, PUSH_MS);
 
+    // Closing the drawer goes back to the view it was opened over.
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached', timeout: PUSH_MS });
+    expect(new URL(page.url()).hash).toBe('#/services');
     expect(errors, 'page errors').toEqual([]);
   }, 60_000);
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HaproxyRuntime } from '../../electron/core/haproxy';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { launchChromium, openPage } from './helpers/browser';
+import { showView } from './helpers/console-page';
 import { adminState, holdSessionOn, labRuntime, sessionsOn, type HeldSession } from './helpers/runbooks-page';
 import { startE2eServe, type E2eServe } from './helpers/serve';
 import { haproxyRiseDeadlineMs, labServicesCadence, replicaProbeDeadlineMs, type ServicesCadence } from './helpers/services-cadence';
@@ -63,7 +64,9 @@ describe('runbooks in the browser', () => {
     });
     browser = teardown.add('chromium', await launchChromium(), (b) => b.close());
     ({ page, errors } = await openPage(browser, serve.url));
-    // The plan's capacity checks read the console's view: every server UP and healthy there first.
+    // The plan's capacity checks read the console's view: every server UP and healthy there first
+    // (on the Services view; the runbooks have a view of their own).
+    await showView(page, 'services', 10_000);
     const deadline = Date.now() + Math.max(haproxyRiseDeadlineMs(cadence), replicaProbeDeadlineMs(cadence, 2)) + PUSH_MS;
     for (const name of replicas.filter((r) => r !== spare)) {
       await waitForLbServer(page, lbServerTestId(LAB_LB, LAB_SERVICE, name), { lbStatus: 'UP', replicaHealth: 'healthy' }, deadline - Date.now());
@@ -73,6 +76,7 @@ describe('runbooks in the browser', () => {
   afterAll(() => teardown.run());
 
   it('previews drain-replica, unlocks the run only with the exact name, aborts during the drain wait and rolls back', async () => {
+    await showView(page, 'runbooks');
     const panel = page.getByTestId('runbooks-panel');
     await panel.getByTestId('runbook-drain-replica').click();
     const form = panel.getByTestId('runbook-form');
@@ -126,11 +130,12 @@ describe('runbooks in the browser', () => {
     await runButton.click();
     await dialog.waitFor({ state: 'detached', timeout: PUSH_MS });
 
-    // 3. The run: drain done, waiting on the session the test holds.
+    // 3. The run: drain done, waiting on the session the test holds. It has its own link.
     const view = page.getByTestId('run-view');
     await view.waitFor({ state: 'attached', timeout: PUSH_MS });
     const runId = (await view.getAttribute('data-run-id')) as string;
     expect(runId).toBeTruthy();
+    expect(new URL(page.url()).hash).toBe(`#/run/${runId}`);
     await waitAttrs('run-step-1', { 'data-status': 'succeeded' }, STEP_MS);
     await waitAttrs('run-step-2', { 'data-status': 'running' }, STEP_MS);
     await waitAttrs('run-view', { 'data-status': 'running' }, PUSH_MS);
@@ -158,6 +163,7 @@ describe('runbooks in the browser', () => {
 
   it('replaces a replica with the spare chosen from a list: its service started over SSH, swapped in, the old one in maintenance', async () => {
     const failed = target;
+    await showView(page, 'runbooks');
     const panel = page.getByTestId('runbooks-panel');
     await panel.getByTestId('runbook-replace-replica').click();
     const form = panel.getByTestId('runbook-form');

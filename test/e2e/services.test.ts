@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { launchChromium, openPage } from './helpers/browser';
-import { atLeast1 } from './helpers/console-page';
+import { atLeast1, showView } from './helpers/console-page';
 import { startE2eServe, type E2eServe } from './helpers/serve';
 import {
   haproxyFallDeadlineMs,
@@ -58,6 +58,8 @@ describe('replicas and load balancers in the browser', () => {
     replicas = (serve.handle.labServices?.info().replicas ?? []).map((r) => r.name);
     browser = teardown.add('chromium', await launchChromium(), (b) => b.close());
     page = (await openPage(browser, serve.url)).page;
+    // Load balancers, replicas and services are on the Services view; the lab panels beside every view.
+    await showView(page, 'services', 10_000);
   });
 
   afterAll(() => teardown.run());

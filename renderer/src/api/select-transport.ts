@@ -1,6 +1,7 @@
 import { browserSocket } from './browser-socket';
 import { createIpcTransport, type FleetBridge } from './ipc-transport';
-import { socketProtocols, socketUrl, takeToken } from './token';
+import { socketProtocols, socketUrl, takeToken, TOKEN_STORAGE_KEY } from './token';
+import { answerTokenRequests, requestToken, TOKEN_CHANNEL } from './token-share';
 import type { Transport } from './transport';
 import { createWsTransport } from './ws-transport';
 
@@ -11,12 +12,28 @@ declare global {
   }
 }
 
-/** IPC inside Electron, WebSocket (with the serve token) in a browser tab. */
-export function selectTransport(): Transport {
+/** How long a tab without a token waits for another console tab to hand it one. */
+const TOKEN_ASK_MS = 400;
+
+/**
+ * IPC inside Electron, WebSocket (with the serve token) in a browser tab. The token comes from
+ * the printed URL, this tab's sessionStorage after a reload, or another console tab (a link
+ * opened in a new tab): see token-share.ts.
+ */
+export async function selectTransport(): Promise<Transport> {
   if (window.fleet) return createIpcTransport(window.fleet);
-  const { token, searchWithoutToken } = takeToken(window.location.search, window.sessionStorage);
+  const { token: own, searchWithoutToken } = takeToken(window.location.search, window.sessionStorage);
   if (searchWithoutToken !== window.location.search) {
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${searchWithoutToken}${window.location.hash}`);
   }
-  return createWsTransport({ url: socketUrl(window.location), protocols: socketProtocols(token), connect: browserSocket });
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(TOKEN_CHANNEL) : null;
+  let token = own;
+  if (token === null && channel) {
+    token = await requestToken(channel, TOKEN_ASK_MS);
+    if (token !== null) window.sessionStorage.setItem(TOKEN_STORAGE_KEY, token);
+  }
+  const transport = createWsTransport({ url: socketUrl(window.location), protocols: socketProtocols(token), connect: browserSocket });
+  // Only a token the server accepted is handed on.
+  if (channel) answerTokenRequests(channel, () => (transport.connection().status === 'open' ? token : null));
+  return transport;
 }

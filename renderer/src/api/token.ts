@@ -25,6 +25,24 @@ export function takeToken(search: string, storage: TokenStorage): { token: strin
 }
 
 /**
+ * What the operator pasted to connect a tab that has no token (a fresh browser): the URL the
+ * server printed, or the token alone. Null when it holds neither.
+ */
+export function tokenFromInput(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (/^https?:\/\//i.test(trimmed)) {
+    try {
+      return new URL(trimmed).searchParams.get('token') || null;
+    } catch {
+      return null;
+    }
+  }
+  // A bare token: the server prints URL-safe characters only.
+  return /^[A-Za-z0-9._~-]{8,4096}$/.test(trimmed) ? trimmed : null;
+}
+
+/**
  * ws:// next to http://, wss:// next to https://, on the page's own host (the CSP allows only
  * that). No token in it: the token travels as a subprotocol (socketProtocols), so it is not in
  * the socket URL that proxies log and DevTools list.

@@ -1,9 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { activeTransport } from '../api/client';
 import type { ProblemLog } from '../api/problem-log';
 import { fleetQueries } from '../api/queries/fleet';
-import { useRoute } from '../hooks';
+import { parseSidebar, SIDEBAR_KEY, type SidebarState } from '../model/preferences';
+import { useNavigation, useScreen } from '../navigation-context';
+import { useLocalPreference } from '../preferences';
+import { useGlobalShortcuts } from '../shortcuts';
+import { subjectDefinition, viewById, VIEWS } from '../views';
+import { CommandPalette } from './CommandPalette';
 import { ConnectionBanner } from './ConnectionBanner';
 import { ErrorNote } from './ErrorNote';
 import { EventsPanel } from './EventsPanel';
@@ -11,69 +16,87 @@ import { HostKeyDialog } from './HostKeyDialog';
 import { InventoryErrorBanner } from './InventoryErrorBanner';
 import { LabPanel } from './LabPanel';
 import { LabServicesPanel } from './LabServicesPanel';
-import { LoadBalancersPanel } from './LoadBalancersPanel';
-import { NodeDetail } from './NodeDetail';
 import { PassphraseDialog } from './PassphraseDialog';
 import { ProblemBanner } from './ProblemBanner';
-import { ReplicaDetail } from './ReplicaDetail';
 import { ReadOnlyBanner, ReadOnlyToggle } from './ReadOnlyToggle';
-import { ReplicasPanel } from './ReplicasPanel';
-import { RunbooksPanel } from './RunbooksPanel';
-import { ServicesPanel } from './ServicesPanel';
+import { Sidebar } from './Sidebar';
 import { SummaryBar } from './SummaryBar';
-import { Topology } from './Topology';
+import { ThemeSwitch } from './ThemeSwitch';
 
 const NONE: never[] = [];
+/** The palette's key as the keyboard says it: ⌘ on a Mac, Ctrl elsewhere (both work everywhere). */
+const PALETTE_KEY = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘ K' : 'Ctrl K';
+const serializeSidebar = (s: SidebarState) => s;
 
+/**
+ * The console's frame: banners and the summary on top, the sidebar of views on the left, the
+ * view the route names in the middle, the lab and recent events on the right; a subject's
+ * drawer over it all, and the command palette over that.
+ */
 export function App({ problems }: { problems: ProblemLog }) {
   const snapshot = useQuery(fleetQueries.snapshot());
-  const route = useRoute();
-  const selectedNode = route.view === 'node' ? route.name : null;
-  const selectedReplica = route.view === 'replica' ? route.name : null;
+  const screen = useScreen();
+  const navigation = useNavigation();
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [sidebar, setSidebar] = useLocalPreference(SIDEBAR_KEY, parseSidebar, serializeSidebar);
+  const togglePalette = useCallback(() => setPaletteOpen((open) => !open), []);
+  const closePalette = useCallback(() => setPaletteOpen(false), []);
+  useGlobalShortcuts({ views: VIEWS, paletteOpen, togglePalette, go: navigation.go });
+
   const data = snapshot.data;
-  const nodeNames = useMemo(() => (data ? data.nodes.map((n) => n.name).sort() : []), [data]);
-  const replicaNames = useMemo(() => (data ? data.replicas.map((r) => r.name) : []), [data]);
-  const replica = useMemo(
-    () => (selectedReplica === null ? undefined : data?.replicas.find((r) => r.name === selectedReplica)),
-    [data, selectedReplica],
+  const view = viewById(screen.view);
+  const subject = screen.route.subject;
+  // The view gets the subject when it is its own (the node whose tile to mark, the service to show).
+  const viewSubject = subject !== null && screen.route.view === view.id ? subject : null;
+  const Drawer = subject === null ? undefined : subjectDefinition(subject.kind)?.Drawer;
+  const names = useMemo(
+    () => ({
+      nodes: data ? data.nodes.map((n) => n.name).sort() : NONE,
+      replicas: data ? data.replicas.map((r) => r.name) : NONE,
+      loadBalancers: data ? data.loadBalancers.map((lb) => lb.name) : NONE,
+      services: data ? data.services.map((s) => s.service) : NONE,
+    }),
+    [data],
   );
+  const collapsed = sidebar === 'collapsed';
 
   return (
-    <div className="app">
-      <ConnectionBanner />
-      <ProblemBanner log={problems} />
-      <SummaryBar nodes={data?.nodes ?? NONE} replicas={data?.replicas ?? NONE} services={data?.services ?? NONE} kind={activeTransport().kind}>
-        {data ? <ReadOnlyToggle readOnly={data.readOnly} /> : null}
-      </SummaryBar>
-      {data ? <ReadOnlyBanner readOnly={data.readOnly} /> : null}
-      {snapshot.error ? <ErrorNote error={snapshot.error} context="fleet.snapshot" /> : null}
+    <div className="app" data-sidebar={sidebar}>
+      <header className="top">
+        <ConnectionBanner />
+        <ProblemBanner log={problems} />
+        <SummaryBar nodes={data?.nodes ?? NONE} replicas={data?.replicas ?? NONE} services={data?.services ?? NONE} kind={activeTransport().kind}>
+          <button type="button" className="palette-button" data-testid="palette-open" aria-haspopup="dialog" aria-keyshortcuts="Control+K Meta+K" onClick={togglePalette}>
+            Go to… <kbd>{PALETTE_KEY}</kbd>
+          </button>
+          <ThemeSwitch />
+          {data ? <ReadOnlyToggle readOnly={data.readOnly} /> : null}
+        </SummaryBar>
+        {data ? <ReadOnlyBanner readOnly={data.readOnly} /> : null}
+        {data ? <InventoryErrorBanner snapshot={data} /> : null}
+        {snapshot.error ? <ErrorNote error={snapshot.error} context="fleet.snapshot" /> : null}
+      </header>
+      <div className="shell">
+        <Sidebar views={VIEWS} current={view.id} snapshot={data} collapsed={collapsed} onToggle={() => setSidebar(collapsed ? 'expanded' : 'collapsed')} />
+        <main className="view-area" id="main" data-testid={`view-${view.id}`} data-view={view.id} aria-label={view.label}>
+          {data ? <view.Component snapshot={data} subject={viewSubject} /> : snapshot.isPending ? <p className="empty loading">Loading the fleet…</p> : null}
+        </main>
+        {data ? (
+          <aside className="side" aria-label="Lab and recent events" tabIndex={0}>
+            {data.lab ? <LabPanel lab={data.lab} nodeNames={names.nodes} /> : null}
+            {data.labServices ? <LabServicesPanel info={data.labServices} /> : null}
+            <EventsPanel nodes={names.nodes} replicas={names.replicas} loadBalancers={names.loadBalancers} services={names.services} />
+          </aside>
+        ) : null}
+      </div>
       {data ? (
         <>
-          <InventoryErrorBanner snapshot={data} />
           <HostKeyDialog pending={data.pendingHostKeys} />
           <PassphraseDialog nodes={data.nodes} kind={activeTransport().kind} />
-          <main className="layout">
-            <div className="main-column">
-              <ServicesPanel services={data.services} />
-              <LoadBalancersPanel loadBalancers={data.loadBalancers} replicas={data.replicas} labServices={data.labServices} />
-              <ReplicasPanel replicas={data.replicas} selected={selectedReplica} />
-              <RunbooksPanel snapshot={data} />
-              <Topology snapshot={data} selected={selectedNode} />
-            </div>
-            <div className="side">
-              {data.lab ? <LabPanel lab={data.lab} nodeNames={nodeNames} /> : null}
-              {data.labServices ? <LabServicesPanel info={data.labServices} /> : null}
-              <EventsPanel nodes={nodeNames} replicas={replicaNames} />
-            </div>
-          </main>
         </>
-      ) : snapshot.isPending ? (
-        <p className="empty loading">Loading the fleet…</p>
       ) : null}
-      {selectedNode !== null ? <NodeDetail key={selectedNode} name={selectedNode} /> : null}
-      {selectedReplica !== null && data ? (
-        <ReplicaDetail key={selectedReplica} name={selectedReplica} replica={replica} loadBalancers={data.loadBalancers} />
-      ) : null}
+      {Drawer && subject && data ? <Drawer key={`${subject.kind}/${subject.name}`} name={subject.name} snapshot={data} /> : null}
+      {paletteOpen && data ? <CommandPalette views={VIEWS} snapshot={data} onClose={closePalette} /> : null}
     </div>
   );
 }

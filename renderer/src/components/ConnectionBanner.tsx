@@ -1,4 +1,6 @@
+import { useState, type FormEvent } from 'react';
 import { useConnectionState } from '../api/connection-hooks';
+import { TOKEN_STORAGE_KEY, tokenFromInput } from '../api/token';
 import type { ConnectionState } from '../api/transport';
 
 function bannerText(state: ConnectionState): string | null {
@@ -16,6 +18,41 @@ function bannerText(state: ConnectionState): string | null {
   }
 }
 
+/**
+ * A link to a page of the console carries no token (it is never in a URL), so a tab with none —
+ * in a browser where no console tab is open — asks for the printed URL here. The token goes to
+ * this tab's sessionStorage and the page reloads at the same address: the linked page opens.
+ */
+function TokenForm() {
+  const [text, setText] = useState('');
+  const token = tokenFromInput(text);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (token === null) return;
+    window.sessionStorage.setItem(TOKEN_STORAGE_KEY, token);
+    window.location.reload();
+  };
+  return (
+    <form className="token-form" onSubmit={submit} data-testid="token-form">
+      <label>
+        URL printed by <code>fleetops serve</code> (or its token)
+        <input
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="token-input"
+          value={text}
+          aria-invalid={text !== '' && token === null}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </label>
+      <button type="submit" data-testid="token-submit" disabled={token === null}>
+        Connect
+      </button>
+    </form>
+  );
+}
+
 export function ConnectionBanner() {
   const state = useConnectionState();
   const text = bannerText(state);
@@ -23,6 +60,7 @@ export function ConnectionBanner() {
   return (
     <div className={`banner banner-connection conn-${state.status}`} role="status" data-testid="connection-banner" data-status={state.status}>
       {text}
+      {state.status === 'unauthorized' ? <TokenForm /> : null}
     </div>
   );
 }

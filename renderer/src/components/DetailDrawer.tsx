@@ -1,16 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { eventQueries } from '../api/queries/events';
+import { viewHref } from '../model/route';
+import { useNavigation, useScreen } from '../navigation-context';
 import { ErrorNote } from './ErrorNote';
 import { EventList } from './EventList';
 
-export function closeDetail(): void {
-  window.location.hash = '#/';
-}
-
 /**
  * The side drawer of one subject (`#/node/NAME`, `#/replica/NAME`): title, close button, Escape
- * closes it, the subject's own facts, then its recent events from the store.
+ * closes it, the subject's own facts, then its recent events from the store. Closing goes to
+ * the view the drawer was opened over (a new history entry: Back opens the drawer again). The
+ * drawer takes the focus when it opens, so the keyboard continues inside it.
  */
 export function DetailDrawer({
   name,
@@ -27,21 +27,29 @@ export function DetailDrawer({
   children: ReactNode;
 }) {
   const events = useQuery(eventQueries.list(name));
+  const navigation = useNavigation();
+  const { view } = useScreen();
+  const ref = useRef<HTMLElement>(null);
+  const close = useCallback(() => navigation.go(viewHref(view)), [navigation, view]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') closeDetail();
+      if (e.key === 'Escape' && !e.defaultPrevented) close();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, [close]);
+
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
   }, []);
 
   const titleId = `${what}-detail-title`;
   return (
-    <aside className="detail" aria-labelledby={titleId} data-testid={testid} {...data}>
+    <aside ref={ref} className="detail" aria-labelledby={titleId} data-testid={testid} tabIndex={-1} {...data}>
       <header className="detail-header">
         <h2 id={titleId}>{name}</h2>
-        <button type="button" onClick={closeDetail} aria-label={`Close ${what} detail`}>
+        <button type="button" onClick={close} aria-label={`Close ${what} detail`}>
           ×
         </button>
       </header>

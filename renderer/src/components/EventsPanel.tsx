@@ -1,26 +1,29 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { eventQueries } from '../api/queries/events';
-import { subjectHref } from '../model/route';
+import { eventSubjectHref } from '../model/route';
 import { ErrorNote } from './ErrorNote';
 import { EventList } from './EventList';
 
 interface Props {
-  /** The fleet's node and replica names: a subject links to its node's or replica's drawer. */
+  /** The fleet's names: a subject links to its node's or replica's drawer, its load balancer or its service. */
   nodes: readonly string[];
   replicas: readonly string[];
+  loadBalancers: readonly string[];
+  services: readonly string[];
 }
 
 /** Fleet-wide recent events; kept current by `event.appended` pushes. */
-export function EventsPanel({ nodes, replicas }: Props) {
+export function EventsPanel({ nodes, replicas, loadBalancers, services }: Props) {
   const events = useQuery(eventQueries.list());
   // Keyed on the names, not the arrays (new with every status push), so the rows keep their memo.
   const nodeKey = nodes.join('\n');
   const replicaKey = replicas.join('\n');
+  const otherKey = [...loadBalancers, '', ...services].join('\n');
   const hrefOf = useMemo(() => {
-    const names = { nodes: new Set(nodes), replicas: new Set(replicas) };
-    return (subject: string) => subjectHref(subject, names);
-  }, [nodeKey, replicaKey]);
+    const names = { nodes: new Set(nodes), replicas: new Set(replicas), loadBalancers: new Set(loadBalancers), services: new Set(services) };
+    return (subject: string) => eventSubjectHref(subject, names);
+  }, [nodeKey, replicaKey, otherKey]);
   return (
     <section className="panel" aria-labelledby="events-title" data-testid="events-panel">
       <h2 id="events-title">Recent events</h2>

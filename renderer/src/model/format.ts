@@ -36,3 +36,11 @@ export function gpuTitle(gpu: GpuStatus): string {
   for (const reason of gpu.reasons) lines.push(reason);
   return lines.join('\n');
 }
+
+/** GPU memory, used / total, in GiB: "12.3 / 80 GiB" (MiB as nvidia-smi reports them would not fit a dense row). */
+export function formatGpuMemory(usedMiB: number | null, totalMiB: number | null): string {
+  if (usedMiB === null && totalMiB === null) return '–';
+  const used = usedMiB === null ? '–' : (usedMiB / 1024).toFixed(1);
+  const total = totalMiB === null ? '–' : String(Math.round(totalMiB / 1024));
+  return `${used} / ${total} GiB`;
+}

@@ -1,4 +1,5 @@
 import type { FleetSnapshot } from '../../../shared/contract';
+import type { Health } from '../../../shared/health';
 import type { NodeStatus } from '../../../shared/status';
 
 export interface ClusterView {
@@ -13,12 +14,23 @@ export interface ClusterView {
   /** Nodes of the cluster before filtering, and how many of them are not healthy. */
   total: number;
   problems: number;
+  /** Nodes of the cluster before filtering by health (a node without a status yet counts as unknown). */
+  counts: Record<Health, number>;
+  /** GPUs the inventory expects in the cluster (or more, if more are reported), and how many are healthy. */
+  gpusTotal: number;
+  gpusHealthy: number;
 }
 
 export interface RegionView {
   name: string;
   clusters: ClusterView[];
+  /** Over every cluster of the region, before filtering. */
+  total: number;
+  problems: number;
+  counts: Record<Health, number>;
 }
+
+const noCounts = (): Record<Health, number> => ({ healthy: 0, degraded: 0, unhealthy: 0, unreachable: 0, unknown: 0 });
 
 export interface TopologyFilter {
   /** Case-insensitive substring of the node name; empty matches all. */
@@ -62,19 +74,33 @@ export function buildTopologyView(
   const regions: RegionView[] = [];
   for (const region of layout) {
     const clusters: ClusterView[] = [];
+    const regionCounts = noCounts();
+    let regionProblems = 0;
+    let regionTotal = 0;
     for (const cluster of region.clusters) {
       const names: string[] = [];
       const statuses: (NodeStatus | undefined)[] = [];
+      const counts = noCounts();
       let problems = 0;
+      let gpusTotal = 0;
+      let gpusHealthy = 0;
       for (const name of cluster.nodes) {
         const status = byName.get(name);
         const problem = isProblem(status);
         if (problem) problems++;
+        counts[status?.health ?? 'unknown']++;
+        regionCounts[status?.health ?? 'unknown']++;
+        if (status) {
+          gpusTotal += Math.max(status.expectedGpus, status.gpus.length);
+          for (const gpu of status.gpus) if (gpu.health === 'healthy') gpusHealthy++;
+        }
         if (text !== '' && !name.toLowerCase().includes(text)) continue;
         if (filter.problemsOnly && !problem) continue;
         names.push(name);
         statuses.push(status);
       }
+      regionProblems += problems;
+      regionTotal += cluster.nodes.length;
       if (filtering && names.length === 0) continue;
       clusters.push({
         key: `${region.name}/${cluster.name}`,
@@ -85,10 +111,13 @@ export function buildTopologyView(
         statuses,
         total: cluster.nodes.length,
         problems,
+        counts,
+        gpusTotal,
+        gpusHealthy,
       });
     }
     if (filtering && clusters.length === 0) continue;
-    regions.push({ name: region.name, clusters });
+    regions.push({ name: region.name, clusters, total: regionTotal, problems: regionProblems, counts: regionCounts });
   }
   return regions;
 }
@@ -98,6 +127,8 @@ export function sameClusterContent(a: ClusterView, b: ClusterView): boolean {
   if (a === b) return true;
   if (a.key !== b.key || a.role !== b.role || a.protected !== b.protected) return false;
   if (a.total !== b.total || a.problems !== b.problems || a.names.length !== b.names.length) return false;
+  if (a.gpusTotal !== b.gpusTotal || a.gpusHealthy !== b.gpusHealthy) return false;
+  for (const h of Object.keys(a.counts) as Health[]) if (a.counts[h] !== b.counts[h]) return false;
   for (let i = 0; i < a.names.length; i++) {
     if (a.names[i] !== b.names[i] || a.statuses[i] !== b.statuses[i]) return false;
   }

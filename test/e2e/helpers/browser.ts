@@ -4,7 +4,7 @@
  * storage (where the page keeps its token) never leaks between scenarios.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -31,9 +31,18 @@ export interface ConsolePage {
   errors: string[];
 }
 
-/** Opens `url` in a fresh context and waits for the page to load. */
-export async function openPage(browser: Browser, url: string): Promise<ConsolePage> {
-  const context = await browser.newContext();
+/**
+ * Opens `url` in a fresh context (its own storage: a fresh browser, as far as the page can
+ * tell) and waits for the page to load. `options` are the context's (viewport, colorScheme;
+ * bypassCSP only to inject axe-core, see helpers/axe.ts).
+ */
+export async function openPage(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<ConsolePage> {
+  const context = await browser.newContext(options);
+  return openTab(context, url);
+}
+
+/** Opens `url` in a new tab of an existing context (same browser profile: localStorage, BroadcastChannel). */
+export async function openTab(context: BrowserContext, url: string): Promise<ConsolePage> {
   const page = await context.newPage();
   // Clicks and fills on a rendered console take milliseconds; a blocked one should fail fast
   // with Playwright's explanation, not after the test's whole budget.

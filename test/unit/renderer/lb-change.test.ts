@@ -16,7 +16,7 @@ import {
   settingTransition,
   type LbChangeRequest,
 } from '../../../renderer/src/model/lb-change';
-import { subjectHref } from '../../../renderer/src/model/route';
+import { eventSubjectHref } from '../../../renderer/src/model/route';
 
 function record(over: Partial<ChangeRecord> = {}): ChangeRecord {
   return {
@@ -202,14 +202,19 @@ describe('changeCall', () => {
   });
 });
 
-describe('subjectHref', () => {
+describe('eventSubjectHref', () => {
   const names = { nodes: new Set(['usw2-inf-01']), replicas: new Set(['usw2-inf-01-llm']) };
   it('links a node to its drawer and a replica (the subject of its server’s changes) to its own', () => {
-    expect(subjectHref('usw2-inf-01', names)).toBe('#/node/usw2-inf-01');
-    expect(subjectHref('usw2-inf-01-llm', names)).toBe('#/replica/usw2-inf-01-llm');
+    expect(eventSubjectHref('usw2-inf-01', names)).toBe('#/node/usw2-inf-01');
+    expect(eventSubjectHref('usw2-inf-01-llm', names)).toBe('#/replica/usw2-inf-01-llm');
   });
-  it('links nothing else (a load balancer, a server that is no replica, a name gone from the inventory)', () => {
-    expect(subjectHref('lb-west', names)).toBeNull();
-    expect(subjectHref('lb-west/llama/other', names)).toBeNull();
+  it('links a load balancer or a service to its page when it is one of the fleet’s', () => {
+    const all = { ...names, loadBalancers: new Set(['lb-west']), services: new Set(['llama']) };
+    expect(eventSubjectHref('lb-west', all)).toBe('#/lb/lb-west');
+    expect(eventSubjectHref('llama', all)).toBe('#/service/llama');
+  });
+  it('links nothing else (a server that is no replica, a name gone from the inventory)', () => {
+    expect(eventSubjectHref('lb-west', names)).toBeNull();
+    expect(eventSubjectHref('lb-west/llama/other', names)).toBeNull();
   });
 });

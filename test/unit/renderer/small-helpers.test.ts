@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from '../../../renderer/src/api/backoff';
 import { FleetApiError } from '../../../renderer/src/api/errors';
 import { shouldRetry } from '../../../renderer/src/api/query-client';
-import { formatDuration, gpuTitle, orDash } from '../../../renderer/src/model/format';
+import { formatDuration, formatGpuMemory, gpuTitle, orDash } from '../../../renderer/src/model/format';
 import { parseGpuIndex } from '../../../renderer/src/model/gpu-index';
 import { formatInventoryErrors } from '../../../renderer/src/model/inventory-errors';
 import { listClass, LONG_LIST_ROWS } from '../../../renderer/src/model/long-list';
 import { parseNumberField } from '../../../renderer/src/model/number-input';
-import { nodeHref, parseRoute, replicaHref } from '../../../renderer/src/model/route';
 import { gpu } from './builders';
 
 describe('reconnectDelayMs', () => {
@@ -31,20 +30,12 @@ describe('shouldRetry', () => {
   });
 });
 
-describe('routes', () => {
-  it('round-trips node names through the hash, including characters that need escaping', () => {
-    for (const name of ['gpu-01', 'a.b_c', 'weird name/x']) expect(parseRoute(nodeHref(name))).toEqual({ view: 'node', name });
-  });
-
-  it('round-trips replica names too, apart from node names', () => {
-    for (const name of ['llama-1', 'azure east/1']) expect(parseRoute(replicaHref(name))).toEqual({ view: 'replica', name });
-    expect(parseRoute('#/node/llama-1')).toEqual({ view: 'node', name: 'llama-1' });
-  });
-
-  it('is the fleet view for anything else, including a malformed escape', () => {
-    for (const hash of ['', '#', '#/', '#/node/', '#/nodes/x', '#/node/%E0%A4%A', '#/replica/', '#/replicas/x', '#/replica/%E0%A4%A']) {
-      expect(parseRoute(hash)).toEqual({ view: 'fleet' });
-    }
+describe('formatGpuMemory', () => {
+  it('writes used / total in GiB, one decimal for what is used, a dash for what the driver did not say', () => {
+    expect(formatGpuMemory(75_059, 81_559)).toBe('73.3 / 80 GiB');
+    expect(formatGpuMemory(0, 81_559)).toBe('0.0 / 80 GiB');
+    expect(formatGpuMemory(null, 81_559)).toBe('– / 80 GiB');
+    expect(formatGpuMemory(null, null)).toBe('–');
   });
 });
 

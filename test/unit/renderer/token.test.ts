@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { socketProtocols, socketUrl, takeToken, TOKEN_STORAGE_KEY, type TokenStorage } from '../../../renderer/src/api/token';
+import { socketProtocols, socketUrl, takeToken, tokenFromInput, TOKEN_STORAGE_KEY, type TokenStorage } from '../../../renderer/src/api/token';
 import { tokenFromProtocols } from '../../../shared/socket-auth';
 
 function memoryStorage(initial: Record<string, string> = {}): TokenStorage & { data: Record<string, string> } {
@@ -24,6 +24,23 @@ describe('takeToken', () => {
 
   it('has no token when neither the URL nor the storage has one', () => {
     expect(takeToken('?a=1', memoryStorage())).toEqual({ token: null, searchWithoutToken: '?a=1' });
+  });
+});
+
+describe('tokenFromInput', () => {
+  it('takes the token from the URL the server printed, whatever else it carries', () => {
+    expect(tokenFromInput('  http://127.0.0.1:4455/?token=AbC-d_e123456789  ')).toBe('AbC-d_e123456789');
+    expect(tokenFromInput('https://ops.example:8443/?token=AbC-d_e123456789#/node/gpu-1')).toBe('AbC-d_e123456789');
+  });
+
+  it('takes a bare token as it is printed (URL-safe characters)', () => {
+    expect(tokenFromInput('q5Yt0l3QdHqfS4s5yQx3q1ZkR1oV0XbN')).toBe('q5Yt0l3QdHqfS4s5yQx3q1ZkR1oV0XbN');
+  });
+
+  it('has nothing for a URL without a token, a short or odd string, or nothing at all', () => {
+    for (const text of ['', '   ', 'http://127.0.0.1:4455/', 'http://127.0.0.1:4455/?token=', 'abc', 'not a token at all', 'http://[bad']) {
+      expect(tokenFromInput(text), JSON.stringify(text)).toBeNull();
+    }
   });
 });
 

@@ -1,37 +1,408 @@
 /**
- * `npm run bench:poll`: a 1,000-node lab in a separate process, polled by this process through
- * the real engine (SSH pool, probe, parser, judge, rise/fall, event store, pushes).
- * Prints cycle time p50/p95, CPU seconds per 1,000 node-probes, RSS, event-loop delay p99;
- * the last line is one JSON object.
+ * `npm run bench:poll`: a 1,000-node lab in a separate process, polled through the real engine
+ * (SSH pool, probe, parser, judge, rise/fall, event store, pushes, history) at the inventory's
+ * cadence (a round of every node each 10 s), once with the history off and once on, each in a
+ * process of its own so neither inherits the other's heap.
  *
- *   npm run bench:poll -- [--nodes 1000] [--rounds 6] [--concurrency 64]
+ * Prints, for each: cycle time p50/p95, CPU share (CPU seconds per wall second over the steady
+ * rounds, idle time and background flushes included) and CPU seconds per 1,000 node-probes, peak
+ * RSS, event-loop delay p99; then what the history costs on top, and its database growth: bytes
+ * added over the run (page_count × page_size, WAL checkpointed, before and after), extrapolated
+ * to a day at 1,000 nodes × 8 GPUs every 10 s, and the 30-day steady state with pruning (raw 1 h,
+ * minutes 24 h, half hours 30 d). The lab's GPUs report steady readings, which pack smaller than
+ * real ones that move, so a simulated hour of moving readings through the same history store
+ * (fake clock, no SSH) gives the per-row sizes for the steady state too. The last line is one
+ * JSON object.
+ *
+ *   npm run bench:poll -- [--nodes 1000] [--rounds 13] [--interval 10] [--concurrency 64]
+ *                         [--history both|on|off] [--pairs 1] [--sim-minutes 70]
+ *
+ * On a shared machine, --pairs 2 (off, on, off, on; medians) keeps one disturbed run from
+ * deciding the comparison; the history's own share (time spent in its code) does not depend
+ * on the other run at all.
  */
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { FleetCore } from '../electron/core/fleet/core';
+import { DEFAULT_RETENTION, HistoryStore, MINUTE_MS } from '../electron/core/history/history-store';
+import type { Timers } from '../electron/core/probe/scheduler';
+import { openStore } from '../electron/core/store/open-store';
+import type { GpuStatus } from '../shared/status';
 
 const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '1000' },
-    rounds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '13' },
+    interval: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
+    history: { type: 'string', default: 'both' },
+    /** Runs of each mode, alternating (off, on, off, on…); each figure is then the median: a busy machine skews one run, not all. */
+    pairs: { type: 'string', default: '1' },
+    'sim-minutes': { type: 'string', default: '70' },
+    // Internal: one measured run, in a child process.
+    child: { type: 'string' },
+    'lab-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
   },
 });
 const nodes = Number(values.nodes);
 const rounds = Number(values.rounds);
+const intervalMs = Number(values.interval) * 1000;
 const concurrency = Number(values.concurrency);
+const simMinutes = Number(values['sim-minutes']);
+/** The scale the targets are set at: 1,000 nodes, 8 GPUs each, a probe every 10 s. */
+const SCALE = { nodes: 1000, intervalS: 10 };
+const DAY_S = 86_400;
 
 function pct(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const mb = (n: number) => Math.round(n / 1024 / 1024);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+interface TableSize {
+  bytes: number;
+  rows: number;
+}
+interface DbMeasure {
+  /** page_count × page_size after a TRUNCATE checkpoint (the WAL folded in and emptied). */
+  fileBytes: number;
+  freeBytes: number;
+  raw: TableSize;
+  minute: TableSize;
+  halfHour: TableSize;
+  subjects: number;
+}
+
+interface RunResult {
+  mode: 'on' | 'off';
+  nodes: number;
+  cycleP50Ms: number;
+  cycleP95Ms: number;
+  /** CPU seconds per wall second over the steady rounds (1 = one core). */
+  cpuShare: number;
+  cpuSecondsPer1000Probes: number;
+  rssMB: number;
+  /** Median of the RSS at the end of each steady round (the peak depends on when the GC runs). */
+  rssMedianMB: number;
+  /** After a full GC at the end of the window: what is really kept, without the collector's slack. */
+  liveHeapMB: number;
+  rssAfterGcMB: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  windowS: number;
+  db?: { before: DbMeasure; after: DbMeasure; historySamples: number; historyFlushes: number };
+  /**
+   * Time spent inside the history's own code (recording readings, flushes), per wall second:
+   * its CPU share measured directly, whatever else the machine is doing (an upper bound: a
+   * preempted call counts its wait too).
+   */
+  historyShare?: number;
+  /** The longest single flush (it runs on the event loop: better-sqlite3 is synchronous). */
+  historyFlushMaxMs?: number;
+}
+
+/** Each number the median over the runs (the database figures from the last run). */
+function medianRun(runs: RunResult[]): RunResult | undefined {
+  if (runs.length <= 1) return runs[0];
+  const med = (f: (r: RunResult) => number) => {
+    const v = runs.map(f).sort((a, b) => a - b);
+    const mid = Math.floor(v.length / 2);
+    return Number((v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2).toFixed(4));
+  };
+  const last = runs[runs.length - 1]!;
+  return {
+    ...last,
+    cycleP50Ms: med((r) => r.cycleP50Ms),
+    cycleP95Ms: med((r) => r.cycleP95Ms),
+    cpuShare: med((r) => r.cpuShare),
+    cpuSecondsPer1000Probes: med((r) => r.cpuSecondsPer1000Probes),
+    rssMB: med((r) => r.rssMB),
+    rssMedianMB: med((r) => r.rssMedianMB),
+    liveHeapMB: med((r) => r.liveHeapMB),
+    rssAfterGcMB: med((r) => r.rssAfterGcMB),
+    loopDelayP99Ms: med((r) => r.loopDelayP99Ms),
+    loopDelayMaxMs: med((r) => r.loopDelayMaxMs),
+    historyShare: last.historyShare === undefined ? undefined : med((r) => r.historyShare ?? 0),
+    historyFlushMaxMs: last.historyFlushMaxMs === undefined ? undefined : med((r) => r.historyFlushMaxMs ?? 0),
+  };
+}
+
+/** What the history tables hold, from a connection of the benchmark's own. */
+function measureDb(file: string): DbMeasure {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    const pages = Number(db.pragma('page_count', { simple: true }));
+    const free = Number(db.pragma('freelist_count', { simple: true }));
+    const tableBytes = (name: string) => (db.prepare("SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = ?").pluck().get(name) as number) ?? 0;
+    // The two rollup steps share a table: split its bytes by their share of the payload.
+    const steps = db.prepare('SELECT step, COUNT(*) AS n, SUM(length(stats) + 12) AS payload FROM history_rollup GROUP BY step').all() as { step: number; n: number; payload: number }[];
+    const rollupBytes = tableBytes('history_rollup');
+    const payload = steps.reduce((a, s) => a + s.payload, 0) || 1;
+    const step = (n: number): TableSize => {
+      const s = steps.find((x) => x.step === n);
+      return s ? { rows: s.n, bytes: Math.round((rollupBytes * s.payload) / payload) } : { rows: 0, bytes: 0 };
+    };
+    return {
+      fileBytes: pages * pageSize,
+      freeBytes: free * pageSize,
+      raw: { bytes: tableBytes('history_raw'), rows: db.prepare('SELECT COUNT(*) FROM history_raw').pluck().get() as number },
+      minute: step(1),
+      halfHour: step(30),
+      subjects: db.prepare('SELECT COUNT(*) FROM history_subjects').pluck().get() as number,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** One measured run (history on or off) against the running lab; prints its result as JSON. */
+async function child(mode: 'on' | 'off', labDir: string, dataDir: string): Promise<void> {
+  const core = new FleetCore({
+    dataDir,
+    inventoryPath: join(labDir, 'fleet.yaml'),
+    inventoryEnv: { homeDir: dataDir, defaultUser: 'ops' },
+    watchInventory: false,
+    monitorConcurrency: concurrency,
+    ssh: { maxConcurrentHandshakes: 16 },
+    history: mode === 'on' ? {} : false,
+  });
+  let pushes = 0;
+  core.subscribe(() => pushes++);
+  await core.start();
+  core.monitor.stop(); // rounds are driven below, at the cadence, not by the monitor's timer
+
+  const log = (line: string) => console.error(`[history ${mode}] ${line}`);
+  const round = async (i: number): Promise<number> => {
+    const t0 = performance.now();
+    await core.monitor.probeAllOnce(concurrency);
+    const ms = performance.now() - t0;
+    const statuses = core.monitor.statuses();
+    const healthy = statuses.filter((s) => s.lastVerdict === 'healthy').length;
+    const mem = process.memoryUsage();
+    log(`round ${i}${i === 0 ? ' (connect)' : ''}: ${ms.toFixed(0)} ms, ${healthy}/${statuses.length} healthy, rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)})`);
+    if (healthy !== statuses.length) {
+      const bad = statuses.find((s) => s.lastVerdict !== 'healthy');
+      log(`  e.g. ${bad?.name}: ${bad?.lastVerdict} ${bad?.reasons.join('; ')}`);
+    }
+    return ms;
+  };
+
+  await round(0); // opens the 1,000 SSH connections: not measured
+  const file = core.store.path;
+  core.history?.flush();
+  const before = mode === 'on' ? measureDb(file) : undefined;
+  let historyMs = 0;
+  let flushMaxMs = 0;
+  if (core.history) {
+    const h = core.history;
+    for (const name of ['recordNodeProbe', 'flush'] as const) {
+      const inner = h[name].bind(h) as (...args: unknown[]) => void;
+      (h as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          inner(...args);
+        } finally {
+          const ms = performance.now() - t0;
+          historyMs += ms;
+          if (name === 'flush') flushMaxMs = Math.max(flushMaxMs, ms);
+        }
+      };
+    }
+  }
+
+  const cycles: number[] = [];
+  const rssAfterRounds: number[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let peakRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  historyMs = 0;
+  flushMaxMs = 0;
+  const start = performance.now();
+  for (let i = 1; i < rounds; i++) {
+    await sleep(start + (i - 1) * intervalMs - performance.now());
+    cycles.push(await round(i));
+    rssAfterRounds.push(process.memoryUsage().rss);
+  }
+  // The last round's interval too: the idle time and the history's background flushes count.
+  await sleep(start + (rounds - 1) * intervalMs - performance.now());
+  const cpu = process.cpuUsage(cpu0);
+  const windowS = (performance.now() - start) / 1000;
+  const historyWindowMs = historyMs;
+  loop.disable();
+  clearInterval(rssTimer);
+  (globalThis as { gc?: () => void }).gc?.();
+  const afterGc = process.memoryUsage();
+
+  let db: RunResult['db'];
+  if (mode === 'on' && core.history) {
+    core.history.flush();
+    db = { before: before!, after: measureDb(file), historySamples: core.history.counters.samples, historyFlushes: core.history.counters.flushes };
+  }
+  await core.stop();
+
+  const sorted = [...cycles].sort((a, b) => a - b);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const result: RunResult = {
+    mode,
+    nodes,
+    cycleP50Ms: Math.round(pct(sorted, 50)),
+    cycleP95Ms: Math.round(pct(sorted, 95)),
+    cpuShare: Number((cpuS / windowS).toFixed(4)),
+    cpuSecondsPer1000Probes: Number((cpuS / ((cycles.length * nodes) / 1000)).toFixed(3)),
+    rssMB: mb(peakRss),
+    rssMedianMB: mb(pct([...rssAfterRounds].sort((a, b) => a - b), 50)),
+    liveHeapMB: mb(afterGc.heapUsed),
+    rssAfterGcMB: mb(afterGc.rss),
+    loopDelayP99Ms: Number((loop.percentile(99) / 1e6).toFixed(1)),
+    loopDelayMaxMs: Number((loop.max / 1e6).toFixed(1)),
+    windowS: Number(windowS.toFixed(1)),
+    db,
+    historyShare: core.history ? Number((historyWindowMs / 1000 / windowS).toFixed(4)) : undefined,
+    historyFlushMaxMs: core.history ? Number(flushMaxMs.toFixed(1)) : undefined,
+  };
+  log(`${pushes} pushes`);
+  console.log(JSON.stringify(result));
+}
+
+function runChild(mode: 'on' | 'off', labDir: string, dataDir: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const args = [require.resolve('tsx/cli'), 'bench/poll.ts', '--child', mode, '--lab-dir', labDir, '--data-dir', dataDir];
+    args.push('--nodes', String(nodes), '--rounds', String(rounds), '--interval', String(intervalMs / 1000), '--concurrency', String(concurrency));
+    // --expose-gc: a full collection at the end tells live memory from the collector's slack. In
+    // NODE_OPTIONS, because tsx runs the script in a node process of its own.
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() };
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+    let last = '';
+    createInterface({ input: p.stdout! }).on('line', (line) => (last = line));
+    p.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the "${mode}" run exited with ${code}`));
+      try {
+        resolve(JSON.parse(last) as RunResult);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+/** A clock the simulation moves by hand, firing the history's flush timer on the way. */
+class SimTimers implements Timers {
+  private timers: { at: number; fn: () => void }[] = [];
+  constructor(public nowMs: number) {}
+  now = () => this.nowMs;
+  setTimeout = (fn: () => void, ms: number) => {
+    const t = { at: this.nowMs + ms, fn };
+    this.timers.push(t);
+    return t;
+  };
+  clearTimeout = (h: unknown) => {
+    this.timers = this.timers.filter((t) => t !== h);
+  };
+  advanceTo(ms: number): void {
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= ms).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.nowMs = due.at;
+      due.fn();
+    }
+    this.nowMs = ms;
+  }
+}
+
+/**
+ * `minutes` of a 1,000-node, 8-GPU fleet probed every 10 s, with readings that move (a random
+ * walk per GPU), through the real history store on a fake clock: per-row sizes for the steady
+ * state, and the history's own CPU per probe.
+ */
+async function simulate(minutes: number, dir: string): Promise<{ db: DbMeasure; probes: number; cpuMsPer1000Probes: number }> {
+  const store = openStore(join(dir, 'sim'));
+  const file = store.path;
+  store.close();
+  const T0 = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const timers = new SimTimers(T0);
+  const history = new HistoryStore(file, { timers });
+  let seed = 42;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const walk = (x: number, step: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x + (rnd() * 2 - 1) * step));
+  const state = Array.from({ length: SCALE.nodes }, () =>
+    Array.from({ length: 8 }, () => ({ t: 65, mt: 70, p: 500, u: 80, m: 70000, c: 1800 })),
+  );
+  const base = (i: number): Omit<GpuStatus, 'temperatureC' | 'memoryTemperatureC' | 'powerW' | 'utilizationPct' | 'memoryUsedMiB' | 'smClockMHz' | 'clockEventReasons'> => ({
+    index: i, uuid: `GPU-${i}`, name: 'NVIDIA H100 80GB HBM3', busId: `00000000:1${i}:00.0`, pstate: 'P0', memoryUtilizationPct: 40, memoryTotalMiB: 81559, powerLimitW: 700,
+    eccMode: 'Enabled', eccCorrectedVolatile: 0, eccUncorrectedVolatile: 0, eccUncorrectedAggregate: 0, retiredPagesPending: null, remappedRowsPending: false, remappedRowsFailure: false,
+    processes: 1, health: 'healthy', reasons: [],
+  });
+  let cpuUs = 0;
+  let probes = 0;
+  const steps = (minutes * 60_000) / (SCALE.intervalS * 1000);
+  for (let k = 0; k < steps; k++) {
+    const at = T0 + k * SCALE.intervalS * 1000;
+    // Each node's probe lands somewhere in the 10 s, as the scheduler spreads them.
+    const readings = state.map((gpus, n) => {
+      const g = gpus.map((s, i) => {
+        s.t = walk(s.t, 1.5, 35, 90); s.mt = walk(s.mt, 1, 40, 95); s.p = walk(s.p, 40, 80, 700); s.u = walk(s.u, 15, 0, 100); s.m = walk(s.m, 300, 1000, 81000); s.c = walk(s.c, 60, 345, 1980);
+        return { ...base(i), temperatureC: Math.round(s.t), memoryTemperatureC: Math.round(s.mt), powerW: Math.round(s.p * 100) / 100, utilizationPct: Math.round(s.u), memoryUsedMiB: Math.round(s.m), smClockMHz: Math.round(s.c / 15) * 15, clockEventReasons: rnd() < 0.2 ? ['sw_power_cap'] : ['gpu_idle'] };
+      });
+      return { name: `sim-${n}`, reading: { at: at + ((n * 9973) % (SCALE.intervalS * 1000)), latencyMs: 40 + rnd() * 80, error: null, health: 'healthy' as const, gpus: g } };
+    });
+    const c0 = process.cpuUsage();
+    for (const r of readings) {
+      timers.advanceTo(r.reading.at);
+      history.recordNodeProbe(r.name, r.reading);
+      probes++;
+    }
+    const c = process.cpuUsage(c0);
+    cpuUs += c.user + c.system;
+  }
+  const c0 = process.cpuUsage();
+  timers.advanceTo(T0 + minutes * MINUTE_MS + 20_000);
+  const c = process.cpuUsage(c0);
+  cpuUs += c.user + c.system;
+  history.close();
+  return { db: measureDb(file), probes, cpuMsPer1000Probes: Number((cpuUs / 1000 / (probes / 1000)).toFixed(2)) };
+}
+
+/** The steady state after 30 days at SCALE: raw for an hour, minutes for 24 h 15 min, half hours for 30 d 1 h. */
+function steadyState(db: DbMeasure) {
+  const per = (t: TableSize) => (t.rows ? t.bytes / t.rows : 0);
+  const rawRows = SCALE.nodes * (3600 / SCALE.intervalS);
+  const minuteRows = SCALE.nodes * (DEFAULT_RETENTION.minuteMs / MINUTE_MS);
+  const halfHourRows = SCALE.nodes * (DEFAULT_RETENTION.halfHourMs / (30 * MINUTE_MS));
+  const raw = per(db.raw) * rawRows;
+  const minute = per(db.minute) * minuteRows;
+  const halfHour = per(db.halfHour) * halfHourRows;
+  return {
+    bytesPerRawProbe: Math.round(per(db.raw)),
+    bytesPerMinuteRow: Math.round(per(db.minute)),
+    bytesPerHalfHourRow: Math.round(per(db.halfHour)),
+    rawMB: mb(raw),
+    minuteMB: mb(minute),
+    halfHourMB: mb(halfHour),
+    totalMB: mb(raw + minute + halfHour),
+    // What a day writes before pruning (raw is deleted after an hour, minutes after a day).
+    writtenPerDayMB: mb(per(db.raw) * SCALE.nodes * (DAY_S / SCALE.intervalS) + per(db.minute) * SCALE.nodes * 1440 + per(db.halfHour) * SCALE.nodes * 48),
+  };
 }
 
 async function main(): Promise<void> {
+  if (values.child) return child(values.child as 'on' | 'off', values['lab-dir']!, values['data-dir']!);
+  const once = values.history === 'both' ? (['off', 'on'] as const) : [values.history as 'on' | 'off'];
+  const modes = Array.from({ length: Math.max(1, Number(values.pairs)) }, () => once).flat();
   const dir = await mkdtemp(join(tmpdir(), 'fleetops-bench-'));
   const labDir = join(dir, 'lab');
   const started = Date.now();
@@ -40,75 +411,92 @@ async function main(): Promise<void> {
   });
   let labOut = '';
   lab.stdout!.on('data', (d) => (labOut += d));
-  // The lab writes lab.json once every node listens.
-  while (!existsSync(join(labDir, 'lab.json'))) {
-    if (lab.exitCode !== null) throw new Error(`lab exited early (${lab.exitCode}): ${labOut}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  console.log(`lab: ${nodes} nodes ready in ${((Date.now() - started) / 1000).toFixed(1)} s (separate process, pid ${lab.pid})`);
-
-  const core = new FleetCore({
-    dataDir: join(dir, 'data'),
-    inventoryPath: join(labDir, 'fleet.yaml'),
-    inventoryEnv: { homeDir: dir, defaultUser: 'ops' },
-    watchInventory: false,
-    monitorConcurrency: concurrency,
-    ssh: { maxConcurrentHandshakes: 16 },
-  });
-  let pushes = 0;
-  core.subscribe(() => pushes++);
-  await core.start();
-  core.monitor.stop(); // rounds are driven below, not by the interval timer
-
-  const cycles: number[] = [];
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  let cpuSteady = { user: 0, system: 0 };
-  let peakRss = 0;
-  for (let i = 0; i < rounds; i++) {
-    const steady = i > 0; // round 0 opens the 1,000 SSH connections
-    if (steady && i === 1) loop.enable();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await core.monitor.probeAllOnce(concurrency);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const mem = process.memoryUsage();
-    peakRss = Math.max(peakRss, mem.rss);
-    const statuses = core.monitor.statuses();
-    const healthy = statuses.filter((s) => s.lastVerdict === 'healthy').length;
-    const mb = (n: number) => Math.round(n / 1024 / 1024);
-    console.log(
-      `round ${i}${steady ? '' : ' (connect)'}: ${ms.toFixed(0)} ms, ${healthy}/${statuses.length} healthy, cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, ` +
-        `rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)}, external ${mb(mem.external)}, buffers ${mb(mem.arrayBuffers)})`,
-    );
-    if (healthy !== statuses.length) {
-      const bad = statuses.find((s) => s.lastVerdict !== 'healthy');
-      console.log(`  e.g. ${bad?.name}: ${bad?.lastVerdict} ${bad?.reasons.join('; ')}`);
+  const results: RunResult[] = [];
+  let sim: Awaited<ReturnType<typeof simulate>> | null = null;
+  try {
+    // The lab writes lab.json once every node listens.
+    while (!existsSync(join(labDir, 'lab.json'))) {
+      if (lab.exitCode !== null) throw new Error(`lab exited early (${lab.exitCode}): ${labOut}`);
+      await sleep(100);
     }
-    if (steady) {
-      cycles.push(ms);
-      cpuSteady = { user: cpuSteady.user + cpu.user, system: cpuSteady.system + cpu.system };
+    console.log(`lab: ${nodes} nodes ready in ${((Date.now() - started) / 1000).toFixed(1)} s (separate process, pid ${lab.pid}); ${rounds} rounds every ${intervalMs / 1000} s per run`);
+    for (const [i, mode] of modes.entries()) {
+      const r = await runChild(mode, labDir, join(dir, `data-${i}-${mode}`));
+      results.push(r);
+      console.log(
+        `history ${mode}: cycle p50 ${r.cycleP50Ms} ms, p95 ${r.cycleP95Ms} ms (target < 5000); CPU ${(r.cpuShare * 100).toFixed(1)} % of a core over ${r.windowS} s, ` +
+          `${r.cpuSecondsPer1000Probes} s per 1,000 node-probes${r.historyShare !== undefined ? ` (in the history's code: ${(r.historyShare * 100).toFixed(2)} % of a core, longest flush ${r.historyFlushMaxMs} ms)` : ''}; ` +
+          `RSS peak ${r.rssMB} MB (target < 400), median ${r.rssMedianMB} MB, live heap after a full GC ${r.liveHeapMB} MB; event-loop delay p99 ${r.loopDelayP99Ms} ms (target < 50), max ${r.loopDelayMaxMs} ms`,
+      );
     }
+  } finally {
+    lab.kill('SIGTERM');
+    await new Promise((r) => (lab.exitCode !== null ? r(null) : lab.once('exit', r)));
   }
-  loop.disable();
-  await core.stop();
-  lab.kill('SIGTERM');
-  await new Promise((r) => lab.once('exit', r));
+  if (simMinutes > 0) {
+    console.log(`simulating ${simMinutes} min of ${SCALE.nodes} nodes × 8 GPUs every ${SCALE.intervalS} s with moving readings (fake clock, no SSH)…`);
+    sim = await simulate(simMinutes, dir);
+  }
   await rm(dir, { recursive: true, force: true });
 
-  const sorted = [...cycles].sort((a, b) => a - b);
-  const probes = cycles.length * nodes;
-  const result = {
-    nodes,
-    cycleP50Ms: Math.round(pct(sorted, 50)),
-    cycleP95Ms: Math.round(pct(sorted, 95)),
-    cpuSecondsPer1000Probes: Number((((cpuSteady.user + cpuSteady.system) / 1e6) / (probes / 1000)).toFixed(3)),
-    rssMB: Math.round(peakRss / 1024 / 1024),
-    loopDelayP99Ms: Number((loop.percentile(99) / 1e6).toFixed(1)),
-  };
-  console.log(`cycle p50 ${result.cycleP50Ms} ms, p95 ${result.cycleP95Ms} ms (target < 5000)`);
-  console.log(`CPU ${result.cpuSecondsPer1000Probes} s per 1,000 node-probes; RSS ${result.rssMB} MB (target < 400); event-loop delay p99 ${result.loopDelayP99Ms} ms (target < 50); ${pushes} pushes`);
-  console.log(JSON.stringify(result));
+  const off = medianRun(results.filter((r) => r.mode === 'off'));
+  const on = medianRun(results.filter((r) => r.mode === 'on'));
+  if (Number(values.pairs) > 1) {
+    for (const r of [off, on]) if (r) console.log(`history ${r.mode}, median of ${Number(values.pairs)} runs: CPU ${(r.cpuShare * 100).toFixed(1)} % of a core, RSS median ${r.rssMedianMB} MB, event-loop p99 ${r.loopDelayP99Ms} ms`);
+  }
+  const summary: Record<string, unknown> = { nodes, rounds, intervalS: intervalMs / 1000, off, on };
+  if (off && on) {
+    const cost = {
+      cpuIncreasePct: Number((((on.cpuShare - off.cpuShare) / off.cpuShare) * 100).toFixed(1)),
+      /** The history's own share over the run without it: what it adds, free of the machine's noise. */
+      historyCpuIncreasePct: Number((((on.historyShare ?? 0) / off.cpuShare) * 100).toFixed(1)),
+      rssIncreaseMB: on.rssMB - off.rssMB,
+      rssMedianIncreaseMB: on.rssMedianMB - off.rssMedianMB,
+      rssAfterGcIncreaseMB: on.rssAfterGcMB - off.rssAfterGcMB,
+      liveHeapIncreaseMB: on.liveHeapMB - off.liveHeapMB,
+      loopP99: { off: off.loopDelayP99Ms, on: on.loopDelayP99Ms },
+      loopMax: { off: off.loopDelayMaxMs, on: on.loopDelayMaxMs },
+    };
+    summary.cost = cost;
+    console.log(
+      `history costs ${cost.cpuIncreasePct} % more CPU, run against run (target ≤ 15; its own code: ${cost.historyCpuIncreasePct} % of the "off" run's CPU), ` +
+        `${cost.rssIncreaseMB} MB more peak RSS, ${cost.rssMedianIncreaseMB} MB more median RSS (target ≤ 50), ` +
+        `live heap +${cost.liveHeapIncreaseMB} MB; event-loop p99 ${off.loopDelayP99Ms} → ${on.loopDelayP99Ms} ms (max ${off.loopDelayMaxMs} → ${on.loopDelayMaxMs} ms)`,
+    );
+  }
+  if (on?.db) {
+    const { before, after } = on.db;
+    const added = after.fileBytes - before.fileBytes;
+    const scale = (SCALE.nodes / nodes) * (intervalMs / 1000 / SCALE.intervalS);
+    const perDay = (added / on.windowS) * DAY_S * scale;
+    const growth = {
+      addedBytes: added,
+      windowS: on.windowS,
+      rawRowsAdded: after.raw.rows - before.raw.rows,
+      perDayExtrapolatedMB: mb(perDay),
+      steadyStateLab: steadyState(after),
+    };
+    summary.growth = growth;
+    console.log(
+      `database: +${(added / 1024).toFixed(0)} KiB in ${on.windowS} s (${growth.rawRowsAdded} probes kept); extrapolated to 1,000 nodes every 10 s: ` +
+        `${growth.perDayExtrapolatedMB} MB/day while the first hour of raw readings fills (raw stops growing after an hour: pruned)`,
+    );
+    const s = growth.steadyStateLab;
+    console.log(
+      `  lab readings (steady): ${s.bytesPerRawProbe} B per node probe, ${s.bytesPerMinuteRow} B per node-minute, ${s.bytesPerHalfHourRow} B per node-half-hour → ` +
+        `30-day steady state ${s.totalMB} MB (raw ${s.rawMB} + minutes ${s.minuteMB} + half hours ${s.halfHourMB}); ${s.writtenPerDayMB} MB written a day before pruning`,
+    );
+  }
+  if (sim) {
+    const s = steadyState(sim.db);
+    summary.simulated = { minutes: simMinutes, probes: sim.probes, historyCpuMsPer1000Probes: sim.cpuMsPer1000Probes, steadyState: s };
+    console.log(
+      `  moving readings (simulated ${simMinutes} min): ${s.bytesPerRawProbe} B per node probe, ${s.bytesPerMinuteRow} B per node-minute, ${s.bytesPerHalfHourRow} B per node-half-hour → ` +
+        `30-day steady state ${s.totalMB} MB (raw ${s.rawMB} + minutes ${s.minuteMB} + half hours ${s.halfHourMB}; target ≤ 1024); ${s.writtenPerDayMB} MB written a day before pruning; ` +
+        `history CPU ${sim.cpuMsPer1000Probes} ms per 1,000 node probes`,
+    );
+  }
+  console.log(JSON.stringify(summary));
 }
 
 main().catch((err) => {

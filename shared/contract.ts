@@ -3,8 +3,9 @@ import { FleetErrorData } from './errors';
 import { Topology } from './inventory';
 import { ChangePreview, LbChange } from './change';
 import { RunbookPlan, RunbookSummary, RunView } from './runbook';
-import { LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
+import { AvailabilitySeries, LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
 import { FleetEvent, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
+import { HistoryQuery, HistorySeries } from './history';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -135,6 +136,18 @@ export const methods = {
   'runs.continue': { input: z.strictObject({ runId: z.string().min(1).max(100) }), output: RunView },
   /** The console's read-only switch: refuses every changing step while on. */
   'settings.setReadOnly': { input: z.strictObject({ global: z.boolean(), clusters: z.array(nodeName).max(1000) }), output: z.object({ global: z.boolean(), clusters: z.array(z.string()) }) },
+  /**
+   * One subject's history over the last hour (every probe), day (1-minute rollups) or 30 days
+   * (30-minute rollups), as columns for a plot; at most 1,500 points. NOT_FOUND for a subject
+   * neither the inventory nor the history knows. Live points come from the usual pushes
+   * (shared/history.ts says which field is which metric).
+   */
+  'history.series': { input: HistoryQuery, output: HistorySeries },
+  /** A service's per-minute requests (30 d: per 30 minutes) through its frontend, for the availability and burn plots. */
+  'availability.series': {
+    input: z.strictObject({ service: nodeName, range: z.enum(['1h', '24h', '30d']) }),
+    output: AvailabilitySeries,
+  },
   'lab.status': { input: z.strictObject({}), output: LabInfo.nullable() },
   'lab.replicaFault': {
     input: z.strictObject({

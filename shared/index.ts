@@ -6,3 +6,4 @@ export * from './services';
 export * from './runbook';
 export * from './change';
 export * from './contract';
+export * from './history';

@@ -135,6 +135,11 @@ export const ServiceAvailability = z.object({
   burnRate24h: z.union([z.number(), z.literal('infinite')]).nullable(),
   /** Hours until the budget is gone at the 1 h burn rate; null when not burning. */
   exhaustionHours: z.number().nullable(),
+  /**
+   * The last two minutes' request counts (the current one still filling): what a plot of the
+   * per-minute availability appends at its live edge from each push, instead of re-reading the series.
+   */
+  recentMinutes: z.array(z.object({ ts: z.number(), ok: z.number().int(), failed: z.number().int() })).max(2).optional(),
   redundancy: z.array(
     z.object({
       backend: z.string(),
@@ -188,3 +193,24 @@ export const LabServicesInfo = z.object({
   traffic: TrafficStats,
 });
 export type LabServicesInfo = z.infer<typeof LabServicesInfo>;
+
+/**
+ * A service's requests through its frontend over the last hour, day or 30 days, as columns for a
+ * plot: one point per minute (1 h, 24 h) or per 30 minutes (30 d), each the requests that
+ * succeeded and failed in it. Availability is ok / (ok + failed); the burn rate is its error
+ * rate over the SLO's allowed one (1 − target).
+ */
+export const AvailabilitySeries = z.object({
+  service: z.string(),
+  /** The SLO target, percent. */
+  target: z.number(),
+  range: z.enum(['1h', '24h', '30d']),
+  stepMs: z.number(),
+  from: z.number(),
+  to: z.number(),
+  /** Start of each point (ms since the epoch); minutes without a request have no point. */
+  ts: z.array(z.number()),
+  ok: z.array(z.number().int()),
+  failed: z.array(z.number().int()),
+});
+export type AvailabilitySeries = z.infer<typeof AvailabilitySeries>;

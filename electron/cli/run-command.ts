@@ -166,6 +166,8 @@ async function openCore(inventoryPath: string, dataDirOption: string | undefined
     watchInventory: false,
     // How a console on the same data directory names this process while it holds a run.
     processLabel: 'fleetops run',
+    // A console on the same data directory keeps the history; this one command would only probe twice.
+    history: false,
   });
   try {
     await core.start();

@@ -3,11 +3,14 @@
  * (optionally) the lab, and implements every method of the contract exactly once. Electron's
  * IPC glue, the WebSocket server and the CLI all drive this same object.
  */
-import type { MethodInput, MethodName, MethodOutput, PushEvent } from '../../../shared/contract';
+import type { PushEvent } from '../../../shared/contract';
 import { FleetError, toErrorData, type FleetErrorData } from '../../../shared/errors';
 import type { Topology } from '../../../shared/inventory';
 import type { HostKeyPrompt, LabInfo } from '../../../shared/status';
+import type { HistoryQuery } from '../../../shared/history';
 import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
+import { lbServerSubject } from '../history/history-sink';
+import { openHistory, type HistoryOptions, type HistoryStore } from '../history/history-store';
 import { watchInventory, type InventoryWatchResult } from '../inventory/watch-inventory';
 import { loadInventoryFile, type InventoryEnv, type LoadedInventory } from '../inventory/load-inventory';
 import type { LabFleet } from '../lab/lab-fleet';
@@ -28,7 +31,8 @@ import { EventBus, type PushListener } from './event-bus';
 import { FleetMonitor } from './monitor';
 import { trustHandlers } from './trust-handlers';
 
-export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
+import type { Handlers } from '../rpc/handlers';
+export type { Handlers };
 
 export interface CoreDeps {
   dataDir: string;
@@ -65,6 +69,11 @@ export interface CoreDeps {
   processLabel?: string;
   /** This process's ownership lease (default 30 s) and how often it is renewed and others' runs followed (default 1 s). */
   ownership?: { leaseMs?: number; tickMs?: number; pidAlive?: (pid: number) => boolean };
+  /**
+   * The history of what the monitors measure (raw 1 h, rollups 24 h / 30 d; `history.series`),
+   * on by default; options for tests, `false` turns it off (the benchmark's "off" run).
+   */
+  history?: false | HistoryOptions;
 }
 
 export class FleetCore {
@@ -73,6 +82,8 @@ export class FleetCore {
   readonly pool: SshPool;
   readonly monitor: FleetMonitor;
   readonly services: ServicesEngine;
+  /** null when the history is off. */
+  readonly history: HistoryStore | null;
   readonly handlers: Handlers;
   private inventory: LoadedInventory | null = null;
   private inventoryError: FleetErrorData | null = null;
@@ -117,6 +128,14 @@ export class FleetCore {
       inventory: () => this.inventory,
       now: this.now,
     });
+    this.history =
+      deps.history === false
+        ? null
+        : openHistory(this.store.path, {
+            timers: deps.timers,
+            onError: (err) => this.record({ ts: this.now(), kind: 'history.write.failed', subject: null, severity: 'warning', message: `keeping the history failed (retrying): ${err.message}`, data: err.toData() }),
+            ...deps.history,
+          });
     this.pool = new SshPool({
       ...deps.ssh,
       passphrases: this.passphrases,
@@ -129,6 +148,7 @@ export class FleetCore {
       onDrift: deps.onDrift,
       appendEvent: (e) => this.record(e),
       publishNodes: (nodes) => this.bus.emit('nodes.updated', { nodes }),
+      history: this.history ?? undefined,
     });
     this.services = new ServicesEngine({
       pool: this.pool,
@@ -142,6 +162,7 @@ export class FleetCore {
       onDrift: deps.onDrift,
       frontendIntervalMs: deps.servicesCadenceMs?.frontend,
       publishIntervalMs: deps.servicesCadenceMs?.publish,
+      history: this.history ?? undefined,
     });
     if (deps.lab) this.unsubscribeLab.push(deps.lab.onChange((info) => this.bus.emit('lab.changed', info)));
     const labServices = deps.labServices;
@@ -236,7 +257,11 @@ export class FleetCore {
     // A clean stop: this process owns nothing any more; runs it left in flight are recovered by the next one to look.
     this.coordination.close();
     await this.pool.closeAll();
-    this.store.close();
+    try {
+      this.history?.close();
+    } finally {
+      this.store.close();
+    }
   }
 
   topology(): Topology | null {
@@ -380,6 +405,11 @@ export class FleetCore {
         return status;
       },
       'events.list': async (q) => this.store.listEvents(q),
+      'availability.series': async ({ service, range }) => this.services.availability.series(service, range),
+      'history.series': async (q) => {
+        if (!this.history) throw new FleetError('NOT_FOUND', 'this console keeps no history (it was started with the history off)');
+        return this.history.series(q, (known) => this.inInventory(known));
+      },
       ...trustHandlers({
         gate: this.gate,
         pendingHostKeys: this.pendingHostKeys,
@@ -405,6 +435,20 @@ export class FleetCore {
         return info;
       },
     };
+  }
+
+  /** Whether the inventory has the subject of a history query (so no history yet is an empty series, not NOT_FOUND). */
+  private inInventory(q: HistoryQuery): boolean {
+    switch (q.kind) {
+      case 'gpu':
+        return q.gpu < (this.monitor.node(q.subject)?.gpus.count ?? 0);
+      case 'node':
+        return this.monitor.node(q.subject) !== undefined;
+      case 'replica':
+        return this.services.replicas.status(q.subject) !== undefined;
+      case 'lbServer':
+        return (this.inventory?.loadBalancers ?? []).some((lb) => lb.backends.some((b) => b.servers.some((s) => lbServerSubject(lb.name, b.name, s) === q.subject)));
+    }
   }
 
   private recordLab(kind: string, message: string, node: string, info: LabInfo): void {

@@ -8,6 +8,7 @@ import type { ResolvedNode } from '../../../shared/inventory';
 import type { NodeStatus } from '../../../shared/status';
 import { applyVerdict } from '../health/state-machine';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
+import type { HistorySink } from '../history/history-sink';
 import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
 import { mapLimit } from '../util/map-limit';
@@ -26,6 +27,8 @@ export interface MonitorDeps {
   flushMs?: number;
   onDrift?: (ms: number) => void;
   onProbe?: (node: string, result: NodeProbeResult) => void;
+  /** Keeps every probe's reading (latency, outcome, health, GPUs) for the history plots. */
+  history?: Pick<HistorySink, 'recordNodeProbe'>;
 }
 
 export class FleetMonitor {
@@ -116,6 +119,7 @@ export class FleetMonitor {
     );
     current.state = state;
     current.status = statusAfterProbe(current, result);
+    this.deps.history?.recordNodeProbe(name, { at: result.at, latencyMs: result.latencyMs, error: result.error, health: state.health, gpus: result.gpus });
     if (transition && transition.from !== transition.to) {
       this.deps.appendEvent({
         ts: result.at,

@@ -4,7 +4,8 @@
  * the availability figures — success ratio over 1 h / 24 h / 30 d, downtime, error budget, burn
  * rate, what redundancy buys — are computed from those counts and pushed every few seconds.
  */
-import type { ServiceAvailability } from '../../../shared/services';
+import type { AvailabilitySeries, ServiceAvailability } from '../../../shared/services';
+import { FleetError } from '../../../shared/errors';
 import { DAY_MS, HOUR_MS, bucketsInWindow, totals, type RequestBucket } from '../availability/request-bucket';
 import { redundancyEstimate } from '../availability/redundancy';
 import { serviceAvailability } from '../availability/service-availability';
@@ -12,6 +13,7 @@ import { successRatio } from '../availability/success-ratio';
 import type { ResolvedLoadBalancer, ResolvedReplica, ResolvedSlo } from '../inventory/resolve-services';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { RequestLog } from '../store/request-log';
+import { availabilitySeries, type SeriesRange } from './availability-series';
 import { BucketCache } from './bucket-cache';
 
 export interface AvailabilityDeps {
@@ -70,6 +72,16 @@ export class AvailabilityMonitor {
 
   services(): ServiceAvailability[] {
     return this.latest;
+  }
+
+  /** A service's requests per minute (30 d: per 30 minutes) over `range`, for its plots; NOT_FOUND for a service no SLO names. */
+  series(service: string, range: SeriesRange): AvailabilitySeries {
+    const slo = this.slos.find((s) => s.service === service);
+    if (!slo) throw new FleetError('NOT_FOUND', `no SLO names service "${service}" in the inventory`, { subject: service });
+    const now = this.timers.now();
+    // The same 30-day read every push makes (a shorter one would shrink the cache and make the
+    // next push read the whole month again); availabilitySeries keeps the range's minutes.
+    return availabilitySeries(service, slo.target, range, this.buckets.since(service, now - 30 * DAY_MS, now), now);
   }
 
   /** Counts one request a user (or the lab's traffic generator) made through the service's frontend. */
@@ -139,6 +151,7 @@ export class AvailabilityMonitor {
         burnRate1h: burn(a.burnRate.hour),
         burnRate24h: burn(a.burnRate.day),
         exhaustionHours: a.timeToExhaustionMs === null ? null : round(a.timeToExhaustionMs / HOUR_MS, 2),
+        recentMinutes: buckets.slice(-2).map((b) => ({ ts: b.minute * 60_000, ok: b.ok, failed: b.failed })),
         redundancy: backend ? [this.redundancy(backend.name, backend.servers, now)] : [],
       };
     });

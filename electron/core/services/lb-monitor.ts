@@ -7,6 +7,7 @@ import { FleetError } from '../../../shared/errors';
 import type { LoadBalancerStatus, ReplicaStatus } from '../../../shared/services';
 import { sshTargetFor } from '../fleet/probe-node';
 import { HaproxyRuntime } from '../haproxy';
+import type { HistorySink } from '../history/history-sink';
 import type { ResolvedLoadBalancer } from '../inventory/resolve-services';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
@@ -20,6 +21,8 @@ export interface LbMonitorDeps {
   publish(lbs: LoadBalancerStatus[]): void;
   replicaOf(name: string): ReplicaStatus | undefined;
   timers?: Timers;
+  /** Keeps each server's status and sessions from every successful poll, for the history plots. */
+  history?: Pick<HistorySink, 'recordLbPoll'>;
 }
 
 interface Entry {
@@ -107,6 +110,8 @@ export class LbMonitor {
     if (this.entries.get(name) !== entry) return;
     this.recordChanges(entry.status, status);
     entry.status = status;
+    // A failed poll keeps the last servers seen: nothing new to keep.
+    if (status.lastError === null) this.deps.history?.recordLbPoll(name, now, status.servers);
     this.deps.publish([status]);
   }
 

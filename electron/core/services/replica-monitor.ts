@@ -4,6 +4,7 @@
  * Health changes go to the event store; changed statuses are pushed in batches.
  */
 import type { ReplicaStatus } from '../../../shared/services';
+import type { HistorySink } from '../history/history-sink';
 import type { ResolvedReplica } from '../inventory/resolve-services';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import { runReplicaProbe } from '../replica/replica-probe-cycle';
@@ -19,6 +20,8 @@ export interface ReplicaMonitorDeps {
   publish(replicas: ReplicaStatus[]): void;
   /** Every probe actually sent, for per-replica availability. */
   onOutcome?(replica: string, outcome: ReplicaProbeOutcome): void;
+  /** Keeps every probe sent (awaited ones too: they are measurements all the same) for the history plots. */
+  history?: Pick<HistorySink, 'recordReplicaProbe'>;
   timers?: Timers;
   concurrency?: number;
   flushMs?: number;
@@ -129,6 +132,8 @@ export class ReplicaMonitor {
     const before = entry.status.health;
     const since = view.health === before && entry.status.since !== null ? entry.status.since : result.outcome.at;
     entry.status = replicaStatus(entry.replica, view, since);
+    const o = result.outcome;
+    this.deps.history?.recordReplicaProbe(name, { kind: o.kind, at: o.at, ok: o.ok, latencyMs: o.latencyMs, failure: o.failure, health: view.health });
     if (view.health !== before) {
       this.deps.appendEvent({
         ts: result.outcome.at,

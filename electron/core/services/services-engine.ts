@@ -4,6 +4,7 @@
  * FleetCore owns one and delegates the matching contract methods to it.
  */
 import type { LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
+import type { HistorySink } from '../history/history-sink';
 import type { LoadedInventory } from '../inventory/load-inventory';
 import type { Timers } from '../probe/scheduler';
 import type { SshPool } from '../ssh/pool';
@@ -27,6 +28,8 @@ export interface ServicesEngineDeps {
   /** Frontend probe and availability push cadence (tests shorten them). */
   frontendIntervalMs?: number;
   publishIntervalMs?: number;
+  /** Where replica probes and LB polls are kept for the history plots (none: not kept). */
+  history?: Pick<HistorySink, 'recordReplicaProbe' | 'recordLbPoll'>;
 }
 
 export class ServicesEngine {
@@ -42,6 +45,7 @@ export class ServicesEngine {
       timers: deps.timers,
       concurrency: deps.replicaConcurrency,
       onDrift: deps.onDrift,
+      history: deps.history,
       // The health probe is the replica's availability as a single server ("what redundancy buys").
       onOutcome: (name, o) => {
         if (o.kind === 'health') deps.requests.recordOutcome({ service: replicaKey(name), at: o.at, ok: o.ok, latencyMs: o.latencyMs });
@@ -53,6 +57,7 @@ export class ServicesEngine {
       publish: deps.publishLoadBalancers,
       replicaOf: (name) => this.replicas.status(name),
       timers: deps.timers,
+      history: deps.history,
     });
     this.availability = new AvailabilityMonitor({
       requests: deps.requests,

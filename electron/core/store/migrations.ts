@@ -4,6 +4,7 @@
  * the schema, add the next version at the end (versions are 1, 2, 3, ... with no gaps); it is
  * applied once, in its own transaction, the next time a store is opened.
  */
+import { HISTORY_MIGRATION } from '../history/history-migration';
 import { OWNERSHIP_MIGRATION } from '../locks/ownership-migration';
 import { RUNBOOK_JOURNAL_MIGRATION } from '../runbook-exec/journal-migration';
 export interface Migration {
@@ -105,4 +106,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // Processes, subject locks and run ownership shared by every process on the data directory:
   // its SQL lives beside the lock table that uses it.
   OWNERSHIP_MIGRATION,
+  // What the monitors measured (raw for an hour, rollups for a day and a month): its SQL lives
+  // beside the history store that writes it.
+  HISTORY_MIGRATION,
 ];

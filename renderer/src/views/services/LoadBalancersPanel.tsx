@@ -8,6 +8,7 @@ import { listClass } from '../../model/long-list';
 import { lbHref } from '../../model/route';
 import { FleetErrorNote } from '../../components/FleetErrorNote';
 import { LB_SERVER_COLUMNS, LbServerRow } from './LbServerRow';
+import { LbStatusStrips } from '../../plots/LbStatusStrips';
 import { subjectAnchorId } from './subject-anchor';
 
 /** The header's "last poll … ago" ticks on its own, so the server rows below are not re-rendered by the clock. */
@@ -85,6 +86,8 @@ const LoadBalancerSection = memo(function LoadBalancerSection({ lb, replicasByNa
           </div>
         </div>
       ))}
+      {/* One history read per server: only for the load balancer the operator opened (#/lb/NAME). */}
+      {selected ? <LbStatusStrips lb={lb} /> : null}
     </section>
   );
 });

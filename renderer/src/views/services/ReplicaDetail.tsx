@@ -5,7 +5,7 @@ import { serverKey } from '../../model/lb-view';
 import { formatBreaker, formatClock, formatLatency, formatMs, formatRetryAfter, formatTokensPerDay } from '../../model/replica-format';
 import { nodeHref } from '../../model/route';
 import { DetailDrawer } from '../../components/DetailDrawer';
-import { PlotSlot } from '../../components/PlotSlot';
+import { ReplicaHistory } from '../../plots/ReplicaHistory';
 import { SecretForm } from './SecretForm';
 
 function ProbeFacts({ title, probe, now, testid }: { title: string; probe: ReplicaProbeView | null; now: number; testid: string }) {
@@ -109,7 +109,7 @@ function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; l
         <dt>retry at</dt>
         <dd>{b.retryAt === null ? '–' : formatClock(b.retryAt)}</dd>
       </dl>
-      <PlotSlot subject="replica" name={r.name} />
+      <ReplicaHistory replica={r} />
       <div className="probes">
         <ProbeFacts title="Last health probe" probe={r.lastHealth} now={now} testid="replica-probe-health" />
         <ProbeFacts title="Last completion probe" probe={r.lastCompletion} now={now} testid="replica-probe-completion" />
@@ -123,7 +123,7 @@ function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; l
 /**
  * The drawer for one replica (`#/replica/NAME`). Its status comes from the snapshot (kept live by
  * `replicas.updated`), so opening it costs no call; only its events are fetched. Its plots
- * (probe latency over time) go in the PlotSlot above the last probes.
+ * (probe latency over time, ReplicaHistory) sit above the last probes.
  */
 export function ReplicaDetail({
   name,

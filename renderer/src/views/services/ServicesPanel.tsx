@@ -9,7 +9,7 @@ import {
   formatTarget,
   sloState,
 } from '../../model/availability-format';
-import { PlotSlot } from '../../components/PlotSlot';
+import { AvailabilityHistory } from '../../plots/AvailabilityHistory';
 import { lbHref, serviceHref } from '../../model/route';
 import { RedundancyTable } from './RedundancyTable';
 import { subjectAnchorId } from './subject-anchor';
@@ -32,7 +32,7 @@ const SLO_TEXT = { meeting: 'meeting its SLO', missing: 'missing its SLO', 'no-d
 
 /**
  * One service: success over 1 h / 24 h / 30 d, its error budget and how fast it burns, and what
- * redundancy buys. Its plots (availability and burn over time) go in the PlotSlot under the ratios.
+ * redundancy buys; under the ratios, availability and burn over time (AvailabilityHistory).
  */
 const ServiceCard = memo(function ServiceCard({ service: s, selected }: { service: ServiceAvailability; selected: boolean }) {
   const state = sloState(s);
@@ -60,7 +60,7 @@ const ServiceCard = memo(function ServiceCard({ service: s, selected }: { servic
         <RatioCell label="24 h" window={s.day} testid="service-ratio-24h" />
         <RatioCell label="30 d" window={s.month} testid="service-ratio-30d" />
       </div>
-      <PlotSlot subject="service" name={s.service} />
+      <AvailabilityHistory service={s} />
       <dl className="facts">
         <dt>downtime (30 d)</dt>
         <dd data-testid="service-downtime">{formatMinutes(s.downtimeMinutes30d)}</dd>

@@ -5,7 +5,7 @@ import { useNow } from '../../hooks';
 import { formatWhen, orDash } from '../../model/format';
 import { ErrorNote } from '../../components/ErrorNote';
 import { DetailDrawer } from '../../components/DetailDrawer';
-import { PlotSlot } from '../../components/PlotSlot';
+import { GpuHistory } from '../../plots/GpuHistory';
 import { GpuTable } from './GpuTable';
 import { XidTable } from './XidTable';
 
@@ -68,7 +68,7 @@ function NodeFacts({ node }: { node: NodeStatus }) {
 
 /**
  * The drawer for one node (`#/node/NAME`): live via pushes, deep-linkable, Escape closes it.
- * Its plots (GPU temperature and utilisation over time) go in the PlotSlot under the facts.
+ * Under the facts, one GPU's temperature, power and utilisation over time (GpuHistory).
  */
 export function NodeDetail({ name }: { name: string }) {
   const node = useQuery(nodeQueries.detail(name));
@@ -78,7 +78,7 @@ export function NodeDetail({ name }: { name: string }) {
       {node.data ? (
         <>
           <NodeFacts node={node.data} />
-          <PlotSlot subject="node" name={name} />
+          {node.data.gpus.length > 0 ? <GpuHistory node={node.data} /> : null}
           <h3>GPUs</h3>
           <GpuTable gpus={node.data.gpus} />
           <h3>XIDs</h3>

@@ -14,7 +14,7 @@ import { createIpcInvokeHandler } from './ipc-router';
 import { reportKeychainBackend } from './keychain-backend';
 import { desktopPassphrases } from './safe-storage-passphrases';
 import { desktopSecretStore } from './safe-storage-secrets';
-import { denyPermissions, lockNavigation } from './security';
+import { lockNavigation, raiseOnBackgroundNavigation, restrictPermissions } from './security';
 import { secureWebPreferences, windowBounds } from './window-options';
 
 /** The built renderer (dist/renderer), served as app://fleetops/ by app-protocol.ts. */
@@ -44,6 +44,8 @@ async function createWindow(core: FleetCore): Promise<BrowserWindow> {
     webPreferences: secureWebPreferences(join(__dirname, '..', 'preload', 'preload.js')),
   });
   lockNavigation(win.webContents, appIndexUrl, (url) => void shell.openExternal(url));
+  // A notification's click opens its subject in the page; this brings the window forward with it.
+  raiseOnBackgroundNavigation(win.webContents, win, appIndexUrl);
   const unsubscribe = core.subscribe((e) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, e);
   });
@@ -62,7 +64,8 @@ async function boot(): Promise<void> {
     const r = await serveAppRequest({ url: request.url, method: request.method }, rendererDir, nodeAppFileReader);
     return new Response(r.body, { status: r.status, headers: r.headers });
   });
-  denyPermissions(session.defaultSession);
+  // Notifications (from the app page only) and nothing else.
+  restrictPermissions(session.defaultSession, appIndexUrl);
   Menu.setApplicationMenu(null);
   const dataDir = app.getPath('userData');
   const core = new FleetCore({

@@ -10,6 +10,8 @@ import { selectTransport } from './api/select-transport';
 import { App } from './components/App';
 import { createNavigation } from './model/navigation';
 import { NavigationProvider } from './navigation-context';
+import { notificationSink, notifySetting } from './notifications/browser';
+import { startNotifications } from './notifications/controller';
 import { applyTheme, storedTheme } from './preferences';
 import { ROUTES } from './views';
 import './styles.css';
@@ -27,6 +29,15 @@ async function start(): Promise<void> {
   const problems = createProblemLog(transport);
   const queryClient = createQueryClient();
   syncCacheWithTransport(queryClient, transport);
+  // Follows the snapshot from its first fetch on (that one is where every subject starts from);
+  // notifies only when the operator turned it on (the header's "notify" setting).
+  startNotifications({
+    client: queryClient,
+    setting: notifySetting,
+    sink: notificationSink,
+    focus: () => window.focus(),
+    open: (href) => navigation.go(href),
+  });
 
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { parseTheme, THEME_KEY, themeAttribute, type ThemeChoice } from './model/preferences';
+import { NOTIFY_KEY, parseNotify, parseTheme, THEME_KEY, themeAttribute, type NotifyChoice, type ThemeChoice } from './model/preferences';
 
 /** localStorage may be missing or refuse (a locked-down profile): the console still works, it just forgets. */
 function readStored(storage: Storage | undefined, key: string): string | null {
@@ -57,4 +57,12 @@ export function applyTheme(choice: ThemeChoice): void {
 export function saveTheme(choice: ThemeChoice): void {
   writeStored(local(), THEME_KEY, choice);
   applyTheme(choice);
+}
+
+export function storedNotify(): NotifyChoice {
+  return parseNotify(readStored(local(), NOTIFY_KEY));
+}
+
+export function saveNotify(choice: NotifyChoice): void {
+  writeStored(local(), NOTIFY_KEY, choice);
 }

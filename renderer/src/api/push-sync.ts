@@ -73,6 +73,15 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
   }
 }
 
+/** The name of the mark set for each push when PUSH_MARKS_FLAG is on: the prefix, then the event's name. */
+export const PUSH_MARK_PREFIX = 'fleetops:push:';
+/** A global a measuring harness sets before the page's scripts run (an init script) to get push marks. */
+export const PUSH_MARKS_FLAG = '__FLEETOPS_PUSH_MARKS__';
+
+function pushMarksEnabled(): boolean {
+  return (globalThis as Record<string, unknown>)[PUSH_MARKS_FLAG] === true && typeof performance !== 'undefined' && typeof performance.mark === 'function';
+}
+
 /**
  * Wires a transport's pushes into the cache, and refetches everything after a reconnect:
  * events pushed while the socket was down are lost, so the cache can only be trusted again
@@ -80,7 +89,13 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
  */
 export function syncCacheWithTransport(client: QueryClient, transport: Transport): () => void {
   let hasBeenOpen = transport.connection().status === 'open';
-  const stopEvents = transport.onEvent((push) => applyPushEvent(client, push));
+  const mark = pushMarksEnabled();
+  const stopEvents = transport.onEvent((push) => {
+    // One user-timing mark per push, in the task that received it (bench/ui.ts attributes the
+    // main thread's work to pushes from a trace by these marks); off unless a bench asks.
+    if (mark) performance.mark(`${PUSH_MARK_PREFIX}${push.event}`);
+    applyPushEvent(client, push);
+  });
   const stopConnection = transport.onConnection((state) => {
     if (state.status !== 'open') return;
     if (hasBeenOpen) void client.invalidateQueries();

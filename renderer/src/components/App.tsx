@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { activeTransport } from '../api/client';
 import type { ProblemLog } from '../api/problem-log';
 import { fleetQueries } from '../api/queries/fleet';
+import { updateFleetNames, type FleetNamesCache } from '../model/fleet-names';
 import { parseSidebar, SIDEBAR_KEY, type SidebarState } from '../model/preferences';
 import { useNavigation, useScreen } from '../navigation-context';
 import { useLocalPreference } from '../preferences';
+import { NotificationSwitch } from '../notifications/NotificationSwitch';
 import { useGlobalShortcuts } from '../shortcuts';
 import { subjectDefinition, viewById, VIEWS } from '../views';
 import { CommandPalette } from './CommandPalette';
@@ -49,15 +51,14 @@ export function App({ problems }: { problems: ProblemLog }) {
   // The view gets the subject when it is its own (the node whose tile to mark, the service to show).
   const viewSubject = subject !== null && screen.route.view === view.id ? subject : null;
   const Drawer = subject === null ? undefined : subjectDefinition(subject.kind)?.Drawer;
-  const names = useMemo(
-    () => ({
-      nodes: data ? data.nodes.map((n) => n.name).sort() : NONE,
-      replicas: data ? data.replicas.map((r) => r.name) : NONE,
-      loadBalancers: data ? data.loadBalancers.map((lb) => lb.name) : NONE,
-      services: data ? data.services.map((s) => s.service) : NONE,
-    }),
-    [data],
-  );
+  // The same arrays while the names are the same (pushes change statuses, not names): the
+  // panels below that take them skip rendering on a push.
+  const namesCache = useRef<FleetNamesCache | null>(null);
+  const fleetNames = updateFleetNames(data, namesCache.current);
+  useEffect(() => {
+    namesCache.current = fleetNames;
+  });
+  const names = fleetNames.names;
   const collapsed = sidebar === 'collapsed';
 
   return (
@@ -70,6 +71,7 @@ export function App({ problems }: { problems: ProblemLog }) {
             Go to… <kbd>{PALETTE_KEY}</kbd>
           </button>
           <ThemeSwitch />
+          <NotificationSwitch />
           {data ? <ReadOnlyToggle readOnly={data.readOnly} /> : null}
         </SummaryBar>
         {data ? <ReadOnlyBanner readOnly={data.readOnly} /> : null}

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { eventQueries } from '../api/queries/events';
 import { eventSubjectHref } from '../model/route';
 import { ErrorNote } from './ErrorNote';
@@ -13,10 +13,10 @@ interface Props {
   services: readonly string[];
 }
 
-/** Fleet-wide recent events; kept current by `event.appended` pushes. */
-export function EventsPanel({ nodes, replicas, loadBalancers, services }: Props) {
+/** Fleet-wide recent events; kept current by `event.appended` pushes. Memoized: status pushes leave its names as they are. */
+export const EventsPanel = memo(function EventsPanel({ nodes, replicas, loadBalancers, services }: Props) {
   const events = useQuery(eventQueries.list());
-  // Keyed on the names, not the arrays (new with every status push), so the rows keep their memo.
+  // Keyed on the names, not the arrays, so the rows keep their memo even if a caller rebuilds the arrays.
   const nodeKey = nodes.join('\n');
   const replicaKey = replicas.join('\n');
   const otherKey = [...loadBalancers, '', ...services].join('\n');
@@ -31,4 +31,4 @@ export function EventsPanel({ nodes, replicas, loadBalancers, services }: Props)
       {events.data ? <EventList events={events.data} showSubject hrefOf={hrefOf} /> : events.isPending ? <p className="empty">Loading…</p> : null}
     </section>
   );
-}
+});

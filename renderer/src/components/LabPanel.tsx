@@ -1,12 +1,16 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { LabFaultKind, type LabInfo } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
 import { useClearFault, useInjectFault } from '../api/mutations/lab';
 import { parseGpuIndex } from '../model/gpu-index';
 import { ErrorNote } from './ErrorNote';
 
-/** Fault injection against the lab's fake nodes (shown only when the server runs with --lab). */
-export function LabPanel({ lab, nodeNames }: { lab: LabInfo; nodeNames: readonly string[] }) {
+/**
+ * Fault injection against the lab's fake nodes (shown only when the server runs with --lab).
+ * Memoized: its props change with the lab and the inventory, not with every status push (its
+ * node list is 1,000 options in a large lab).
+ */
+export const LabPanel = memo(function LabPanel({ lab, nodeNames }: { lab: LabInfo; nodeNames: readonly string[] }) {
   const [node, setNode] = useState('');
   const [kind, setKind] = useState<LabFaultKind>(LabFaultKind.options[0]);
   const [gpuText, setGpuText] = useState('');
@@ -97,4 +101,4 @@ export function LabPanel({ lab, nodeNames }: { lab: LabInfo; nodeNames: readonly
       )}
     </section>
   );
-}
+});

@@ -1,10 +1,11 @@
+import { memo } from 'react';
 import type { LabServicesInfo } from '../../../shared/services';
 import { useConnectionState } from '../api/connection-hooks';
 import { LabReplicaFaults } from './LabReplicaFaults';
 import { LabTraffic } from './LabTraffic';
 
-/** The lab's inference side (shown only when the server runs with --lab): replica faults and the traffic generator. */
-export function LabServicesPanel({ info }: { info: LabServicesInfo }) {
+/** The lab's inference side (shown only when the server runs with --lab): replica faults and the traffic generator. Memoized: status pushes leave `info` as it is. */
+export const LabServicesPanel = memo(function LabServicesPanel({ info }: { info: LabServicesInfo }) {
   const connected = useConnectionState().status === 'open';
   return (
     <section className="panel lab" aria-labelledby="lab-replica-title" data-testid="lab-replica-panel">
@@ -24,4 +25,4 @@ export function LabServicesPanel({ info }: { info: LabServicesInfo }) {
       <LabTraffic traffic={info.traffic} connected={connected} />
     </section>
   );
-}
+});

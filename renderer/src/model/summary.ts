@@ -12,14 +12,40 @@ export interface FleetSummary {
   gpusTotal: number;
 }
 
+const gpuCounts = new WeakMap<NodeStatus, { total: number; healthy: number }>();
+
+/**
+ * GPUs a node counts for (the inventory's, or more if more are reported) and how many are
+ * healthy. Kept per status object: the cache keeps the object of every node a push did not
+ * touch, so a 1,000-node fleet's 8,000 GPUs are not counted again for every push.
+ */
+export function nodeGpuCounts(node: NodeStatus): { total: number; healthy: number } {
+  let counts = gpuCounts.get(node);
+  if (counts === undefined) {
+    let healthy = 0;
+    for (const gpu of node.gpus) if (gpu.health === 'healthy') healthy++;
+    counts = { total: Math.max(node.expectedGpus, node.gpus.length), healthy };
+    gpuCounts.set(node, counts);
+  }
+  return counts;
+}
+
+const summaries = new WeakMap<readonly NodeStatus[], FleetSummary>();
+
+/** The fleet's counts; computed once per nodes array (the summary bar, the Topology and its badge share it). Do not mutate the result. */
 export function summarize(nodes: readonly NodeStatus[]): FleetSummary {
+  const cached = summaries.get(nodes);
+  if (cached) return cached;
   const byHealth: Record<Health, number> = { healthy: 0, degraded: 0, unhealthy: 0, unreachable: 0, unknown: 0 };
   let gpusHealthy = 0;
   let gpusTotal = 0;
   for (const node of nodes) {
     byHealth[node.health]++;
-    gpusTotal += Math.max(node.expectedGpus, node.gpus.length);
-    for (const gpu of node.gpus) if (gpu.health === 'healthy') gpusHealthy++;
+    const gpus = nodeGpuCounts(node);
+    gpusTotal += gpus.total;
+    gpusHealthy += gpus.healthy;
   }
-  return { nodes: nodes.length, byHealth, gpusHealthy, gpusTotal };
+  const summary = { nodes: nodes.length, byHealth, gpusHealthy, gpusTotal };
+  summaries.set(nodes, summary);
+  return summary;
 }

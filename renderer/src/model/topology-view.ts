@@ -1,6 +1,7 @@
 import type { FleetSnapshot } from '../../../shared/contract';
 import type { Health } from '../../../shared/health';
-import type { NodeStatus } from '../../../shared/status';
+import type { GpuStatus, NodeStatus } from '../../../shared/status';
+import { nodeGpuCounts } from './summary';
 
 export interface ClusterView {
   /** region/cluster: unique across the fleet. */
@@ -91,8 +92,9 @@ export function buildTopologyView(
         counts[status?.health ?? 'unknown']++;
         regionCounts[status?.health ?? 'unknown']++;
         if (status) {
-          gpusTotal += Math.max(status.expectedGpus, status.gpus.length);
-          for (const gpu of status.gpus) if (gpu.health === 'healthy') gpusHealthy++;
+          const gpus = nodeGpuCounts(status);
+          gpusTotal += gpus.total;
+          gpusHealthy += gpus.healthy;
         }
         if (text !== '' && !name.toLowerCase().includes(text)) continue;
         if (filter.problemsOnly && !problem) continue;
@@ -122,7 +124,35 @@ export function buildTopologyView(
   return regions;
 }
 
-/** Shallow equality of two clusters' content, so an untouched cluster skips its render. */
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What a GPU's square on a tile shows: its colour and its tooltip (model/format.ts gpuTitle). */
+function sameGpuFace(a: GpuStatus, b: GpuStatus): boolean {
+  return a === b || (a.index === b.index && a.health === b.health && a.temperatureC === b.temperatureC && a.utilizationPct === b.utilizationPct && sameStrings(a.reasons, b.reasons));
+}
+
+/**
+ * Whether a node's tile (views/topology/NodeTile.tsx) would look the same: its health, reasons
+ * and GPUs. A node's status is pushed each time it is probed (a new probe time and latency, every
+ * few seconds for every node), but its tile changes far less often.
+ */
+export function sameNodeFace(a: NodeStatus | undefined, b: NodeStatus | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  if (a.health !== b.health || a.expectedGpus !== b.expectedGpus || !sameStrings(a.reasons, b.reasons) || a.gpus.length !== b.gpus.length) return false;
+  for (let i = 0; i < a.gpus.length; i++) if (!sameGpuFace(a.gpus[i], b.gpus[i])) return false;
+  return true;
+}
+
+/**
+ * Equality of two clusters as drawn (header counts, and each tile's face: sameNodeFace), so a
+ * cluster whose nodes were only probed again skips its render.
+ */
 export function sameClusterContent(a: ClusterView, b: ClusterView): boolean {
   if (a === b) return true;
   if (a.key !== b.key || a.role !== b.role || a.protected !== b.protected) return false;
@@ -130,7 +160,7 @@ export function sameClusterContent(a: ClusterView, b: ClusterView): boolean {
   if (a.gpusTotal !== b.gpusTotal || a.gpusHealthy !== b.gpusHealthy) return false;
   for (const h of Object.keys(a.counts) as Health[]) if (a.counts[h] !== b.counts[h]) return false;
   for (let i = 0; i < a.names.length; i++) {
-    if (a.names[i] !== b.names[i] || a.statuses[i] !== b.statuses[i]) return false;
+    if (a.names[i] !== b.names[i] || !sameNodeFace(a.statuses[i], b.statuses[i])) return false;
   }
   return true;
 }

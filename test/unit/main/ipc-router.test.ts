@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createIpcInvokeHandler } from '../../../electron/main/ipc-router';
-import { isTrustedSender, isAppUrl, lockNavigation, denyPermissions, DESKTOP_CSP } from '../../../electron/main/security';
+import { isTrustedSender, isAppUrl, lockNavigation, restrictPermissions, DESKTOP_CSP, type SessionLike } from '../../../electron/main/security';
 import { createDispatch } from '../../../electron/core/rpc/dispatch';
 import { APP_INDEX_URL } from '../../../electron/main/app-protocol';
 import type { Handlers } from '../../../electron/core/fleet/core';
@@ -101,19 +101,24 @@ describe('window security policy', () => {
     expect(opened).toEqual(['https://docs.nvidia.com/']);
   });
 
-  it('denies every permission and sets a strict CSP', () => {
-    let request: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | null = null;
-    let check: (() => boolean) | null = null;
+  it('denies every permission but notifications (from the app page), and sets a strict CSP', () => {
+    let request: Parameters<SessionLike['setPermissionRequestHandler']>[0] | null = null;
+    let check: Parameters<SessionLike['setPermissionCheckHandler']>[0] | null = null;
     let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
-    denyPermissions({
-      setPermissionRequestHandler: (h) => (request = h),
-      setPermissionCheckHandler: (h) => (check = h),
-      webRequest: { onHeadersReceived: (l) => (headers = l) },
-    });
+    restrictPermissions(
+      {
+        setPermissionRequestHandler: (h) => (request = h),
+        setPermissionCheckHandler: (h) => (check = h),
+        webRequest: { onHeadersReceived: (l) => (headers = l) },
+      },
+      APP,
+    );
+    const fromApp = { requestingUrl: `${APP}#/overview`, isMainFrame: true };
     const granted: boolean[] = [];
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) request!(null, p, (g) => granted.push(g));
-    expect(granted).toEqual([false, false, false, false]);
-    expect(check!()).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) request!(null, p, (g) => granted.push(g), fromApp);
+    expect(granted).toEqual([false, false, true, false]);
+    expect(check!(null, 'notifications', 'app://fleetops', fromApp)).toBe(true);
+    expect(check!(null, 'media', 'app://fleetops', fromApp)).toBe(false);
     let out: Record<string, string[]> = {};
     headers!({ responseHeaders: {} }, (r) => (out = r.responseHeaders));
     expect(out['Content-Security-Policy']).toEqual([DESKTOP_CSP]);

@@ -69,15 +69,28 @@ describe('buildTopologyView', () => {
 });
 
 describe('sameClusterContent', () => {
-  it('is true for a rebuilt cluster whose statuses kept their identity, false once one status changed', () => {
+  it('is true for a rebuilt cluster whose tiles look the same, false once one tile changed', () => {
     const a = buildTopologyView({ topology, nodes }, all)[0].clusters[0];
     const b = buildTopologyView({ topology, nodes }, all)[0].clusters[0];
     expect(a).not.toBe(b);
     expect(sameClusterContent(a, b)).toBe(true);
-    const changed = [...nodes];
-    changed[0] = node('gpu-01');
-    const c = buildTopologyView({ topology, nodes: changed }, all)[0].clusters[0];
-    expect(sameClusterContent(a, c)).toBe(false);
+    // Probed again: a new status object, a new probe time, the same tile.
+    const probed = [...nodes];
+    probed[0] = { ...nodes[0], lastProbeAt: (nodes[0].lastProbeAt ?? 0) + 3_000, lastProbeLatencyMs: 99, gpus: nodes[0].gpus.map((g) => ({ ...g, powerW: 71 })) };
+    expect(sameClusterContent(a, buildTopologyView({ topology, nodes: probed }, all)[0].clusters[0])).toBe(true);
+    // What a tile shows: health, a reason, a GPU's health or tooltip, a GPU fewer.
+    const variants: Array<Partial<typeof nodes[0]>> = [
+      { health: 'degraded' },
+      { reasons: ['thermal slowdown'] },
+      { gpus: nodes[0].gpus.map((g, i) => (i === 0 ? { ...g, health: 'unhealthy' as const } : g)) },
+      { gpus: nodes[0].gpus.map((g, i) => (i === 0 ? { ...g, temperatureC: 91 } : g)) },
+      { gpus: nodes[0].gpus.slice(1) },
+    ];
+    for (const over of variants) {
+      const changed = [...nodes];
+      changed[0] = { ...nodes[0], ...over };
+      expect(sameClusterContent(a, buildTopologyView({ topology, nodes: changed }, all)[0].clusters[0]), JSON.stringify(over).slice(0, 80)).toBe(false);
+    }
     // A change in another cluster does not touch this one.
     const elsewhere = [...nodes];
     elsewhere[4] = node('gpu-10', { health: 'unreachable' });

@@ -1,4 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
+import { shareSnapshot } from '../cache-updates';
 import { call } from '../client';
 
 /**
@@ -12,5 +13,6 @@ export const fleetQueries = {
       queryKey: [...fleetQueries.all(), 'snapshot'] as const,
       queryFn: () => call('fleet.snapshot', {}),
       staleTime: Infinity,
+      structuralSharing: shareSnapshot,
     }),
 };

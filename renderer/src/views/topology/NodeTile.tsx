@@ -2,8 +2,9 @@ import { memo } from 'react';
 import type { NodeStatus } from '../../../../shared/status';
 import { gpuTitle } from '../../model/format';
 import { nodeHref } from '../../model/route';
+import { sameNodeFace } from '../../model/topology-view';
 
-interface Props {
+export interface NodeTileProps {
   name: string;
   /** undefined until the engine has reported this node. */
   status: NodeStatus | undefined;
@@ -11,11 +12,21 @@ interface Props {
 }
 
 /**
- * One node: a link (so it deep-links and opens with the keyboard), its health colour, name,
- * first reason, and one bare span per GPU. Memoized by status identity: the cache keeps the
- * object of every node a push did not touch, so those tiles skip rendering entirely.
+ * Same tile on the page (model/topology-view.ts sameNodeFace): a node's status is pushed
+ * whenever it is probed, every few seconds for every node, but its tile changes only with its
+ * health, reasons and GPUs. Comparing those is a few dozen checks; rendering the tile is more.
  */
-export const NodeTile = memo(function NodeTile({ name, status, selected }: Props) {
+export function sameTile(prev: NodeTileProps, next: NodeTileProps): boolean {
+  return prev.name === next.name && prev.selected === next.selected && sameNodeFace(prev.status, next.status);
+}
+
+/**
+ * One node: a link (so it deep-links and opens with the keyboard), its health colour, name,
+ * first reason, and one bare span per GPU. Memoized by what it shows (sameTile): the cache keeps
+ * the object of every node a push did not touch, and a pushed node whose health, reasons and
+ * GPUs did not change skips rendering too.
+ */
+export const NodeTile = memo(function NodeTile({ name, status, selected }: NodeTileProps) {
   const health = status?.health ?? 'unknown';
   const reason = status ? status.reasons[0] : 'no status yet';
   const gpus = status?.gpus ?? [];
@@ -43,4 +54,4 @@ export const NodeTile = memo(function NodeTile({ name, status, selected }: Props
       </span>
     </a>
   );
-});
+}, sameTile);

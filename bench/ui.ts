@@ -1,0 +1,366 @@
+/**
+ * `npm run bench:ui`: the console's renderer against a 1,000-node lab (`serve --lab --lab-nodes
+ * 1000`, started in-process as the e2e tests start it), in Debian's Chromium with the e2e tests'
+ * flags, while the lab's probes run (every node every 3 s: a `nodes.updated` push every 200 ms,
+ * each carrying the ~60 nodes probed since the last, ~360 KB).
+ *
+ * Chromium is driven over a bare DevTools connection (bench/chromium-cdp.ts), not Playwright:
+ * a Playwright page has the Network domain on, which makes the renderer copy every WebSocket
+ * frame into the inspector on the page's main thread — ~6 ms per push here, not the console's.
+ *
+ *  1. First render of Topology and of Overview: a fresh browser context (empty cache and
+ *     storage) opens the console's URL on the view; an init script's MutationObserver notes
+ *     performance.now() — ms since navigation start — when the view's content is in the DOM
+ *     (Topology: its cluster sections; Overview: the attention list and the failure domains),
+ *     and when the frame after it has run. It includes what the page waits for (HTML, the
+ *     bundle, the WebSocket, the server building and sending the 5 MB snapshot) and what it
+ *     does (evaluating the bundle, parsing and checking the snapshot, React), which are also
+ *     given apart: `main thread` is the renderer main thread's busy time up to that point, from
+ *     a trace of the same load.
+ *  2. Cost of one `nodes.updated` push: the page runs with push marks on (push-sync.ts marks
+ *     `fleetops:push:<event>` in the task that received each push, behind a flag this bench's
+ *     init script sets). A Chromium trace (`toplevel` + `blink.user_timing`) gives every task of
+ *     the renderer's main thread. A push's cost is the sum of the main thread's tasks from the
+ *     start of the one that received it (WebSocket frame, JSON, contract check, cache merge)
+ *     until the one that received the next push of any kind: the TanStack notification, React's
+ *     render and commit, style, layout, paint, and whatever else ran in between (timers, GC) —
+ *     an upper bound. `wall` is the tasks' wall time (what a frame waits for, including the OS
+ *     running other processes on this 2-core machine: the lab, the server, Chromium's browser
+ *     process); `cpu` is the main thread's own CPU time in them (the work itself). Faults are
+ *     injected and cleared on lab nodes as it runs, so pushes carry health changes, not only new
+ *     probe times. Measured on the Overview, on the Topology as it opens (healthy clusters
+ *     collapsed), and on the Topology with every cluster expanded (all 1,000 tiles on the page).
+ *
+ * Targets: first render < 500 ms (median of the runs); push < 16 ms p95 (a frame at 60 Hz) of
+ * main-thread work (cpu), the wall time given beside it. The last line printed is one JSON object.
+ *
+ *   npm run bench:ui -- [--nodes 1000] [--runs 5] [--pushes 60] [--faults 8] [--breakdown]
+ *                       [--only first-topology,first-overview,push-overview,push-topology,push-topology-expanded]
+ *                       [--renderer-dir DIR]   (another build of the console, e.g. unminified for profiling)
+ *                       [--trace-dir DIR]      (keep each push scenario's trace there, for chrome://tracing)
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServe, type ServeHandle } from '../electron/cli/serve-command';
+import type { LabFaultKind } from '../shared/status';
+import { PUSH_MARK_PREFIX, PUSH_MARKS_FLAG } from '../renderer/src/api/push-sync';
+import { requireBuiltRenderer } from '../test/e2e/helpers/serve';
+import { launchChromiumCdp, openCdpPage, traceWhile, type Cdp, type CdpPage } from './chromium-cdp';
+import { loadWork, pushCosts, type TraceEvent } from './trace-costs';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '5' },
+    pushes: { type: 'string', default: '60' },
+    faults: { type: 'string', default: '8' },
+    breakdown: { type: 'boolean', default: false },
+    // Development: measure another build of the console (vite build --outDir DIR), or fewer scenarios.
+    'renderer-dir': { type: 'string' },
+    only: { type: 'string' },
+    'trace-dir': { type: 'string' },
+  },
+});
+const NODES = Number(values.nodes);
+const RUNS = Number(values.runs);
+const PUSHES = Number(values.pushes);
+const FAULTS = Number(values.faults);
+const BREAKDOWN = values.breakdown === true;
+const SCENARIOS = ['first-topology', 'first-overview', 'push-overview', 'push-topology', 'push-topology-expanded'] as const;
+const ONLY = values.only ? values.only.split(',') : [...SCENARIOS];
+for (const o of ONLY) if (!(SCENARIOS as readonly string[]).includes(o)) throw new Error(`--only: unknown scenario ${o} (${SCENARIOS.join(', ')})`);
+const TARGET_FIRST_RENDER_MS = 500;
+const TARGET_PUSH_P95_MS = 16;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+function pct(list: readonly number[], p: number): number {
+  const sorted = [...list].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
+/** What marks the view's content as drawn. */
+const VIEW_CONTENT: Record<'topology' | 'overview', string> = {
+  topology: '[data-testid="view-topology"] [data-testid="topology"] [data-testid^="cluster-"]',
+  overview: '[data-testid="view-overview"] [data-testid="attention"] ~ .overview-glance [data-testid="failure-domains"]',
+};
+
+/** Init script: notes when `selector` first matches (ms since navigation start), and the frame after; marks both for the trace. */
+function firstRenderScript(selector: string): string {
+  return `(() => {
+  const selector = ${JSON.stringify(selector)};
+  const found = () => {
+    if (window.__benchFirstRender || !document.querySelector(selector)) return false;
+    const r = { contentMs: performance.now(), frameMs: null };
+    window.__benchFirstRender = r;
+    performance.mark('bench:content');
+    requestAnimationFrame(() => setTimeout(() => { r.frameMs = performance.now(); performance.mark('bench:frame'); }, 0));
+    return true;
+  };
+  new MutationObserver((_, observer) => { if (found()) observer.disconnect(); }).observe(document, { childList: true, subtree: true });
+})();`;
+}
+
+interface FirstRender {
+  contentMs: number;
+  frameMs: number;
+}
+
+async function waitForFirstRender(page: CdpPage, timeoutMs = 30_000): Promise<FirstRender> {
+  const started = Date.now();
+  for (;;) {
+    const r = await page.evaluate<FirstRender | null>('window.__benchFirstRender && window.__benchFirstRender.frameMs !== null ? window.__benchFirstRender : null');
+    if (r) return r;
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`the view's content was not in the page after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/**
+ * `toplevel` gives every task a thread ran (with its wall and thread time), `blink.user_timing`
+ * the marks, `loading` the navigation start: cheap to record. `devtools.timeline` (--breakdown)
+ * names what ran inside the tasks (FunctionCall, TimerFire, Layout, Paint, GC…) but costs more.
+ */
+const TRACE_CATEGORIES = ['toplevel', 'blink.user_timing', 'loading', '__metadata', ...(BREAKDOWN ? ['devtools.timeline'] : [])];
+
+interface FirstRenderRun extends FirstRender {
+  mainThreadWallMs: number | null;
+  mainThreadCpuMs: number | null;
+}
+
+async function firstRender(cdp: Cdp, url: string, view: 'topology' | 'overview'): Promise<FirstRenderRun> {
+  let page: CdpPage | null = null;
+  try {
+    const { events, result } = await traceWhile(cdp, TRACE_CATEGORIES, async () => {
+      page = await openCdpPage(cdp, `${url}#/${view}`, [firstRenderScript(VIEW_CONTENT[view])]);
+      return waitForFirstRender(page);
+    });
+    if (values['trace-dir']) await writeFile(join(values['trace-dir'], `first-${view}-${Date.now()}.json`), JSON.stringify({ traceEvents: events }));
+    const work = loadWork(events as TraceEvent[]);
+    return { ...result, mainThreadWallMs: work ? work.wallMs : null, mainThreadCpuMs: work ? work.cpuMs : null };
+  } finally {
+    await (page as CdpPage | null)?.close();
+  }
+}
+
+interface PushScenario {
+  scenario: string;
+  pushes: number;
+  wall: { p50Ms: number; p95Ms: number; maxMs: number };
+  cpu: { p50Ms: number; p95Ms: number; maxMs: number };
+  receiveP50Ms: number;
+  receiveP95Ms: number;
+  longestTaskP95Ms: number;
+  /** With --breakdown: mean ms per push by trace slice name, the largest first. */
+  breakdown: Array<[string, number]>;
+  /** The machine's load average (1, 5, 15 min) when the scenario ended: other processes share the 2 cores. */
+  loadAverage: number[];
+  /** cpu p95 under the target; `wallPass`: wall p95 under it as well. */
+  pass: boolean;
+  wallPass: boolean;
+}
+
+/**
+ * Keeps the lab's health moving while pushes are measured: every 1.5 s one node gets a fault
+ * (GPU lost, thermal slowdown, XID 79, unreachable in turn) and the oldest of `live` is cleared.
+ */
+function faultChurn(handle: ServeHandle, names: readonly string[], live: number): { stop(): Promise<void> } {
+  const lab = handle.lab;
+  if (!lab) throw new Error('no lab');
+  const kinds: LabFaultKind[] = ['gpu-lost', 'thermal-slowdown', 'xid-79', 'node-unreachable'];
+  const injected: string[] = [];
+  let i = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const node = names[(i * 97) % names.length];
+      const kind = kinds[i % kinds.length];
+      i++;
+      if (!injected.includes(node)) {
+        lab.inject(kind === 'node-unreachable' ? { node, kind } : { node, kind, gpuIndex: 0 });
+        injected.push(node);
+      }
+      while (injected.length > live) lab.clear(injected.shift() as string);
+      await sleep(1500);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      for (const node of injected.splice(0)) lab.clear(node);
+    },
+  };
+}
+
+const stats = (list: number[]) => ({ p50Ms: r1(pct(list, 50)), p95Ms: r1(pct(list, 95)), maxMs: r1(Math.max(...list)) });
+
+async function measurePushes(cdp: Cdp, url: string, scenario: 'overview' | 'topology' | 'topology-expanded', handle: ServeHandle, names: readonly string[]): Promise<PushScenario> {
+  const view = scenario === 'overview' ? 'overview' : 'topology';
+  const page = await openCdpPage(cdp, `${url}#/${view}`, [`window[${JSON.stringify(PUSH_MARKS_FLAG)}] = true;`, firstRenderScript(VIEW_CONTENT[view])]);
+  let churn: { stop(): Promise<void> } | null = null;
+  try {
+    await waitForFirstRender(page);
+    if (scenario === 'topology-expanded') {
+      await page.evaluate(`document.querySelector('[data-testid="topology-expand-all"]').click()`);
+      const started = Date.now();
+      while ((await page.evaluate<number>(`document.querySelectorAll('[data-testid^="node-tile-"]').length`)) < names.length) {
+        if (Date.now() - started > 30_000) throw new Error('the expanded topology did not show every tile in 30 s');
+        await sleep(100);
+      }
+    }
+    await sleep(1000);
+    churn = faultChurn(handle, names, FAULTS);
+    const count = `performance.getEntriesByName(${JSON.stringify(`${PUSH_MARK_PREFIX}nodes.updated`)}).length`;
+    const { events } = await traceWhile(cdp, TRACE_CATEGORIES, async () => {
+      const before = await page.evaluate<number>(count);
+      const started = Date.now();
+      // Two more than needed: the last push's window is open-ended, the first may be cut by the trace's start.
+      while ((await page.evaluate<number>(count)) - before < PUSHES + 2) {
+        if (Date.now() - started > 120_000) throw new Error(`fewer than ${PUSHES} nodes.updated pushes in 120 s`);
+        await sleep(250);
+      }
+    });
+    if (values['trace-dir']) await writeFile(join(values['trace-dir'], `push-${scenario}.json`), JSON.stringify({ traceEvents: events }));
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+    const costs = pushCosts(events as TraceEvent[]).filter((c) => c.event === 'nodes.updated');
+    if (costs.length < PUSHES) throw new Error(`the trace holds ${costs.length} nodes.updated pushes, fewer than ${PUSHES}`);
+    const sums: Record<string, number> = {};
+    for (const c of costs) for (const [k, v] of Object.entries(c.breakdown)) sums[k] = (sums[k] ?? 0) + v;
+    const breakdown = Object.entries(sums)
+      .map(([k, v]) => [k, r1(v / costs.length)] as [string, number])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8);
+    const wall = stats(costs.map((c) => c.wallMs));
+    const cpu = stats(costs.map((c) => c.cpuMs));
+    return {
+      scenario,
+      pushes: costs.length,
+      wall,
+      cpu,
+      receiveP50Ms: r1(pct(costs.map((c) => c.receiveMs), 50)),
+      receiveP95Ms: r1(pct(costs.map((c) => c.receiveMs), 95)),
+      longestTaskP95Ms: r1(pct(costs.map((c) => c.longestTaskMs), 95)),
+      breakdown,
+      loadAverage: loadavg().map((l) => r1(l)),
+      // The target is on the work (CPU); the wall time is given beside it, and whether it meets it too.
+      pass: cpu.p95Ms < TARGET_PUSH_P95_MS,
+      wallPass: wall.p95Ms < TARGET_PUSH_P95_MS,
+    };
+  } finally {
+    await churn?.stop();
+    await page.close();
+  }
+}
+
+/** Waits until every node has had its first probe (the console then shows the fleet as it runs). */
+async function waitForFirstProbes(handle: ServeHandle, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const statuses = handle.core.monitor.statuses();
+    const unknown = statuses.filter((s) => s.health === 'unknown').length;
+    if (statuses.length === NODES && unknown === 0) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`${unknown} of ${statuses.length} nodes still not probed after ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!values['renderer-dir']) requireBuiltRenderer();
+  const cleanup: Array<() => Promise<unknown>> = [];
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const step of cleanup.reverse()) await step().catch((err: unknown) => console.error(`cleanup: ${(err as Error)?.message ?? err}`));
+    })());
+  // Ctrl-C: stop the lab, the server and Chromium, remove the temp dirs, then go.
+  const onSignal = () => void cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const dataDir = await mkdtemp(join(tmpdir(), 'fleetops-bench-ui-'));
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  try {
+    console.log(`bench:ui: starting serve --lab --lab-nodes ${NODES} …`);
+    const output: string[] = [];
+    const rendererArgs = values['renderer-dir'] ? ['--renderer-dir', values['renderer-dir']] : [];
+    const handle = await startServe(['--lab', '--lab-nodes', String(NODES), '--data-dir', dataDir, ...rendererArgs], {
+      out: (t) => void output.push(t),
+      err: (t) => void output.push(`[err] ${t}`),
+    });
+    cleanup.push(() => handle.stop());
+    const t0 = Date.now();
+    await waitForFirstProbes(handle, 180_000);
+    console.log(`bench:ui: ${NODES} nodes probed in ${((Date.now() - t0) / 1000).toFixed(1)} s; launching Chromium`);
+    const names = handle.core.monitor.statuses().map((s) => s.name);
+    const chromium = await launchChromiumCdp();
+    cleanup.push(() => chromium.close());
+    const { cdp } = chromium;
+    const url = handle.server.url;
+
+    const firstRenders: Record<string, { runs: FirstRenderRun[]; p50Ms: number; maxMs: number; frameP50Ms: number; mainThreadP50Ms: number; mainThreadCpuP50Ms: number; pass: boolean }> = {};
+    for (const view of ['topology', 'overview'] as const) {
+      if (!ONLY.includes(`first-${view}`)) continue;
+      const runs: FirstRenderRun[] = [];
+      // One unmeasured warm-up: the first page of a run pays for starting Chromium's processes.
+      await firstRender(cdp, url, view);
+      for (let i = 0; i < RUNS; i++) runs.push(await firstRender(cdp, url, view));
+      const content = runs.map((r) => r.contentMs);
+      const p50 = pct(content, 50);
+      const f = {
+        runs: runs.map((r) => ({
+          contentMs: r1(r.contentMs),
+          frameMs: r1(r.frameMs),
+          mainThreadWallMs: r.mainThreadWallMs === null ? null : r1(r.mainThreadWallMs),
+          mainThreadCpuMs: r.mainThreadCpuMs === null ? null : r1(r.mainThreadCpuMs),
+        })),
+        p50Ms: r1(p50),
+        maxMs: r1(Math.max(...content)),
+        frameP50Ms: r1(pct(runs.map((r) => r.frameMs), 50)),
+        mainThreadP50Ms: r1(pct(runs.map((r) => r.mainThreadWallMs ?? NaN), 50)),
+        mainThreadCpuP50Ms: r1(pct(runs.map((r) => r.mainThreadCpuMs ?? NaN), 50)),
+        pass: p50 < TARGET_FIRST_RENDER_MS,
+      };
+      firstRenders[view] = f;
+      console.log(
+        `first render ${view.padEnd(8)}: content in DOM p50 ${f.p50Ms} ms, max ${f.maxMs} ms (runs: ${content.map((c) => Math.round(c)).join(', ')}); next frame p50 ${f.frameP50Ms} ms; ` +
+          `renderer main thread busy until then p50 ${f.mainThreadP50Ms} ms (cpu ${f.mainThreadCpuP50Ms} ms) → ${f.pass ? 'PASS' : 'FAIL'} (< ${TARGET_FIRST_RENDER_MS} ms)`,
+      );
+    }
+
+    const pushes: PushScenario[] = [];
+    for (const scenario of ['overview', 'topology', 'topology-expanded'] as const) {
+      if (!ONLY.includes(`push-${scenario}`)) continue;
+      const r = await measurePushes(cdp, url, scenario, handle, names);
+      pushes.push(r);
+      console.log(
+        `push nodes.updated on ${scenario.padEnd(17)}: wall p50 ${r.wall.p50Ms} ms, p95 ${r.wall.p95Ms} ms, max ${r.wall.maxMs} ms; cpu p50 ${r.cpu.p50Ms} ms, p95 ${r.cpu.p95Ms} ms ` +
+          `over ${r.pushes} pushes; receiving task p50 ${r.receiveP50Ms} / p95 ${r.receiveP95Ms} ms; longest task p95 ${r.longestTaskP95Ms} ms; load ${r.loadAverage.join(' ')} → ` +
+          `${r.pass ? 'PASS' : 'FAIL'} (cpu p95 < ${TARGET_PUSH_P95_MS} ms; wall p95 ${r.wallPass ? 'meets it too' : 'does not'})`,
+      );
+      if (BREAKDOWN) console.log(`  per push, by trace slice (ms): ${r.breakdown.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
+    const result = {
+      bench: 'ui',
+      nodes: NODES,
+      firstRender: firstRenders,
+      push: pushes,
+      targets: { firstRenderMs: TARGET_FIRST_RENDER_MS, pushP95Ms: TARGET_PUSH_P95_MS },
+      pass: Object.values(firstRenders).every((f) => f.pass) && pushes.every((p) => p.pass),
+    };
+    console.log(JSON.stringify(result));
+    process.exitCode = result.pass ? 0 : 1;
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 2;
+});

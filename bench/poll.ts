@@ -11,17 +11,18 @@
  * to a day at 1,000 nodes × 8 GPUs every 10 s, and the 30-day steady state with pruning (raw 1 h,
  * minutes 24 h, half hours 30 d). The lab's GPUs report steady readings, which pack smaller than
  * real ones that move, so a simulated hour of moving readings through the same history store
- * (fake clock, no SSH) gives the per-row sizes for the steady state too. The last line is one
- * JSON object.
+ * (fake clock, no SSH) gives the per-row sizes for the steady state too (bench/history-sim.ts).
+ * The lab polled here has no replicas; a second simulation gives what replicas add (health every
+ * 5 s, a completion a minute, with their latency sketches for p50/p95), per replica and for
+ * --sim-replicas of them, on top of the nodes' figure. The last line is one JSON object.
  *
  *   npm run bench:poll -- [--nodes 1000] [--rounds 13] [--interval 10] [--concurrency 64]
- *                         [--history both|on|off] [--pairs 1] [--sim-minutes 70]
+ *                         [--history both|on|off] [--pairs 1] [--sim-minutes 70] [--sim-replicas 500]
  *
  * On a shared machine, --pairs 2 (off, on, off, on; medians) keeps one disturbed run from
  * deciding the comparison; the history's own share (time spent in its code) does not depend
  * on the other run at all.
  */
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,10 +32,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { FleetCore } from '../electron/core/fleet/core';
-import { DEFAULT_RETENTION, HistoryStore, MINUTE_MS } from '../electron/core/history/history-store';
-import type { Timers } from '../electron/core/probe/scheduler';
-import { openStore } from '../electron/core/store/open-store';
-import type { GpuStatus } from '../shared/status';
+import { mb, measureDb, simulateNodes, simulateReplicas, steadyState, type DbMeasure } from './history-sim';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +44,7 @@ const { values } = parseArgs({
     /** Runs of each mode, alternating (off, on, off, on…); each figure is then the median: a busy machine skews one run, not all. */
     pairs: { type: 'string', default: '1' },
     'sim-minutes': { type: 'string', default: '70' },
+    'sim-replicas': { type: 'string', default: '500' },
     // Internal: one measured run, in a child process.
     child: { type: 'string' },
     'lab-dir': { type: 'string' },
@@ -57,6 +56,7 @@ const rounds = Number(values.rounds);
 const intervalMs = Number(values.interval) * 1000;
 const concurrency = Number(values.concurrency);
 const simMinutes = Number(values['sim-minutes']);
+const simReplicas = Number(values['sim-replicas']);
 /** The scale the targets are set at: 1,000 nodes, 8 GPUs each, a probe every 10 s. */
 const SCALE = { nodes: 1000, intervalS: 10 };
 const DAY_S = 86_400;
@@ -65,22 +65,7 @@ function pct(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
-const mb = (n: number) => Math.round(n / 1024 / 1024);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-interface TableSize {
-  bytes: number;
-  rows: number;
-}
-interface DbMeasure {
-  /** page_count × page_size after a TRUNCATE checkpoint (the WAL folded in and emptied). */
-  fileBytes: number;
-  freeBytes: number;
-  raw: TableSize;
-  minute: TableSize;
-  halfHour: TableSize;
-  subjects: number;
-}
 
 interface RunResult {
   mode: 'on' | 'off';
@@ -134,37 +119,6 @@ function medianRun(runs: RunResult[]): RunResult | undefined {
     historyShare: last.historyShare === undefined ? undefined : med((r) => r.historyShare ?? 0),
     historyFlushMaxMs: last.historyFlushMaxMs === undefined ? undefined : med((r) => r.historyFlushMaxMs ?? 0),
   };
-}
-
-/** What the history tables hold, from a connection of the benchmark's own. */
-function measureDb(file: string): DbMeasure {
-  const db = new Database(file);
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    const pageSize = Number(db.pragma('page_size', { simple: true }));
-    const pages = Number(db.pragma('page_count', { simple: true }));
-    const free = Number(db.pragma('freelist_count', { simple: true }));
-    const tableBytes = (name: string) => (db.prepare("SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = ?").pluck().get(name) as number) ?? 0;
-    // The two rollup steps share a table: split its bytes by their share of the payload.
-    const steps = db.prepare('SELECT step, COUNT(*) AS n, SUM(length(stats) + 12) AS payload FROM history_rollup GROUP BY step').all() as { step: number; n: number; payload: number }[];
-    const rollupBytes = tableBytes('history_rollup');
-    const payload = steps.reduce((a, s) => a + s.payload, 0) || 1;
-    const step = (n: number): TableSize => {
-      const s = steps.find((x) => x.step === n);
-      return s ? { rows: s.n, bytes: Math.round((rollupBytes * s.payload) / payload) } : { rows: 0, bytes: 0 };
-    };
-    return {
-      fileBytes: pages * pageSize,
-      freeBytes: free * pageSize,
-      raw: { bytes: tableBytes('history_raw'), rows: db.prepare('SELECT COUNT(*) FROM history_raw').pluck().get() as number },
-      minute: step(1),
-      halfHour: step(30),
-      subjects: db.prepare('SELECT COUNT(*) FROM history_subjects').pluck().get() as number,
-    };
-  } finally {
-    db.close();
-  }
 }
 
 /** One measured run (history on or off) against the running lab; prints its result as JSON. */
@@ -299,106 +253,6 @@ function runChild(mode: 'on' | 'off', labDir: string, dataDir: string): Promise<
   });
 }
 
-/** A clock the simulation moves by hand, firing the history's flush timer on the way. */
-class SimTimers implements Timers {
-  private timers: { at: number; fn: () => void }[] = [];
-  constructor(public nowMs: number) {}
-  now = () => this.nowMs;
-  setTimeout = (fn: () => void, ms: number) => {
-    const t = { at: this.nowMs + ms, fn };
-    this.timers.push(t);
-    return t;
-  };
-  clearTimeout = (h: unknown) => {
-    this.timers = this.timers.filter((t) => t !== h);
-  };
-  advanceTo(ms: number): void {
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= ms).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.nowMs = due.at;
-      due.fn();
-    }
-    this.nowMs = ms;
-  }
-}
-
-/**
- * `minutes` of a 1,000-node, 8-GPU fleet probed every 10 s, with readings that move (a random
- * walk per GPU), through the real history store on a fake clock: per-row sizes for the steady
- * state, and the history's own CPU per probe.
- */
-async function simulate(minutes: number, dir: string): Promise<{ db: DbMeasure; probes: number; cpuMsPer1000Probes: number }> {
-  const store = openStore(join(dir, 'sim'));
-  const file = store.path;
-  store.close();
-  const T0 = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
-  const timers = new SimTimers(T0);
-  const history = new HistoryStore(file, { timers });
-  let seed = 42;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const walk = (x: number, step: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x + (rnd() * 2 - 1) * step));
-  const state = Array.from({ length: SCALE.nodes }, () =>
-    Array.from({ length: 8 }, () => ({ t: 65, mt: 70, p: 500, u: 80, m: 70000, c: 1800 })),
-  );
-  const base = (i: number): Omit<GpuStatus, 'temperatureC' | 'memoryTemperatureC' | 'powerW' | 'utilizationPct' | 'memoryUsedMiB' | 'smClockMHz' | 'clockEventReasons'> => ({
-    index: i, uuid: `GPU-${i}`, name: 'NVIDIA H100 80GB HBM3', busId: `00000000:1${i}:00.0`, pstate: 'P0', memoryUtilizationPct: 40, memoryTotalMiB: 81559, powerLimitW: 700,
-    eccMode: 'Enabled', eccCorrectedVolatile: 0, eccUncorrectedVolatile: 0, eccUncorrectedAggregate: 0, retiredPagesPending: null, remappedRowsPending: false, remappedRowsFailure: false,
-    processes: 1, health: 'healthy', reasons: [],
-  });
-  let cpuUs = 0;
-  let probes = 0;
-  const steps = (minutes * 60_000) / (SCALE.intervalS * 1000);
-  for (let k = 0; k < steps; k++) {
-    const at = T0 + k * SCALE.intervalS * 1000;
-    // Each node's probe lands somewhere in the 10 s, as the scheduler spreads them.
-    const readings = state.map((gpus, n) => {
-      const g = gpus.map((s, i) => {
-        s.t = walk(s.t, 1.5, 35, 90); s.mt = walk(s.mt, 1, 40, 95); s.p = walk(s.p, 40, 80, 700); s.u = walk(s.u, 15, 0, 100); s.m = walk(s.m, 300, 1000, 81000); s.c = walk(s.c, 60, 345, 1980);
-        return { ...base(i), temperatureC: Math.round(s.t), memoryTemperatureC: Math.round(s.mt), powerW: Math.round(s.p * 100) / 100, utilizationPct: Math.round(s.u), memoryUsedMiB: Math.round(s.m), smClockMHz: Math.round(s.c / 15) * 15, clockEventReasons: rnd() < 0.2 ? ['sw_power_cap'] : ['gpu_idle'] };
-      });
-      return { name: `sim-${n}`, reading: { at: at + ((n * 9973) % (SCALE.intervalS * 1000)), latencyMs: 40 + rnd() * 80, error: null, health: 'healthy' as const, gpus: g } };
-    });
-    const c0 = process.cpuUsage();
-    for (const r of readings) {
-      timers.advanceTo(r.reading.at);
-      history.recordNodeProbe(r.name, r.reading);
-      probes++;
-    }
-    const c = process.cpuUsage(c0);
-    cpuUs += c.user + c.system;
-  }
-  const c0 = process.cpuUsage();
-  timers.advanceTo(T0 + minutes * MINUTE_MS + 20_000);
-  const c = process.cpuUsage(c0);
-  cpuUs += c.user + c.system;
-  history.close();
-  return { db: measureDb(file), probes, cpuMsPer1000Probes: Number((cpuUs / 1000 / (probes / 1000)).toFixed(2)) };
-}
-
-/** The steady state after 30 days at SCALE: raw for an hour, minutes for 24 h 15 min, half hours for 30 d 1 h. */
-function steadyState(db: DbMeasure) {
-  const per = (t: TableSize) => (t.rows ? t.bytes / t.rows : 0);
-  const rawRows = SCALE.nodes * (3600 / SCALE.intervalS);
-  const minuteRows = SCALE.nodes * (DEFAULT_RETENTION.minuteMs / MINUTE_MS);
-  const halfHourRows = SCALE.nodes * (DEFAULT_RETENTION.halfHourMs / (30 * MINUTE_MS));
-  const raw = per(db.raw) * rawRows;
-  const minute = per(db.minute) * minuteRows;
-  const halfHour = per(db.halfHour) * halfHourRows;
-  return {
-    bytesPerRawProbe: Math.round(per(db.raw)),
-    bytesPerMinuteRow: Math.round(per(db.minute)),
-    bytesPerHalfHourRow: Math.round(per(db.halfHour)),
-    rawMB: mb(raw),
-    minuteMB: mb(minute),
-    halfHourMB: mb(halfHour),
-    totalMB: mb(raw + minute + halfHour),
-    // What a day writes before pruning (raw is deleted after an hour, minutes after a day).
-    writtenPerDayMB: mb(per(db.raw) * SCALE.nodes * (DAY_S / SCALE.intervalS) + per(db.minute) * SCALE.nodes * 1440 + per(db.halfHour) * SCALE.nodes * 48),
-  };
-}
-
 async function main(): Promise<void> {
   if (values.child) return child(values.child as 'on' | 'off', values['lab-dir']!, values['data-dir']!);
   const once = values.history === 'both' ? (['off', 'on'] as const) : [values.history as 'on' | 'off'];
@@ -412,7 +266,8 @@ async function main(): Promise<void> {
   let labOut = '';
   lab.stdout!.on('data', (d) => (labOut += d));
   const results: RunResult[] = [];
-  let sim: Awaited<ReturnType<typeof simulate>> | null = null;
+  let sim: ReturnType<typeof simulateNodes> | null = null;
+  let simR: ReturnType<typeof simulateReplicas> | null = null;
   try {
     // The lab writes lab.json once every node listens.
     while (!existsSync(join(labDir, 'lab.json'))) {
@@ -429,15 +284,24 @@ async function main(): Promise<void> {
           `RSS peak ${r.rssMB} MB (target < 400), median ${r.rssMedianMB} MB, live heap after a full GC ${r.liveHeapMB} MB; event-loop delay p99 ${r.loopDelayP99Ms} ms (target < 50), max ${r.loopDelayMaxMs} ms`,
       );
     }
-  } finally {
     lab.kill('SIGTERM');
     await new Promise((r) => (lab.exitCode !== null ? r(null) : lab.once('exit', r)));
+    if (simMinutes > 0) {
+      console.log(`simulating ${simMinutes} min of ${SCALE.nodes} nodes × 8 GPUs every ${SCALE.intervalS} s with moving readings (fake clock, no SSH)…`);
+      sim = simulateNodes(simMinutes, dir, SCALE.nodes, SCALE.intervalS);
+      if (simReplicas > 0) {
+        console.log(`simulating ${simMinutes} min of ${simReplicas} replicas (health every 5 s, a completion a minute)…`);
+        simR = simulateReplicas(simMinutes, dir, simReplicas);
+      }
+    }
+  } finally {
+    // Also when a run fails: the lab stopped, and its directory (and the runs' data) removed.
+    if (lab.exitCode === null && lab.signalCode === null) {
+      lab.kill('SIGTERM');
+      await new Promise((r) => lab.once('exit', r));
+    }
+    await rm(dir, { recursive: true, force: true });
   }
-  if (simMinutes > 0) {
-    console.log(`simulating ${simMinutes} min of ${SCALE.nodes} nodes × 8 GPUs every ${SCALE.intervalS} s with moving readings (fake clock, no SSH)…`);
-    sim = await simulate(simMinutes, dir);
-  }
-  await rm(dir, { recursive: true, force: true });
 
   const off = medianRun(results.filter((r) => r.mode === 'off'));
   const on = medianRun(results.filter((r) => r.mode === 'on'));
@@ -474,7 +338,7 @@ async function main(): Promise<void> {
       windowS: on.windowS,
       rawRowsAdded: after.raw.rows - before.raw.rows,
       perDayExtrapolatedMB: mb(perDay),
-      steadyStateLab: steadyState(after),
+      steadyStateLab: steadyState(after, SCALE.nodes, 3600 / SCALE.intervalS),
     };
     summary.growth = growth;
     console.log(
@@ -488,13 +352,27 @@ async function main(): Promise<void> {
     );
   }
   if (sim) {
-    const s = steadyState(sim.db);
+    const s = steadyState(sim.db, SCALE.nodes, 3600 / SCALE.intervalS);
     summary.simulated = { minutes: simMinutes, probes: sim.probes, historyCpuMsPer1000Probes: sim.cpuMsPer1000Probes, steadyState: s };
     console.log(
       `  moving readings (simulated ${simMinutes} min): ${s.bytesPerRawProbe} B per node probe, ${s.bytesPerMinuteRow} B per node-minute, ${s.bytesPerHalfHourRow} B per node-half-hour → ` +
         `30-day steady state ${s.totalMB} MB (raw ${s.rawMB} + minutes ${s.minuteMB} + half hours ${s.halfHourMB}; target ≤ 1024); ${s.writtenPerDayMB} MB written a day before pruning; ` +
         `history CPU ${sim.cpuMsPer1000Probes} ms per 1,000 node probes`,
     );
+  }
+  if (simR) {
+    // A replica: 720 health probes and 60 completions an hour.
+    const r = steadyState(simR.db, simReplicas, 780);
+    const perReplicaKB = (mbOf: number) => Math.round((mbOf * 1024) / simReplicas);
+    const sketchMB = mb((simR.sketchBytes.minute * (1455 * simReplicas) + simR.sketchBytes.halfHour * (1442 * simReplicas)));
+    summary.simulatedReplicas = { replicas: simReplicas, probes: simR.probes, historyCpuMsPer1000Probes: simR.cpuMsPer1000Probes, steadyState: r, sketchBytesPerRow: simR.sketchBytes, sketchMB };
+    console.log(
+      `  replicas (simulated ${simMinutes} min): ${r.bytesPerRawProbe} B per probe, ${r.bytesPerMinuteRow} B per replica-minute (sketches ${simR.sketchBytes.minute.toFixed(0)}), ` +
+        `${r.bytesPerHalfHourRow} B per replica-half-hour (sketches ${simR.sketchBytes.halfHour.toFixed(0)}) → 30-day steady state of ${simReplicas} replicas ${r.totalMB} MB ` +
+        `(raw ${r.rawMB} + minutes ${r.minuteMB} + half hours ${r.halfHourMB}; the p50/p95 sketches ${sketchMB} of it), ~${perReplicaKB(r.totalMB)} KB a replica; ` +
+        `history CPU ${simR.cpuMsPer1000Probes} ms per 1,000 replica probes`,
+    );
+    if (sim) console.log(`  nodes and replicas together: ${steadyState(sim.db, SCALE.nodes, 3600 / SCALE.intervalS).totalMB + r.totalMB} MB at the 30-day steady state`);
   }
   console.log(JSON.stringify(summary));
 }

@@ -21,6 +21,7 @@ import type { LoadedInventory } from '../electron/core/inventory/load-inventory'
 import { openCoordination } from '../electron/core/locks/coordination';
 import { RunbookEngine } from '../electron/core/runbook-exec/run-engine';
 import { openStore } from '../electron/core/store/open-store';
+import { fleetMigrations } from '../electron/core/fleet/builtin-features';
 import { createStepActions, type StepActions } from '../electron/core/runbook-exec/step-actions';
 import type { PlannedStep } from '../shared/runbook';
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
   const port = (backend.address() as { port: number }).port;
   const lb = await startLabHaproxy({ dir, backends: { llm: [{ name: 'a', host: '127.0.0.1', port }] }, tcpRuntime: ['admin'] });
-  const store = openStore(join(dir, 'data'));
+  const store = openStore(join(dir, 'data'), { migrations: fleetMigrations() });
   const identity = { user: 'bench', host: 'bench' };
   const coordination = openCoordination(store.path, { label: 'bench', identity });
   try {

@@ -44,6 +44,22 @@ export interface PushCost {
   breakdown: Record<string, number>;
 }
 
+/**
+ * Adds to `into` (ms by name) the slices of `inner` (sorted by start) that start in [from, to),
+ * skipping those nested in an earlier one, each clipped at `to`.
+ */
+function addTopSlices(inner: readonly TraceEvent[], from: number, to: number, into: Record<string, number>): void {
+  let coveredUntil = -Infinity;
+  for (const e of inner) {
+    if (e.ts < from) continue;
+    if (e.ts >= to) break;
+    if (e.ts < coveredUntil) continue;
+    const end = e.ts + (e.dur as number);
+    into[e.name] = (into[e.name] ?? 0) + (Math.min(end, to) - e.ts) / 1000;
+    coveredUntil = end;
+  }
+}
+
 /** Each push's share of the main thread, from a trace with push marks. */
 export function pushCosts(events: readonly TraceEvent[]): PushCost[] {
   const found = mainThreadTasks(events, PUSH_MARK_PREFIX);
@@ -73,18 +89,7 @@ export function pushCosts(events: readonly TraceEvent[]): PushCost[] {
     const window: TraceEvent[] = [];
     for (let j = from; j < tasks.length && tasks[j].ts < end; j++) window.push(tasks[j]);
     const breakdown: Record<string, number> = {};
-    for (const t of window) {
-      const tEnd = t.ts + (t.dur as number);
-      // Top-level slices inside the task: skip those nested in an earlier one.
-      let coveredUntil = -Infinity;
-      for (const e of inner) {
-        if (e.ts < t.ts) continue;
-        if (e.ts >= tEnd) break;
-        if (e.ts < coveredUntil) continue;
-        breakdown[e.name] = (breakdown[e.name] ?? 0) + (e.dur as number) / 1000;
-        coveredUntil = e.ts + (e.dur as number);
-      }
-    }
+    for (const t of window) addTopSlices(inner, t.ts, t.ts + (t.dur as number), breakdown);
     out.push({
       event: arrivals[i].event,
       wallMs: window.reduce((s, t) => s + (t.dur as number), 0) / 1000,
@@ -97,8 +102,12 @@ export function pushCosts(events: readonly TraceEvent[]): PushCost[] {
   return out;
 }
 
-/** The renderer main thread's busy time (wall, CPU) from navigation start to the `bench:content` mark. */
-export function loadWork(events: readonly TraceEvent[]): { wallMs: number; cpuMs: number } | null {
+/**
+ * The renderer main thread's busy time (wall, CPU) from navigation start to the `bench:content`
+ * mark; with `devtools.timeline` in the trace, `slices` says what ran in it (ms by the trace's
+ * own names: EvaluateScript, FunctionCall, ParseHTML, Layout, MajorGC…; empty without).
+ */
+export function loadWork(events: readonly TraceEvent[]): { wallMs: number; cpuMs: number; slices: Record<string, number> } | null {
   const found = mainThreadTasks(events, 'bench:content');
   if (!found) return null;
   const mark = found.marks[0] as TraceEvent & { args?: { data?: { startTime?: number } } };
@@ -109,13 +118,15 @@ export function loadWork(events: readonly TraceEvent[]): { wallMs: number; cpuMs
   const from = content - startTime * 1000;
   let wall = 0;
   let cpu = 0;
+  const slices: Record<string, number> = {};
   for (const t of found.tasks) {
     if (t.ts + (t.dur as number) < from || t.ts > content) continue;
     const share = Math.min(t.ts + (t.dur as number), content) - Math.max(t.ts, from);
     const ratio = share / (t.dur as number || 1);
     wall += share;
     cpu += (t.tdur ?? (t.dur as number)) * ratio;
+    addTopSlices(found.inner, Math.max(t.ts, from), Math.min(t.ts + (t.dur as number), content), slices);
   }
-  return { wallMs: wall / 1000, cpuMs: cpu / 1000 };
+  return { wallMs: wall / 1000, cpuMs: cpu / 1000, slices };
 }
 

@@ -2,7 +2,8 @@
  * `npm run bench:ui`: the console's renderer against a 1,000-node lab (`serve --lab --lab-nodes
  * 1000`, started in-process as the e2e tests start it), in Debian's Chromium with the e2e tests'
  * flags, while the lab's probes run (every node every 3 s: a `nodes.updated` push every 200 ms,
- * each carrying the ~60 nodes probed since the last, ~360 KB).
+ * each carrying what changed in the ~60 nodes probed since the last — a few KB; it was their
+ * whole statuses, ~360 KB, before pushes became deltas).
  *
  * Chromium is driven over a bare DevTools connection (bench/chromium-cdp.ts), not Playwright:
  * a Playwright page has the Network domain on, which makes the renderer copy every WebSocket
@@ -12,14 +13,19 @@
  *     storage) opens the console's URL on the view; an init script's MutationObserver notes
  *     performance.now() — ms since navigation start — when the view's content is in the DOM
  *     (Topology: its cluster sections; Overview: the attention list and the failure domains),
- *     and when the frame after it has run. It includes what the page waits for (HTML, the
- *     bundle, the WebSocket, the server building and sending the 5 MB snapshot) and what it
- *     does (evaluating the bundle, parsing and checking the snapshot, React), which are also
- *     given apart: `main thread` is the renderer main thread's busy time up to that point, from
- *     a trace of the same load.
+ *     and when the frame after it has run (bench/first-render.ts). It includes what the page
+ *     waits for (HTML, the bundle, the WebSocket, the server building and sending the 5 MB
+ *     snapshot) and what it does (evaluating the bundle, parsing and checking the snapshot,
+ *     React): `main thread` is the renderer main thread's busy time up to that point, from a
+ *     trace of the same load. With --breakdown, the load's phases one after the other (HTML,
+ *     entry, socket, snapshot asked, waited for, parsed, checked, React: the page's own marks,
+ *     bench/load-breakdown.ts), what the main thread ran (trace slices), the files and when
+ *     they arrived, and the server's cost of building and encoding the snapshot
+ *     (bench/snapshot-cost.ts). Chromium's omnibox popup, which it loads into every new window
+ *     it opens, is turned off (bench/chromium-cdp.ts says why).
  *  2. Cost of one `nodes.updated` push: the page runs with push marks on (push-sync.ts marks
- *     `fleetops:push:<event>` in the task that received each push, behind a flag this bench's
- *     init script sets). A Chromium trace (`toplevel` + `blink.user_timing`) gives every task of
+ *     `fleetops:push:<event>` in the task that received each push, behind the perf-marks flag
+ *     this bench's init script sets: renderer/src/api/perf-marks.ts). A Chromium trace (`toplevel` + `blink.user_timing`) gives every task of
  *     the renderer's main thread. A push's cost is the sum of the main thread's tasks from the
  *     start of the one that received it (WebSocket frame, JSON, contract check, cache merge)
  *     until the one that received the next push of any kind: the TanStack notification, React's
@@ -37,7 +43,7 @@
  *   npm run bench:ui -- [--nodes 1000] [--runs 5] [--pushes 60] [--faults 8] [--breakdown]
  *                       [--only first-topology,first-overview,push-overview,push-topology,push-topology-expanded]
  *                       [--renderer-dir DIR]   (another build of the console, e.g. unminified for profiling)
- *                       [--trace-dir DIR]      (keep each push scenario's trace there, for chrome://tracing)
+ *                       [--trace-dir DIR]      (keep each scenario's trace there, for chrome://tracing)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -45,10 +51,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServe, type ServeHandle } from '../electron/cli/serve-command';
 import type { LabFaultKind } from '../shared/status';
-import { PUSH_MARK_PREFIX, PUSH_MARKS_FLAG } from '../renderer/src/api/push-sync';
+import { PUSH_MARK_PREFIX } from '../renderer/src/api/push-sync';
 import { requireBuiltRenderer } from '../test/e2e/helpers/serve';
-import { launchChromiumCdp, openCdpPage, traceWhile, type Cdp, type CdpPage } from './chromium-cdp';
-import { loadWork, pushCosts, type TraceEvent } from './trace-costs';
+import { launchChromiumCdp, openCdpPage, traceWhile, type Cdp } from './chromium-cdp';
+import { firstRenderScript, MARKS_SCRIPT, measureFirstRender, traceCategories, VIEW_CONTENT, waitForFirstRender, type FirstRenderRun, type View } from './first-render';
+import { medianPhases, medianSlices, type Phase } from './load-breakdown';
+import { snapshotCost, type SnapshotCost } from './snapshot-cost';
+import { pushCosts, type TraceEvent } from './trace-costs';
 
 const { values } = parseArgs({
   options: {
@@ -82,70 +91,8 @@ function pct(list: readonly number[], p: number): number {
 }
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-/** What marks the view's content as drawn. */
-const VIEW_CONTENT: Record<'topology' | 'overview', string> = {
-  topology: '[data-testid="view-topology"] [data-testid="topology"] [data-testid^="cluster-"]',
-  overview: '[data-testid="view-overview"] [data-testid="attention"] ~ .overview-glance [data-testid="failure-domains"]',
-};
-
-/** Init script: notes when `selector` first matches (ms since navigation start), and the frame after; marks both for the trace. */
-function firstRenderScript(selector: string): string {
-  return `(() => {
-  const selector = ${JSON.stringify(selector)};
-  const found = () => {
-    if (window.__benchFirstRender || !document.querySelector(selector)) return false;
-    const r = { contentMs: performance.now(), frameMs: null };
-    window.__benchFirstRender = r;
-    performance.mark('bench:content');
-    requestAnimationFrame(() => setTimeout(() => { r.frameMs = performance.now(); performance.mark('bench:frame'); }, 0));
-    return true;
-  };
-  new MutationObserver((_, observer) => { if (found()) observer.disconnect(); }).observe(document, { childList: true, subtree: true });
-})();`;
-}
-
-interface FirstRender {
-  contentMs: number;
-  frameMs: number;
-}
-
-async function waitForFirstRender(page: CdpPage, timeoutMs = 30_000): Promise<FirstRender> {
-  const started = Date.now();
-  for (;;) {
-    const r = await page.evaluate<FirstRender | null>('window.__benchFirstRender && window.__benchFirstRender.frameMs !== null ? window.__benchFirstRender : null');
-    if (r) return r;
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
-    if (Date.now() - started > timeoutMs) throw new Error(`the view's content was not in the page after ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
-
-/**
- * `toplevel` gives every task a thread ran (with its wall and thread time), `blink.user_timing`
- * the marks, `loading` the navigation start: cheap to record. `devtools.timeline` (--breakdown)
- * names what ran inside the tasks (FunctionCall, TimerFire, Layout, Paint, GC…) but costs more.
- */
-const TRACE_CATEGORIES = ['toplevel', 'blink.user_timing', 'loading', '__metadata', ...(BREAKDOWN ? ['devtools.timeline'] : [])];
-
-interface FirstRenderRun extends FirstRender {
-  mainThreadWallMs: number | null;
-  mainThreadCpuMs: number | null;
-}
-
-async function firstRender(cdp: Cdp, url: string, view: 'topology' | 'overview'): Promise<FirstRenderRun> {
-  let page: CdpPage | null = null;
-  try {
-    const { events, result } = await traceWhile(cdp, TRACE_CATEGORIES, async () => {
-      page = await openCdpPage(cdp, `${url}#/${view}`, [firstRenderScript(VIEW_CONTENT[view])]);
-      return waitForFirstRender(page);
-    });
-    if (values['trace-dir']) await writeFile(join(values['trace-dir'], `first-${view}-${Date.now()}.json`), JSON.stringify({ traceEvents: events }));
-    const work = loadWork(events as TraceEvent[]);
-    return { ...result, mainThreadWallMs: work ? work.wallMs : null, mainThreadCpuMs: work ? work.cpuMs : null };
-  } finally {
-    await (page as CdpPage | null)?.close();
-  }
-}
+const TRACE_CATEGORIES = traceCategories(BREAKDOWN);
+const firstRender = (cdp: Cdp, url: string, view: View) => measureFirstRender(cdp, url, view, { breakdown: BREAKDOWN, traceDir: values['trace-dir'] });
 
 interface PushScenario {
   scenario: string;
@@ -201,7 +148,7 @@ const stats = (list: number[]) => ({ p50Ms: r1(pct(list, 50)), p95Ms: r1(pct(lis
 
 async function measurePushes(cdp: Cdp, url: string, scenario: 'overview' | 'topology' | 'topology-expanded', handle: ServeHandle, names: readonly string[]): Promise<PushScenario> {
   const view = scenario === 'overview' ? 'overview' : 'topology';
-  const page = await openCdpPage(cdp, `${url}#/${view}`, [`window[${JSON.stringify(PUSH_MARKS_FLAG)}] = true;`, firstRenderScript(VIEW_CONTENT[view])]);
+  const page = await openCdpPage(cdp, `${url}#/${view}`, [MARKS_SCRIPT, firstRenderScript(VIEW_CONTENT[view])]);
   let churn: { stop(): Promise<void> } | null = null;
   try {
     await waitForFirstRender(page);
@@ -301,8 +248,20 @@ async function main(): Promise<void> {
     const { cdp } = chromium;
     const url = handle.server.url;
 
-    const firstRenders: Record<string, { runs: FirstRenderRun[]; p50Ms: number; maxMs: number; frameP50Ms: number; mainThreadP50Ms: number; mainThreadCpuP50Ms: number; pass: boolean }> = {};
-    for (const view of ['topology', 'overview'] as const) {
+    let server: SnapshotCost | null = null;
+    if (BREAKDOWN) {
+      server = await snapshotCost(handle);
+      console.log(
+        `server: fleet.snapshot built in ${r1(server.buildMs)} ms, encoded in ${r1(server.encodeMs)} ms (median of 5, in the serving process): ` +
+          `${r1(server.bytes / 1024 / 1024)} MB for ${server.nodes} nodes, ${server.nonAscii} non-ASCII characters escaped`,
+      );
+    }
+
+    const firstRenders: Record<
+      string,
+      { runs: FirstRenderRun[]; p50Ms: number; maxMs: number; frameP50Ms: number; mainThreadP50Ms: number; mainThreadCpuP50Ms: number; loadAverage: number[]; pass: boolean; phases?: Phase[]; slices?: Array<[string, number]> }
+    > = {};
+    for (const view of ['topology', 'overview'] as const satisfies readonly View[]) {
       if (!ONLY.includes(`first-${view}`)) continue;
       const runs: FirstRenderRun[] = [];
       // One unmeasured warm-up: the first page of a run pays for starting Chromium's processes.
@@ -322,13 +281,24 @@ async function main(): Promise<void> {
         frameP50Ms: r1(pct(runs.map((r) => r.frameMs), 50)),
         mainThreadP50Ms: r1(pct(runs.map((r) => r.mainThreadWallMs ?? NaN), 50)),
         mainThreadCpuP50Ms: r1(pct(runs.map((r) => r.mainThreadCpuMs ?? NaN), 50)),
+        loadAverage: loadavg().map((l) => r1(l)),
         pass: p50 < TARGET_FIRST_RENDER_MS,
+        ...(BREAKDOWN
+          ? {
+              phases: medianPhases(runs.map((r) => r.phases ?? [])).map((p) => ({ phase: p.phase, ms: r1(p.ms), atMs: r1(p.atMs) })),
+              slices: medianSlices(runs.map((r) => r.slices ?? {})).map(([k, v]) => [k, r1(v)] as [string, number]),
+            }
+          : {}),
       };
       firstRenders[view] = f;
       console.log(
         `first render ${view.padEnd(8)}: content in DOM p50 ${f.p50Ms} ms, max ${f.maxMs} ms (runs: ${content.map((c) => Math.round(c)).join(', ')}); next frame p50 ${f.frameP50Ms} ms; ` +
-          `renderer main thread busy until then p50 ${f.mainThreadP50Ms} ms (cpu ${f.mainThreadCpuP50Ms} ms) → ${f.pass ? 'PASS' : 'FAIL'} (< ${TARGET_FIRST_RENDER_MS} ms)`,
+          `renderer main thread busy until then p50 ${f.mainThreadP50Ms} ms (cpu ${f.mainThreadCpuP50Ms} ms); load ${f.loadAverage.join(' ')} → ${f.pass ? 'PASS' : 'FAIL'} (< ${TARGET_FIRST_RENDER_MS} ms)`,
       );
+      if (f.phases) console.log(`  phases, median ms (reached at): ${f.phases.map((p) => `${p.phase} ${p.ms} (${p.atMs})`).join('; ')}`);
+      if (f.slices) console.log(`  main thread until the content, median ms by trace slice: ${f.slices.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      const median = runs.find((r) => r.contentMs === p50);
+      if (median?.files) console.log(`  files of the median run (arrived at, ms): ${median.files}`);
     }
 
     const pushes: PushScenario[] = [];
@@ -346,6 +316,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'ui',
       nodes: NODES,
+      ...(server ? { server } : {}),
       firstRender: firstRenders,
       push: pushes,
       targets: { firstRenderMs: TARGET_FIRST_RENDER_MS, pushP95Ms: TARGET_PUSH_P95_MS },

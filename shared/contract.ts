@@ -4,8 +4,10 @@ import { Topology } from './inventory';
 import { ChangePreview, LbChange } from './change';
 import { RunbookPlan, RunbookSummary, RunView } from './runbook';
 import { AvailabilitySeries, LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
-import { FleetEvent, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
+import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
 import { HistoryQuery, HistorySeries } from './history';
+import { drillMethods, drillPushEvents } from './drill-run';
+import { drillReportMethods } from './drill-report';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -25,6 +27,11 @@ export const FleetSnapshot = z.object({
   labServices: LabServicesInfo.nullable(),
   runs: z.array(RunView),
   readOnly: z.object({ global: z.boolean(), clusters: z.array(z.string()) }),
+  /**
+   * The `seq` of the last `nodes.updated` push that `nodes` includes (0: none yet). The next
+   * push that applies to this snapshot is the one numbered one more.
+   */
+  nodesSeq: z.number().int().min(0),
 });
 export type FleetSnapshot = z.infer<typeof FleetSnapshot>;
 
@@ -169,6 +176,10 @@ export const methods = {
     input: z.strictObject({ node: nodeName, kind: LabFaultKind.optional() }),
     output: LabInfo,
   },
+  /** Failover drills (shared/drill-run.ts): list, dry run, start, abort, history, stop-all, pause/resume, game-day link. */
+  ...drillMethods,
+  /** Drill reports (md/json/html) and a drill's history across runs: shared/drill-report.ts. */
+  ...drillReportMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -181,9 +192,26 @@ export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
 }
 
+/**
+ * What changed in one node's status since the last push (shared/node-delta.ts makes and applies
+ * it): `set` holds the changed fields with their new values (`gpus` whole when their number
+ * changed); `gpus` the GPUs that changed, by position, with their changed fields.
+ */
+export const NodeStatusChange = z.object({
+  name: z.string(),
+  set: NodeStatus.omit({ name: true }).partial(),
+  gpus: z.array(z.object({ at: z.number().int().min(0), set: GpuStatus.partial() })).optional(),
+});
+export type NodeStatusChange = z.infer<typeof NodeStatusChange>;
+
 export const pushEvents = {
-  /** Node statuses that changed since the last push, batched. */
-  'nodes.updated': z.object({ nodes: z.array(NodeStatus) }),
+  /**
+   * Node statuses that changed since the last push, batched: `nodes` whole (a node pushed for
+   * the first time), `changes` as deltas against the statuses the previous push left. `seq`
+   * numbers the pushes one by one (the snapshot says which one it includes, `nodesSeq`): a
+   * receiver whose last one is not `seq - 1` missed one, and fetches the snapshot again.
+   */
+  'nodes.updated': z.object({ seq: z.number().int().min(1), nodes: z.array(NodeStatus), changes: z.array(NodeStatusChange) }),
   /** A row appended to the event store. */
   'event.appended': FleetEvent,
   'inventory.changed': z.object({ topology: Topology.nullable(), error: FleetErrorData.nullable() }),
@@ -195,6 +223,8 @@ export const pushEvents = {
   'labServices.changed': LabServicesInfo.nullable(),
   /** Live progress of a runbook run: every step's status, output and duration. */
   'run.updated': RunView,
+  /** A drill run changed (phase, milestone, per-second sample): shared/drill-run.ts. */
+  ...drillPushEvents,
 } as const;
 
 export type PushEvents = typeof pushEvents;

@@ -20,6 +20,8 @@ export const ErrorCode = z.enum([
   'LB_COMMAND_REJECTED',
   'RUNBOOK_LOCKED',
   'RUNBOOK_INVALID',
+  /** A drill file (drills/*.yaml) that does not parse or check: file:line:column, like RUNBOOK_INVALID. */
+  'DRILL_INVALID',
   'CONFIRMATION_REQUIRED',
   /** The read-only switch (global or the subject's cluster) refuses changes. */
   'READ_ONLY',

@@ -1,4 +1,4 @@
-import type { PlannedAction } from './runbook';
+import type { LabFaultTarget, PlannedAction } from './runbook';
 
 /**
  * One action as it is sent — the runtime API command with its load balancer, the SSH command line
@@ -24,5 +24,18 @@ export function describeAction(a: PlannedAction): string {
       return `operator types "${a.expect}"`;
     case 'note':
       return a.text;
+    case 'lab.fault':
+      return `lab: inject ${describeLabFault(a.fault)}`;
+    case 'lab.clear':
+      return `lab: clear ${a.fault.kind} from ${a.fault.on} ${a.fault.on === 'node' ? a.fault.node : a.fault.replica}`;
+    case 'drill.hold':
+      return `hold the fault while drill ${a.drill} (run ${a.drillRunId}) observes; released by the drill's restore`;
   }
+}
+
+/** "gpu-lost into node usw2-inf-01, GPU 0", "rate-limit into replica r-a1 (Retry-After 30 s)". */
+function describeLabFault(f: LabFaultTarget): string {
+  if (f.on === 'node') return `${f.kind} into node ${f.node}${f.gpuIndex === undefined ? '' : `, GPU ${f.gpuIndex}`}`;
+  const options = [f.retryAfterSeconds === undefined ? null : `Retry-After ${f.retryAfterSeconds} s`, f.slowMs === undefined ? null : `${f.slowMs} ms per answer`].filter((o) => o !== null);
+  return `${f.kind} into replica ${f.replica}${options.length ? ` (${options.join(', ')})` : ''}`;
 }

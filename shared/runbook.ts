@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LabReplicaFaultKind } from './services';
+import { LabFaultKind } from './status';
 
 /**
  * Runbooks as the engine plans and runs them. A plan is fully rendered: every HAProxy command
@@ -7,6 +9,26 @@ import { z } from 'zod';
 
 export const StepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'undoing', 'undone', 'undo-failed']);
 export type StepStatus = z.infer<typeof StepStatus>;
+
+/**
+ * A fault of the built-in lab (the drills' lab faults): one of a node's (GPU lost, XID 79,
+ * unreachable, …) or one of a replica's (down, 429 storm, 500s, slow answers, wrong answers).
+ * Only ever sent to a fleetops lab; `lab` is its directory, so an action is never applied to
+ * another lab than the one it was planned against.
+ */
+export const LabFaultTarget = z.discriminatedUnion('on', [
+  z.object({ on: z.literal('node'), node: z.string(), kind: LabFaultKind, gpuIndex: z.number().int().min(0).max(63).optional() }),
+  z.object({
+    on: z.literal('replica'),
+    replica: z.string(),
+    kind: LabReplicaFaultKind,
+    /** rate-limit: the Retry-After the replica sends. */
+    retryAfterSeconds: z.number().int().min(1).max(3600).optional(),
+    /** slow: how long each answer is held back. */
+    slowMs: z.number().int().min(1).max(120_000).optional(),
+  }),
+]);
+export type LabFaultTarget = z.infer<typeof LabFaultTarget>;
 
 /** One concrete action, rendered: what is sent, to where. */
 export const PlannedAction = z.discriminatedUnion('type', [
@@ -42,6 +64,15 @@ export const PlannedAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('verify.checkpoint'), node: z.string(), directory: z.string(), maxAgeSeconds: z.number() }),
   z.object({ type: z.literal('confirm'), expect: z.string() }),
   z.object({ type: z.literal('note'), text: z.string() }),
+  /** Injects a lab fault (drills against the lab); undone by lab.clear of the same fault. */
+  z.object({ type: z.literal('lab.fault'), lab: z.string(), fault: LabFaultTarget }),
+  /** Clears it: the node's faults of that kind, or the replica's fault. */
+  z.object({ type: z.literal('lab.clear'), lab: z.string(), fault: LabFaultTarget }),
+  /**
+   * A drill's fault held in place: changes nothing, waits until its run is aborted (the drill's
+   * restore), so the engine's rollback undoes the inject steps before it. Never in runbook files.
+   */
+  z.object({ type: z.literal('drill.hold'), drill: z.string(), drillRunId: z.string() }),
 ]);
 export type PlannedAction = z.infer<typeof PlannedAction>;
 

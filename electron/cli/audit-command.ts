@@ -11,6 +11,7 @@ import { toErrorData } from '../../shared/errors';
 import { MAX_AUDIT_LIST_LIMIT, type AuditEntry } from '../core/audit/audit-log';
 import type { VerifyResult } from '../core/audit/verify-chain';
 import { DEFAULT_STORE_FILE, openStore, type Store } from '../core/store/open-store';
+import { fleetMigrations } from '../core/fleet/builtin-features';
 import type { CliIo } from './io';
 import { chooseDataDir } from './data-dir';
 import { defaultDataDir } from './runtime-env';
@@ -82,7 +83,7 @@ function withStore(name: string, args: string[], io: CliIo, options: OptionSpec,
   }
   let store: Store;
   try {
-    store = openStore(dataDir);
+    store = openStore(dataDir, { migrations: fleetMigrations() });
   } catch (err) {
     const e = toErrorData(err);
     io.err(`fleetops audit ${name}: ${e.code}: ${e.message}`);

@@ -4,6 +4,7 @@
  */
 import { runAuditCommand } from './audit-command';
 import { runCheckCommand } from './check-command';
+import { runDrillCommand } from './drill-command';
 import { processIo, type CliIo } from './io';
 import { runLabCommand } from './lab-command';
 import { runRunCommand } from './run-command';
@@ -25,6 +26,14 @@ export const USAGE = `Usage: fleetops <command> [options]
                                              plan or run a failover runbook
   run (--rollback RUN | --continue RUN) --inventory FILE [--data-dir DIR]
                                              undo, or go on with, an interrupted or stopped run
+  drill run NAME --inventory FILE [--dry-run] [--yes] [--seed S] [--confirm NAME] [--data-dir DIR]
+                                             plan or run a failover drill (exit 0 passed, 1 failed,
+                                             2 refused or skipped, 3 the restore failed)
+  drill list --inventory FILE [--json]       the drills, their schedules and last runs
+  drill stop-all --inventory FILE [--release]
+                                             abort and restore every running drill, refuse new ones
+  drill report RUN|last [--format md|json|html] [--drill NAME] [--output FILE] [--data-dir DIR | --inventory FILE]
+                                             a drill run's report
   audit verify [--data-dir DIR | --inventory FILE] [--json]
   audit list [--data-dir DIR | --inventory FILE] [--limit N] [--json]
                                              check the audit log's hash chain / list its entries
@@ -43,6 +52,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runAuditCommand(rest, io);
     case 'run':
       return runRunCommand(rest, io);
+    case 'drill':
+      return runDrillCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

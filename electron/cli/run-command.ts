@@ -153,7 +153,7 @@ async function resumeRun(values: { inventory?: string; 'data-dir'?: string; roll
  * The console's engine, headless, for one command: same store, connectors and runbooks. A lab's
  * inventory means the lab's own data directory (unless --data-dir), and entries marked as the lab's.
  */
-async function openCore(inventoryPath: string, dataDirOption: string | undefined, io: CliIo): Promise<FleetCore> {
+export async function openCore(inventoryPath: string, dataDirOption: string | undefined, io: CliIo, processLabel = 'fleetops run'): Promise<FleetCore> {
   const { dataDir, labDir, source } = chooseDataDir({ dataDir: dataDirOption, inventoryPath });
   if (source === 'lab') io.err(`note: ${inventoryPath} is a lab's inventory: using the lab's data directory ${dataDir}`);
   const core = new FleetCore({
@@ -165,7 +165,7 @@ async function openCore(inventoryPath: string, dataDirOption: string | undefined
     getSecret: secretFromEnv(),
     watchInventory: false,
     // How a console on the same data directory names this process while it holds a run.
-    processLabel: 'fleetops run',
+    processLabel,
     // A console on the same data directory keeps the history; this one command would only probe twice.
     history: false,
   });

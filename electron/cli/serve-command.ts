@@ -123,6 +123,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
     labServices,
     secrets: new LayeredSecretStore({ inner: secretFromEnv() }),
     processLabel: 'fleetops serve',
+    // Scheduled drills run while the console runs.
+    drills: { schedule: true },
   });
   let server: RunningServer;
   try {

@@ -76,6 +76,8 @@ async function boot(): Promise<void> {
     // Replica secrets set in the console are kept by the keychain; FLEETOPS_SECRET_<REF> still works.
     secrets: desktopSecretStore(safeStorage, dataDir, secretFromEnv()),
     processLabel: 'fleetops desktop',
+    // Scheduled drills run while the console runs.
+    drills: { schedule: true },
   });
   await core.start();
   // From here on a quit waits (bounded) for the engine to close its store and connections.

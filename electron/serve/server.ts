@@ -15,7 +15,9 @@ import { RequestEnvelope, type PushEvent, type ServerFrame } from '../../shared/
 import { FleetError } from '../../shared/errors';
 import { SOCKET_PROTOCOL, tokenFromProtocols } from '../../shared/socket-auth';
 import type { Dispatch } from '../core/rpc/dispatch';
+import { encodeFrame } from './frame-encoding';
 import { allowedHostHeaders, hostHeaderAllowed, isLoopbackHost } from './loopback';
+import { FileCache } from './file-cache';
 import { contentSecurityPolicy, serveStatic } from './static-files';
 
 export interface ServeOptions {
@@ -77,6 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const tokenBuf = Buffer.from(token);
   const maxBuffered = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
   let allowedHosts = new Set<string>();
+  const files = new FileCache();
 
   const onRequest: RequestListener = (req, res) => {
     const hostHeader = req.headers.host ?? '';
@@ -86,7 +89,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     // The page may open its socket to the host it was loaded from (a checked Host header), with
     // the scheme that goes with the page's: wss:// under TLS.
-    serveStatic(req, res, opts.rendererDir, contentSecurityPolicy(socketOrigin(hostHeader, secure))).catch(() => {
+    serveStatic(req, res, opts.rendererDir, contentSecurityPolicy(socketOrigin(hostHeader, secure)), files).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
@@ -127,17 +130,31 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   });
 
+  /** One push goes to every client as the same object: encoded once, not once per client. */
+  const encodedEvents = new WeakMap<PushEvent, string>();
+  function encodedEvent(e: PushEvent): string {
+    let text = encodedEvents.get(e);
+    if (text === undefined) {
+      text = encodeFrame({ type: 'event', event: e.event, payload: e.payload } satisfies ServerFrame);
+      encodedEvents.set(e, text);
+    }
+    return text;
+  }
+
   function attach(ws: WebSocket): void {
     sockets.add(ws);
-    const send = (frame: ServerFrame) => {
+    const sendText = (text: () => string) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > maxBuffered) {
         ws.close(1013, 'client too slow');
         return;
       }
-      ws.send(JSON.stringify(frame));
+      ws.send(text());
     };
-    const unsubscribe = opts.subscribe((e) => send({ type: 'event', event: e.event, payload: e.payload }));
+    // ASCII only (frame-encoding.ts): the browser keeps every frame a one-byte string.
+    const send = (frame: ServerFrame) => sendText(() => encodeFrame(frame));
+    const sendEvent = (e: PushEvent) => sendText(() => encodedEvent(e));
+    const unsubscribe = opts.subscribe((e) => sendEvent(e));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       void handleMessage(data, isBinary).then(send);
     });

@@ -1,11 +1,15 @@
 /**
  * Serves the built renderer. Only files under the renderer directory, only GET/HEAD, with
- * the same strict CSP the Electron window uses.
+ * the same strict CSP the Electron window uses; from memory, gzipped where it helps
+ * (file-cache.ts).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { acceptsGzip, type FileCache } from './file-cache';
+
+/** Text: worth compressing. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map']);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,6 +42,7 @@ export async function serveStatic(
   res: ServerResponse,
   rootDir: string,
   csp: string,
+  cache: FileCache,
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -61,9 +66,11 @@ export async function serveStatic(
     res.writeHead(403).end('forbidden');
     return;
   }
+  // Synchronous on purpose: a stat of a local file takes microseconds, and through the thread
+  // pool it would wait for one more turn of an event loop the engine keeps busy (file-cache.ts).
   let info;
   try {
-    info = await stat(file);
+    info = statSync(file, { throwIfNoEntry: false }) ?? null;
   } catch {
     info = null;
   }
@@ -75,9 +82,14 @@ export async function serveStatic(
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
     return;
   }
+  const compressible = COMPRESSIBLE.has(extname(file));
+  // HEAD gets the headers GET would: the same lookup, no body.
+  const cached = await cache.get(file, info, compressible && acceptsGzip(req.headers['accept-encoding']));
   res.writeHead(200, {
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': info.size,
+    'Content-Length': cached ? cached.body.length : info.size,
+    ...(cached?.encoding ? { 'Content-Encoding': cached.encoding } : {}),
+    ...(compressible ? { Vary: 'Accept-Encoding' } : {}),
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     // The page URL carries the session token: never leak it in a Referer header.
@@ -89,5 +101,6 @@ export async function serveStatic(
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  if (cached) res.end(cached.body);
+  else createReadStream(file).pipe(res);
 }

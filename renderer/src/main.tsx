@@ -1,55 +1,45 @@
+// First: the WebSocket opens while the rest evaluates.
+import './boot-socket';
 import './zod-jitless';
-import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { installTransport } from './api/client';
+import { connectionSettled } from './api/connection-settled';
+import { PERF_MARK, perfMark } from './api/perf-marks';
 import { createProblemLog } from './api/problem-log';
 import { syncCacheWithTransport } from './api/push-sync';
+import { fleetQueries } from './api/queries/fleet';
 import { createQueryClient } from './api/query-client';
 import { selectTransport } from './api/select-transport';
-import { App } from './components/App';
-import { createNavigation } from './model/navigation';
-import { NavigationProvider } from './navigation-context';
-import { notificationSink, notifySetting } from './notifications/browser';
-import { startNotifications } from './notifications/controller';
 import { applyTheme, storedTheme } from './preferences';
-import { ROUTES } from './views';
 import './styles.css';
+
+/**
+ * The page starts in two parts, so that the snapshot — what the first render waits for most —
+ * is asked for first: this entry (the transport, the contract, the query cache) connects, asks
+ * for the snapshot and keeps the cache in step with the pushes from the first one on; the
+ * console (console.tsx: React, the views, most of the code), fetched alongside it
+ * (vite.config.mts preloads it), is evaluated while the server builds and sends the snapshot.
+ */
 
 // Before anything is drawn, so a pinned theme never flashes the other one.
 applyTheme(storedTheme());
 
+/** How long a socket that does not open may hold the console back (connection-settled.ts). */
+const OPEN_WAIT_MS = 1000;
+
 async function start(): Promise<void> {
-  // Its first, synchronous part takes the token out of the address bar before navigation reads it.
-  const selecting = selectTransport();
-  const navigation = createNavigation(window, ROUTES);
-  const transport = await selecting;
+  perfMark(PERF_MARK.boot);
+  // Its first, synchronous part takes the token out of the address bar before anything reads it.
+  const transport = await selectTransport();
   installTransport(transport);
   // Subscribed before anything else runs, so no protocol problem goes unseen.
   const problems = createProblemLog(transport);
   const queryClient = createQueryClient();
   syncCacheWithTransport(queryClient, transport);
-  // Follows the snapshot from its first fetch on (that one is where every subject starts from);
-  // notifies only when the operator turned it on (the header's "notify" setting).
-  startNotifications({
-    client: queryClient,
-    setting: notifySetting,
-    sink: notificationSink,
-    focus: () => window.focus(),
-    open: (href) => navigation.go(href),
-  });
-
-  const root = document.getElementById('root');
-  if (!root) throw new Error('index.html has no #root element');
-  createRoot(root).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <NavigationProvider navigation={navigation}>
-          <App problems={problems} />
-        </NavigationProvider>
-      </QueryClientProvider>
-    </StrictMode>,
-  );
+  // Sent as soon as the socket opens; the console's own query for it joins this fetch.
+  void queryClient.prefetchQuery(fleetQueries.snapshot());
+  await connectionSettled(transport, OPEN_WAIT_MS);
+  const { startConsole } = await import('./console');
+  startConsole({ queryClient, problems });
 }
 
 start().catch((err: unknown) => {

@@ -29,6 +29,7 @@ const VIEWS: ReadonlyArray<readonly [ViewId, string]> = [
   ['topology', 'Topology'],
   ['services', 'Services'],
   ['runbooks', 'Runbooks'],
+  ['drills', 'Drills'],
 ];
 
 const hashOf = (page: Page): string => new URL(page.url()).hash;
@@ -326,6 +327,7 @@ describe('views and navigation in the browser', () => {
       ['runbooks', 'r'],
       ['topology', 't'],
       ['services', 's'],
+      ['drills', 'd'],
     ] as const) {
       await key('g');
       await key(letter);

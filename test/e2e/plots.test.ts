@@ -1,8 +1,9 @@
 /**
  * Plots in Chromium against `serve --lab`: the node drawer's GPU plots read the engine's history
  * and grow from pushes; a thermal fault shows on the temperature plot with the node's health
- * change marked; a replica's latency plots, a service's availability and burn plots, and a load
- * balancer's server strips draw what the engine measured; the range switch reads the rollups.
+ * change marked; a replica's latency plots (p50 and p95, read back from the canvas at each range),
+ * a service's availability and burn plots, and a load balancer's server strips draw what the
+ * engine measured; the range switch reads the rollups.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,39 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
 
 const attr = (page: Page, testid: string, name: string) => page.getByTestId(testid).first().getAttribute(name);
 const num = async (page: Page, testid: string, name: string) => Number((await attr(page, testid, name)) ?? NaN);
+
+/** The lines a plot has values for (its data-drawn: "key:count …"), as key → how many points are not gaps. */
+async function drawnLines(page: Page, testid: string): Promise<Record<string, number>> {
+  const text = (await attr(page, testid, 'data-drawn')) ?? '';
+  return Object.fromEntries(text.split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.lastIndexOf(':')), Number(kv.slice(kv.lastIndexOf(':') + 1))]));
+}
+
+/**
+ * How many opaque pixels of a plot's canvas are (nearly) each of these theme colours (CSS
+ * variables, #rrggbb): what uPlot really drew, read back from the canvas. A script string: the
+ * tests are type-checked without the DOM's types.
+ */
+const PIXELS_SCRIPT = `(testid, names) => {
+  const host = document.querySelector('[data-testid="' + testid + '"]');
+  const canvas = host && host.querySelector('canvas');
+  if (!canvas) return names.map(() => 0);
+  const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const rgb = names.map((n) => {
+    const hex = /^#([0-9a-f]{6})$/i.exec(getComputedStyle(host).getPropertyValue(n).trim());
+    if (!hex) throw new Error(n + ' is not a #rrggbb colour');
+    const v = parseInt(hex[1], 16);
+    return [v >> 16, (v >> 8) & 255, v & 255];
+  });
+  const counts = names.map(() => 0);
+  for (let i = 0; i < img.length; i += 4) {
+    if (img[i + 3] < 200) continue;
+    rgb.forEach(([r, g, b], k) => {
+      if (Math.abs(img[i] - r) + Math.abs(img[i + 1] - g) + Math.abs(img[i + 2] - b) < 40) counts[k]++;
+    });
+  }
+  return counts;
+}`;
+const pixelsOf = async (page: Page, testid: string, colors: readonly string[]) => (await page.evaluate(`(${PIXELS_SCRIPT})(${JSON.stringify(testid)}, ${JSON.stringify(colors)})`)) as number[];
 
 describe('plots in the browser', () => {
   const teardown = new Teardown();
@@ -71,11 +105,25 @@ describe('plots in the browser', () => {
     expect(await attr(page, 'gpu-plot-temperature', 'aria-label')).toContain('last 24h');
   }, 60_000);
 
-  it('a replica’s latency plots, a service’s availability and burn, a load balancer’s server strips', async () => {
+  it('a replica’s latency p50 and p95 at 1 h, 24 h and 30 d, a service’s availability and burn, a load balancer’s server strips', async () => {
     const replica = serve.handle.labServices!.info().replicas[0]!.name;
     await page.goto(`${serve.origin}/#/replica/${replica}`);
     await until(() => num(page, 'replica-plot-health', 'data-points'), (n) => n >= 1, 15_000, 'health probe latency points');
     expect(await num(page, 'replica-plot-health', 'data-last')).toBeGreaterThan(0);
+    // Each range reads the engine again (raw readings in 30 s intervals, minutes, half hours): both
+    // plots hold p50 and p95 values, and both lines are on the canvas (p95 wider, under p50).
+    for (const range of ['1h', '24h', '30d'] as const) {
+      await page.getByTestId('replica-history').getByTestId(`range-${range}`).click();
+      for (const [plot, metric] of [['replica-plot-health', 'healthLatencyMs'], ['replica-plot-completion', 'completionLatencyMs']] as const) {
+        await until(() => attr(page, plot, 'aria-label'), (l) => l?.includes(`last ${range}`) ?? false, PUSH_MS, `${plot} at ${range}`);
+        const lines = await until(() => drawnLines(page, plot), (d) => (d[`${metric}.p50`] ?? 0) >= 1 && (d[`${metric}.p95`] ?? 0) >= 1, 15_000, `${plot} p50 and p95 at ${range}`);
+        expect(lines[`${metric}.p95`]).toBe(lines[`${metric}.p50`]);
+        const [p50, p95] = await until(() => pixelsOf(page, plot, ['--accent', '--unreachable']), ([a, b]) => a! > 0 && b! > 0, PUSH_MS, `${plot} p50 and p95 pixels at ${range}`);
+        expect(p50).toBeGreaterThan(3);
+        expect(p95).toBeGreaterThan(3);
+      }
+      expect(await page.getByTestId('replica-plot-completion').locator('.u-legend').innerText()).toMatch(/p95[\s\S]*p50/);
+    }
 
     const service = serve.handle.core.services.availability.services()[0]!.service;
     await page.goto(`${serve.origin}/#/service/${service}`);

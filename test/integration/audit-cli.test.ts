@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAuditCommand } from '../../electron/cli/audit-command';
 import { openStore } from '../../electron/core/store/open-store';
+import { fleetMigrations } from '../../electron/core/fleet/builtin-features';
 
 const ROOT = resolve(__dirname, '..', '..');
 const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
@@ -24,7 +25,7 @@ function tempDir(): string {
 /** A data dir whose store holds `n` audit entries, one a minute from T0. */
 function storeWith(n: number): { dir: string; file: string; lastHash: string } {
   const dir = tempDir();
-  const store = openStore(dir, { auditIdentity: { user: 'alice', host: 'ops-laptop' } });
+  const store = openStore(dir, { migrations: fleetMigrations(), auditIdentity: { user: 'alice', host: 'ops-laptop' } });
   const kinds = ['plan', 'run', 'step', 'step', 'confirmation', 'abort'];
   let lastHash = '';
   for (let i = 0; i < n; i++) lastHash = store.audit.append({ kind: kinds[i % kinds.length], subject: 'failover-llama', detail: { i }, ts: T0 + i * 60_000 }).hash;

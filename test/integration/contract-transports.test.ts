@@ -115,7 +115,10 @@ describe('in-process transport', () => {
   });
 
   it('pushes the probe result: an unreachable node, with the reason and an event', async () => {
-    await waitFor(() => pushed.find((e) => e.event === 'nodes.updated' && e.payload.nodes.some((n) => n.health === 'unreachable')), { what: 'unreachable push' });
+    // The first push of a node is its whole status, later ones what changed.
+    const saysUnreachable = (e: PushEvent) =>
+      e.event === 'nodes.updated' && (e.payload.nodes.some((n) => n.health === 'unreachable') || e.payload.changes.some((c) => c.set.health === 'unreachable'));
+    await waitFor(() => pushed.find(saysUnreachable), { what: 'unreachable push' });
     const r = await dispatch('node.get', { name: 'n1' });
     expect(r).toMatchObject({ ok: true, result: { health: 'unreachable', lastError: { code: 'HOST_UNREACHABLE' } } });
     const events = await dispatch('events.list', { subject: 'n1' });

@@ -16,6 +16,7 @@ import type { HistorySeries } from '../../shared/history';
 import { clockReasonsMask } from '../../shared/history';
 import type { NodeStatus } from '../../shared/status';
 import { waitFor } from './helpers/free-port';
+import { followNodePushes } from './helpers/node-pushes';
 
 let lab: LabFleet;
 let core: FleetCore;
@@ -27,9 +28,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fleetops-history-lab-'));
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 2, probeIntervalSeconds: 1, probeTimeoutSeconds: 2 });
   core = new FleetCore({ dataDir: join(dir, 'data'), inventoryPath: lab.inventoryPath, inventoryEnv: { homeDir: dir, defaultUser: 'ops' }, lab });
-  core.subscribe((e) => {
-    if (e.event === 'nodes.updated') pushed.push(...e.payload.nodes);
-  });
+  followNodePushes(core).onStatus((s) => pushed.push(s));
   await core.start();
   node = core.monitor.statuses()[0]!.name;
 }, 60_000);

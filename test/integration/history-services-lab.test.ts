@@ -53,6 +53,19 @@ describe('history of replicas and load balancer servers', () => {
     expect(r.ts.length).toBeGreaterThan(1);
     expect((r.columns.healthLatencyMs as { values: (number | null)[] }).values.some((v) => v !== null && v > 0)).toBe(true);
     expect((r.columns.completionLatencyMs as { values: (number | null)[] }).values.some((v) => v !== null && v > 0)).toBe(true);
+    // p50/p95 of both latencies at each resolution: the hour in 30 s intervals of raw readings, the day from minutes, the month from half hours.
+    for (const range of ['1h', '24h', '30d'] as const) {
+      const q = await call<HistorySeries>('history.series', { kind: 'replica', subject: victim, metrics: ['healthLatencyMs', 'completionLatencyMs'], range, ...(range === '1h' ? { stepMs: 30_000 } : {}) });
+      for (const metric of ['healthLatencyMs', 'completionLatencyMs']) {
+        const c = q.columns[metric] as { values: (number | null)[]; p50: (number | null)[]; p95: (number | null)[] };
+        const held = c.values.flatMap((v, i) => (v === null ? [] : [i]));
+        expect(held.length, `${range} ${metric}`).toBeGreaterThan(0);
+        for (const i of held) {
+          expect(c.p50[i], `${range} ${metric} p50`).toBeGreaterThan(0);
+          expect(c.p95[i]!).toBeGreaterThanOrEqual(c.p50[i]!);
+        }
+      }
+    }
     const server = await call<HistorySeries>('history.series', { kind: 'lbServer', subject: `${LAB_LB}/${LAB_SERVICE}/${victim}`, metrics: ['status', 'sessions'], range: '24h' });
     expect(server.source).toBe('1m');
     expect(total(categorical(server, 'status').counts, 'UP')).toBeGreaterThan(0);

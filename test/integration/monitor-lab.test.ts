@@ -11,11 +11,14 @@ import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import type { PushEvent } from '../../shared/contract';
 import type { FleetEvent, NodeStatus } from '../../shared/status';
+import { followNodePushes, type NodeFollower } from './helpers/node-pushes';
 
 let lab: LabFleet;
 let core: FleetCore;
 const pushes: PushEvent[] = [];
 let probesSeen = 0;
+/** The node statuses as a console rebuilds them from the pushes (each push a delta against the one before). */
+let follower: NodeFollower;
 
 /** Everything the suite writes (lab, data); removed when it is done. */
 let dir: string | undefined;
@@ -24,10 +27,12 @@ beforeAll(async () => {
   lab = await startLab({ dir: join(dir, 'lab'), nodes: 3, probeIntervalSeconds: 1, probeTimeoutSeconds: 1 });
   core = new FleetCore({ dataDir: join(dir, 'data'), inventoryPath: lab.inventoryPath, inventoryEnv: { homeDir: dir, defaultUser: 'ops' }, lab });
   core.subscribe((e) => pushes.push(e));
+  follower = followNodePushes(core);
   await core.start();
 });
 
 afterAll(async () => {
+  follower?.stop();
   await core?.stop();
   await lab?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -43,17 +48,14 @@ function nextStatus(name: string, pred: (s: NodeStatus) => boolean, timeoutMs = 
       off();
       reject(new Error(`timed out; saw ${seen.map((s) => `${s.lastVerdict}/${s.health}`).join(', ')}`));
     }, timeoutMs);
-    const off = core.subscribe((e) => {
-      if (e.event !== 'nodes.updated') return;
-      for (const s of e.payload.nodes) {
-        if (s.name !== name) continue;
-        probesSeen++;
-        seen.push(s);
-        if (pred(s)) {
-          clearTimeout(timer);
-          off();
-          resolve(seen);
-        }
+    const off = follower.onStatus((s) => {
+      if (s.name !== name) return;
+      probesSeen++;
+      seen.push(s);
+      if (pred(s)) {
+        clearTimeout(timer);
+        off();
+        resolve(seen);
       }
     });
   });
@@ -110,10 +112,17 @@ describe('monitor over a lab fleet', () => {
     await dispatch()('lab.clearFault', { node });
   });
 
-  it('batches pushes: many node statuses per message', () => {
+  it('batches pushes: many node statuses per message, each node whole once and then as what changed', () => {
     const batches = pushes.filter((e): e is Extract<PushEvent, { event: 'nodes.updated' }> => e.event === 'nodes.updated');
-    const statuses = batches.reduce((n, b) => n + b.payload.nodes.length, 0);
+    const statuses = batches.reduce((n, b) => n + b.payload.nodes.length + b.payload.changes.length, 0);
     expect(statuses).toBeGreaterThan(batches.length); // at least some batches carry several nodes
     expect(probesSeen).toBeGreaterThan(0);
+    expect(batches.map((b) => b.payload.seq)).toEqual(batches.map((_, i) => i + 1));
+    expect(batches.flatMap((b) => b.payload.nodes.map((n) => n.name)).sort()).toEqual(core.monitor.statuses().map((s) => s.name).sort());
+    // Rebuilt from the deltas, every node is what the engine has, and a console joining now gets the same.
+    expect(follower.problems).toEqual([]);
+    const now = core.monitor.snapshotNodes();
+    expect(Object.fromEntries(follower.statuses)).toEqual(Object.fromEntries(now.nodes.map((n) => [n.name, n])));
+    expect(now.nodesSeq).toBe(pushes.filter((e) => e.event === 'nodes.updated').length);
   });
 });

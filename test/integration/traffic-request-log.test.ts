@@ -10,6 +10,7 @@ import { serviceAvailability } from '../../electron/core/availability/service-av
 import { downtimeMinutes, successRatio } from '../../electron/core/availability/success-ratio';
 import { startTrafficGenerator } from '../../electron/core/lab/traffic-generator';
 import { openStore } from '../../electron/core/store/open-store';
+import { fleetMigrations } from '../../electron/core/fleet/builtin-features';
 import { waitFor } from './helpers/free-port';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -29,7 +30,7 @@ describe('traffic generator feeding the request log', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fleetops-traffic-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
 
-    const store = openStore(dir);
+    const store = openStore(dir, { migrations: fleetMigrations() });
     const gen = startTrafficGenerator({
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
       ratePerSecond: 100,
@@ -45,7 +46,7 @@ describe('traffic generator feeding the request log', () => {
     const failures = Math.floor(s.sent / 4);
     expect(s).toMatchObject({ failed: failures, byReason: { 'http-500': failures } });
 
-    const reopened = openStore(dir);
+    const reopened = openStore(dir, { migrations: fleetMigrations() });
     cleanups.push(() => reopened.close());
     const now = Date.now();
     const buckets = reopened.requests.bucketsSince('llama', now - HOUR_MS);

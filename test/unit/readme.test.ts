@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { AUDIT_OPTIONS } from '../../electron/cli/audit-command';
 import { CHECK_OPTIONS } from '../../electron/cli/check-command';
+import { DRILL_OPTIONS } from '../../electron/cli/drill-command';
+import { DRILL_REPORT_OPTIONS } from '../../electron/cli/drill-report-command';
 import { USAGE } from '../../electron/cli/index';
 import { LAB_OPTIONS } from '../../electron/cli/lab-command';
 import { RUN_OPTIONS } from '../../electron/cli/run-command';
@@ -88,6 +90,7 @@ const COMMANDS: Record<string, Spec[]> = {
   lab: [LAB_OPTIONS.run, LAB_OPTIONS.status, LAB_OPTIONS.fault, { dir: {}, node: {}, kind: {} }],
   run: [RUN_OPTIONS],
   audit: [AUDIT_OPTIONS.verify, AUDIT_OPTIONS.list],
+  drill: [DRILL_OPTIONS, DRILL_REPORT_OPTIONS],
 };
 
 /** `--name` as a whole option, not the start of a longer one (--read-only vs --read-only-cluster). */

@@ -2,7 +2,8 @@
  * Watches every node of the inventory: schedules probes, folds verdicts through the rise/fall
  * state machine, records each state change and new XID in the event store, and pushes the
  * changed node statuses to clients in batches (one message per flush, not one per probe, so
- * 1,000 nodes do not flood the renderer).
+ * 1,000 nodes do not flood the renderer), each node as what changed since its last push
+ * (node-updates.ts).
  */
 import type { ResolvedNode } from '../../../shared/inventory';
 import type { NodeStatus } from '../../../shared/status';
@@ -14,12 +15,14 @@ import type { AppendEventInput } from '../store/open-store';
 import { mapLimit } from '../util/map-limit';
 import { BatchedPublisher } from './batched-publisher';
 import { newRecord, statusAfterProbe, withInventoryNode, type NodeRecord } from './node-record';
+import { NodeUpdates, type NodesUpdate } from './node-updates';
 import { probeNode, type NodeProbeResult } from './probe-node';
 
 export interface MonitorDeps {
   pool: SshPool;
   appendEvent: (e: AppendEventInput) => void;
-  publishNodes: (nodes: NodeStatus[]) => void;
+  /** A `nodes.updated` push: the statuses that changed since the last one, numbered. */
+  publishNodes: (update: NodesUpdate) => void;
   timers?: Timers;
   /** Probes in flight at once, fleet-wide. */
   concurrency?: number;
@@ -35,11 +38,13 @@ export class FleetMonitor {
   private readonly records = new Map<string, NodeRecord>();
   private readonly scheduler: ProbeScheduler;
   private readonly publisher: BatchedPublisher<NodeStatus>;
+  private readonly updates: NodeUpdates;
   private readonly timers: Timers;
 
   constructor(private readonly deps: MonitorDeps) {
     this.timers = deps.timers ?? realTimers;
-    this.publisher = new BatchedPublisher(this.timers, (name) => this.records.get(name)?.status, deps.publishNodes, deps.flushMs);
+    this.updates = new NodeUpdates(deps.publishNodes);
+    this.publisher = new BatchedPublisher(this.timers, (name) => this.records.get(name)?.status, (statuses) => this.updates.push(statuses), deps.flushMs);
     this.scheduler = new ProbeScheduler({
       concurrency: deps.concurrency ?? 64,
       timers: this.timers,
@@ -53,6 +58,7 @@ export class FleetMonitor {
     for (const name of [...this.records.keys()]) {
       if (!names.has(name)) {
         this.records.delete(name);
+        this.updates.forget(name);
         this.deps.pool.close(name);
       }
     }
@@ -64,6 +70,9 @@ export class FleetMonitor {
         if (connectionChanged(existing.node, node)) this.deps.pool.close(node.name);
         this.records.set(node.name, withInventoryNode(existing, node));
       }
+      // A new node is pushed whole, a moved one (region, host…) as what moved: with the next
+      // flush, not only with its next probe, so no client keeps the old values until then.
+      this.publisher.mark(node.name);
     }
     this.scheduler.setSubjects(nodes.map((n) => ({ key: n.name, intervalMs: n.probe.intervalSeconds * 1000 })));
   }
@@ -80,6 +89,16 @@ export class FleetMonitor {
 
   statuses(): NodeStatus[] {
     return [...this.records.values()].map((r) => r.status);
+  }
+
+  /**
+   * The statuses for a snapshot, with the `seq` of the last push they include: what is waiting
+   * for the next flush is pushed first, so the statuses are the current ones and exactly what
+   * every client's copy becomes once it has the pushes up to that `seq`.
+   */
+  snapshotNodes(): { nodes: NodeStatus[]; nodesSeq: number } {
+    this.publisher.flush();
+    return { nodes: this.statuses(), nodesSeq: this.updates.lastSeq };
   }
 
   status(name: string): NodeStatus | undefined {

@@ -5,6 +5,7 @@
  * own setting before and after. The typed confirmation was given for the whole run at its start.
  */
 import type { PlannedAction } from '../../../shared/runbook';
+import { describeAction } from '../../../shared/runbook-text';
 import type { HaproxyRuntime } from '../haproxy';
 import type { LoadedInventory } from '../inventory/load-inventory';
 import type { StepActions } from '../runbook-exec/step-actions';
@@ -52,12 +53,19 @@ function scopeOf(a: PlannedAction, inv: LoadedInventory): { subject: string; clu
     const c = inv.nodes.find((n) => n.name === a.node)?.cluster;
     return { subject: a.node, clusters: c ? [c] : [], locks: [a.node] };
   }
+  if (a.type === 'lab.fault' || a.type === 'lab.clear') {
+    // A lab fault changes a lab node or replica: judged on its cluster, held by the run like any other.
+    const subject = a.fault.on === 'node' ? a.fault.node : a.fault.replica;
+    const c = a.fault.on === 'node' ? inv.nodes.find((n) => n.name === subject)?.cluster : inv.replicas.find((r) => r.name === subject)?.cluster;
+    return { subject, clusters: c ? [c] : [], locks: [subject] };
+  }
   return { subject: a.type, clusters: [], locks: [] };
 }
 
 function commandOf(a: PlannedAction): string {
   if (a.type === 'lb.set-state' || a.type === 'lb.set-weight') return a.command;
   if (a.type === 'ssh.run') return a.commandLine;
+  if (a.type === 'lab.fault' || a.type === 'lab.clear') return describeAction(a);
   return a.type;
 }
 

@@ -20,10 +20,19 @@
  *                          (the last class has the rest of the count)
  *            flags:        OR of the masks, active count;
  *          nodes: GPU count, then per GPU: index, rollup.
+ *          Then, when a latency field (layout.sketched) has samples in its sketch, the sketches:
+ *            mask of those fields (bit = field index), then per field in the mask: bins k, then
+ *            per bin: gap × 16 + samples, gap = bin − previous bin − 1 (the first: its bin), and
+ *            when it holds 16 samples or more, gap × 16 followed by the samples. A bin is then
+ *            one byte while the gap is below 8 and the samples below 16, as in most rows: half
+ *            the bytes of (gap, samples) pairs for the same sketches.
+ *          Rows written before sketches were kept end before this part: they decode with empty
+ *          sketches, and give no p50/p95 (series.ts).
  */
 import { FleetError } from '../../../shared/errors';
 import { Stats, SLOTS } from './stats';
 import type { GpuSample, Layout, Sample } from './layout';
+import { LatencySketch } from './quantiles';
 import { ByteReader, ByteWriter } from './varint';
 
 // Masks hold at most two bits per field (present, partial): layouts stay far below 15 fields.
@@ -73,7 +82,14 @@ function readValues(fields: number, r: ByteReader): (number | null)[] {
   return values;
 }
 
-export function encodeStats(s: Stats, w: ByteWriter, parentN?: number): void {
+export function encodeStats(s: Stats, w: ByteWriter): void {
+  // A point of raw readings holds their values, not a sketch: it is never stored as a rollup.
+  if (s.exact) throw new TypeError('history: a point of raw readings is not a rollup');
+  writeStats(s, w);
+  writeSketches(s, w);
+}
+
+function writeStats(s: Stats, w: ByteWriter, parentN?: number): void {
   const fields = s.layout.fields;
   const F = fields.length;
   w.uint(parentN === undefined ? s.n : Math.max(0, parentN - s.n));
@@ -119,7 +135,52 @@ export function encodeStats(s: Stats, w: ByteWriter, parentN?: number): void {
     w.uint(s.gpus.size);
     for (const index of [...s.gpus.keys()].sort((a, b) => a - b)) {
       w.uint(index);
-      encodeStats(s.gpus.get(index)!, w, s.n);
+      writeStats(s.gpus.get(index)!, w, s.n);
+    }
+  }
+}
+
+function writeSketches(s: Stats, w: ByteWriter): void {
+  const sketched = s.layout.sketched;
+  let mask = 0;
+  sketched.forEach((field, k) => {
+    if (s.quantiles[k]!.count > 0) mask |= 1 << field;
+  });
+  if (mask === 0) return;
+  w.uint(mask);
+  sketched.forEach((field, k) => {
+    if (!bit(mask, field)) return;
+    const sketch = s.quantiles[k] as LatencySketch;
+    const bins = sketch.sortedBins();
+    w.uint(bins.length);
+    let prev = -1;
+    for (const b of bins) {
+      const n = sketch.bins.get(b)!;
+      w.uint((b - prev - 1) * BIN_COUNTS + (n < BIN_COUNTS ? n : 0));
+      if (n >= BIN_COUNTS) w.uint(n);
+      prev = b;
+    }
+  });
+}
+
+/** Samples of a bin packed with its gap (see the format above); 0 means the count follows. */
+const BIN_COUNTS = 16;
+
+function readSketches(s: Stats, r: ByteReader): void {
+  const mask = r.uint();
+  const sketched = s.layout.sketched;
+  for (let field = 0; field < 31; field++) {
+    if (!bit(mask, field)) continue;
+    const k = sketched.indexOf(field);
+    if (k < 0) throw new FleetError('INTERNAL', `history: a stored rollup has a sketch for field ${field}, which keeps none (corrupt row)`);
+    const sketch = s.quantiles[k] as LatencySketch;
+    let prev = -1;
+    for (let bins = r.uint(); bins > 0; bins--) {
+      const code = r.uint();
+      const b = prev + 1 + Math.floor(code / BIN_COUNTS);
+      const n = code % BIN_COUNTS;
+      sketch.addToBin(b, n === 0 ? r.uint() : n);
+      prev = b;
     }
   }
 }
@@ -127,8 +188,16 @@ export function encodeStats(s: Stats, w: ByteWriter, parentN?: number): void {
 export function decodeStats(layout: Layout, bytes: Uint8Array): Stats {
   const r = new ByteReader(bytes);
   const s = readStats(layout, r);
+  if (!r.done) readSketches(s, r);
   if (!r.done) throw new FleetError('INTERNAL', 'history: a stored rollup has bytes past its end (corrupt row)');
   return s;
+}
+
+/** How many of a stored rollup's bytes are its latency sketches (the benchmark's measure of what they cost). */
+export function sketchBytes(layout: Layout, bytes: Uint8Array): number {
+  const r = new ByteReader(bytes);
+  readStats(layout, r);
+  return bytes.length - r.offset;
 }
 
 function readStats(layout: Layout, r: ByteReader, parentN?: number): Stats {

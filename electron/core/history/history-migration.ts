@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migrate';
 
 /**
  * The history of what the monitors measured (migration 7), written by history-store.ts.

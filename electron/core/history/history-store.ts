@@ -12,6 +12,7 @@
  * - a rollup row that already exists (a second process on the same data directory, or this one
  *   before a restart: close() writes the minute in progress) is merged with, never overwritten.
  * A crash loses the readings of the last flush interval and the minute in progress's rollup.
+ * Latencies' rollups carry a quantile sketch (quantiles.ts) for their p50/p95, merged like the rest.
  */
 import Database from 'better-sqlite3';
 import { FleetError } from '../../../shared/errors';
@@ -289,7 +290,8 @@ export class HistoryStore implements HistorySink {
         for (const row of rows) {
           const ts = row.slot * SLOT_MS + row.ms;
           if (ts < from || ts > now) continue;
-          const stats = pick(Stats.of(subject.layout, decodeSample(subject.layout, row.sample)));
+          // exact: p50/p95 of a point of readings come from their values, not a sketch.
+          const stats = pick(Stats.of(subject.layout, decodeSample(subject.layout, row.sample), true));
           if (stats) points.push({ ts, stats });
         }
         points.sort((a, b) => a.ts - b.ts);
@@ -320,7 +322,7 @@ export class HistoryStore implements HistorySink {
       }
     }
     points = points.filter((p) => hasAny(layout, q.metrics, p.stats));
-    const capped = capPoints(points, q.maxPoints ?? HISTORY_MAX_POINTS, spanMs, baseMs);
+    const capped = capPoints(points, q.maxPoints ?? HISTORY_MAX_POINTS, spanMs, baseMs, q.stepMs);
     return {
       kind: q.kind,
       subject: q.subject,

@@ -23,6 +23,12 @@ export interface Layout {
    * (1 MiB, 1 MHz, 0.1 ms): a byte less per mean. Part of the stored format: never change one.
    */
   meanScale: readonly number[];
+  /**
+   * The fields whose rollups keep a quantile sketch (numeric fields marked `quantiles`, the
+   * latencies), in field order. Stored after the rest of a rollup (codec.ts): a field may join
+   * later without breaking older rows, whose points then have no p50/p95.
+   */
+  sketched: readonly number[];
   /** Nodes: the layout of each GPU's part. */
   gpu: Layout | null;
 }
@@ -30,7 +36,11 @@ export interface Layout {
 function layout<M extends string>(kind: HistoryKind, names: readonly M[], fields: Record<M, HistoryField>, fine: readonly M[], gpu: Layout | null = null): Layout {
   // codec.ts packs two bits per field into one 31-bit mask.
   if (names.length > 15) throw new Error(`history layout ${kind}: at most 15 fields`);
-  return { kind, names, fields: names.map((n) => fields[n]), meanScale: names.map((n) => (fine.includes(n) ? 1 : 10)), gpu };
+  // codec.ts stores sketches after a subject's own rollup, not inside its GPUs' parts.
+  if (gpu && gpu.sketched.length > 0) throw new Error(`history layout ${kind}: its GPUs' fields cannot keep quantiles`);
+  const list = names.map((n) => fields[n]);
+  const sketched = list.flatMap((f, i) => (f.type === 'numeric' && f.quantiles ? [i] : []));
+  return { kind, names, fields: list, meanScale: names.map((n) => (fine.includes(n) ? 1 : 10)), sketched, gpu };
 }
 
 export const GPU_LAYOUT = layout('gpu', GpuMetric.options, HISTORY_FIELDS.gpu, ['memoryUsedMiB', 'smClockMHz']);

@@ -1,7 +1,7 @@
 /**
  * From rollups to what a plot draws: points merged into coarser buckets when there are more
- * than asked for, then one column per metric (means with their min and max; the last class
- * with counts per class; masks with their active counts).
+ * than asked for, then one column per metric (means with their min and max, and p50/p95 of
+ * latencies; the last class with counts per class; masks with their active counts).
  */
 import type { HistoryColumn } from '../../../shared/history';
 import type { Layout } from './layout';
@@ -16,12 +16,15 @@ export interface Point {
 /**
  * At most `maxPoints` points over a window of `spanMs`: consecutive points merged into buckets
  * of a width that is a whole number of `baseMs` (1 s for raw samples, the rollup's step
- * otherwise), aligned on multiples of it. Returns the points unchanged when they fit.
+ * otherwise), aligned on multiples of it, and at least `minStepMs` wide when asked (a plot of
+ * p50/p95 over the last hour wants intervals of several readings, however few there are).
+ * Returns the points unchanged when they fit and no width was asked.
  */
-export function capPoints(points: Point[], maxPoints: number, spanMs: number, baseMs: number): { points: Point[]; stepMs: number | null } {
-  if (points.length <= maxPoints) return { points, stepMs: null };
+export function capPoints(points: Point[], maxPoints: number, spanMs: number, baseMs: number, minStepMs = 0): { points: Point[]; stepMs: number | null } {
+  const least = minStepMs > baseMs ? Math.ceil(minStepMs / baseMs) * baseMs : 0;
+  if (points.length <= maxPoints && least === 0) return { points, stepMs: null };
   // One bucket more than the span's quotient can straddle the ends; leave room for it.
-  let width = Math.ceil(spanMs / Math.max(1, maxPoints - 1) / baseMs) * baseMs;
+  let width = points.length <= maxPoints ? least : Math.max(least, Math.ceil(spanMs / Math.max(1, maxPoints - 1) / baseMs) * baseMs);
   for (;;) {
     const merged: Point[] = [];
     for (const p of points) {
@@ -55,6 +58,7 @@ export function columns(layout: Layout, metrics: readonly string[], points: read
         max.push(count ? stats.v[o + 2]! / f.scale : null);
       }
       out[metric] = { type: 'numeric', unit: f.unit, values, min, max };
+      if (f.quantiles) Object.assign(out[metric], quantileColumns(i, f.scale, points));
     } else if (f.type === 'categorical') {
       const values: (string | null)[] = [];
       const counts: Record<string, number[]> = {};
@@ -79,6 +83,29 @@ export function columns(layout: Layout, metrics: readonly string[], points: read
     }
   }
   return out;
+}
+
+/**
+ * p50 and p95 of field `i` at each point, in its unit; null where the point's distribution does
+ * not hold all of the field's samples (rollups stored before sketches were kept): a quantile of
+ * part of a point would pass for the whole.
+ */
+function quantileColumns(i: number, scale: number, points: readonly Point[]): { p50: (number | null)[]; p95: (number | null)[] } {
+  const o = i * SLOTS;
+  const p50: (number | null)[] = [];
+  const p95: (number | null)[] = [];
+  for (const { stats } of points) {
+    const count = stats.v[o]!;
+    const q = stats.quantilesOf(i);
+    const whole = count > 0 && q !== null && q.count === count;
+    const at = (p: number) => {
+      const x = whole ? q.quantile(p, stats.v[o + 1]!, stats.v[o + 2]!) : null;
+      return x === null ? null : round3(x / scale);
+    };
+    p50.push(at(0.5));
+    p95.push(at(0.95));
+  }
+  return { p50, p95 };
 }
 
 /** Whether the point holds a value of at least one of the metrics. */

@@ -5,10 +5,13 @@
  *   the last one is where the bucket ended, which is what a step plot continues from);
  * - flags (clock event reasons): count, the OR of the masks (which reasons occurred at all),
  *   and how many samples had a throttling reason (how much of the time the GPU was slowed).
+ * Latency fields (layout.sketched) also keep their values' distribution, for p50/p95: a sketch
+ * in a rollup, the values themselves in a point of raw readings (`exact`, quantiles.ts).
  * Merging two rollups gives the rollup of both runs (the later one second), so minutes merge
  * into half hours and points merge into coarser points with the same code.
  */
 import type { Layout, Sample } from './layout';
+import { ExactValues, LatencySketch, type Quantiles } from './quantiles';
 
 /** Numbers kept per field: [count, a, b, c] (numeric: min, max, sum; categorical: last; flags: or, active). */
 export const SLOTS = 4;
@@ -19,6 +22,8 @@ interface Template {
   hasCats: boolean;
 }
 const templates = new Map<Layout, Template>();
+/** Shared by the layouts that keep no distribution: nothing is ever added to it. */
+const NONE: Quantiles[] = [];
 
 /** Zeroes to copy: a rollup is made per subject per minute, so making one must be cheap (no typed arrays). */
 function templateOf(layout: Layout): Template {
@@ -39,19 +44,36 @@ export class Stats {
   readonly cats: readonly (number[] | null)[];
   /** Nodes: the rollup of each GPU, by index. */
   readonly gpus: Map<number, Stats> | null;
+  /**
+   * Per field in layout.sketched (same order), the distribution of its values. A sketch can
+   * hold fewer samples than the field's count: a rollup stored before sketches were kept, merged
+   * with newer ones. Its quantiles are then not those of the whole point (series.ts gives none).
+   */
+  readonly quantiles: Quantiles[];
 
-  constructor(readonly layout: Layout) {
+  /** `exact`: a point of raw readings, whose quantiles are computed from the values themselves. */
+  constructor(
+    readonly layout: Layout,
+    readonly exact = false,
+  ) {
     const t = templateOf(layout);
     this.v = t.v.slice();
     // Without categorical fields the (all-null) list is shared: nothing writes to it.
     this.cats = t.hasCats ? t.cats.map((c) => (c ? c.slice() : null)) : t.cats;
     this.gpus = layout.gpu ? new Map() : null;
+    this.quantiles = layout.sketched.length === 0 ? NONE : layout.sketched.map(() => (exact ? new ExactValues() : new LatencySketch()));
   }
 
-  static of(layout: Layout, sample: Sample): Stats {
-    const s = new Stats(layout);
+  static of(layout: Layout, sample: Sample, exact = false): Stats {
+    const s = new Stats(layout, exact);
     s.add(sample);
     return s;
+  }
+
+  /** The distribution of field `field`'s values, when the layout keeps one. */
+  quantilesOf(field: number): Quantiles | null {
+    const k = this.layout.sketched.indexOf(field);
+    return k < 0 ? null : this.quantiles[k]!;
   }
 
   count(field: number): number {
@@ -64,15 +86,16 @@ export class Stats {
       const gpuLayout = this.layout.gpu!;
       for (const g of sample.gpus) {
         let s = this.gpus.get(g.index);
-        if (!s) this.gpus.set(g.index, (s = new Stats(gpuLayout)));
+        if (!s) this.gpus.set(g.index, (s = new Stats(gpuLayout, this.exact)));
         s.addValues(g.values);
       }
     }
   }
 
-  /** Adds `other`, a run that came after this one. */
+  /** Adds `other`, a run that came after this one (of the same kind: rollup or raw). */
   merge(other: Stats): void {
     this.n += other.n;
+    for (let k = 0; k < this.quantiles.length; k++) this.quantiles[k]!.merge(other.quantiles[k]!);
     const fields = this.layout.fields;
     for (let i = 0; i < fields.length; i++) {
       const o = i * SLOTS;
@@ -107,7 +130,7 @@ export class Stats {
   }
 
   copy(): Stats {
-    const s = new Stats(this.layout);
+    const s = new Stats(this.layout, this.exact);
     s.merge(this);
     return s;
   }
@@ -127,6 +150,7 @@ export class Stats {
         if (first || x < v[o + 1]!) v[o + 1] = x;
         if (first || x > v[o + 2]!) v[o + 2] = x;
         v[o + 3] = v[o + 3]! + x;
+        if (f.quantiles) this.quantilesOf(i)!.add(x);
       } else if (f.type === 'categorical') {
         v[o + 1] = x;
         const cats = this.cats[i]!;

@@ -57,6 +57,11 @@ export class ByteReader {
     return this.pos >= this.bytes.length;
   }
 
+  /** Bytes read so far. */
+  get offset(): number {
+    return this.pos;
+  }
+
   uint(): number {
     let n = 0;
     let mul = 1;

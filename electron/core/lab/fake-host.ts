@@ -13,7 +13,8 @@ import type { KernelLogEntry } from './kernel-log';
 import { nodeKernelLog, parseDmesgLine, runKernelLogCommand } from './kernel-log';
 import type { NodeFaults } from './node-faults';
 import { parseSectionScript, runSectionScript } from './section-script';
-import { isSystemctl, type LabUnits } from './lab-units';
+import { isKill, isSystemctl, type LabUnits } from './lab-units';
+import { parseSignalScript, runSignalScript } from './signal-script';
 import type { CommandResult } from './shell-result';
 import { notFound, ok } from './shell-result';
 
@@ -62,7 +63,8 @@ export class FakeHost {
 
   /**
    * Answers one SSH exec request. `systemctl` takes as long as the unit takes to start or stop,
-   * so its answer is a promise; everything else answers at once.
+   * so its answer is a promise; so does the drills' freeze script, which asks `systemctl show`
+   * for the PID it signals. Everything else answers at once.
    */
   run(command: string): CommandResult | Promise<CommandResult> {
     if (isSystemctl(command)) {
@@ -71,7 +73,15 @@ export class FakeHost {
       return { stdout: '', stderr: `Failed to ${command.split(' ')[1] ?? 'run'} ${unit}: this lab node runs no services
 `, code: 5 };
     }
+    const signal = parseSignalScript(command);
+    if (signal) return runSignalScript(signal, { run: (c) => this.run(c), kill: (c) => this.kill(c) });
+    if (isKill(command)) return this.kill(command);
     return this.exec(command);
+  }
+
+  /** dash's `kill`: only the node's units have processes the lab can signal. */
+  private kill(command: string): CommandResult {
+    return this.units ? this.units.kill(command) : { stdout: '', stderr: 'sh: 1: kill: No such process\n\n', code: 1 };
   }
 
   /** Answers one probe command: a section script or a single command. */

@@ -20,6 +20,11 @@
  * `systemctl`, see lab-units.ts): stopped, nothing listens on its port; started, it listens
  * again after `startDelayMs`, as vLLM does once the weights are loaded, so a runbook that starts
  * a spare has something real to wait for.
+ *
+ * Its process can also be frozen (SIGSTOP through the lab's `kill`, see lab-units.ts): the port
+ * stays open and connections are still accepted (the kernel does that for a stopped process), but
+ * nothing is read or answered until it is thawed (SIGCONT), when everything held is served in
+ * order. Clients and HAProxy's checks see timeouts, not refusals: a hung server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FleetError } from '../../../shared/errors';
@@ -81,6 +86,9 @@ export interface LabReplica {
    */
   setServiceActive(active: boolean): Promise<void>;
   serviceActive(): boolean;
+  /** SIGSTOP (true) / SIGCONT (false): frozen, requests are held unanswered; thawed, they are served. Stopping the service thaws it first, as systemd does. */
+  setFrozen(frozen: boolean): void;
+  frozen(): boolean;
   /** Every request that reached the server, oldest first (the newest 10,000). */
   requests(): LabReplicaRequest[];
   stop(): Promise<void>;
@@ -140,6 +148,17 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
   let listening = false;
   let active = opts.serviceActive ?? true;
   let starting: NodeJS.Timeout | null = null;
+  let frozen = false;
+  /** What a frozen process would do next, in order: reading a new request, sending a reply. */
+  let parked: Array<() => void> = [];
+  const whenRunning = (work: () => void) => (frozen ? parked.push(work) : work());
+  function setFrozen(next: boolean): void {
+    frozen = next;
+    if (next) return;
+    const resumed = parked;
+    parked = [];
+    for (const work of resumed) work();
+  }
   /** Serialises listen/close so a start racing a stop or a fault ends in the state last asked for. */
   let settling: Promise<void> = Promise.resolve();
 
@@ -201,6 +220,7 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
         : answer(req, url, body);
     const send = () => {
       if (res.destroyed || res.writableEnded) return;
+      if (frozen) return void parked.push(send);
       const { status } = reply.answer;
       if (reply.answer.usage) metrics.countTokens(reply.answer.usage.prompt, reply.answer.usage.generation);
       res.once('finish', () => metrics.observe(reply.route, status, (performance.now() - started) / 1000));
@@ -224,8 +244,10 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
+    whenRunning(() => {
+      void handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
   });
   // The port is the OS's choice and stays the replica's for its life (the inventory and HAProxy
@@ -286,7 +308,11 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       await settle();
     },
     serviceActive: () => active,
+    frozen: () => frozen,
+    setFrozen,
     async setServiceActive(next) {
+      // systemd follows a stop's SIGTERM with SIGCONT: a frozen server stops like a running one.
+      if (!next) setFrozen(false);
       if (next === active) return;
       active = next;
       if (starting) clearTimeout(starting);
@@ -306,6 +332,8 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
     async stop() {
       for (const t of held) clearTimeout(t);
       held.clear();
+      frozen = false;
+      parked = [];
       if (starting) clearTimeout(starting);
       starting = null;
       active = false;

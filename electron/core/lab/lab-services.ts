@@ -162,6 +162,8 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
         await replicas[i].setServiceActive(active);
         changed();
       },
+      // `kill -STOP|-CONT` of its main PID (the drills' freeze fault): a hung server, not a stopped one.
+      setFrozen: (frozen) => replicas[i].setFrozen(frozen),
     });
     opts.fleet?.setUnits(node.name, units);
   });

@@ -52,6 +52,8 @@ export interface TrafficGeneratorOptions {
   maxInFlight?: number;
   /** Called once per finished request (e.g. to feed the request log). */
   onOutcome?: (o: TrafficOutcome) => void;
+  /** Called with the wall-clock time of each slot not sent because maxInFlight requests were outstanding. */
+  onSkipped?: (at: number) => void;
   /** Wall clock for `TrafficOutcome.at`. */
   clock?: () => number;
 }
@@ -156,7 +158,10 @@ export function startTrafficGenerator(opts: TrafficGeneratorOptions): TrafficGen
     // Every slot that is due is started now, even if the timer fired late: the count follows the schedule.
     while (anchor + slot * interval <= now) {
       if (counts.inFlight < maxInFlight) launch();
-      else counts.skipped += 1;
+      else {
+        counts.skipped += 1;
+        opts.onSkipped?.(clock());
+      }
       slot += 1;
     }
     timer = setTimeout(tick, Math.max(0, Math.ceil(anchor + slot * interval - performance.now())));

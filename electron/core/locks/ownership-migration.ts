@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migrate';
 
 /**
  * Who owns what, across processes (migration 6). Several processes may share one data

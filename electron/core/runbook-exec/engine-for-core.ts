@@ -31,6 +31,7 @@ export function engineForCore(core: RunbookHost, inventoryNow: () => LoadedInven
   };
   const actions = createStepActions({
     runtimeFor,
+    lab: core.labFaults ?? undefined,
     ssh: {
       pool: core.pool,
       nodeFor: (name) => {

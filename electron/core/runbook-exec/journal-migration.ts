@@ -1,7 +1,7 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migrate';
 
 /**
- * The run journal. To be appended to MIGRATIONS right after version 3 (audit log). Every step
+ * The run journal (migration 4, brought by the runbooks feature: runbooks-feature.ts). Every step
  * row is written before the step starts and after it ends (and the same for its undo), so the
  * last record of a run that died says exactly which step was in flight.
  */

@@ -169,6 +169,27 @@ export class RunbookEngine {
     return { runId, done: this.undoAll(live, 'operator', live.view.interruptedStep) };
   }
 
+  /**
+   * Undoes a run that succeeded, last step first: a drill's response (a drain of the replica the
+   * drill stopped) once the drill has restored its fault, so the fleet is back to its baseline.
+   */
+  revert(runId: string): RunHandle {
+    const stored = this.stored(runId);
+    if (stored.status !== 'succeeded') throw new FleetError('BAD_REQUEST', `cannot revert run ${runId}: it is ${stored.status} (only a run that succeeded can be reverted)`, { subject: runId });
+    // Its subjects again, for the undos (the gate wants the run to hold them): refused if another run took them since.
+    const claimed = this.deps.db
+      .transaction(() => {
+        if (!this.journal.claim(runId, this.owner.id, ['succeeded'], 'rolling-back')) return false;
+        this.locks.acquire(stored.plan.locks, { kind: 'run', id: runId });
+        return true;
+      })
+      .immediate();
+    if (!claimed) throw new FleetError('BAD_REQUEST', `cannot revert run ${runId}: another process took it first`, { subject: runId });
+    const live: LiveRun = { view: { ...stored, status: 'rolling-back', endedAt: null }, controller: null, aborted: false };
+    this.runs.set(runId, live);
+    return { runId, done: this.undoAll(live, 'operator', null) };
+  }
+
   /** Resumes a stopped or interrupted run at its first step that has not succeeded (re-running the one that failed or was in flight). */
   continue(runId: string): RunHandle {
     const live = this.claimWaiting(runId, 'continue', 'running');

@@ -13,6 +13,7 @@ import type { AvailabilityMonitor } from '../services/availability-monitor';
 import type { LbMonitor } from '../services/lb-monitor';
 import type { ReplicaMonitor } from '../services/replica-monitor';
 import type { SshPool } from '../ssh/pool';
+import type { LabFaultPort } from './step-actions';
 
 export interface RunbookHost {
   readonly store: { readonly audit: AuditLog };
@@ -20,6 +21,8 @@ export interface RunbookHost {
   readonly coordination: Pick<Coordination, 'db' | 'owner' | 'locks'>;
   readonly gate: ChangeGate;
   readonly pool: SshPool;
+  /** The lab's fault switches (lab.fault / lab.clear steps of drills) when this console runs a lab. */
+  readonly labFaults?: LabFaultPort | null;
   readonly monitor: Pick<FleetMonitor, 'status'>;
   readonly services: {
     readonly availability: Pick<AvailabilityMonitor, 'publishNow' | 'services'>;

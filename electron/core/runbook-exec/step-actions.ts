@@ -1,10 +1,11 @@
 import { describeAction } from '../../../shared/runbook-text';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { resolve as resolvePath } from 'node:path';
 import { FleetError } from '../../../shared/errors';
 import type { Health } from '../../../shared/health';
 import type { ResolvedNode } from '../../../shared/inventory';
-import type { PlannedAction } from '../../../shared/runbook';
+import type { LabFaultTarget, PlannedAction } from '../../../shared/runbook';
 import { sshTargetFor } from '../fleet/probe-node';
 import type { HaproxyRuntime } from '../haproxy/runtime-client';
 import type { LbServerView } from '../haproxy/server-view';
@@ -20,6 +21,17 @@ export interface StepContext {
   phase: 'do' | 'undo';
   /** Whether it changes something (the plan's word for the step; every undo does). */
   mutating: boolean;
+}
+
+/**
+ * The fault switches of one running fleetops lab (lab.fault / lab.clear, the drills' lab faults):
+ * in process for `serve --lab`, or another adapter over the lab's control API.
+ */
+export interface LabFaultPort {
+  /** The lab's directory: an action planned against another lab is refused. */
+  readonly dir: string;
+  inject(fault: LabFaultTarget): Promise<void>;
+  clear(fault: LabFaultTarget): Promise<void>;
 }
 
 /** Runs one rendered action. Rejects when the action failed; rejects with an aborted error when `signal` fired. */
@@ -44,6 +56,8 @@ export interface StepActionDeps {
   pollIntervalMs?: number;
   /** Per request of verify.traffic. Default 5000 ms. */
   requestTimeoutMs?: number;
+  /** For lab.fault and lab.clear; without it (not a lab) those steps fail (BAD_REQUEST). */
+  lab?: LabFaultPort;
 }
 
 /** The real actions, on the HAProxy runtime API, the SSH pool and the health verdicts. */
@@ -114,14 +128,40 @@ export function createStepActions(deps: StepActionDeps): StepActions {
           return { output: 'confirmed before the run' };
         case 'note':
           return { output: action.text };
+        case 'lab.fault':
+        case 'lab.clear': {
+          const lab = needLab(deps, action.lab);
+          const what = describeAction(action);
+          await raceAbort(action.type === 'lab.fault' ? lab.inject(action.fault) : lab.clear(action.fault), signal, what);
+          return { output: `${what}: done` };
+        }
+        case 'drill.hold':
+          // Changes nothing: keeps the drill's fault run open until the drill restores (aborts
+          // it), so the engine's rollback undoes the inject steps before it, journaled.
+          await waitForAbort(signal);
+          throw abortedError(describeAction(action));
       }
     },
   };
 }
 
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 function needSsh(deps: StepActionDeps, node: string): NonNullable<StepActionDeps['ssh']> {
   if (!deps.ssh) throw new FleetError('BAD_REQUEST', `cannot reach ${node}: no SSH pool given to the runbook engine`, { subject: node });
   return deps.ssh;
+}
+
+/** The lab the action was planned against, and no other: a lab fault must never land elsewhere. */
+function needLab(deps: StepActionDeps, dir: string): LabFaultPort {
+  if (!deps.lab) throw new FleetError('BAD_REQUEST', `lab faults go to a running fleetops lab only, and this console runs none (the step was planned against the lab in ${dir})`, { subject: dir });
+  if (resolvePath(deps.lab.dir) !== resolvePath(dir)) {
+    throw new FleetError('BAD_REQUEST', `the step was planned against the lab in ${dir}, but this console's lab is ${deps.lab.dir}: plan it again`, { subject: dir });
+  }
+  return deps.lab;
 }
 
 function reached(v: LbServerView, until: 'sessions-zero' | 'up' | 'down' | 'maint'): boolean {

@@ -119,11 +119,16 @@ async function readText(path: string): Promise<string> {
 
 /** One error for a bad runbook: the message is the first issue, detail lists them all (capped). */
 export function runbookInvalid(issues: InventoryIssue[]): FleetError {
+  return yamlFileInvalid('RUNBOOK_INVALID', issues);
+}
+
+/** One error for a bad YAML file of a kind (runbook, drill): the first issue as message, detail lists them all (capped). */
+export function yamlFileInvalid(code: 'RUNBOOK_INVALID' | 'DRILL_INVALID', issues: InventoryIssue[]): FleetError {
   const sorted = sortIssues(issues);
   const reported = sorted.slice(0, MAX_REPORTED_ISSUES);
   const more = sorted.length - 1;
   const first = formatIssue(reported[0]);
-  return new FleetError('RUNBOOK_INVALID', more === 0 ? first : `${first} (and ${more} more ${more === 1 ? 'error' : 'errors'})`, {
+  return new FleetError(code, more === 0 ? first : `${first} (and ${more} more ${more === 1 ? 'error' : 'errors'})`, {
     subject: reported[0].file,
     detail: { errors: reported, total: sorted.length },
   });

@@ -18,7 +18,7 @@
 import type { PlannedStep } from '../../../shared/runbook';
 import { meetsTarget, redundancyOfReplicas } from '../availability/redundancy';
 import { names, percent, percentRange, perSecond, plural } from './capacity-text';
-import type { PlanContext } from './plan-context';
+import type { FleetView } from './plan-context';
 import type { Precondition } from './plan-preconditions';
 
 /** The fleet as it is now, as far as the capacity check needs it; each one is optional. */
@@ -67,7 +67,7 @@ interface BackendRun {
  * setting it ready or giving it weight changes just that; one the runbook sets ready counts as
  * healthy, because the runbook checks that (wait.healthy / lb.wait) before relying on it.
  */
-function simulate(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs): BackendRun[] {
+function simulate(ctx: FleetView, steps: PlannedStep[], inputs: CapacityInputs): BackendRun[] {
   const runs = new Map<string, { run: BackendRun; state: Map<string, ServerState> }>();
   const serving = (state: Map<string, ServerState>) => [...state].filter(([, s]) => s.ready && s.weight > 0 && s.healthy).map(([name]) => name);
 
@@ -119,7 +119,7 @@ type AvailabilityModel =
  * once the runbook has waited for it to be healthy. One serving now but not probed counts at the
  * mean too. Without a single measured server serving now there is nothing to estimate from.
  */
-function availabilityModel(ctx: PlanContext, run: BackendRun, replicaAvailability: CapacityInputs['replicaAvailability']): AvailabilityModel {
+function availabilityModel(ctx: FleetView, run: BackendRun, replicaAvailability: CapacityInputs['replicaAvailability']): AvailabilityModel {
   const slo = sloOf(ctx, run.lb, run.backend);
   if (!slo) return { kind: 'no-slo' };
   const own = new Map<string, number>();
@@ -134,7 +134,7 @@ function availabilityModel(ctx: PlanContext, run: BackendRun, replicaAvailabilit
 
 type LoadModel = { kind: 'no-capacity'; missing: string[] } | { kind: 'no-rate' } | { kind: 'known'; rate: number; capacity: Map<string, number> };
 
-function loadModel(ctx: PlanContext, run: BackendRun, backendRate: CapacityInputs['backendRate']): LoadModel {
+function loadModel(ctx: FleetView, run: BackendRun, backendRate: CapacityInputs['backendRate']): LoadModel {
   const capacity = new Map<string, number>();
   for (const s of run.servers) {
     const c = ctx.replica(s)?.capacity?.requestsPerSecond;
@@ -154,7 +154,7 @@ interface Verdict {
   rank: number[];
 }
 
-function judgeDip(ctx: PlanContext, run: BackendRun, dip: BackendRun['dips'][number], avail: AvailabilityModel, load: LoadModel): Verdict {
+function judgeDip(ctx: FleetView, run: BackendRun, dip: BackendRun['dips'][number], avail: AvailabilityModel, load: LoadModel): Verdict {
   const n = dip.serving.length;
   if (n === 0) {
     const slo = sloOf(ctx, run.lb, run.backend);
@@ -213,7 +213,7 @@ function judgeDip(ctx: PlanContext, run: BackendRun, dip: BackendRun['dips'][num
   };
 }
 
-function judgeBackend(ctx: PlanContext, run: BackendRun, inputs: CapacityInputs): { ok: boolean; text: string } {
+function judgeBackend(ctx: FleetView, run: BackendRun, inputs: CapacityInputs): { ok: boolean; text: string } {
   if (run.dips.length === 0) {
     return { ok: true, text: `${run.lb} backend ${run.backend} loses no serving server (${run.servingAtStart.length} serving now, ${run.servingAtEnd.length} after the runbook)` };
   }
@@ -229,7 +229,7 @@ function judgeBackend(ctx: PlanContext, run: BackendRun, inputs: CapacityInputs)
  * One precondition per backend the plan changes, saying the tightest point of the run and what
  * was checked there. A failure passes with the operator's reason, which the plan keeps.
  */
-export function capacityPreconditions(ctx: PlanContext, steps: PlannedStep[], inputs: CapacityInputs, override: { reason: string } | undefined): Precondition[] {
+export function capacityPreconditions(ctx: FleetView, steps: PlannedStep[], inputs: CapacityInputs, override: { reason: string } | undefined): Precondition[] {
   const runs = simulate(ctx, steps, inputs);
   if (runs.length === 0) return [{ ok: true, text: 'no step changes a load-balancer server: serving capacity stays as it is', overridable: true }];
   const reason = override?.reason.trim();
@@ -241,7 +241,7 @@ export function capacityPreconditions(ctx: PlanContext, steps: PlannedStep[], in
   });
 }
 
-function sloOf(ctx: PlanContext, lb: string, backend: string) {
+function sloOf(ctx: FleetView, lb: string, backend: string) {
   return ctx.inventory.slos.find((s) => s.service === backend && s.loadBalancer === lb);
 }
 

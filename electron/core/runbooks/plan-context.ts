@@ -15,26 +15,42 @@ export interface Placement {
   server: string;
 }
 
-/** The target and parameters resolved against the inventory, with lookups the renderer needs. */
-export interface PlanContext {
-  runbook: RunbookFile;
+/** The inventory with the lookups planning needs: all that the capacity and read-only checks (and drills) take. */
+export interface FleetView {
   inventory: PlanInventory;
-  target: string;
-  /** Operator parameters with defaults applied, all validated. */
-  params: Record<string, string>;
   replica(name: string): ResolvedReplica | undefined;
   node(name: string): ResolvedNode | undefined;
   /** Every (LB, backend) that lists `server`, in inventory order. */
   placements(server: string): Placement[];
+}
+
+/** The target and parameters resolved against the inventory, with lookups the renderer needs. */
+export interface PlanContext extends FleetView {
+  runbook: RunbookFile;
+  target: string;
+  /** Operator parameters with defaults applied, all validated. */
+  params: Record<string, string>;
   /** HAProxy's weight for the server now (null: not known, e.g. the LB could not be polled). */
   weightNow(lb: string, backend: string, server: string): number | null;
+}
+
+export function fleetView(inventory: PlanInventory): FleetView {
+  const replicas = new Map(inventory.replicas.map((r) => [r.name, r]));
+  const nodes = new Map(inventory.nodes.map((n) => [n.name, n]));
+  return {
+    inventory,
+    replica: (name) => replicas.get(name),
+    node: (name) => nodes.get(name),
+    placements: (server) =>
+      inventory.loadBalancers.flatMap((lb) => lb.backends.filter((b) => b.servers.includes(server)).map((b) => ({ lb, backend: b.name, server }))),
+  };
 }
 
 export type WeightLookup = (lb: string, backend: string, server: string) => number | null;
 
 export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, target: string, given: Record<string, string>, weightNow: WeightLookup = () => null): PlanContext {
+  const view = fleetView(inventory);
   const replicas = new Map(inventory.replicas.map((r) => [r.name, r]));
-  const nodes = new Map(inventory.nodes.map((n) => [n.name, n]));
   const regions = inventory.topology.regions.map((r) => r.name);
 
   if (runbook.target === 'replica' && !replicas.has(target)) {
@@ -64,17 +80,7 @@ export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, t
     params[key] = value;
   }
 
-  return {
-    runbook,
-    inventory,
-    target,
-    params,
-    replica: (name) => replicas.get(name),
-    node: (name) => nodes.get(name),
-    placements: (server) =>
-      inventory.loadBalancers.flatMap((lb) => lb.backends.filter((b) => b.servers.includes(server)).map((b) => ({ lb, backend: b.name, server }))),
-    weightNow,
-  };
+  return { ...view, runbook, target, params, weightNow };
 }
 
 /**
@@ -103,7 +109,7 @@ export function renderNumber(ctx: PlanContext, value: number | string, what: str
 }
 
 /** Servers of any load balancer whose replica runs in `region`, each once, in inventory order. */
-export function serversInRegion(ctx: PlanContext, region: string): string[] {
+export function serversInRegion(ctx: FleetView, region: string): string[] {
   const out: string[] = [];
   for (const lb of ctx.inventory.loadBalancers) {
     for (const b of lb.backends) for (const s of b.servers) if (ctx.replica(s)?.region === region && !out.includes(s)) out.push(s);

@@ -1,5 +1,5 @@
 import type { PlannedAction, PlannedStep } from '../../../shared/runbook';
-import type { PlanContext } from './plan-context';
+import type { FleetView, PlanContext } from './plan-context';
 
 export interface Precondition {
   ok: boolean;
@@ -8,13 +8,17 @@ export interface Precondition {
 }
 
 /** The cluster(s) a step changes: an LB server's replica's cluster, an SSH node's cluster. */
-export function clustersOf(ctx: PlanContext, a: PlannedAction): string[] {
+export function clustersOf(ctx: FleetView, a: PlannedAction): string[] {
   if (a.type === 'lb.set-state' || a.type === 'lb.set-weight') {
     const c = ctx.replica(a.server)?.cluster;
     return c ? [c] : [];
   }
   if (a.type === 'ssh.run') {
     const c = ctx.node(a.node)?.cluster;
+    return c ? [c] : [];
+  }
+  if (a.type === 'lab.fault' || a.type === 'lab.clear') {
+    const c = a.fault.on === 'node' ? ctx.node(a.fault.node)?.cluster : ctx.replica(a.fault.replica)?.cluster;
     return c ? [c] : [];
   }
   return [];
@@ -36,14 +40,14 @@ export function lockPreconditions(locks: string[], lockHolder: (subject: string)
 }
 
 /** Read-only refuses every step that changes something; the message names the switch and the steps. */
-export function readOnlyPreconditions(ctx: PlanContext, steps: PlannedStep[], readOnly: { global: boolean; clusters: string[] }): Precondition[] {
+export function readOnlyPreconditions(ctx: FleetView, steps: PlannedStep[], readOnly: { global: boolean; clusters: string[] }, what: 'runbook' | 'drill' = 'runbook'): Precondition[] {
   const mutating = steps.filter((s) => s.mutating);
   if (mutating.length === 0) return [];
   if (readOnly.global) {
-    return [{ ok: false, text: `read-only mode is on (global switch): steps ${numbers(mutating)} would change things and are refused; turn read-only off to run this runbook`, overridable: false }];
+    return [{ ok: false, text: `read-only mode is on (global switch): steps ${numbers(mutating)} would change things and are refused; turn read-only off to run this ${what}`, overridable: false }];
   }
   const blocked = mutating.filter((s) => clustersOf(ctx, s.action).some((c) => readOnly.clusters.includes(c)));
-  if (blocked.length === 0) return [{ ok: true, text: 'read-only mode is off for everything this runbook changes', overridable: false }];
+  if (blocked.length === 0) return [{ ok: true, text: `read-only mode is off for everything this ${what} changes`, overridable: false }];
   const clusters = [...new Set(blocked.flatMap((s) => clustersOf(ctx, s.action)).filter((c) => readOnly.clusters.includes(c)))];
   return [{ ok: false, text: `cluster ${clusters.join(', ')} is read-only: steps ${numbers(blocked)} would change it and are refused`, overridable: false }];
 }

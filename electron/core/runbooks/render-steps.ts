@@ -1,5 +1,6 @@
 import { FleetError } from '../../../shared/errors';
 import type { PlannedAction, PlannedStep } from '../../../shared/runbook';
+import { describeAction } from '../../../shared/runbook-text';
 import { paramPatterns, renderNumber, renderTemplate, serversInRegion, type PlanContext, type Placement } from './plan-context';
 import { MUTATING_STEP_TYPES, PREVIOUS_WEIGHT, stepTypeOf, type RunbookStep, type UndoStep } from './runbook-schema';
 import { renderCommand } from './shell-quote';
@@ -196,5 +197,10 @@ function titleOf(step: RunbookStep, a: PlannedAction, bound: Bound): string {
       return `Confirm: type ${a.expect}`;
     case 'note':
       return 'Note';
+    case 'lab.fault':
+    case 'lab.clear':
+    case 'drill.hold':
+      // Runbook files have no lab or drill steps (drills render their own titles); kept for completeness.
+      return describeAction(a);
   }
 }

@@ -1,6 +1,61 @@
 import type Database from 'better-sqlite3';
 import { FleetError } from '../../../shared/errors';
-import type { Migration } from './migrations';
+
+/**
+ * One step of the data directory's schema. Append only: a migration that has shipped is never
+ * edited, renamed or removed, because databases in the field recorded it by version and name.
+ * Versions are one sequence (1, 2, 3, ... with no gaps) shared by the store and every feature
+ * that keeps tables in it; each is applied once, in its own transaction.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  /** One or more SQL statements. */
+  up: string;
+}
+
+/** Who brings which migrations: the store itself, or a feature (electron/core/feature.ts). */
+export interface MigrationSource {
+  readonly name: string;
+  readonly migrations: readonly Migration[];
+}
+
+/**
+ * The one migration list of the data directory, from the store's own migrations and every
+ * feature's: sorted by version, and refused (INTERNAL, at start-up) when two sources claim a
+ * version or a version is missing, naming the sources, so a feature added in a branch that
+ * took a number another branch took fails before any database is touched.
+ */
+export function composeMigrations(sources: readonly MigrationSource[]): Migration[] {
+  const owners = new Map<number, { source: string; migration: Migration }>();
+  for (const source of sources) {
+    for (const m of source.migrations) {
+      if (!Number.isInteger(m.version) || m.version < 1) {
+        throw new FleetError('INTERNAL', `migration "${m.name}" of "${source.name}" has version ${m.version}: versions are whole numbers from 1`);
+      }
+      const taken = owners.get(m.version);
+      if (taken) {
+        throw new FleetError(
+          'INTERNAL',
+          `migration version ${m.version} is claimed twice: "${taken.migration.name}" of "${taken.source}" and "${m.name}" of "${source.name}"; give the newer one the next free version`,
+          { detail: { version: m.version, sources: [taken.source, source.name] } },
+        );
+      }
+      owners.set(m.version, { source: source.name, migration: m });
+    }
+  }
+  const sorted = [...owners.entries()].sort(([a], [b]) => a - b);
+  sorted.forEach(([version, { source, migration }], i) => {
+    if (version !== i + 1) {
+      throw new FleetError(
+        'INTERNAL',
+        `no migration has version ${i + 1}: the next is ${version} "${migration.name}" of "${source}"; versions are 1, 2, 3, ... with no gaps`,
+        { detail: { missing: i + 1, next: { version, source } } },
+      );
+    }
+  });
+  return sorted.map(([, { migration }]) => migration);
+}
 
 /**
  * Brings the database at `file` up to the last of `migrations`. Each migration runs in its own

@@ -1,20 +1,13 @@
 /**
- * The event store's schema history. Append only: a migration that has shipped is never edited,
- * renamed or removed, because databases in the field recorded it by version and name. To change
- * the schema, add the next version at the end (versions are 1, 2, 3, ... with no gaps); it is
- * applied once, in its own transaction, the next time a store is opened.
+ * The store's own migrations: the event log, the request buckets, the audit log and the
+ * settings. Features that keep tables in the same database (the runbook journal, ownership,
+ * the history) bring theirs themselves (electron/core/feature.ts); the one list with all of
+ * them, in version order, is composed at start-up (electron/core/fleet/builtin-features.ts).
+ * Append only, as every migration: see `Migration` in migrate.ts.
  */
-import { HISTORY_MIGRATION } from '../history/history-migration';
-import { OWNERSHIP_MIGRATION } from '../locks/ownership-migration';
-import { RUNBOOK_JOURNAL_MIGRATION } from '../runbook-exec/journal-migration';
-export interface Migration {
-  version: number;
-  name: string;
-  /** One or more SQL statements. */
-  up: string;
-}
+import type { Migration } from './migrate';
 
-export const MIGRATIONS: readonly Migration[] = [
+export const STORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'events',
@@ -86,9 +79,7 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
-  // The runbook journal (runs and their steps, written before and after each step): its SQL
-  // lives beside the engine that writes it.
-  RUNBOOK_JOURNAL_MIGRATION,
+  // 4: the runbook journal, brought by the runbooks feature (runbook-exec/journal-migration.ts).
   {
     version: 5,
     name: 'settings',
@@ -103,10 +94,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
-  // Processes, subject locks and run ownership shared by every process on the data directory:
-  // its SQL lives beside the lock table that uses it.
-  OWNERSHIP_MIGRATION,
-  // What the monitors measured (raw for an hour, rollups for a day and a month): its SQL lives
-  // beside the history store that writes it.
-  HISTORY_MIGRATION,
+  // 6: processes, subject locks and run ownership, brought by the ownership feature
+  // (locks/ownership-migration.ts); 7: the history, brought by the history feature
+  // (history/history-migration.ts).
 ];

@@ -6,8 +6,7 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log';
 import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
 import type { FleetEvent } from '../../../shared/status';
 import { createEventLog, type AppendEventInput, type ListEventsQuery } from './event-log';
-import { assertSupportedVersion, currentVersion, migrate } from './migrate';
-import { MIGRATIONS, type Migration } from './migrations';
+import { assertSupportedVersion, currentVersion, migrate, type Migration } from './migrate';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log';
 import { createSettings, type Settings } from './settings';
 
@@ -36,8 +35,12 @@ export interface Store {
 export interface OpenStoreOptions {
   /** Default `fleetops.db`. */
   fileName?: string;
-  /** The schema history to apply; the real one unless a test needs another. */
-  migrations?: readonly Migration[];
+  /**
+   * The data directory's schema history: the store's own migrations and every feature's, as
+   * composed at start-up (`fleetMigrations()` in fleet/builtin-features.ts). The store does not
+   * know the features, so whoever opens it says which schema it expects.
+   */
+  migrations: readonly Migration[];
   /** Clock for schema_migrations.applied_at, and for audit entries appended without a time. */
   now?: () => number;
   /** Batching, retention and error reporting of the request log (its clock defaults to `now`). */
@@ -55,7 +58,7 @@ export const BUSY_TIMEOUT_MS = 5000;
  * date. Anything that is not a usable fleetops database — a corrupt or foreign file, a schema
  * from a newer build — is a FleetError INTERNAL naming the file, and the file is left as it was.
  */
-export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
+export function openStore(dataDir: string, opts: OpenStoreOptions): Store {
   // 0700: events name hosts, users and failures; other local users have no business reading them.
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -63,7 +66,7 @@ export function openStore(dataDir: string, opts: OpenStoreOptions = {}): Store {
     throw new FleetError('INTERNAL', `cannot create data directory ${dataDir}: ${(err as Error).message}`, { cause: err });
   }
   const path = nodePath.join(dataDir, opts.fileName ?? DEFAULT_STORE_FILE);
-  const migrations = opts.migrations ?? MIGRATIONS;
+  const { migrations } = opts;
 
   let db: Database.Database;
   try {

@@ -2,6 +2,7 @@ import { replaceEqualDeep } from '@tanstack/react-query';
 import type { FleetSnapshot, PushEventPayload } from '../../../shared/contract';
 import type { RunView } from '../../../shared/runbook';
 import type { LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
+import { applyNodeStatusChange } from '../../../shared/node-delta';
 import type { FleetEvent, HostKeyPrompt, LabInfo, NodeStatus } from '../../../shared/status';
 
 /**
@@ -35,6 +36,31 @@ function mergeByKey<T>(list: T[], updated: readonly T[], key: (item: T) => strin
 export function mergeNodeStatuses(snapshot: FleetSnapshot, updated: readonly NodeStatus[]): FleetSnapshot {
   if (updated.length === 0) return snapshot;
   return { ...snapshot, nodes: mergeByKey(snapshot.nodes, updated, (n) => n.name) };
+}
+
+/**
+ * A `nodes.updated` push folded into the snapshot: each change applied to the node's status (a
+ * new object for it, and for each GPU that changed; the rest keep their identity), each whole
+ * status put in place (a new name is appended), and `nodesSeq` advanced. Null when the push
+ * does not follow the snapshot — its `seq` is not the next one (a push was missed, or the
+ * snapshot is older or newer than the stream), or a change names a node or a GPU the snapshot
+ * does not have — so the snapshot cannot be trusted any more and must be fetched again.
+ */
+export function applyNodesUpdate(snapshot: FleetSnapshot, update: PushEventPayload<'nodes.updated'>): FleetSnapshot | null {
+  if (update.seq !== snapshot.nodesSeq + 1) return null;
+  let nodes = snapshot.nodes;
+  if (update.changes.length > 0) {
+    const at = new Map<string, number>();
+    nodes.forEach((n, i) => at.set(n.name, i));
+    nodes = nodes.slice();
+    for (const change of update.changes) {
+      const i = at.get(change.name);
+      const next = i === undefined ? null : applyNodeStatusChange(nodes[i], change);
+      if (i === undefined || next === null) return null;
+      nodes[i] = next;
+    }
+  }
+  return { ...mergeNodeStatuses({ ...snapshot, nodes }, update.nodes), nodesSeq: update.seq };
 }
 
 /** `replicas.updated` carries only the replicas that changed: merge them by name. */
@@ -106,7 +132,7 @@ export function applyLab(snapshot: FleetSnapshot, lab: LabInfo | null): FleetSna
   return { ...snapshot, lab };
 }
 
-/** The newer of two statuses for a cached node detail: the pushed one if it names this node. */
+/** The newer of two statuses for a cached node detail: the pushed (or merged) one if it names this node. */
 export function pickNodeUpdate(current: NodeStatus | undefined, updatedByName: ReadonlyMap<string, NodeStatus>): NodeStatus | undefined {
   if (current === undefined) return undefined;
   return updatedByName.get(current.name) ?? current;

@@ -1,20 +1,22 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { PushEvent } from '../../../shared/contract';
+import type { FleetSnapshot, PushEvent, PushEventPayload } from '../../../shared/contract';
 import type { NodeStatus } from '../../../shared/status';
 import {
   applyInventoryChange,
   applyLab,
   applyLabServices,
+  applyNodesUpdate,
   applyPendingHostKeys,
   insertEvent,
   mergeLoadBalancers,
-  mergeNodeStatuses,
   mergeReplicas,
   mergeRun,
   mergeRunIntoList,
   pickNodeUpdate,
   replaceServices,
 } from './cache-updates';
+import { applyDrillRun } from './drill-cache';
+import { perfMarksEnabled } from './perf-marks';
 import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
 import { fleetQueries } from './queries/fleet';
 import { nodeQueries } from './queries/nodes';
@@ -25,16 +27,9 @@ import type { Transport } from './transport';
 export function applyPushEvent(client: QueryClient, push: PushEvent): void {
   const snapshotKey = fleetQueries.snapshot().queryKey;
   switch (push.event) {
-    case 'nodes.updated': {
-      client.setQueryData(snapshotKey, (s) => s && mergeNodeStatuses(s, push.payload.nodes));
-      const byName = new Map(push.payload.nodes.map((n) => [n.name, n]));
-      // Only node details someone opened are cached: touch those, not one key per pushed node.
-      for (const [key, current] of client.getQueriesData<NodeStatus>({ queryKey: nodeQueries.all() })) {
-        const next = pickNodeUpdate(current, byName);
-        if (next !== current) client.setQueryData(key, next);
-      }
+    case 'nodes.updated':
+      applyNodesPush(client, push.payload);
       return;
-    }
     case 'event.appended': {
       const event = push.payload;
       client.setQueryData(eventQueries.list().queryKey, (list) => insertEvent(list, event, EVENTS_CACHE_CAP));
@@ -70,17 +65,47 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
       client.setQueryData(snapshotKey, (s) => s && mergeRun(s, push.payload));
       client.setQueryData(runQueries.list().queryKey, (list) => list && mergeRunIntoList(list, push.payload));
       return;
+    case 'drill.updated':
+      applyDrillRun(client, push.payload);
+      return;
   }
 }
 
-/** The name of the mark set for each push when PUSH_MARKS_FLAG is on: the prefix, then the event's name. */
-export const PUSH_MARK_PREFIX = 'fleetops:push:';
-/** A global a measuring harness sets before the page's scripts run (an init script) to get push marks. */
-export const PUSH_MARKS_FLAG = '__FLEETOPS_PUSH_MARKS__';
-
-function pushMarksEnabled(): boolean {
-  return (globalThis as Record<string, unknown>)[PUSH_MARKS_FLAG] === true && typeof performance !== 'undefined' && typeof performance.mark === 'function';
+/**
+ * `nodes.updated` carries changes made against the statuses of the push before it. Merged into
+ * the snapshot when it follows it (its `seq` is the next); otherwise a push was missed (or the
+ * snapshot belongs to another stream, e.g. a server restarted) and the snapshot is fetched again
+ * rather than patched into something the server never had. With no snapshot yet, the push is
+ * left out: the fetch on its way includes it, or is followed by the push after it.
+ */
+function applyNodesPush(client: QueryClient, update: PushEventPayload<'nodes.updated'>): void {
+  const snapshotKey = fleetQueries.snapshot().queryKey;
+  const cached = client.getQueryData<FleetSnapshot>(snapshotKey);
+  const merged = cached === undefined ? null : applyNodesUpdate(cached, update);
+  if (merged) client.setQueryData(snapshotKey, merged);
+  // cancelRefetch false: a fetch already on its way is the refetch (pushes every 200 ms must not restart a 5 MB one).
+  else if (cached !== undefined) void client.invalidateQueries({ queryKey: snapshotKey }, { cancelRefetch: false });
+  // Only node details someone opened are cached: touch those, not one key per pushed node.
+  const details = client.getQueriesData<NodeStatus>({ queryKey: nodeQueries.all() });
+  if (details.length === 0) return;
+  const named = new Set<string>([...update.changes.map((c) => c.name), ...update.nodes.map((n) => n.name)]);
+  const byName = new Map<string, NodeStatus>();
+  if (merged) {
+    for (const n of merged.nodes) if (named.has(n.name)) byName.set(n.name, n);
+  } else {
+    for (const n of update.nodes) byName.set(n.name, n);
+  }
+  for (const [key, current] of details) {
+    if (current === undefined || !named.has(current.name)) continue;
+    const next = pickNodeUpdate(current, byName);
+    if (next !== current) client.setQueryData(key, next);
+    // A change and no merged status to take: this detail's base is unknown, ask for it again.
+    else void client.invalidateQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
+  }
 }
+
+/** The name of the mark set for each push when perf marks are on (perf-marks.ts): the prefix, then the event's name. */
+export const PUSH_MARK_PREFIX = 'fleetops:push:';
 
 /**
  * Wires a transport's pushes into the cache, and refetches everything after a reconnect:
@@ -89,7 +114,7 @@ function pushMarksEnabled(): boolean {
  */
 export function syncCacheWithTransport(client: QueryClient, transport: Transport): () => void {
   let hasBeenOpen = transport.connection().status === 'open';
-  const mark = pushMarksEnabled();
+  const mark = perfMarksEnabled();
   const stopEvents = transport.onEvent((push) => {
     // One user-timing mark per push, in the task that received it (bench/ui.ts attributes the
     // main thread's work to pushes from a trace by these marks); off unless a bench asks.

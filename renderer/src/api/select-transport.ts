@@ -1,4 +1,5 @@
 import { browserSocket } from './browser-socket';
+import { adoptingEarly, takePageEarlySocket } from './early-socket';
 import { createIpcTransport, type FleetBridge } from './ipc-transport';
 import { socketProtocols, socketUrl, takeToken, TOKEN_STORAGE_KEY } from './token';
 import { answerTokenRequests, requestToken, TOKEN_CHANNEL } from './token-share';
@@ -32,7 +33,8 @@ export async function selectTransport(): Promise<Transport> {
     token = await requestToken(channel, TOKEN_ASK_MS);
     if (token !== null) window.sessionStorage.setItem(TOKEN_STORAGE_KEY, token);
   }
-  const transport = createWsTransport({ url: socketUrl(window.location), protocols: socketProtocols(token), connect: browserSocket });
+  // The socket boot-socket.ts opened already, if it did (same URL and token), else a new one.
+  const transport = createWsTransport({ url: socketUrl(window.location), protocols: socketProtocols(token), connect: adoptingEarly(takePageEarlySocket(), browserSocket) });
   // Only a token the server accepted is handed on.
   if (channel) answerTokenRequests(channel, () => (transport.connection().status === 'open' ? token : null));
   return transport;

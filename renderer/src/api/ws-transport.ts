@@ -4,6 +4,7 @@ import { FleetErrorData } from '../../../shared/errors';
 import { reconnectDelayMs } from './backoff';
 import { FleetApiError } from './errors';
 import { parsePushEvent, resultFromCall } from './parse';
+import { PERF_MARK, perfMark, perfMarksEnabled, perfMeasure } from './perf-marks';
 import { Listeners, type ConnectionState, type Transport } from './transport';
 
 /** Close code the server uses for a missing or wrong token (4000-4999 are free for applications, RFC 6455 §7.4.2). */
@@ -64,6 +65,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const events = new Listeners<PushEvent>();
   const problems = new Listeners<FleetApiError>();
   const connectionListeners = new Listeners<ConnectionState>();
+  const marks = perfMarksEnabled();
 
   let state: ConnectionState = { status: 'connecting' };
   let socket: SocketConnection | null = null;
@@ -87,6 +89,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       call.reject(new FleetApiError('CALL_TIMEOUT', `${call.method}: no reply from the server within ${callTimeoutMs / 1000} s`));
     }, callTimeoutMs);
     socket?.send(call.frame);
+    perfMark(PERF_MARK.call(call.method));
   }
 
   function settle(id: number): PendingCall | undefined {
@@ -106,6 +109,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   }
 
   function handleMessage(data: unknown): void {
+    const receivedAt = marks ? performance.now() : 0;
     let frame: z.infer<typeof ServerFrameShape>;
     try {
       if (typeof data !== 'string') throw new Error('frame is not text');
@@ -139,8 +143,14 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     // caller has its error, so there is nobody left to hand this to.
     const call = settle(frame.id);
     if (!call) return;
+    const parsedAt = marks ? performance.now() : 0;
     try {
-      call.resolve(resultFromCall(call.method, frame));
+      const result = resultFromCall(call.method, frame);
+      if (marks) {
+        perfMeasure(PERF_MARK.replyParse(call.method), receivedAt, parsedAt);
+        perfMeasure(PERF_MARK.replyCheck(call.method), parsedAt);
+      }
+      call.resolve(result);
     } catch (err) {
       call.reject(err as FleetApiError);
     }
@@ -156,6 +166,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       onOpen() {
         if (!isCurrent()) return;
         attempt = 0;
+        perfMark(PERF_MARK.socketOpen);
         setState({ status: 'open' });
         for (const [id, call] of [...queued]) {
           queued.delete(id);

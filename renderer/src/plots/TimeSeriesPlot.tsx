@@ -10,6 +10,8 @@ export interface PlotLine {
   unit: string;
   /** A CSS variable name (`--accent`) or a colour. */
   color: string;
+  /** Stroke width in CSS pixels (default 1.5): a wider line drawn first stays visible under a narrower one where they meet. */
+  width?: number;
 }
 
 import type { PlotMarker } from './markers';
@@ -55,7 +57,7 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
   const plot = useRef<uPlot | null>(null);
   const latest = useRef({ markers, threshold, windowMs, yRange, ts });
   latest.current = { markers, threshold, windowMs, yRange, ts };
-  const linesKey = lines.map((l) => `${l.key}:${l.color}`).join('|');
+  const linesKey = lines.map((l) => `${l.key}:${l.color}:${l.width ?? ''}`).join('|');
   const theme = useThemeVersion();
 
   useEffect(() => {
@@ -96,10 +98,11 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
         ...lines.map((l) => ({
           label: `${l.label} (${l.unit})`,
           stroke: resolveColor(el, l.color),
-          width: 1.5,
+          width: l.width ?? 1.5,
           spanGaps: false,
-          // Dots only while there are few points in view: a lone point has no line to show it.
-          points: { show: (u: uPlot, _s: number, i0: number, i1: number) => i1 - i0 < 60 || u.data[0].length < 60, size: 5 },
+          // Dots only while there are few points in view: a lone point has no line to show it
+          // (as wide as the line and more, so a wider line's dot shows around a narrower one's).
+          points: { show: (u: uPlot, _s: number, i0: number, i1: number) => i1 - i0 < 60 || u.data[0].length < 60, size: Math.max(5, (l.width ?? 1.5) + 3.5) },
         })),
       ],
       hooks: {
@@ -155,5 +158,11 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
   // What the plot holds, as attributes: tests (and anyone inspecting the page) read the canvas's numbers here.
   const first = lines[0] ? values[lines[0].key] : undefined;
   const last = first ? [...first].reverse().find((v) => v !== null) : undefined;
-  return <div ref={host} className="ts-plot" role="img" aria-label={title} data-testid={testid} data-points={ts.length} data-last={last ?? undefined} data-markers={markers.length} />;
+  // The lines that have something to draw, as "key:values" (values: how many points are not gaps).
+  const drawn = lines
+    .map((l) => [l.key, (values[l.key] ?? []).filter((v) => v !== null).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k}:${n}`)
+    .join(' ');
+  return <div ref={host} className="ts-plot" role="img" aria-label={title} data-testid={testid} data-points={ts.length} data-last={last ?? undefined} data-markers={markers.length} data-drawn={drawn} />;
 }

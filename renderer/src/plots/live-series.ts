@@ -4,20 +4,31 @@
  * series (../shared/DESIGN.md, "Renderer by view"). Pure functions over plain arrays, so a push
  * costs an append, and tests run in Node.
  */
-import { HISTORY_RANGE_MS, THROTTLE_REASONS_MASK, clockReasonsMask, type HistoryRange, type HistorySeries } from '../../../shared/history';
+import { HISTORY_RANGE_MS, THROTTLE_REASONS_MASK, clockReasonsMask, quantileOf, type HistoryRange, type HistorySeries } from '../../../shared/history';
 import type { ReplicaStatus } from '../../../shared/services';
 import type { NodeStatus } from '../../../shared/status';
 
 /** Columns as uPlot wants them: x in ms here (converted at the plot), one array per metric, null for a gap. */
 export interface PlotData {
   range: HistoryRange;
-  /** Width of a point (null: raw samples). A live point within the last point's step replaces it. */
+  /** Width of a point (null: raw samples). Points start on multiples of it, like the engine's buckets. */
   stepMs: number | null;
   ts: number[];
   series: Record<string, (number | null)[]>;
   /** Where each point's value came from: min and max of numeric metrics, for the band. */
   min: Record<string, (number | null)[]>;
   max: Record<string, (number | null)[]>;
+  /** p50 and p95 of each point, for the metrics whose columns have them (latencies). */
+  p50: Record<string, (number | null)[]>;
+  p95: Record<string, (number | null)[]>;
+  /** The newest reading held: a push not newer than it (the same status again) changes nothing. */
+  edge: number;
+  /**
+   * The readings pushed into the last point, per metric, when a push started that point (a range
+   * of points wider than a reading); its mean, min, max, p50 and p95 are theirs. null when the
+   * last point is the engine's.
+   */
+  live: Record<string, number[]> | null;
 }
 
 /** A live reading: when, and each metric's value (null: not measured this time). */
@@ -31,6 +42,8 @@ export function fromHistory(s: HistorySeries, metrics: readonly string[]): PlotD
   const series: PlotData['series'] = {};
   const min: PlotData['min'] = {};
   const max: PlotData['max'] = {};
+  const p50: PlotData['p50'] = {};
+  const p95: PlotData['p95'] = {};
   for (const m of metrics) {
     const col = s.columns[m];
     if (!col) continue;
@@ -38,6 +51,10 @@ export function fromHistory(s: HistorySeries, metrics: readonly string[]): PlotD
       series[m] = [...col.values];
       min[m] = [...col.min];
       max[m] = [...col.max];
+      if (col.p50 && col.p95) {
+        p50[m] = [...col.p50];
+        p95[m] = [...col.p95];
+      }
     } else if (col.type === 'flags') {
       // The share of a point's samples that were throttled, 0 … 1: a raw sample is 0 or 1.
       series[m] = col.active.map((a, i) => (s.samples[i] ? a / s.samples[i]! : null));
@@ -45,41 +62,69 @@ export function fromHistory(s: HistorySeries, metrics: readonly string[]): PlotD
       max[m] = series[m]!.slice();
     }
   }
-  return { range: s.range, stepMs: s.stepMs ?? (s.source === 'raw' ? null : s.source === '1m' ? 60_000 : 1_800_000), ts: [...s.ts], series, min, max };
+  const stepMs = s.stepMs ?? (s.source === 'raw' ? null : s.source === '1m' ? 60_000 : 1_800_000);
+  return { range: s.range, stepMs, ts: [...s.ts], series, min, max, p50, p95, edge: s.ts.at(-1) ?? -Infinity, live: null };
+}
+
+/** The last point made of `readings` alone: their mean, min, max and quantiles. */
+function summarise(readings: readonly number[]): { mean: number | null; min: number | null; max: number | null; p50: number | null; p95: number | null } {
+  if (readings.length === 0) return { mean: null, min: null, max: null, p50: null, p95: null };
+  return {
+    mean: readings.reduce((a, b) => a + b, 0) / readings.length,
+    min: Math.min(...readings),
+    max: Math.max(...readings),
+    p50: quantileOf(readings, 0.5),
+    p95: quantileOf(readings, 0.95),
+  };
 }
 
 /**
- * The data with `p` at its live edge: appended when it is newer than the last point's step,
- * otherwise it replaces the last live value (a rollup range gets one live point per step); a
- * point not newer than the last one (a repeated push) changes nothing; points that fell out of
- * the range's window are dropped. Returns the same object when nothing changed.
+ * The data with `p` at its live edge; points that fell out of the range's window are dropped, and
+ * a reading not newer than the newest held (a repeated push) changes nothing (the same object is
+ * returned). Raw samples: a point per reading. Wider points (rollups, or raw readings in intervals):
+ * a reading in a later interval starts a point there, and the readings pushed into it make its
+ * mean, min, max, p50 and p95 exactly; a reading in the engine's last point widens its min and max
+ * only (its mean and quantiles are of samples this side never saw one by one).
  */
 export function appendPoint(d: PlotData, p: LivePoint): PlotData {
-  const n = d.ts.length;
-  const last = n === 0 ? -Infinity : d.ts[n - 1]!;
-  if (p.ts <= last) return d;
-  const withinStep = d.stepMs !== null && n > 0 && p.ts < last + d.stepMs;
+  if (p.ts <= d.edge) return d;
   const from = p.ts - HISTORY_RANGE_MS[d.range];
   let drop = 0;
-  while (drop < n && d.ts[drop]! < from) drop++;
-  const next = (xs: (number | null)[], v: number | null) => {
-    const kept = drop > 0 ? xs.slice(drop) : xs.slice();
-    if (withinStep) kept[kept.length - 1] = v;
-    else kept.push(v);
-    return kept;
-  };
-  const ts = drop > 0 ? d.ts.slice(drop) : d.ts.slice();
-  if (!withinStep) ts.push(p.ts);
-  const series: PlotData['series'] = {};
-  const min: PlotData['min'] = {};
-  const max: PlotData['max'] = {};
+  while (drop < d.ts.length && d.ts[drop]! < from) drop++;
+  const cut = <T>(xs: readonly T[]): T[] => xs.slice(drop);
+  const ts = cut(d.ts);
+  const start = d.stepMs === null ? p.ts : Math.floor(p.ts / d.stepMs) * d.stepMs;
+  const within = d.stepMs !== null && ts.length > 0 && start <= ts[ts.length - 1]!;
+  if (!within) ts.push(start);
+  const next: PlotData = { ...d, ts, edge: p.ts, series: {}, min: {}, max: {}, p50: {}, p95: {}, live: d.stepMs === null ? null : within ? d.live && {} : {} };
   for (const m of Object.keys(d.series)) {
     const v = p.values[m] ?? null;
-    series[m] = next(d.series[m]!, v);
-    min[m] = next(d.min[m]!, v);
-    max[m] = next(d.max[m]!, v);
+    const cols = [cut(d.series[m]!), cut(d.min[m]!), cut(d.max[m]!), ...(d.p50[m] ? [cut(d.p50[m]), cut(d.p95[m]!)] : [])];
+    const lastAt = ts.length - 1;
+    if (!within) {
+      for (const c of cols) c.push(v);
+      if (next.live) next.live[m] = v === null ? [] : [v];
+    } else if (d.live && next.live) {
+      const readings = v === null ? (d.live[m] ?? []) : [...(d.live[m] ?? []), v];
+      next.live[m] = readings;
+      const sum = summarise(readings);
+      [sum.mean, sum.min, sum.max, sum.p50, sum.p95].forEach((x, k) => {
+        if (cols[k]) cols[k][lastAt] = x;
+      });
+    } else if (v !== null) {
+      const [, min, max] = cols;
+      min![lastAt] = min![lastAt] === null ? v : Math.min(min![lastAt]!, v);
+      max![lastAt] = max![lastAt] === null ? v : Math.max(max![lastAt]!, v);
+    }
+    [next.series[m], next.min[m], next.max[m]] = [cols[0]!, cols[1]!, cols[2]!];
+    if (cols[3]) [next.p50[m], next.p95[m]] = [cols[3], cols[4]!];
   }
-  return { ...d, ts, series, min, max };
+  return next;
+}
+
+/** The p50 and p95 of a metric as plot values: keys `METRIC.p50` and `METRIC.p95`. */
+export function quantileValues(d: PlotData, metric: string): Record<string, (number | null)[]> {
+  return { [`${metric}.p50`]: d.p50[metric] ?? [], [`${metric}.p95`]: d.p95[metric] ?? [] };
 }
 
 /** A GPU's reading from a node's pushed status; null when the probe failed (its GPUs are the last ones seen, not new readings). */

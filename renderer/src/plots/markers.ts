@@ -38,6 +38,15 @@ export function failureMarkers(series: HistorySeries | undefined, metric: string
   return out;
 }
 
+/**
+ * A failed probe pushed after the series was read (`since`: the series' `to`) added to `marks`,
+ * once: the plot marks a failure when it happens, not only the next time the series is read.
+ * Returns `marks` itself when there is nothing to add.
+ */
+export function withLiveFailure(marks: readonly PlotMarker[], probe: { at: number; ok: boolean; failure: string | null } | null, label: string, since: number): readonly PlotMarker[] {
+  if (!probe || probe.ok || probe.at <= since || marks.some((m) => m.ts === probe.at)) return marks;
+  return [...marks, { ts: probe.at, color: '--unhealthy', label: `${label} failed: ${probe.failure ?? 'other'}` }];
+}
 
 /** A strip's colour and rank per HAProxy state class: the worst state seen in a point colours it. */
 const LB_STATE_LOOK: Record<string, { rank: number; color: string }> = {

@@ -1,4 +1,5 @@
 import { routeTableOf, type RouteTable } from '../model/route';
+import { drillsView } from './drills';
 import { overviewView } from './overview';
 import { runbooksView } from './runbooks';
 import { servicesView } from './services';
@@ -10,7 +11,7 @@ import type { ViewDefinition, ViewSubject } from './types';
  * exporting its ViewDefinition, and one line here; its routes, subjects, shortcut and palette
  * entries come with it. The first view is the landing page.
  */
-export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, runbooksView];
+export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, runbooksView, drillsView];
 
 export const ROUTES: RouteTable = routeTableOf(
   VIEWS.map((v) => ({ id: v.id, subjects: v.subjects.map((s) => ({ kind: s.kind, drawer: s.Drawer !== undefined })) })),

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditIdentity } from '../../../electron/core/audit/identity';
-import { FleetCore } from '../../../electron/core/fleet/core';
+import { FleetCore, type CoreDeps } from '../../../electron/core/fleet/core';
 import { HaproxyRuntime } from '../../../electron/core/haproxy';
 import { loadInventoryFile } from '../../../electron/core/inventory/load-inventory';
 import { startLab, type LabFleet } from '../../../electron/core/lab/lab-fleet';
@@ -38,6 +38,10 @@ export interface LabConsoleOptions {
   /** Runs before the console starts, with the lab directory (e.g. to add runbooks beside its inventory). */
   beforeStart?: (labDir: string) => void;
   onPush?: (e: PushEvent) => void;
+  /** The drill runner's cadence (drill suites shorten it). */
+  drills?: CoreDeps['drills'];
+  /** Each replica also a systemd unit of its node (systemctl over SSH), as `fleetops lab` runs them. */
+  units?: boolean;
 }
 
 export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConsole> {
@@ -55,7 +59,7 @@ export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConso
   };
   try {
     lab = await startLab({ dir: labDir, nodes: 6, probeIntervalSeconds: 5 });
-    services = await startLabServices({ dir: labDir, inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5 });
+    services = await startLabServices({ dir: labDir, inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5, ...(opts.units ? { fleet: lab } : {}) });
     opts.beforeStart?.(labDir);
     core = new FleetCore({
       dataDir,
@@ -65,6 +69,7 @@ export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConso
       labServices: services,
       servicesCadenceMs: { frontend: 300, publish: 300 },
       identity: opts.identity,
+      drills: opts.drills,
     });
     if (opts.onPush) core.subscribe(opts.onPush);
     await core.start();

@@ -10,12 +10,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../../electron/core/store/open-store';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
 
 const MIN_INTERLEAVINGS = 5;
 const DEADLINE_MS = 10_000;
 
 const [dir, user, other] = process.argv.slice(2);
-const store = openStore(dir, { auditIdentity: { user, host: `host-${user}` } });
+const store = openStore(dir, { migrations: fleetMigrations(), auditIdentity: { user, host: `host-${user}` } });
 process.stdout.write('ready\n');
 process.stdin.once('data', () => {
   const deadline = Date.now() + DEADLINE_MS;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { AuditIdentity } from '../../../electron/core/audit/identity';
 import { openStore, type Store } from '../../../electron/core/store/open-store';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
 
 export const ALICE = { user: 'alice', host: 'ops-laptop' };
 
@@ -15,7 +16,7 @@ export function tempDir(cleanups: (() => void)[]): string {
 }
 
 export function openTestStore(dir: string, cleanups: (() => void)[], identity: AuditIdentity = ALICE, now: () => number = () => 1_700_000_000_000): Store {
-  const store = openStore(dir, { auditIdentity: identity, now });
+  const store = openStore(dir, { migrations: fleetMigrations(), auditIdentity: identity, now });
   cleanups.push(() => store.close());
   return store;
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventLog } from '../../../electron/core/store/event-log';
 import { migrate } from '../../../electron/core/store/migrate';
-import { MIGRATIONS } from '../../../electron/core/store/migrations';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
 import { openTestStore, tempDir } from './helpers';
 
 const cleanups: (() => void)[] = [];
@@ -17,7 +17,7 @@ describe('migration 3: audit', () => {
     const file = path.join(dir, 'fleetops.db');
     const v2 = new Database(file);
     v2.pragma('journal_mode = WAL');
-    migrate(v2, MIGRATIONS.slice(0, 2), file, () => 100);
+    migrate(v2, fleetMigrations().slice(0, 2), file, () => 100);
     const events = createEventLog(v2).appendEvents([{ ts: 1, kind: 'xid', subject: 'gpu-b', severity: 'error', message: 'XID 79' }]);
     v2.close();
 

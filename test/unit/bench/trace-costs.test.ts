@@ -64,7 +64,22 @@ describe('load work from a trace', () => {
       task(500_000, 90_000),
       mark(400_000, 'bench:content', 300),
     ];
-    expect(loadWork(events)).toEqual({ wallMs: 50 + 40 + 10, cpuMs: 25 + 20 + 10 });
+    expect(loadWork(events)).toEqual({ wallMs: 50 + 40 + 10, cpuMs: 25 + 20 + 10, slices: {} });
     expect(loadWork([task(0, 1)])).toBeNull();
+  });
+
+  it('says what ran until the content mark, by slice: nested ones once, one that runs past the mark cut there', () => {
+    const events: TraceEvent[] = [
+      task(200_000, 40_000, 20_000),
+      slice(200_000, 30_000, 'v8.evaluateModule'),
+      slice(205_000, 10_000, 'FunctionCall'), // inside the module's evaluation: counted there
+      slice(232_000, 5_000, 'FunctionCall'),
+      task(390_000, 20_000, 20_000),
+      slice(390_000, 20_000, 'TimerFire'), // half before the mark
+      task(500_000, 90_000),
+      slice(500_000, 90_000, 'Layout'), // after the mark
+      mark(400_000, 'bench:content', 300),
+    ];
+    expect(loadWork(events)?.slices).toEqual({ 'v8.evaluateModule': 30, FunctionCall: 5, TimerFire: 10 });
   });
 });

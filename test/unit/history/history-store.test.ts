@@ -6,67 +6,14 @@
  * points; a bad query is a FleetError that says what is wrong.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
 import type { HistoryQuery, HistorySeries } from '../../../shared/history';
-import { HistoryStore, MINUTE_MS, type HistoryOptions } from '../../../electron/core/history/history-store';
-import { openStore } from '../../../electron/core/store/open-store';
-import { FakeTimers, gpu, nodeReading } from './fixtures';
+import { HistoryStore, MINUTE_MS } from '../../../electron/core/history/history-store';
+import { gpu, nodeReading } from './fixtures';
+import { DAY, HOUR, M0, T0, historyFiles } from './store-setup';
 
-const root = mkdtempSync(join(tmpdir(), 'fleetops-history-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const HOUR = 60 * MINUTE_MS;
-const DAY = 24 * HOUR;
-/** The start of a half hour, so its minutes are M0, M0 + 1, … */
-const M0 = 28_999_980;
-const T0 = M0 * MINUTE_MS;
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-interface Setup {
-  file: string;
-  timers: FakeTimers;
-  sql: string[];
-  open(opts?: HistoryOptions): HistoryStore;
-  /** A second, plain connection: what is on disk, independent of the code under test. */
-  count(sql: string, ...params: unknown[]): number;
-}
-
-let n = 0;
-function setup(start = T0): Setup {
-  const dir = join(root, `s${n++}`);
-  const store = openStore(dir, { now: () => start });
-  const file = store.path;
-  store.close();
-  const timers = new FakeTimers(start);
-  const sql: string[] = [];
-  return {
-    file,
-    timers,
-    sql,
-    open(opts = {}) {
-      const h = new HistoryStore(file, { timers, trace: (s) => sql.push(s), ...opts });
-      cleanups.push(() => h.close());
-      sql.length = 0; // the connection's own pragmas
-      return h;
-    },
-    count(q, ...params) {
-      const db = new Database(file, { readonly: true });
-      try {
-        return db.prepare(q).pluck().get(...params) as number;
-      } finally {
-        db.close();
-      }
-    },
-  };
-}
+const { setup, cleanup } = historyFiles();
 
 const temps = (h: HistoryStore, range: HistoryQuery['range'], extra: Partial<HistoryQuery> = {}) =>
   h.series({ kind: 'gpu', subject: 'n1', gpu: 0, metrics: ['temperatureC'], range, ...extra } as HistoryQuery);
@@ -239,6 +186,7 @@ describe('series', () => {
     expectFleetError(() => h.series({ kind: 'node', subject: 'n1', metrics: ['health'], range: '7d' } as never), 'BAD_REQUEST', /range/);
     expectFleetError(() => h.series({ kind: 'gpu', subject: 'n1', metrics: ['temperatureC'], range: '1h' } as never), 'BAD_REQUEST', /gpu/);
     expectFleetError(() => h.series({ kind: 'gpu', subject: 'n1', gpu: 0, metrics: ['sessions'], range: '1h' } as never), 'BAD_REQUEST', /metrics/);
+    expectFleetError(() => h.series({ kind: 'node', subject: 'n1', metrics: ['latencyMs'], range: '1h', stepMs: 10 }), 'BAD_REQUEST', /stepMs/);
     // Known to the inventory but not measured yet: an empty series, not an error.
     expect(h.series({ kind: 'node', subject: 'new', metrics: ['health'], range: '24h' }, () => true)).toMatchObject({ ts: [], samples: [] });
     // A GPU the node never reported: no points.
@@ -300,7 +248,7 @@ describe('across restarts and failures', () => {
     const errors: FleetError[] = [];
     const h = t.open({ onError: (e) => errors.push(e) });
     const other = new Database(t.file);
-    cleanups.push(() => other.close());
+    cleanup(() => other.close());
     other.exec("CREATE TRIGGER refuse BEFORE INSERT ON history_raw BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
     h.recordNodeProbe('n1', nodeReading(T0));
     t.timers.advance(10_000);

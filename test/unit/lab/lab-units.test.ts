@@ -170,7 +170,7 @@ describe('systemctl start, stop, restart', () => {
 describe('what systemctl refuses', () => {
   it('names the verbs it knows when given none', async () => {
     const { units } = lab();
-    expect(await units.systemctl('systemctl')).toEqual({ stdout: '', stderr: 'systemctl: this lab node only knows start, stop, restart and is-active\n', code: 1 });
+    expect(await units.systemctl('systemctl')).toEqual({ stdout: '', stderr: 'systemctl: this lab node only knows start, stop, restart, is-active and show -p MainPID --value\n', code: 1 });
   });
 
   it('names an unknown verb', async () => {

@@ -154,3 +154,29 @@ describe('attentionRows', () => {
     expect(attentionRows(attentionItems(input)).every((r) => 'item' in r)).toBe(true);
   });
 });
+
+describe('attentionItems: drills', () => {
+  const drillRun = (id: string, drill: string, status: string, startedAt: number, extra: Record<string, unknown> = {}) =>
+    ({ id, drill, status, startedAt, endedAt: startedAt + 1000, reason: `${status} because`, faultRunId: `fault-${id}`, ...extra }) as unknown as import('../../../shared/drill-run').DrillRunView;
+
+  it('a restore that failed is an alarm above a failed rollback, an aborted drill a warning; each drill by its latest run only', () => {
+    const input = {
+      ...healthy(),
+      runs: [runView('rb', { status: 'rollback-failed', endedAt: T0 })],
+      drills: [
+        drillRun('a1', 'maint', 'restore-failed', T0),
+        drillRun('b1', 'stop', 'aborted', T0),
+        // Dealt with: a later run of the same drill passed.
+        drillRun('c1', 'freeze', 'restore-failed', T0),
+        drillRun('c2', 'freeze', 'passed', T0 + 5000),
+      ],
+    };
+    const items = attentionItems(input);
+    expect(items.map((i) => `${i.kind} ${i.subject} ${i.state} ${i.severity}`)).toEqual([
+      'drill drill maint restore failed critical',
+      `run ${items[1]!.subject} rollback-failed critical`,
+      'drill drill stop aborted warning',
+    ]);
+    expect(items[0]).toMatchObject({ score: SCORES.drillRestoreFailed, href: expect.stringContaining('fault-a1'), reason: 'restore-failed because', tone: 'unhealthy' });
+  });
+});

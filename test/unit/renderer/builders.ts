@@ -84,6 +84,7 @@ export function snapshot(over: Partial<FleetSnapshot> = {}): FleetSnapshot {
     labServices: null,
     runs: [],
     readOnly: { global: false, clusters: [] },
+    nodesSeq: 0,
     ...over,
   };
 }

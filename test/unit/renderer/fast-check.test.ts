@@ -96,7 +96,19 @@ const NODE = node('usw2-inf-01', {
 
 /** Valid values of the push events (one or more each). */
 const PUSHES: Array<[keyof typeof pushEvents, unknown]> = [
-  ['nodes.updated', { nodes: [NODE, node('b'), node('c', { health: 'unknown', since: null, lastProbeAt: null, driverVersion: null, gpus: [] })] }],
+  ['nodes.updated', { seq: 1, nodes: [NODE, node('b'), node('c', { health: 'unknown', since: null, lastProbeAt: null, driverVersion: null, gpus: [] })], changes: [] }],
+  [
+    'nodes.updated',
+    {
+      seq: 42,
+      nodes: [],
+      changes: [
+        { name: 'a', set: { lastProbeAt: 1_700_000_003_000, lastProbeLatencyMs: 9.5 } },
+        { name: 'b', set: { health: 'unhealthy', reasons: ['GPU 0 lost — drain'], lastError: null, gpus: [gpu(1)] } },
+        { name: 'c', set: {}, gpus: [{ at: 0, set: { temperatureC: 88, powerW: null, clockEventReasons: ['hw_thermal_slowdown'] } }, { at: 3, set: { health: 'degraded' } }] },
+      ],
+    },
+  ],
   ['event.appended', event(7, { data: { anything: [1, 'two', null] } })],
   ['event.appended', event(8)],
   ['replicas.updated', { replicas: [replica('r1'), replica('r2', { health: 'throttled', retryAfterSeconds: 30, throttledUntil: 1_700_000_030_000 })] }],
@@ -231,14 +243,19 @@ describe('fast contract check', () => {
 
 describe('parse.ts with the fast check', () => {
   it('gives a valid push as it came, and an invalid one the same PARSE_FAILED as before', () => {
-    const payload = clone({ nodes: [NODE] });
+    const payload = clone({ seq: 3, nodes: [NODE], changes: [{ name: 'b', set: { health: 'degraded' }, gpus: [{ at: 1, set: { temperatureC: 90 } }] }] });
     expect(parsePushEvent('nodes.updated', payload).payload).toBe(payload);
-    expect(() => parsePushEvent('nodes.updated', { nodes: [{ ...NODE, health: 'sideways' }] })).toThrow(/payload of nodes.updated does not match the contract: nodes\.0\.health/);
+    expect(() => parsePushEvent('nodes.updated', { seq: 3, nodes: [{ ...NODE, health: 'sideways' }], changes: [] })).toThrow(/payload of nodes.updated does not match the contract: nodes\.0\.health/);
+    expect(() => parsePushEvent('nodes.updated', { seq: 3, nodes: [], changes: [{ name: 'b', set: {}, gpus: [{ at: 0, set: { temperatureC: 'hot' } }] }] })).toThrow(
+      /payload of nodes.updated does not match the contract: changes\.0\.gpus\.0\.set\.temperatureC/,
+    );
+    expect(() => parsePushEvent('nodes.updated', { seq: 0, nodes: [], changes: [] })).toThrow(/nodes.updated does not match the contract: seq/);
+    expect(() => parsePushEvent('nodes.updated', { nodes: [NODE] })).toThrow(/nodes.updated does not match the contract: seq/);
     // A value zod changes (an unknown key stripped) comes out as zod gives it.
-    const extra = clone({ nodes: [{ ...NODE, extra: 1 }] });
+    const extra = clone({ seq: 3, nodes: [{ ...NODE, extra: 1 }], changes: [] });
     const parsed = parsePushEvent('nodes.updated', extra);
     expect(parsed.payload).not.toBe(extra);
-    expect(parsed.payload).toEqual({ nodes: [NODE] });
+    expect(parsed.payload).toEqual({ seq: 3, nodes: [NODE], changes: [] });
   });
 
   it('does the same for replies', () => {

@@ -1,8 +1,8 @@
 /** Plot data: a history series read once, then points from pushes at the live edge. */
 import { describe, expect, it } from 'vitest';
 import type { HistorySeries } from '../../../shared/history';
-import { appendPoint, availabilityPoints, fromHistory, gpuPoint, replicaPoint, withRecentMinutes, type PlotData } from '../../../renderer/src/plots/live-series';
-import { failureMarkers, nodeMarkers } from '../../../renderer/src/plots/markers';
+import { appendPoint, availabilityPoints, fromHistory, gpuPoint, quantileValues, replicaPoint, withRecentMinutes, type PlotData } from '../../../renderer/src/plots/live-series';
+import { failureMarkers, nodeMarkers, withLiveFailure } from '../../../renderer/src/plots/markers';
 
 const T0 = Date.UTC(2026, 11, 4, 12);
 const raw = (ts: number[], temps: (number | null)[]): HistorySeries => ({
@@ -29,6 +29,14 @@ describe('fromHistory', () => {
     expect(d.ts).toEqual([T0 - 20_000, T0 - 10_000]);
     expect(d.series).toEqual({ temperatureC: [60, 61], clockEventReasons: [0, 1] });
     expect(d.stepMs).toBeNull();
+    expect(d.p50).toEqual({});
+  });
+
+  it('keeps p50 and p95 where the column has them (latencies)', () => {
+    const s = raw([T0 - 60_000, T0], [null, null]);
+    s.columns.lat = { type: 'numeric', unit: 'ms', values: [5, 6], min: [1, 2], max: [90, 9], p50: [4, 6], p95: [80, null] };
+    const d = fromHistory(s, ['lat', 'temperatureC']);
+    expect([d.p50, d.p95]).toEqual([{ lat: [4, 6] }, { lat: [80, null] }]);
   });
 });
 
@@ -51,12 +59,63 @@ describe('appendPoint', () => {
     expect(next.series.temperatureC).toEqual([60, null]);
   });
 
-  it('a rollup range takes one live point per step: within the step it replaces the last', () => {
-    const d: PlotData = { range: '24h', stepMs: 60_000, ts: [T0], series: { x: [1] }, min: { x: [1] }, max: { x: [1] } };
-    const same = appendPoint(d, { ts: T0 + 30_000, values: { x: 5 } });
-    expect([same.ts, same.series.x]).toEqual([[T0], [5]]);
-    const next = appendPoint(same, { ts: T0 + 61_000, values: { x: 6 } });
-    expect([next.ts, next.series.x]).toEqual([[T0, T0 + 61_000], [5, 6]]);
+  it('a raw reading is its own p50 and p95', () => {
+    const s = raw([T0 - 10_000], [12]);
+    s.columns.temperatureC = { type: 'numeric', unit: 'ms', values: [12], min: [12], max: [12], p50: [12], p95: [12] };
+    const next = appendPoint(fromHistory(s, ['temperatureC']), { ts: T0, values: { temperatureC: 30 } });
+    expect([next.p50.temperatureC, next.p95.temperatureC]).toEqual([[12, 30], [12, 30]]);
+  });
+});
+
+describe('appendPoint, points wider than a reading (rollups, intervals of readings)', () => {
+  /** The engine's last minute: mean 10 of readings from 4 to 40, p50 9, p95 38. */
+  const minute = (): PlotData => ({
+    ...fromHistory(raw([], []), []),
+    range: '24h',
+    stepMs: 60_000,
+    ts: [T0],
+    series: { x: [10] },
+    min: { x: [4] },
+    max: { x: [40] },
+    p50: { x: [9] },
+    p95: { x: [38] },
+    edge: T0,
+  });
+  const column = (d: PlotData) => [d.series.x, d.min.x, d.max.x, d.p50.x, d.p95.x];
+
+  it("a reading in the engine's last point widens its min and max, and leaves its mean and quantiles (of samples seen only by the engine)", () => {
+    const d = appendPoint(minute(), { ts: T0 + 30_000, values: { x: 50 } });
+    expect(d.ts).toEqual([T0]);
+    expect(column(d)).toEqual([[10], [4], [50], [9], [38]]);
+    expect(column(appendPoint(d, { ts: T0 + 40_000, values: { x: 1 } }))).toEqual([[10], [1], [50], [9], [38]]);
+  });
+
+  it('a reading in a later interval starts a point at its start; the readings pushed into it make its mean, min, max, p50 and p95', () => {
+    let d = minute();
+    const readings = [20, 5, 7, 100, 6];
+    readings.forEach((x, i) => (d = appendPoint(d, { ts: T0 + 61_000 + i * 5_000, values: { x } })));
+    expect(d.ts).toEqual([T0, T0 + 60_000]);
+    expect(column(d)).toEqual([
+      [10, 27.6],
+      [4, 5],
+      [40, 100],
+      [9, 7],
+      [38, 100],
+    ]);
+    // The same status pushed again is not a second reading.
+    expect(appendPoint(d, { ts: T0 + 61_000 + 4 * 5_000, values: { x: 6 } })).toBe(d);
+    // A push without the metric (the other probe's) leaves the point as it is.
+    const other = appendPoint(d, { ts: T0 + 90_000, values: {} });
+    expect(column(other)).toEqual(column(d));
+    // The next interval starts afresh.
+    const next = appendPoint(other, { ts: T0 + 125_000, values: { x: 3 } });
+    expect(next.ts).toEqual([T0, T0 + 60_000, T0 + 120_000]);
+    expect(column(next).map((c) => c.at(-1))).toEqual([3, 3, 3, 3, 3]);
+  });
+
+  it('plots p50 and p95 under their own keys', () => {
+    expect(quantileValues(minute(), 'x')).toEqual({ 'x.p50': [9], 'x.p95': [38] });
+    expect(quantileValues(minute(), 'y')).toEqual({ 'y.p50': [], 'y.p95': [] });
   });
 });
 
@@ -117,6 +176,17 @@ describe('markers', () => {
       [30, 'probe failed: 2 × timeout'],
     ]);
     expect(failureMarkers(undefined, 'outcome', 'probe')).toEqual([]);
+  });
+
+  it('a failed probe pushed after the series was read is marked once; successes and older probes are not', () => {
+    const none: ReturnType<typeof withLiveFailure> = [];
+    const failed = { at: T0 + 5_000, ok: false, failure: 'timeout' };
+    const marks = withLiveFailure(none, failed, 'completion', T0);
+    expect(marks).toEqual([{ ts: T0 + 5_000, color: '--unhealthy', label: 'completion failed: timeout' }]);
+    expect(withLiveFailure(marks, failed, 'completion', T0)).toBe(marks);
+    expect(withLiveFailure(none, { ...failed, ok: true }, 'completion', T0)).toBe(none);
+    expect(withLiveFailure(none, failed, 'completion', T0 + 5_000)).toBe(none); // already in the series read
+    expect(withLiveFailure(none, null, 'completion', T0)).toBe(none);
   });
 });
 

@@ -1,6 +1,6 @@
 import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
-import type { FleetSnapshot, PushEvent } from '../../../shared/contract';
+import type { FleetSnapshot, NodeStatusChange, PushEvent } from '../../../shared/contract';
 import type { FleetEvent, NodeStatus } from '../../../shared/status';
 import type { FleetApiError } from '../../../renderer/src/api/errors';
 import { syncCacheWithTransport } from '../../../renderer/src/api/push-sync';
@@ -45,16 +45,44 @@ function setup(initial: ConnectionState = { status: 'open' }) {
 describe('pushed events update the query cache', () => {
   it('nodes.updated merges into the snapshot and into opened node details only', () => {
     const { client, push, snapshotKey, getSnapshot } = setup();
-    const before = snapshot();
+    const before = snapshot({ nodesSeq: 4 });
     client.setQueryData(snapshotKey, before);
     client.setQueryData(nodeQueries.detail('n2').queryKey, before.nodes[1]);
     const n2 = node('n2', { health: 'unreachable', reasons: ['ssh: connect timeout'] });
-    const n3 = node('n3', { health: 'degraded' });
-    push({ event: 'nodes.updated', payload: { nodes: [n2, n3] } });
-    expect(getSnapshot()?.nodes).toEqual([before.nodes[0], n2, n3]);
+    const n4 = node('n4', { health: 'degraded' });
+    push({
+      event: 'nodes.updated',
+      payload: { seq: 5, nodes: [n4], changes: [{ name: 'n2', set: { health: 'unreachable', reasons: ['ssh: connect timeout'] } }] },
+    });
+    expect(getSnapshot()?.nodes).toEqual([before.nodes[0], n2, before.nodes[2], n4]);
+    expect(getSnapshot()?.nodesSeq).toBe(5);
     expect(getSnapshot()?.nodes[0]).toBe(before.nodes[0]);
+    expect(getSnapshot()?.nodes[1].gpus).toBe(before.nodes[1].gpus);
     expect(client.getQueryData<NodeStatus>(nodeQueries.detail('n2').queryKey)).toEqual(n2);
-    expect(client.getQueryData(nodeQueries.detail('n3').queryKey)).toBeUndefined();
+    expect(client.getQueryData(nodeQueries.detail('n4').queryKey)).toBeUndefined();
+  });
+
+  it('a nodes.updated that does not follow the snapshot is not applied: the snapshot and the details it names are fetched again', () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    const cases: Array<[number, NodeStatusChange[]]> = [
+      [7, [{ name: 'n1', set: { health: 'degraded' } }]], // n°6 was missed
+      [4, [{ name: 'n1', set: { health: 'degraded' } }]], // older than the snapshot: another stream
+      [6, [{ name: 'n9', set: { health: 'degraded' } }]], // a node the snapshot does not have
+      [6, [{ name: 'n1', set: {}, gpus: [{ at: 5, set: { powerW: 1 } }] }]], // a GPU it does not have
+    ];
+    for (const [seq, changes] of cases) {
+      const before = snapshot({ nodesSeq: 5 });
+      client.setQueryData(snapshotKey, before);
+      client.setQueryData(nodeQueries.detail('n1').queryKey, before.nodes[0]);
+      client.setQueryData(nodeQueries.detail('n2').queryKey, before.nodes[1]);
+      push({ event: 'nodes.updated', payload: { seq, nodes: [], changes } });
+      expect(getSnapshot()).toBe(before);
+      expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(true);
+      expect(client.getQueryData(nodeQueries.detail('n1').queryKey)).toBe(before.nodes[0]);
+      expect(client.getQueryState(nodeQueries.detail('n1').queryKey)?.isInvalidated).toBe(changes[0].name === 'n1');
+      expect(client.getQueryState(nodeQueries.detail('n2').queryKey)?.isInvalidated).toBe(false);
+      client.clear();
+    }
   });
 
   it('event.appended goes to the fleet-wide list and to its subject list, without creating lists nobody loaded', () => {
@@ -126,7 +154,7 @@ describe('pushed events update the query cache', () => {
 
   it('pushes before the snapshot is loaded do not invent a snapshot', () => {
     const { push, getSnapshot } = setup();
-    push({ event: 'nodes.updated', payload: { nodes: [node('n1')] } });
+    push({ event: 'nodes.updated', payload: { seq: 1, nodes: [node('n1')], changes: [] } });
     push({ event: 'lab.changed', payload: null });
     push({ event: 'replicas.updated', payload: { replicas: [replica('r1')] } });
     push({ event: 'services.updated', payload: { services: [service('llama')] } });

@@ -113,14 +113,15 @@ describe('ws transport: pushed events and bad frames', () => {
   it('delivers contract-valid events, parsed', () => {
     const { server, events } = setup();
     server.last.open();
-    server.last.push('nodes.updated', { nodes: [node('n1', { health: 'degraded' })] });
-    expect(events).toEqual([{ event: 'nodes.updated', payload: { nodes: [node('n1', { health: 'degraded' })] } }]);
+    const payload = { seq: 2, nodes: [node('n1', { health: 'degraded' })], changes: [{ name: 'n2', set: { health: 'unhealthy' as const }, gpus: [{ at: 0, set: { temperatureC: 90 } }] }] };
+    server.last.push('nodes.updated', payload);
+    expect(events).toEqual([{ event: 'nodes.updated', payload }]);
   });
 
   it('reports an invalid payload, an unknown event and an unreadable frame as PARSE_FAILED problems, not events', () => {
     const { server, events, problems } = setup();
     server.last.open();
-    server.last.push('nodes.updated', { nodes: [{ name: 'n1' }] });
+    server.last.push('nodes.updated', { seq: 1, nodes: [{ name: 'n1' }], changes: [] });
     server.last.push('nodes.exploded', {});
     server.last.frame('{not json');
     server.last.frame({ type: 'reply' });

@@ -6,6 +6,7 @@ import { MINUTE_MS } from '../../../electron/core/availability/request-bucket';
 import { parseInventory } from '../../../electron/core/inventory/load-inventory';
 import { AvailabilityMonitor, replicaKey } from '../../../electron/core/services/availability-monitor';
 import { openStore, type Store } from '../../../electron/core/store/open-store';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
 
 const stores: Store[] = [];
 // Each store lives in a temp dir of its own: close it, then remove the dir.
@@ -41,7 +42,7 @@ slo:
 
 describe('AvailabilityMonitor: redundancy', () => {
   it("keeps each server's own 24 h success ratio beside the mean, null for one not probed in 24 h", async () => {
-    const store = openStore(mkdtempSync(join(tmpdir(), 'availability-monitor-')));
+    const store = openStore(mkdtempSync(join(tmpdir(), 'availability-monitor-')), { migrations: fleetMigrations() });
     stores.push(store);
     const probe = (name: string, ok: number, failed: number, at: number) => {
       for (let i = 0; i < ok + failed; i++) store.requests.recordOutcome({ service: replicaKey(name), at, ok: i < ok, latencyMs: 5 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../../electron/core/availability/request-bucket';
 import { BucketCache } from '../../../electron/core/services/bucket-cache';
 import { openStore, type Store } from '../../../electron/core/store/open-store';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
 
 const stores: Store[] = [];
 // Each store lives in a temp dir of its own: close it, then remove the dir.
@@ -16,7 +17,7 @@ afterEach(() =>
 );
 
 function store(): Store {
-  const s = openStore(mkdtempSync(join(tmpdir(), 'bucket-cache-')));
+  const s = openStore(mkdtempSync(join(tmpdir(), 'bucket-cache-')), { migrations: fleetMigrations() });
   stores.push(s);
   return s;
 }

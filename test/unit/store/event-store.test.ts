@@ -6,6 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FleetEvent } from '../../../shared/status';
 import { openStore, type AppendEventInput, type Store } from '../../../electron/core/store/open-store';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../../../electron/core/store/event-log';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
+
+/** The data directory's schema: the store's own migrations and the built-in features'. */
+const MIGRATIONS = fleetMigrations();
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -19,7 +23,7 @@ function tempDir(): string {
 }
 
 function open(dir = tempDir()): Store {
-  const store = openStore(dir);
+  const store = openStore(dir, { migrations: MIGRATIONS });
   cleanups.push(() => store.close());
   return store;
 }
@@ -116,7 +120,7 @@ describe('openStore: event log', () => {
 
   it('keeps events across close and reopen, and keeps numbering after them', () => {
     const dir = tempDir();
-    const first = openStore(dir);
+    const first = openStore(dir, { migrations: MIGRATIONS });
     first.appendEvents([ev(1), ev(2)]);
     first.close();
     first.close(); // closing twice is harmless
@@ -163,7 +167,7 @@ describe('openStore: event log', () => {
 
   it('honours fileName', () => {
     const dir = tempDir();
-    const store = openStore(dir, { fileName: 'other.db' });
+    const store = openStore(dir, { migrations: MIGRATIONS, fileName: 'other.db' });
     cleanups.push(() => store.close());
     expect(store.path).toBe(path.join(dir, 'other.db'));
   });

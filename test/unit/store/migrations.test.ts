@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
-import { MIGRATIONS, type Migration } from '../../../electron/core/store/migrations';
+import type { Migration } from '../../../electron/core/store/migrate';
 import { openStore } from '../../../electron/core/store/open-store';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
+
+/** The data directory's schema: the store's own migrations and the built-in features'. */
+const MIGRATIONS = fleetMigrations();
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -63,7 +67,7 @@ describe('migrations', () => {
   it('ships migration 1 creating the events table and its indexes, 2 creating request_buckets and 3 the audit table', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     const dir = tempDir();
-    const store = openStore(dir, { now: () => 1234 });
+    const store = openStore(dir, { migrations: MIGRATIONS, now: () => 1234 });
     store.close();
     expect(MIGRATIONS.slice(0, 3).map((m) => m.name)).toEqual(['events', 'request_buckets', 'audit']);
     expect(recorded(store.path)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 1234 })));
@@ -75,15 +79,15 @@ describe('migrations', () => {
   });
 
   it('reports the schema version', () => {
-    const store = openStore(tempDir());
+    const store = openStore(tempDir(), { migrations: MIGRATIONS });
     cleanups.push(() => store.close());
     expect(store.schemaVersion()).toBe(MIGRATIONS.length);
   });
 
   it('is idempotent: reopening applies nothing again', () => {
     const dir = tempDir();
-    openStore(dir, { now: () => 1 }).close();
-    const store = openStore(dir, { now: () => 2 });
+    openStore(dir, { migrations: MIGRATIONS, now: () => 1 }).close();
+    const store = openStore(dir, { migrations: MIGRATIONS, now: () => 2 });
     store.close();
     expect(recorded(store.path)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 1 })));
   });
@@ -126,7 +130,7 @@ describe('migrations', () => {
     const file = path.join(dir, 'fleetops.db');
     const before = sha(file);
     const error = expectFleetError(
-      () => openStore(dir),
+      () => openStore(dir, { migrations: MIGRATIONS }),
       'INTERNAL',
       new RegExp(`fleetops\\.db has schema version ${latest}, but this fleetops only knows up to ${base}: it was written by a newer version; refusing to open it$`),
     );
@@ -142,7 +146,7 @@ describe('migrations', () => {
     db.pragma('user_version = 99');
     db.close();
     const before = sha(file);
-    expectFleetError(() => openStore(dir), 'INTERNAL', /schema version 99/);
+    expectFleetError(() => openStore(dir, { migrations: MIGRATIONS }), 'INTERNAL', /schema version 99/);
     expect(sha(file)).toBe(before);
     expect(inspect(file, (d) => d.pragma('journal_mode', { simple: true }))).toBe('delete');
   });
@@ -166,14 +170,14 @@ describe('openStore on a file that is not a fleetops database', () => {
     const file = path.join(dir, 'fleetops.db');
     writeFileSync(file, 'this is a text file, not a database\n'.repeat(200));
     const before = sha(file);
-    const error = expectFleetError(() => openStore(dir), 'INTERNAL', /is not a usable fleetops event store: file is not a database/);
+    const error = expectFleetError(() => openStore(dir, { migrations: MIGRATIONS }), 'INTERNAL', /is not a usable fleetops event store: file is not a database/);
     expect(error.message).toContain(file);
     expect(sha(file)).toBe(before);
   });
 
   it('refuses a corrupted database', () => {
     const dir = tempDir();
-    const good = openStore(dir);
+    const good = openStore(dir, { migrations: MIGRATIONS });
     good.appendEvents(Array.from({ length: 200 }, (_, i) => ({ ts: i, kind: 'k', subject: 's', severity: 'info' as const, message: 'x'.repeat(200) })));
     good.close();
     const file = good.path;
@@ -182,7 +186,7 @@ describe('openStore on a file that is not a fleetops database', () => {
     bytes.fill(0xa5, 100, 4096);
     const corruptDir = tempDir();
     writeFileSync(path.join(corruptDir, 'fleetops.db'), bytes);
-    const error = expectFleetError(() => openStore(corruptDir), 'INTERNAL', /fleetops\.db is not a usable fleetops event store: /);
+    const error = expectFleetError(() => openStore(corruptDir, { migrations: MIGRATIONS }), 'INTERNAL', /fleetops\.db is not a usable fleetops event store: /);
     expect(error.message).toContain(path.join(corruptDir, 'fleetops.db'));
   });
 
@@ -190,7 +194,7 @@ describe('openStore on a file that is not a fleetops database', () => {
     const dir = tempDir();
     const notADir = path.join(dir, 'data');
     copyFileSync(__filename, notADir);
-    const error = expectFleetError(() => openStore(notADir), 'INTERNAL', /cannot create data directory/);
+    const error = expectFleetError(() => openStore(notADir, { migrations: MIGRATIONS }), 'INTERNAL', /cannot create data directory/);
     expect(error.message).toContain(notADir);
   });
 });

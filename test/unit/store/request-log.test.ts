@@ -7,9 +7,12 @@ import { FleetError } from '../../../shared/errors';
 import { DAY_MS, MINUTE_MS } from '../../../electron/core/availability/request-bucket';
 import { createEventLog } from '../../../electron/core/store/event-log';
 import { migrate } from '../../../electron/core/store/migrate';
-import { MIGRATIONS } from '../../../electron/core/store/migrations';
 import { openStore, type Store } from '../../../electron/core/store/open-store';
 import { bucketsSince, createRequestLog } from '../../../electron/core/store/request-log';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
+
+/** The data directory's schema: the store's own migrations and the built-in features'. */
+const MIGRATIONS = fleetMigrations();
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -40,7 +43,7 @@ let clockNow = T;
 const clock = () => clockNow;
 
 function open(dir = tempDir(), requestLog = {}): Store {
-  const store = openStore(dir, { now: clock, requestLog });
+  const store = openStore(dir, { migrations: MIGRATIONS, now: clock, requestLog });
   cleanups.push(() => store.close());
   return store;
 }
@@ -132,7 +135,7 @@ describe('request log', () => {
 
   it('survives a restart: close flushes, reopening reads it back', () => {
     const dir = tempDir();
-    const first = openStore(dir, { now: clock });
+    const first = openStore(dir, { migrations: MIGRATIONS, now: clock });
     first.requests.recordOutcome({ service: 'llama', at: T, ok: true, latencyMs: 12 });
     first.requests.recordOutcome({ service: 'llama', at: T, ok: false, latencyMs: 12 });
     first.close();
@@ -147,7 +150,7 @@ describe('request log', () => {
 
   it('prunes buckets older than 31 days, on open and when a flush finds it due', () => {
     const dir = tempDir();
-    const store = openStore(dir, { now: clock });
+    const store = openStore(dir, { migrations: MIGRATIONS, now: clock });
     const at = (ms: number) => store.requests.recordOutcome({ service: 'llama', at: ms, ok: true, latencyMs: 1 });
     at(T - 31 * DAY_MS - MINUTE_MS); // the minute before the retention edge
     at(T - 31 * DAY_MS); // exactly at the edge: kept
@@ -172,7 +175,7 @@ describe('request log', () => {
   });
 
   it('refuses malformed outcomes, and recording after close', () => {
-    const store = openStore(tempDir(), { now: clock });
+    const store = openStore(tempDir(), { migrations: MIGRATIONS, now: clock });
     const r = store.requests;
     expectFleetError(() => r.recordOutcome({ service: '', at: T, ok: true, latencyMs: 1 }), 'BAD_REQUEST', /service must be a non-empty string/);
     expectFleetError(() => r.recordOutcome({ service: 'x', at: Number.NaN, ok: true, latencyMs: 1 }), 'BAD_REQUEST', /time must be milliseconds/);
@@ -186,7 +189,7 @@ describe('request log', () => {
   it('keeps outcomes a failed flush could not write, reports a background failure, and writes them later', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const dir = tempDir();
-    const created = openStore(dir, { now: clock });
+    const created = openStore(dir, { migrations: MIGRATIONS, now: clock });
     const file = created.path;
     created.close();
     // busy timeout 0: a locked database fails at once instead of blocking the test for 5 s.

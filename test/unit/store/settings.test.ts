@@ -8,9 +8,12 @@ import { z } from 'zod';
 import { FleetError } from '../../../shared/errors';
 import { READ_ONLY_SETTING } from '../../../electron/core/runbook-exec/read-only-setting';
 import { migrate } from '../../../electron/core/store/migrate';
-import { MIGRATIONS } from '../../../electron/core/store/migrations';
 import { openStore } from '../../../electron/core/store/open-store';
 import type { SettingDefinition } from '../../../electron/core/store/settings';
+import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
+
+/** The data directory's schema: the store's own migrations and the built-in features'. */
+const MIGRATIONS = fleetMigrations();
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -25,13 +28,13 @@ function tempDir(): string {
 
 /** A migrated store file, closed again: each settingsOn opens a store of its own on it, as another console would. */
 function storeFile(): string {
-  const store = openStore(tempDir(), { now: () => 1 });
+  const store = openStore(tempDir(), { migrations: MIGRATIONS, now: () => 1 });
   store.close();
   return store.path;
 }
 
 function settingsOn(file: string, now = () => 5000) {
-  const store = openStore(path.dirname(file), { now });
+  const store = openStore(path.dirname(file), { migrations: MIGRATIONS, now });
   cleanups.push(() => store.close());
   return store.settings;
 }
@@ -133,7 +136,7 @@ describe('migration 5: settings', () => {
     expect(() => before.settings).toThrow(/has no usable settings table/);
     before.close();
 
-    const store = openStore(dir, { now: () => 200 });
+    const store = openStore(dir, { migrations: MIGRATIONS, now: () => 200 });
     cleanups.push(() => store.close());
     expect(store.schemaVersion()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
     expect(store.audit.verify()).toMatchObject({ ok: true, entries: 1 });

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { memo, useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
+import { drillQueries } from '../../api/queries/drills';
 import { runQueries } from '../../api/queries/runbooks';
 import { HealthBar } from '../../components/HealthBar';
 import { useNow } from '../../hooks';
@@ -60,8 +61,9 @@ function AttentionGroupRow({ group }: { group: AttentionGroup }) {
 function AttentionList({ snapshot }: { snapshot: FleetSnapshot }) {
   const listed = useQuery(runQueries.list());
   const runs = listed.data ?? snapshot.runs;
+  const drills = useQuery(drillQueries.runs(null)).data;
   const { nodes, replicas, services, loadBalancers } = snapshot;
-  const items = useMemo(() => attentionItems({ nodes, replicas, services, loadBalancers, runs }), [nodes, replicas, services, loadBalancers, runs]);
+  const items = useMemo(() => attentionItems({ nodes, replicas, services, loadBalancers, runs, drills }), [nodes, replicas, services, loadBalancers, runs, drills]);
   const now = useNow(15_000);
   const rows = useMemo(() => attentionRows(items), [items]);
   const shown = rows.slice(0, MAX_ITEMS);

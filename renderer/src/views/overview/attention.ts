@@ -1,8 +1,9 @@
 import type { FleetSnapshot } from '../../../../shared/contract';
+import type { DrillRunView } from '../../../../shared/drill-run';
 import type { RunView } from '../../../../shared/runbook';
 import type { ServiceAvailability } from '../../../../shared/services';
 import { formatBurnRate, formatExhaustion, sloState } from '../../model/availability-format';
-import { lbHref, nodeHref, replicaHref, runHref, serviceHref } from '../../model/route';
+import { lbHref, nodeHref, replicaHref, runHref, serviceHref, viewHref } from '../../model/route';
 import { runStatusText } from '../../model/run-format';
 
 /**
@@ -15,7 +16,7 @@ export type AttentionSeverity = 'critical' | 'warning' | 'notice';
 export interface AttentionItem {
   /** Unique in the list: `<kind>/<name>`. */
   key: string;
-  kind: 'service' | 'node' | 'replica' | 'load balancer' | 'lb server' | 'run';
+  kind: 'service' | 'node' | 'replica' | 'load balancer' | 'lb server' | 'run' | 'drill';
   /** The subject as the operator names it. */
   subject: string;
   href: string;
@@ -47,6 +48,8 @@ export const FAST_BURN = 14.4;
  */
 export const SCORES = {
   serviceFastBurn: 100,
+  /** A drill's fault may still be in place: nobody planned that state either. */
+  drillRestoreFailed: 96,
   runRollbackFailed: 95,
   nodeUnreachable: 90,
   nodeUnhealthy: 85,
@@ -59,6 +62,8 @@ export const SCORES = {
   replicaDegraded: 45,
   lbDisagreement: 40,
   lbDegraded: 38,
+  /** A drill's latest run stopped early (and restored): look at why before the next one. */
+  drillAborted: 36,
   serviceMissing: 35,
   replicaThrottled: 30,
   runRollingBack: 25,
@@ -70,7 +75,7 @@ export function severityOf(score: number): AttentionSeverity {
   return score >= 70 ? 'critical' : score >= 35 ? 'warning' : 'notice';
 }
 
-type Input = Pick<FleetSnapshot, 'nodes' | 'replicas' | 'services' | 'loadBalancers'> & { runs: readonly RunView[] };
+type Input = Pick<FleetSnapshot, 'nodes' | 'replicas' | 'services' | 'loadBalancers'> & { runs: readonly RunView[]; drills?: readonly DrillRunView[] };
 
 function burnValue(rate: ServiceAvailability['burnRate1h']): number {
   return rate === null ? 0 : rate === 'infinite' ? Number.POSITIVE_INFINITY : rate;
@@ -106,58 +111,44 @@ function serviceItems(services: Input['services']): AttentionItem[] {
   return out;
 }
 
-function nodeItems(nodes: Input['nodes']): AttentionItem[] {
-  const out: AttentionItem[] = [];
-  for (const n of nodes) {
-    const score =
-      n.health === 'unreachable'
-        ? SCORES.nodeUnreachable
-        : n.health === 'unhealthy'
-          ? SCORES.nodeUnhealthy
-          : n.health === 'degraded'
-            ? SCORES.nodeDegraded
-            : n.health === 'unknown'
-              ? SCORES.notProbedYet
-              : 0;
-    if (score === 0) continue;
-    out.push(
-      item({
-        kind: 'node',
-        subject: n.name,
-        href: nodeHref(n.name),
-        score,
-        state: n.health,
-        tone: n.health === 'healthy' ? 'unknown' : n.health,
-        reason: n.reasons[0] ?? (n.health === 'unknown' ? 'no probe result yet' : ''),
-        since: n.since,
-      }),
-    );
-  }
-  return out;
+type Health = Input['nodes'][number]['health'] | Input['replicas'][number]['health'];
+interface Probed {
+  name: string;
+  health: Health;
+  reasons: readonly string[];
+  since: number | null;
 }
 
-function replicaItems(replicas: Input['replicas']): AttentionItem[] {
+const NODE_SCORES: Partial<Record<Health, number>> = {
+  unreachable: SCORES.nodeUnreachable,
+  unhealthy: SCORES.nodeUnhealthy,
+  degraded: SCORES.nodeDegraded,
+  unknown: SCORES.notProbedYet,
+};
+const REPLICA_SCORES: Partial<Record<Health, number>> = {
+  unreachable: SCORES.replicaUnreachable,
+  unhealthy: SCORES.replicaUnhealthy,
+  degraded: SCORES.replicaDegraded,
+  throttled: SCORES.replicaThrottled,
+  unknown: SCORES.notProbedYet,
+};
+
+/** Nodes and replicas alike: one item per subject whose health scores (healthy ones are not listed). */
+function probedItems(kind: 'node' | 'replica', subjects: readonly Probed[], scores: Partial<Record<Health, number>>, href: (name: string) => string): AttentionItem[] {
   const out: AttentionItem[] = [];
-  for (const r of replicas) {
-    const score = {
-      healthy: 0,
-      unreachable: SCORES.replicaUnreachable,
-      unhealthy: SCORES.replicaUnhealthy,
-      degraded: SCORES.replicaDegraded,
-      throttled: SCORES.replicaThrottled,
-      unknown: SCORES.notProbedYet,
-    }[r.health];
-    if (score === 0) continue;
+  for (const s of subjects) {
+    const score = scores[s.health];
+    if (score === undefined || s.health === 'healthy') continue;
     out.push(
       item({
-        kind: 'replica',
-        subject: r.name,
-        href: replicaHref(r.name),
+        kind,
+        subject: s.name,
+        href: href(s.name),
         score,
-        state: r.health,
-        tone: r.health === 'healthy' ? 'unknown' : r.health,
-        reason: r.reasons[0] ?? (r.health === 'unknown' ? 'no probe result yet' : ''),
-        since: r.since,
+        state: s.health,
+        tone: s.health,
+        reason: s.reasons[0] ?? (s.health === 'unknown' ? 'no probe result yet' : ''),
+        since: s.since,
       }),
     );
   }
@@ -233,6 +224,35 @@ function runItems(runs: Input['runs']): AttentionItem[] {
   return out;
 }
 
+/**
+ * Drills: a restore that failed is an alarm until someone deals with it (rolls its fault run back
+ * or runs the drill again); an aborted drill is a warning. Only each drill's latest run counts:
+ * a later run that passed means it was dealt with.
+ */
+function drillItems(runs: Input['drills']): AttentionItem[] {
+  const latest = new Map<string, DrillRunView>();
+  for (const r of runs ?? []) if ((latest.get(r.drill)?.startedAt ?? -Infinity) < r.startedAt) latest.set(r.drill, r);
+  const out: AttentionItem[] = [];
+  for (const r of latest.values()) {
+    if (r.status !== 'restore-failed' && r.status !== 'aborted') continue;
+    out.push({
+      ...item({
+        kind: 'drill',
+        subject: `drill ${r.drill}`,
+        // The fault run: where its restore (rollback) can be looked at and done again.
+        href: r.faultRunId ? runHref(r.faultRunId) : viewHref('drills'),
+        score: r.status === 'restore-failed' ? SCORES.drillRestoreFailed : SCORES.drillAborted,
+        state: r.status === 'restore-failed' ? 'restore failed' : 'aborted',
+        tone: r.status === 'restore-failed' ? 'unhealthy' : 'degraded',
+        reason: r.reason ?? r.status,
+        since: r.endedAt ?? r.startedAt,
+      }),
+      key: `drill/${r.id}`,
+    });
+  }
+  return out;
+}
+
 const collator = new Intl.Collator('en', { numeric: true });
 
 /**
@@ -243,8 +263,9 @@ export function attentionItems(input: Input): AttentionItem[] {
   const items = [
     ...serviceItems(input.services),
     ...runItems(input.runs),
-    ...nodeItems(input.nodes),
-    ...replicaItems(input.replicas),
+    ...drillItems(input.drills),
+    ...probedItems('node', input.nodes, NODE_SCORES, nodeHref),
+    ...probedItems('replica', input.replicas, REPLICA_SCORES, replicaHref),
     ...loadBalancerItems(input.loadBalancers),
   ];
   return items.sort(

@@ -1,42 +1,50 @@
 /**
- * The console's trust, changed by the operator: trusting a host key (known_hosts), entering a
- * key's passphrase, setting a replica's secret. Each passes the change gate's `trust()`: made,
- * then on the audit record by name or fingerprint — never the passphrase or secret itself.
+ * The console's trust as a feature: trusting a host key (known_hosts), entering a key's
+ * passphrase, setting a replica's secret. Each passes the change gate's `trust()`: made, then
+ * on the audit record by name or fingerprint — never the passphrase or secret itself.
  */
 import { FleetError } from '../../../shared/errors';
-import type { HostKeyPrompt } from '../../../shared/status';
+import type { CoreFeature, FeatureDefinition } from '../feature';
 import type { ChangeGate } from '../gate/change-gate';
+import type { Handlers } from '../rpc/handlers';
 import type { LoadedInventory } from '../inventory/load-inventory';
 import type { SecretStore } from '../secrets/secret-store';
 import { setSecret } from '../secrets/set-secret';
-import type { ServicesEngine } from '../services/services-engine';
+import type { ReplicaMonitor } from '../services/replica-monitor';
 import type { PassphraseVault } from '../ssh/passphrase-vault';
 import type { SshPool } from '../ssh/pool';
-import type { AppendEventInput } from '../store/open-store';
-import type { Handlers } from '../rpc/handlers';
+import type { AppendEventInput } from '../store/event-log';
+import type { HostKeyPrompts } from './host-key-prompts';
 import type { FleetMonitor } from './monitor';
 import { providePassphrase } from './provide-passphrase';
 
-export interface TrustHandlerDeps {
+export const TRUST: FeatureDefinition = { name: 'trust', migrations: [] };
+
+export interface TrustNeeds {
   gate: ChangeGate;
-  /** Unknown host keys waiting for the operator, by node. */
-  pendingHostKeys: Map<string, HostKeyPrompt>;
-  pool: SshPool;
-  monitor: FleetMonitor;
+  /** Unknown host keys waiting for the operator. */
+  hostKeys: Pick<HostKeyPrompts, 'get' | 'delete' | 'publish'>;
+  pool: Pick<SshPool, 'trustHostKey' | 'resetBackoff'>;
+  /** Probes a node again now (after its key is trusted or its passphrase given). */
+  monitor: Pick<FleetMonitor, 'probeSoon'>;
   passphrases: PassphraseVault;
   secrets: SecretStore;
-  services: ServicesEngine;
+  replicas: Pick<ReplicaMonitor, 'credentialsChanged'>;
   inventory: () => LoadedInventory | null;
   record: (e: AppendEventInput) => void;
-  /** Tells every client the pending host keys changed. */
-  hostKeysChanged: () => void;
   now: () => number;
 }
 
-export function trustHandlers(deps: TrustHandlerDeps): Pick<Handlers, 'hostKeys.trust' | 'ssh.providePassphrase' | 'secrets.set'> {
+type TrustMethod = 'hostKeys.trust' | 'ssh.providePassphrase' | 'secrets.set';
+
+export function trustFeature(deps: TrustNeeds): CoreFeature<TrustMethod> {
+  return { ...TRUST, handlers: trustHandlers(deps) };
+}
+
+function trustHandlers(deps: TrustNeeds): Pick<Handlers, TrustMethod> {
   return {
     'hostKeys.trust': ({ node, fingerprint }) => {
-      const pending = deps.pendingHostKeys.get(node);
+      const pending = deps.hostKeys.get(node);
       // Trusting a key edits known_hosts: a change to the console's trust, on the record.
       return deps.gate.trust({
         action: 'hostkey.trust',
@@ -49,7 +57,7 @@ export function trustHandlers(deps: TrustHandlerDeps): Pick<Handlers, 'hostKeys.
             throw new FleetError('SSH_HOST_KEY_MISMATCH', `the key of ${node} is now ${pending.fingerprint}, not ${fingerprint}: compare again`, { subject: node });
           }
           await deps.pool.trustHostKey(node, fingerprint);
-          deps.pendingHostKeys.delete(node);
+          deps.hostKeys.delete(node);
           deps.record({
             ts: deps.now(),
             kind: 'hostkey.trusted',
@@ -57,7 +65,7 @@ export function trustHandlers(deps: TrustHandlerDeps): Pick<Handlers, 'hostKeys.
             severity: 'info',
             message: `${node}: operator trusted ${pending.keyType} ${fingerprint}; added to ${pending.knownHostsFile}`,
           });
-          deps.hostKeysChanged();
+          deps.hostKeys.publish();
           deps.monitor.probeSoon(node);
           return { trusted: true as const };
         },
@@ -93,7 +101,7 @@ export function trustHandlers(deps: TrustHandlerDeps): Pick<Handlers, 'hostKeys.
           setSecret(input, {
             replicas: deps.inventory()?.replicas ?? [],
             store: deps.secrets,
-            reprobe: (name) => deps.services.replicas.credentialsChanged(name),
+            reprobe: (name) => deps.replicas.credentialsChanged(name),
             record: deps.record,
             now: deps.now,
           }),

@@ -1,0 +1,93 @@
+import type { SocketConnection, SocketFactory, SocketHandlers } from './ws-transport';
+
+/**
+ * The page's first WebSocket, opened by the first module the page evaluates (boot-socket.ts),
+ * before the rest of the entry — zod and the contract's schemas, a good part of its evaluation —
+ * so the handshake with a busy server runs while that code evaluates instead of after it. The
+ * transport takes it over on its first connect (adoptingEarly); what the socket reported in the
+ * meantime (open, messages, close) is handed on then, in order.
+ */
+
+/** The slice of the browser's WebSocket used here (a fake in tests). */
+export interface RawSocket {
+  onopen: (() => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+type Reported = { kind: 'open' } | { kind: 'message'; data: unknown } | { kind: 'close'; code: number; reason: string };
+
+export interface EarlySocket {
+  url: string;
+  protocols: readonly string[];
+  /** Hands the socket to the transport: what happened so far is reported on the next microtask, then everything live. */
+  take(handlers: SocketHandlers): SocketConnection;
+  /** Nobody will take it: closed. */
+  discard(): void;
+}
+
+/** Opens `url` now and keeps what the socket reports until `take`. */
+export function openEarlySocket(url: string, protocols: readonly string[], open: (url: string, protocols: string[]) => RawSocket): EarlySocket {
+  const socket = open(url, [...protocols]);
+  const reported: Reported[] = [];
+  let handlers: SocketHandlers | null = null;
+  const report = (r: Reported) => {
+    if (!handlers) {
+      reported.push(r);
+      return;
+    }
+    if (r.kind === 'open') handlers.onOpen();
+    else if (r.kind === 'message') handlers.onMessage(r.data);
+    else handlers.onClose(r.code, r.reason);
+  };
+  socket.onopen = () => report({ kind: 'open' });
+  socket.onmessage = (ev) => report({ kind: 'message', data: ev.data });
+  // 'error' is always followed by 'close' (browser-socket.ts): close alone drives reconnects.
+  socket.onclose = (ev) => report({ kind: 'close', code: ev.code, reason: ev.reason });
+  return {
+    url,
+    protocols,
+    take(next) {
+      // Not during the transport's connect call: it has not stored the connection yet.
+      queueMicrotask(() => {
+        handlers = next;
+        for (const r of reported.splice(0)) report(r);
+      });
+      return { send: (data) => socket.send(data), close: (code, reason) => socket.close(code, reason) };
+    },
+    discard() {
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      socket.close(1000, 'not used');
+    },
+  };
+}
+
+/**
+ * A socket factory whose first connect to `early`'s URL with its protocols takes `early` over;
+ * any other connect (a reconnect, another URL) opens a socket with `fallback`.
+ */
+export function adoptingEarly(early: EarlySocket | null, fallback: SocketFactory): SocketFactory {
+  let waiting = early;
+  return (url, handlers, protocols) => {
+    const mine = waiting;
+    waiting = null;
+    if (mine && mine.url === url && mine.protocols.length === protocols.length && mine.protocols.every((p, i) => p === protocols[i])) return mine.take(handlers);
+    mine?.discard();
+    return fallback(url, handlers, protocols);
+  };
+}
+
+/** The page's early socket, if boot-socket.ts opened one: taken once (by selectTransport). */
+let pageEarly: EarlySocket | null = null;
+
+export function setPageEarlySocket(early: EarlySocket | null): void {
+  pageEarly = early;
+}
+
+export function takePageEarlySocket(): EarlySocket | null {
+  const early = pageEarly;
+  pageEarly = null;
+  return early;
+}

@@ -1,0 +1,19 @@
+import { openEarlySocket, setPageEarlySocket, type RawSocket } from './api/early-socket';
+import { socketProtocols, socketUrl, takeToken } from './api/token';
+
+/**
+ * Evaluated first (main.tsx imports it before anything else): opens the console's WebSocket
+ * while the rest of the entry evaluates (api/early-socket.ts says why). Only in a browser tab
+ * with a token in its URL or its sessionStorage; Electron talks IPC, and a tab without a token
+ * asks the console's other tabs for one (select-transport.ts) before it can connect.
+ */
+if (!window.fleet) {
+  const { token, searchWithoutToken } = takeToken(window.location.search, window.sessionStorage);
+  // Out of the address bar before anything else reads it (select-transport.ts does the same, later).
+  if (searchWithoutToken !== window.location.search) {
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${searchWithoutToken}${window.location.hash}`);
+  }
+  if (token !== null) {
+    setPageEarlySocket(openEarlySocket(socketUrl(window.location), socketProtocols(token), (url, protocols) => new WebSocket(url, protocols) as unknown as RawSocket));
+  }
+}

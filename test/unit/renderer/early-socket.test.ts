@@ -1,0 +1,98 @@
+/**
+ * The socket the page opens before its entry has evaluated (renderer/src/api/early-socket.ts),
+ * taken over by the real ws transport: what it reported before — open, messages, a close — is
+ * handed on in order once the transport holds it (never during the transport's own connect
+ * call), a call made before it opened goes out once it has, a reconnect opens a new socket, and
+ * an early socket nobody can use (another URL or token) is closed, not left open.
+ */
+import { describe, expect, it } from 'vitest';
+import { adoptingEarly, openEarlySocket, type RawSocket } from '../../../renderer/src/api/early-socket';
+import { createWsTransport } from '../../../renderer/src/api/ws-transport';
+import type { ConnectionState } from '../../../renderer/src/api/transport';
+import { FakeServer } from './fake-socket';
+import { snapshot } from './builders';
+
+class FakeRaw implements RawSocket {
+  onopen: (() => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  readonly sent: unknown[] = [];
+  closedWith: { code?: number; reason?: string } | null = null;
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {}
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+  close(code?: number, reason?: string): void {
+    this.closedWith = { code, reason };
+  }
+}
+
+const URL = 'ws://127.0.0.1:1234/ws';
+const PROTOCOLS = ['fleetops.v1', 'fleetops.token.abc'];
+const tick = () => new Promise<void>((r) => queueMicrotask(r));
+
+function early() {
+  let raw: FakeRaw | null = null;
+  const socket = openEarlySocket(URL, PROTOCOLS, (url, protocols) => (raw = new FakeRaw(url, protocols)));
+  return { socket, raw: raw as unknown as FakeRaw };
+}
+
+describe('early socket', () => {
+  it('opens at once with the URL and protocols, and keeps what it reports until the transport takes it', async () => {
+    const { socket, raw } = early();
+    expect([raw.url, raw.protocols]).toEqual([URL, PROTOCOLS]);
+    raw.onopen?.();
+    raw.onmessage?.({ data: JSON.stringify({ type: 'event', event: 'lab.changed', payload: null }) });
+    const server = new FakeServer();
+    const states: ConnectionState['status'][] = [];
+    const transport = createWsTransport({ url: URL, protocols: PROTOCOLS, connect: adoptingEarly(socket, server.connect) });
+    const events: string[] = [];
+    transport.onEvent((e) => events.push(e.event));
+    transport.onConnection((s) => states.push(s.status));
+    // Asked before the transport has heard of the open: sent once it has.
+    const reply = transport.call('fleet.snapshot', {});
+    expect(transport.connection().status).toBe('connecting');
+    expect(raw.sent).toEqual([]);
+    await tick();
+    expect(states).toEqual(['open']);
+    expect(events).toEqual(['lab.changed']);
+    expect(raw.sent).toEqual([{ id: 1, method: 'fleet.snapshot', params: {} }]);
+    // Live from now on.
+    raw.onmessage?.({ data: JSON.stringify({ type: 'reply', id: 1, ok: true, result: snapshot() }) });
+    expect((await reply).nodes).toHaveLength(3);
+    expect(server.sockets).toHaveLength(0);
+    // A drop: the next socket is a new one, from the fallback.
+    raw.onclose?.({ code: 1006, reason: '' });
+    expect(transport.connection().status).toBe('reconnecting');
+    transport.close();
+  });
+
+  it('a close it saw before the transport took it is reported then, and the transport reconnects with a new socket', async () => {
+    const { socket, raw } = early();
+    raw.onclose?.({ code: 1006, reason: 'refused' });
+    const server = new FakeServer();
+    const transport = createWsTransport({ url: URL, protocols: PROTOCOLS, connect: adoptingEarly(socket, server.connect), backoff: () => 0 });
+    await tick();
+    expect(transport.connection()).toMatchObject({ status: 'reconnecting', lastCloseCode: 1006 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(server.sockets).toHaveLength(1);
+    transport.close();
+  });
+
+  it('one that does not match the transport’s URL or token is closed, and a socket of its own is opened', () => {
+    for (const [url, protocols] of [
+      ['ws://127.0.0.1:9999/ws', PROTOCOLS],
+      [URL, ['fleetops.v1', 'fleetops.token.other']],
+    ] as const) {
+      const { socket, raw } = early();
+      const server = new FakeServer();
+      const transport = createWsTransport({ url, protocols, connect: adoptingEarly(socket, server.connect) });
+      expect(raw.closedWith).toEqual({ code: 1000, reason: 'not used' });
+      expect(server.sockets.map((s) => s.url)).toEqual([url]);
+      transport.close();
+    }
+  });
+});

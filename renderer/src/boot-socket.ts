@@ -7,13 +7,21 @@ import { socketProtocols, socketUrl, takeToken } from './api/token';
  * with a token in its URL or its sessionStorage; Electron talks IPC, and a tab without a token
  * asks the console's other tabs for one (select-transport.ts) before it can connect.
  */
-if (!window.fleet) {
+function openPageSocket(): void {
+  if (window.fleet) return;
   const { token, searchWithoutToken } = takeToken(window.location.search, window.sessionStorage);
   // Out of the address bar before anything else reads it (select-transport.ts does the same, later).
   if (searchWithoutToken !== window.location.search) {
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${searchWithoutToken}${window.location.hash}`);
   }
-  if (token !== null) {
-    setPageEarlySocket(openEarlySocket(socketUrl(window.location), socketProtocols(token), (url, protocols) => new WebSocket(url, protocols) as unknown as RawSocket));
-  }
+  if (token === null) return;
+  setPageEarlySocket(openEarlySocket(socketUrl(window.location), socketProtocols(token), (url, protocols) => new WebSocket(url, protocols) as unknown as RawSocket));
+}
+
+try {
+  openPageSocket();
+} catch {
+  // A refused sessionStorage, a malformed URL: no early socket. selectTransport meets the same
+  // failure inside main.tsx's start(), which says on the page why the console cannot start (a
+  // throw here would stop the whole entry, silently).
 }

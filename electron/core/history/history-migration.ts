@@ -10,7 +10,9 @@ import type { Migration } from '../store/migrate';
  *   table, and pruning deletes from the front. A series is read with one key seek per slot
  *   (360 an hour). `sample` is the reading packed as varints (codec.ts).
  * - history_rollup: per subject per bucket, the count, min/mean/max of each number and, of
- *   each state or outcome, the last class and a count per class (codec.ts). step 1: 1-minute
+ *   each state or outcome, the last class and a count per class (codec.ts); a replica's
+ *   latencies also carry a mergeable quantile sketch for p50/p95 (quantiles.ts), appended to the
+ *   same blob, so rows written before it still decode. step 1: 1-minute
  *   buckets, kept a day (the 24 h plot: 1,440 points); step 30: 30-minute buckets, kept 30 days
  *   (the 30-day plot: 1,440 points). A row a minute for 30 days would be 30 times the rows:
  *   some 13 GB at 1,000 8-GPU nodes, against ~0.9 GB for all of this at its steady state.

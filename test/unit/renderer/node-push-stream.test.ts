@@ -9,6 +9,8 @@
  *  - A console that connects late: pushes before its snapshot arrives are left out, the snapshot
  *    includes them, the ones after it apply, with no second fetch.
  *  - A refetch under way is not restarted by every push that does not follow.
+ *  - The same over the desktop's IPC transport (structured clones through window.fleet, as
+ *    electron/main sends the core's pushes): the format does not depend on the transport.
  */
 import { QueryClient, QueryObserver } from '@tanstack/query-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,6 +18,7 @@ import { NodeUpdates, type NodesUpdate } from '../../../electron/core/fleet/node
 import type { FleetSnapshot, PushEvent } from '../../../shared/contract';
 import type { NodeStatus } from '../../../shared/status';
 import { installTransport } from '../../../renderer/src/api/client';
+import { createIpcTransport } from '../../../renderer/src/api/ipc-transport';
 import type { FleetApiError } from '../../../renderer/src/api/errors';
 import { syncCacheWithTransport } from '../../../renderer/src/api/push-sync';
 import { fleetQueries } from '../../../renderer/src/api/queries/fleet';
@@ -161,5 +164,42 @@ describe('node statuses over a lossy push stream', () => {
     p.holdReplies(false);
     engine.probe('n2', { health: 'unreachable' });
     await vi.waitFor(() => expect(byName(p.cached())).toEqual(Object.fromEntries(engine.current)));
+  });
+
+  it('over IPC: pushes apply in order, a missed one has the snapshot asked for again', async () => {
+    const engine = new Engine(['n1', 'n2']);
+    let listener: ((e: { event: string; payload: unknown }) => void) | null = null;
+    let invokes = 0;
+    const transport = createIpcTransport({
+      invoke: async (method) => {
+        invokes++;
+        if (method !== 'fleet.snapshot') return { ok: false, error: { code: 'BAD_REQUEST', message: method } };
+        return { ok: true, result: structuredClone(engine.snapshot()) };
+      },
+      on: (l) => {
+        listener = l;
+        return () => (listener = null);
+      },
+    });
+    const uninstall = installTransport(transport);
+    const client = new QueryClient();
+    cleanup.push(() => {
+      client.clear();
+      uninstall();
+      transport.close();
+    });
+    syncCacheWithTransport(client, transport);
+    cleanup.push(new QueryObserver(client, fleetQueries.snapshot()).subscribe(() => undefined));
+    const cached = () => client.getQueryData<FleetSnapshot>(fleetQueries.snapshot().queryKey);
+    await vi.waitFor(() => expect(cached()).toBeDefined());
+    engine.deliver = (u) => listener?.({ event: 'nodes.updated', payload: structuredClone(u) });
+    engine.probe('n1', { health: 'degraded', reasons: ['thermal slowdown'] });
+    expect(byName(cached())).toEqual(Object.fromEntries(engine.current));
+    engine.deliver = () => undefined;
+    engine.probe('n2', { health: 'unreachable' });
+    engine.deliver = (u) => listener?.({ event: 'nodes.updated', payload: structuredClone(u) });
+    engine.probe('n1');
+    await vi.waitFor(() => expect(byName(cached())).toEqual(Object.fromEntries(engine.current)));
+    expect(invokes).toBe(2);
   });
 });

@@ -1,18 +1,18 @@
-import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { z } from 'zod';
 import { DrillFile, DrillRunbookResponse } from '../../../shared/drill';
-import { FleetError } from '../../../shared/errors';
 import { formatPath, type InventoryIssue, type PathSegment } from '../inventory/inventory-issue';
 import { locate, locateKey, readYamlSource } from '../inventory/yaml-source';
 import { describeSchemaIssues, type SchemaProblem } from '../inventory/zod-messages';
 import { yamlFileInvalid } from '../runbooks/load-runbooks';
+import { readYamlFile, tooBigIssue, yamlFilesIn, type YamlKind } from '../util/yaml-files';
 import { checkDrill } from './check-drill';
 
 /** Built-ins sit beside this file both in the source tree and in dist (scripts/copy-assets.js). */
 export const BUILTIN_DRILL_DIR = nodePath.join(__dirname, 'builtin');
 /** A drill is a page of YAML; anything this big is the wrong file. */
 export const MAX_DRILL_BYTES = 256 * 1024;
+const DRILL_FILES: YamlKind = { code: 'DRILL_INVALID', noun: 'drill', maxBytes: MAX_DRILL_BYTES, invalid: (issues) => yamlFileInvalid('DRILL_INVALID', issues) };
 
 export interface LoadedDrill {
   drill: DrillFile;
@@ -36,7 +36,7 @@ type ZodIssue = z.core.$ZodIssue;
  */
 export function parseDrill(text: string, path: string): DrillFile {
   const file = nodePath.basename(path);
-  if (Buffer.byteLength(text, 'utf8') > MAX_DRILL_BYTES) throw tooBig(file);
+  if (Buffer.byteLength(text, 'utf8') > MAX_DRILL_BYTES) throw yamlFileInvalid('DRILL_INVALID', [tooBigIssue(file, DRILL_FILES)]);
   const read = readYamlSource(text, file);
   if (!read.ok) throw yamlFileInvalid('DRILL_INVALID', read.issues);
   const { source } = read;
@@ -100,37 +100,16 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 export async function loadDrills(inventoryPath: string, opts: { builtinDir?: string } = {}): Promise<DrillSet> {
   const drills = new Map<string, LoadedDrill>();
   const notices: string[] = [];
-  for (const path of await yamlFilesIn(opts.builtinDir ?? BUILTIN_DRILL_DIR, true)) {
-    const drill = parseDrill(await readText(path), path);
+  for (const path of await yamlFilesIn(opts.builtinDir ?? BUILTIN_DRILL_DIR, true, DRILL_FILES)) {
+    const drill = parseDrill(await readYamlFile(path, DRILL_FILES), path);
     drills.set(drill.name, { drill, path, builtin: true });
   }
   const localDir = nodePath.join(nodePath.dirname(nodePath.resolve(inventoryPath)), 'drills');
-  for (const path of await yamlFilesIn(localDir, false)) {
-    const drill = parseDrill(await readText(path), path);
+  for (const path of await yamlFilesIn(localDir, false, DRILL_FILES)) {
+    const drill = parseDrill(await readYamlFile(path, DRILL_FILES), path);
     if (drills.get(drill.name)?.builtin) notices.push(`drill "${drill.name}" from ${path} overrides the built-in one`);
     drills.set(drill.name, { drill, path, builtin: false });
   }
   return { drills, notices };
 }
 
-async function yamlFilesIn(dir: string, required: boolean): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return [];
-    throw new FleetError('DRILL_INVALID', `cannot read drill directory ${dir}: ${(err as Error).message}`, { subject: dir, cause: err });
-  }
-  // Sorted so that which file wins and which error comes first never depend on the file system.
-  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => nodePath.join(dir, n));
-}
-
-async function readText(path: string): Promise<string> {
-  const stat = await fs.stat(path);
-  if (stat.size > MAX_DRILL_BYTES) throw tooBig(nodePath.basename(path));
-  return fs.readFile(path, 'utf8');
-}
-
-function tooBig(file: string): FleetError {
-  return yamlFileInvalid('DRILL_INVALID', [{ file, line: 1, column: 1, path: '', message: `file is over the ${MAX_DRILL_BYTES / 1024} KB limit for a drill` }]);
-}

@@ -1,6 +1,6 @@
-import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { FleetError } from '../../../shared/errors';
+import { readYamlFile, tooBigIssue, yamlFilesIn, type YamlKind } from '../util/yaml-files';
 import { formatIssue, formatPath, MAX_REPORTED_ISSUES, sortIssues, type InventoryIssue } from '../inventory/inventory-issue';
 import { locate, locateKey, readYamlSource } from '../inventory/yaml-source';
 import { describeSchemaIssues } from '../inventory/zod-messages';
@@ -11,6 +11,7 @@ import { RunbookFile, STEP_TYPES } from './runbook-schema';
 export const BUILTIN_RUNBOOK_DIR = nodePath.join(__dirname, 'builtin');
 /** A runbook is a page of YAML; anything this big is the wrong file. */
 export const MAX_RUNBOOK_BYTES = 256 * 1024;
+const RUNBOOK_FILES: YamlKind = { code: 'RUNBOOK_INVALID', noun: 'runbook', maxBytes: MAX_RUNBOOK_BYTES, invalid: (issues) => runbookInvalid(issues) };
 
 export interface LoadedRunbook {
   runbook: RunbookFile;
@@ -31,7 +32,7 @@ export interface RunbookSet {
  */
 export function parseRunbook(text: string, path: string): RunbookFile {
   const file = nodePath.basename(path);
-  if (Buffer.byteLength(text, 'utf8') > MAX_RUNBOOK_BYTES) throw runbookInvalid([{ file, line: 1, column: 1, path: '', message: `file is over the ${MAX_RUNBOOK_BYTES / 1024} KB limit for a runbook` }]);
+  if (Buffer.byteLength(text, 'utf8') > MAX_RUNBOOK_BYTES) throw runbookInvalid([tooBigIssue(file, RUNBOOK_FILES)]);
   const read = readYamlSource(text, file);
   if (!read.ok) throw runbookInvalid(read.issues);
   const { source } = read;
@@ -82,12 +83,12 @@ function unknownStepKey(key: string, message: string): string {
 export async function loadRunbooks(inventoryPath: string, opts: { builtinDir?: string } = {}): Promise<RunbookSet> {
   const runbooks = new Map<string, LoadedRunbook>();
   const notices: string[] = [];
-  for (const path of await yamlFilesIn(opts.builtinDir ?? BUILTIN_RUNBOOK_DIR, true)) {
-    runbooks.set(nameOf(path), { runbook: parseRunbook(await readText(path), path), path, builtin: true });
+  for (const path of await yamlFilesIn(opts.builtinDir ?? BUILTIN_RUNBOOK_DIR, true, RUNBOOK_FILES)) {
+    runbooks.set(nameOf(path), { runbook: parseRunbook(await readYamlFile(path, RUNBOOK_FILES), path), path, builtin: true });
   }
   const localDir = nodePath.join(nodePath.dirname(nodePath.resolve(inventoryPath)), 'runbooks');
-  for (const path of await yamlFilesIn(localDir, false)) {
-    const runbook = parseRunbook(await readText(path), path);
+  for (const path of await yamlFilesIn(localDir, false, RUNBOOK_FILES)) {
+    const runbook = parseRunbook(await readYamlFile(path, RUNBOOK_FILES), path);
     const replaced = runbooks.get(runbook.name);
     if (replaced?.builtin) notices.push(`runbook "${runbook.name}" from ${path} overrides the built-in one`);
     runbooks.set(runbook.name, { runbook, path, builtin: false });
@@ -95,26 +96,8 @@ export async function loadRunbooks(inventoryPath: string, opts: { builtinDir?: s
   return { runbooks, notices };
 }
 
-async function yamlFilesIn(dir: string, required: boolean): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return [];
-    throw new FleetError('RUNBOOK_INVALID', `cannot read runbook directory ${dir}: ${(err as Error).message}`, { subject: dir, cause: err });
-  }
-  // Sorted so that which file wins and which error comes first never depend on the file system.
-  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => nodePath.join(dir, n));
-}
-
 function nameOf(path: string): string {
   return nodePath.basename(path, nodePath.extname(path));
-}
-
-async function readText(path: string): Promise<string> {
-  const stat = await fs.stat(path);
-  if (stat.size > MAX_RUNBOOK_BYTES) throw runbookInvalid([{ file: nodePath.basename(path), line: 1, column: 1, path: '', message: `file is over the ${MAX_RUNBOOK_BYTES / 1024} KB limit for a runbook` }]);
-  return fs.readFile(path, 'utf8');
 }
 
 /** One error for a bad runbook: the message is the first issue, detail lists them all (capped). */

@@ -170,8 +170,11 @@ export class DrillExecution {
       try {
         const started = await this.deps.fleet.startResponse(this.plan);
         this.view.responseRunId = started.runId;
+        // The run's own start, not the time this await returned: a short runbook may have
+        // finished by then, and its end must not come before its start.
+        const startedAt = this.deps.fleet.runbookRun(started.runId)?.startedAt ?? this.deps.timers.now();
+        this.responseStarted(startedAt, `response runbook ${r.runbook} started on ${r.target}`);
         this.track(started.done);
-        this.responseStarted(this.deps.timers.now(), `response runbook ${r.runbook} started on ${r.target}`);
       } catch (err) {
         this.responseEnded = true;
         this.milestone('response-finished', this.deps.timers.now(), `response runbook ${r.runbook} could not start: ${toErrorData(err).message}`, { flagged: true });

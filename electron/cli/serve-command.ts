@@ -169,19 +169,28 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     io.out(SERVE_USAGE);
     return 0;
   }
+  // Listening before the console's URL is printed: whoever reads it may signal at once, and a
+  // signal with no listener kills the process where it stands (the lab's HAProxy and sshd left
+  // running, its directory left behind). One that comes during start-up stops it right after.
+  let stop = () => {};
+  const stopped = new Promise<void>((resolveStop) => {
+    stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   let handle: ServeHandle;
   try {
     handle = await startServe(argv, io);
   } catch (err) {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     const e = toErrorData(err);
     io.err(`fleetops serve: ${e.message}\n${SERVE_USAGE}`);
     return 2;
   }
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
   io.out('stopping…');
   await handle.stop();
   return 0;

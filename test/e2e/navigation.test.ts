@@ -449,6 +449,15 @@ describe('views and navigation in the browser', () => {
       const narrow = (await page.evaluate(measure)) as Measure;
       check(narrow, '760×900');
       expect(narrow.visibleColumns, 'the less urgent columns make room').toBeLessThan(wide.visibleColumns);
+      // The frame between a narrowing window and the plots' ResizeObserver: a canvas still at its wide width must
+      // not scroll the drawer sideways (it did under load in CI: 435 px).
+      const staleScroll = await page.evaluate(`(() => {
+        const drawer = document.querySelector('[data-testid="node-detail"]');
+        const plot = drawer.querySelector('.uplot');
+        plot.style.width = '${wide.wrapWidth}px';
+        return drawer.scrollWidth - drawer.clientWidth;
+      })()`);
+      expect(staleScroll, 'a plot not yet resized scrolls the drawer').toBeLessThanOrEqual(0);
       // GPU 0's reasons are still there, whole, in its tooltip.
       expect(await page.getByTestId('node-detail').getByTestId('gpu-row-0').getAttribute('title')).toMatch(/uncorrectable ECC/);
     } finally {

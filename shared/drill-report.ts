@@ -86,6 +86,8 @@ export const MILESTONE_LABELS: Readonly<Record<DrillMilestoneName, string>> = {
   'lb-down': 'HAProxy marked the server DOWN',
   'response-started': 'response started',
   'response-finished': 'response finished',
+  'spare-started': 'spare started',
+  'spare-healthy': 'spare answered healthy',
   mitigated: 'mitigated (hypothesis holds again)',
   restored: 'fault restored',
   baseline: 'back to baseline',

@@ -67,6 +67,9 @@ export const DrillMilestoneName = z.enum([
   'lb-down',
   'response-started',
   'response-finished',
+  /** A replacement response: the spare's service started, and its first healthy answer (spare-watch.ts). */
+  'spare-started',
+  'spare-healthy',
   'mitigated',
   'restored',
   'baseline',

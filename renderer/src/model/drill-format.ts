@@ -112,6 +112,8 @@ export const MILESTONE_COLORS: Readonly<Record<DrillMilestoneName, string>> = {
   'lb-down': '--unreachable',
   'response-started': '--accent',
   'response-finished': '--accent',
+  'spare-started': '--accent',
+  'spare-healthy': '--healthy',
   mitigated: '--healthy',
   restored: '--healthy',
   baseline: '--healthy',

@@ -35,13 +35,15 @@ export interface LabConsoleOptions {
   /** Temp dir prefix. */
   name: string;
   identity?: AuditIdentity;
-  /** Runs before the console starts, with the lab directory (e.g. to add runbooks beside its inventory). */
-  beforeStart?: (labDir: string) => void;
+  /** Runs before the console starts, with the lab directory (e.g. to add runbooks beside its inventory) and the replicas' names. */
+  beforeStart?: (labDir: string, replicas: string[]) => void;
   onPush?: (e: PushEvent) => void;
   /** The drill runner's cadence (drill suites shorten it). */
   drills?: CoreDeps['drills'];
   /** Each replica also a systemd unit of its node (systemctl over SSH), as `fleetops lab` runs them. */
   units?: boolean;
+  /** The last N replicas are stopped spares in maintenance (lab-services.ts), with units. */
+  spares?: number;
 }
 
 export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConsole> {
@@ -59,8 +61,16 @@ export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConso
   };
   try {
     lab = await startLab({ dir: labDir, nodes: 6, probeIntervalSeconds: 5 });
-    services = await startLabServices({ dir: labDir, inventoryPath: lab.inventoryPath, maxReplicas: 3, healthIntervalSeconds: 1, promptIntervalSeconds: 5, ...(opts.units ? { fleet: lab } : {}) });
-    opts.beforeStart?.(labDir);
+    services = await startLabServices({
+      dir: labDir,
+      inventoryPath: lab.inventoryPath,
+      maxReplicas: 3,
+      healthIntervalSeconds: 1,
+      promptIntervalSeconds: 5,
+      ...(opts.units || opts.spares ? { fleet: lab } : {}),
+      ...(opts.spares ? { spares: opts.spares } : {}),
+    });
+    opts.beforeStart?.(labDir, services.info().replicas.map((r) => r.name));
     core = new FleetCore({
       dataDir,
       inventoryPath: lab.inventoryPath,

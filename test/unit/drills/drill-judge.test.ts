@@ -48,6 +48,15 @@ describe('deriveTimes and judgeExpectations', () => {
   it('detection is the first of the console and HAProxy; recovery runs to the baseline', () => {
     const d = deriveTimes(ms, seconds, [promise]);
     expect(d).toMatchObject({ detectSeconds: 2.5, lbDetectSeconds: 4, lbPromisedSeconds: 3, mitigateSeconds: 9, recoverSeconds: 31, requestsSent: 20, requestsFailed: 4, failedRatio: 0.2, riseTimesInterSeconds: 2 });
+    // No spare brought up: nothing to split the recovery with.
+    expect(d.spareModelLoadSeconds).toBeNull();
+  });
+
+  it('a replacement: the spare’s model load runs from its start to its first healthy answer', () => {
+    const spare = [makeMilestone('spare-started', T0 + 5000, T0, 'started', { subject: 's1' }), makeMilestone('spare-healthy', T0 + 7250, T0, 'healthy', { subject: 's1' })];
+    expect(deriveTimes([...ms, ...spare], seconds, [promise]).spareModelLoadSeconds).toBe(2.25);
+    // Started but never healthy: not measured.
+    expect(deriveTimes([...ms, spare[0]!], seconds, [promise]).spareModelLoadSeconds).toBeNull();
   });
 
   it('each expectation against its measurement; one that never happened fails', () => {

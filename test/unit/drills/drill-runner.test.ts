@@ -149,6 +149,7 @@ function harness(plan: DrillPlan, opts: { health?: string } = {}): Harness {
         return null;
       }
     },
+    replicaAnswer: () => null,
     inBlackout: () => false,
   };
   const runner = new DrillRunner({

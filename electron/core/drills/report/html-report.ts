@@ -35,6 +35,8 @@ const MILESTONE_COLORS: Readonly<Record<DrillMilestoneName, string>> = {
   'lb-down': '#8430ce',
   'response-started': '#1967d2',
   'response-finished': '#1967d2',
+  'spare-started': '#1967d2',
+  'spare-healthy': '#188038',
   mitigated: '#188038',
   restored: '#007b83',
   baseline: '#188038',

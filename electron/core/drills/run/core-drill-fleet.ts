@@ -128,6 +128,12 @@ export function coreDrillFleet(needs: CoreDrillFleetNeeds): DrillFleet {
       }
     },
 
+    replicaAnswer(replica) {
+      const s = host.services.replicas.status(replica);
+      if (!s) return null;
+      return { node: s.node, lastHealthyAt: s.lastHealth?.ok ? s.lastHealth.at : null };
+    },
+
     inBlackout(drill: DrillFile, at: number) {
       return drill.schedule !== undefined && blackoutAt(compileSchedule(drill.schedule), at) !== null;
     },

@@ -19,6 +19,7 @@ import { lbServerKey, type DrillObserver, type ObservedMilestone } from '../obse
 import { contractSeconds, deriveTimes, judgeExpectations, lbDownMilestone, makeMilestone, observeMs, sameSetting } from './drill-judge';
 import type { DrillRunnerDeps, DrillScope } from './drill-runner-types';
 import { faultInPlace, faultRunPlan, holdIndex, revertResponse } from './fault-run';
+import { SpareWatch } from './spare-watch';
 
 export interface StopRequest {
   code: DrillReasonCode;
@@ -37,6 +38,8 @@ export class DrillExecution {
   private responding = false;
   private responseEnded = false;
   private linkedResponse: string | null = null;
+  /** The response's spare, when it brings one up: its start and first healthy answer. */
+  private spare: SpareWatch | null = null;
   private saves = 0;
   private stoppedIn: DrillRunStatus | null = null;
   private wake: (() => void) | null = null;
@@ -146,6 +149,7 @@ export class DrillExecution {
         break;
       }
       await this.respond(now);
+      this.watchSpare();
       // One whole hypothesis window after T0 at least: the verdict then covers the fault itself.
       const windowed = now - t0 >= plan.hypothesis.windowSeconds * 1000;
       const settled = windowed && this.detectedAt !== null && observer.hypothesis().holds && (plan.response.kind === 'none' || this.responseEnded);
@@ -192,6 +196,15 @@ export class DrillExecution {
   private responseStarted(at: number, text: string): void {
     if (this.view.status !== 'responding') this.phase('responding');
     this.milestone('response-started', at, text);
+    const runId = this.view.responseRunId ?? this.linkedResponse;
+    if (runId !== null) this.spare = new SpareWatch(this.deps.fleet, runId, this.plan.targets.map((t) => t.name));
+  }
+
+  private watchSpare(): void {
+    for (const m of this.spare?.check() ?? []) {
+      const text = m.name === 'spare-started' ? `the response started spare ${m.spare}` : `spare ${m.spare} answered healthy`;
+      this.milestone(m.name, m.at, text, { subject: m.spare });
+    }
   }
 
   private track(done: Promise<RunView>): void {

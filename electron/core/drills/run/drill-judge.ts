@@ -34,6 +34,13 @@ export function makeMilestone(
 
 const first = (ms: readonly DrillMilestone[], name: DrillMilestoneName) => ms.find((m) => m.name === name) ?? null;
 
+/** Seconds from the first `from` milestone to the first `to`, null unless both happened. */
+function between(ms: readonly DrillMilestone[], from: DrillMilestoneName, to: DrillMilestoneName): number | null {
+  const a = first(ms, from);
+  const b = first(ms, to);
+  return a === null || b === null ? null : round((b.at - a.at) / 1000);
+}
+
 /**
  * Detection is the first sign the console shows: its own verdict on a target (rise/fall
  * applied) or HAProxy marking a target server DOWN (shown in the console's load balancer view),
@@ -60,8 +67,8 @@ export function deriveTimes(milestones: readonly DrillMilestone[], seconds: read
     requestsSent: sent,
     requestsFailed: failed,
     failedRatio: sent === 0 ? null : round(failed / sent, 4),
-    // Measured only when a response brings up a spare (not yet: no replacement response runs here).
-    spareModelLoadSeconds: null,
+    // A replacement response only: the spare's start → its first healthy answer (spare-watch.ts).
+    spareModelLoadSeconds: between(milestones, 'spare-started', 'spare-healthy'),
     riseTimesInterSeconds: rise,
   };
 }

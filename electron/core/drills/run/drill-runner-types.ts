@@ -41,6 +41,8 @@ export interface DrillFleet {
   startResponse(plan: DrillPlan): Promise<{ runId: string; done: Promise<RunView> }>;
   /** A runbook run by id (the operator's linked response), null if unknown. */
   runbookRun(runId: string): RunView | null;
+  /** A replica's node and when its last health probe answered healthy (null: the last failed, or none yet); null for an unknown replica. */
+  replicaAnswer(replica: string): { node: string | null; lastHealthyAt: number | null } | null;
   /** Whether `at` is inside one of the drill's schedule's blackout windows. */
   inBlackout(drill: DrillFile, at: number): boolean;
 }

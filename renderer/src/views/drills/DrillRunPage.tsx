@@ -135,6 +135,15 @@ function DrillRunDetail({ run, snapshot }: { run: DrillRunView; snapshot: Pick<F
         <dd>{seconds(derived.mitigateSeconds)}</dd>
         <dt>time to recover</dt>
         <dd>{seconds(derived.recoverSeconds)}</dd>
+        {derived.spareModelLoadSeconds !== null ? (
+          <>
+            <dt>spare model load</dt>
+            <dd data-testid="drill-spare-load">
+              {seconds(derived.spareModelLoadSeconds)}{' '}
+              <span className="muted">(start → first healthy answer; HAProxy’s rise × inter: {seconds(derived.riseTimesInterSeconds)})</span>
+            </dd>
+          </>
+        ) : null}
         <dt>requests sent / failed</dt>
         <dd data-testid="drill-requests">
           {derived.requestsSent} / {derived.requestsFailed}

@@ -118,7 +118,7 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
     const control = await (async () => {
       // Inference replicas on the inference nodes, behind a real HAProxy when it is installed.
       if (replicaCount > 0) services = await startLabServices({ dir, inventoryPath: lab.inventoryPath, maxReplicas: replicaCount, fleet: lab, spares });
-      return startLabControl(lab);
+      return startLabControl(lab, services);
     })().catch(async (err: unknown) => {
       await services?.stop();
       await lab.stop();

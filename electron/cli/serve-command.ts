@@ -96,13 +96,14 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   if (values.lab) {
     const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
     lab = await startLab({ dir, nodes: labNodes });
-    // So `fleetops lab fault --dir DIR` works from another terminal, as with `fleetops lab`.
-    labControl = await startLabControl(lab);
     inventoryPath = lab.inventoryPath;
     try {
       labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath, fleet: lab, spares: labSpares });
+      // So `fleetops lab fault --dir DIR` (and `fleetops drill run` on this lab's inventory) work
+      // from another terminal, as with `fleetops lab`.
+      labControl = await startLabControl(lab, labServices);
     } catch (err) {
-      await labControl.close();
+      await labServices?.stop();
       await lab.stop();
       throw err;
     }

@@ -32,6 +32,16 @@ response: none
 expectations: { detectedWithin: 1s }
 `,
 );
+/** A lab replica fault: it goes to `fleetops lab` (another process) through the lab's control API. */
+const LAB_500 = drill(
+  'lab-500',
+  `targets: { replicasOf: llama, count: 1, seed: five, maxTargets: 1, allowProtected: true }
+fault: { kind: replica-http-500 }
+hypothesis: { minSuccessPct: 10, maxP95LatencyMs: 5000, window: 5s, probeRatePerSecond: 5, grace: 60s }
+response: none
+expectations: { detectedWithin: 30s, restoredWithin: 60s }
+`,
+);
 const stopHeld = (replica: string) =>
   drill(
     'stop-held',
@@ -61,6 +71,7 @@ beforeAll(async () => {
   mkdirSync(join(labDir, 'drills'));
   writeFileSync(join(labDir, 'drills', 'quick-pass.yaml'), QUICK_PASS);
   writeFileSync(join(labDir, 'drills', 'quick-fail.yaml'), QUICK_FAIL);
+  writeFileSync(join(labDir, 'drills', 'lab-500.yaml'), LAB_500);
   writeFileSync(join(labDir, 'drills', 'stop-held.yaml'), stopHeld(replica));
 }, 60_000);
 
@@ -96,6 +107,19 @@ describe('fleetops drill', () => {
     expect(r.stdout).toMatch(/drill quick-pass: passed/);
     expect(r.stdout).toMatch(/pass {2}restored to baseline in/);
     expect(await lbState()).toEqual(before);
+  }, 120_000);
+
+  it('run of a lab replica fault: injected into `fleetops lab` through its control API, detected, cleared (0)', async () => {
+    const before = await lbState();
+    // A store of its own: the replica's 500s count against its availability, which the next
+    // tests' capacity checks read from the lab's store.
+    const r = await drillCli('run', 'lab-500', '--yes', '--data-dir', join(root, 'data-lab-500'));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/pass {2}detected in/);
+    expect(await lbState()).toEqual(before);
+    // Cleared in the lab itself: every replica answers its health check again.
+    const inv = await loadInventoryFile(inventoryPath, { homeDir: root, defaultUser: 'ops' });
+    for (const rep of inv.replicas) expect((await fetch(new URL('/health', rep.url))).status, rep.name).toBe(200);
   }, 120_000);
 
   it('run exits 1 when an expectation failed (and still restores)', async () => {

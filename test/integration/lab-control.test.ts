@@ -9,6 +9,7 @@ import { FleetError, type FleetErrorData } from '../../shared/errors';
 import { LabInfo } from '../../shared/status';
 import { labControlClient, startLabControl, type LabControl } from '../../electron/core/lab/lab-control';
 import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
+import { startLabServices } from '../../electron/core/lab/lab-services';
 
 let lab: LabFleet;
 let control: LabControl;
@@ -139,5 +140,44 @@ describe('lab control client', () => {
     await other.stop();
     expect(() => statSync(join(other.dir, 'lab.json'))).toThrow(/ENOENT/);
     expect((await fleetError(labControlClient(other.dir).status())).code).toBe('LAB_NOT_RUNNING');
+  });
+
+  it('steers the replicas of a lab that runs them (drills from another process): a fault set and cleared, for real; bad bodies and unknown replicas refused, nothing changed', async () => {
+    // The suite's lab runs no replicas: it says so.
+    const none = await call('POST', '/replica-faults', { body: JSON.stringify({ replica: 'x', kind: 'http-500' }) });
+    expect(none.status).toBe(404);
+    expect((await none.json()).error.message).toMatch(/runs no replicas/);
+
+    const other = await startLab({ dir: tempDir('fleetops-lab-ctl3-'), nodes: 6 });
+    const services = await startLabServices({ dir: other.dir, inventoryPath: other.inventoryPath, maxReplicas: 1, haproxyPath: null });
+    const ctl = await startLabControl(other, services);
+    try {
+      const client = labControlClient(other.dir);
+      const [replica] = services.info().replicas;
+      const health = () => fetch(`${replica!.url}/health`).then((r) => r.status);
+      expect(await health()).toBe(200);
+      const injected = await client.injectReplica({ replica: replica!.name, kind: 'http-500' });
+      expect(injected.replicas[0]!.fault).toBe('http-500');
+      expect(await health()).toBe(500);
+      expect((await client.clearReplica(replica!.name)).replicas[0]!.fault).toBeNull();
+      expect(await health()).toBe(200);
+
+      const err = await fleetError(client.injectReplica({ replica: 'nosuch', kind: 'down' }));
+      expect(err.code).toBe('NOT_FOUND');
+      expect(err.message).toContain(replica!.name);
+      const otherToken = JSON.parse(readFileSync(join(other.dir, 'lab.json'), 'utf8')).token as string;
+      for (const body of [{ replica: replica!.name, kind: 'explode' }, { replica: replica!.name, kind: 'slow', slowMs: -1 }, { replica: replica!.name }]) {
+        const res = await fetch(`${ctl.url}/replica-faults`, { method: 'POST', headers: { authorization: `Bearer ${otherToken}` }, body: JSON.stringify(body) });
+        expect(res.status, JSON.stringify(body)).toBe(400);
+      }
+      const put = await fetch(`${ctl.url}/replica-faults`, { method: 'PUT', headers: { authorization: `Bearer ${otherToken}` } });
+      expect(put.status).toBe(405);
+      expect(services.info().replicas[0]!.fault).toBeNull();
+      expect(await health()).toBe(200);
+    } finally {
+      await ctl.close();
+      await services.stop();
+      await other.stop();
+    }
   });
 });

@@ -14,7 +14,8 @@ import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
 import { drillsFeature, type DrillsFeature } from '../drills/drills-feature';
 import { drillReportsFeature } from '../drills/report/report-feature';
 import { storeReportSource } from '../drills/report/report-source';
-import { inProcessLabFaults } from '../drills/lab-fault-port';
+import { inProcessLabFaults, remoteLabFaults } from '../drills/lab-fault-port';
+import { labDirOfInventory } from '../lab/lab-files';
 import { composeFeatures, type ComposedFeatures, type CoreFeature, type Push } from '../feature';
 import { ChangeGate } from '../gate/change-gate';
 import { gateFeature } from '../gate/gate-feature';
@@ -181,8 +182,10 @@ export class FleetCore {
     });
 
     // The features, each given only what it uses. Services start in this order and stop in reverse.
-    // A lab in this process takes the drills' lab faults (lab.fault / lab.clear steps).
-    const labFaults = deps.lab ? inProcessLabFaults(deps.lab, deps.labServices ?? null) : null;
+    // The drills' lab faults (lab.fault / lab.clear steps) go to the lab in this process, or to
+    // the one the inventory belongs to through its control API (`fleetops lab` in another process).
+    const labDir = deps.inventoryPath === null ? null : labDirOfInventory(deps.inventoryPath);
+    const labFaults = deps.lab ? inProcessLabFaults(deps.lab, deps.labServices ?? null) : labDir ? remoteLabFaults(labDir) : null;
     const host = { store: this.store, bus: this.bus, coordination: this.coordination, gate: this.gate, pool: this.pool, monitor: this.monitor, services: this.services, labFaults };
     this.runbookFeature = runbooksFeature({
       host,

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { FleetError, FleetErrorData } from '../../../shared/errors';
+import { LabServicesInfo, type LabReplicaFaultKind } from '../../../shared/services';
 import { LabInfo, type LabFault, type LabFaultKind } from '../../../shared/status';
 import { LabControlFile, labPaths } from './lab-files';
 
@@ -12,6 +13,8 @@ export interface LabControlClient {
   status(): Promise<LabInfo>;
   inject(fault: LabFault): Promise<LabInfo>;
   clear(node: string, kind?: LabFaultKind): Promise<LabInfo>;
+  injectReplica(fault: { replica: string; kind: LabReplicaFaultKind; retryAfterSeconds?: number; slowMs?: number }): Promise<LabServicesInfo>;
+  clearReplica(replica: string): Promise<LabServicesInfo>;
 }
 
 function notRunning(dir: string, why: string): FleetError {
@@ -44,7 +47,7 @@ function isConnectionRefused(err: unknown): boolean {
 }
 
 export function labControlClient(dir: string): LabControlClient {
-  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<LabInfo> {
+  async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, answer: { parse(v: unknown): T }): Promise<T> {
     const control = await readControlFile(dir);
     let res: Response;
     try {
@@ -58,14 +61,16 @@ export function labControlClient(dir: string): LabControlClient {
       throw err;
     }
     const json: unknown = await res.json().catch(() => null);
-    if (res.ok) return LabInfo.parse(json);
+    if (res.ok) return answer.parse(json);
     const error = FleetErrorData.safeParse((json as { error?: unknown } | null)?.error);
     if (error.success) throw new FleetError(error.data.code, error.data.message, { subject: error.data.subject });
     throw new FleetError('INTERNAL', `lab control answered HTTP ${res.status} without an error body`);
   }
   return {
-    status: () => call('GET', '/status'),
-    inject: (fault) => call('POST', '/faults', fault),
-    clear: (node, kind) => call('DELETE', '/faults', kind === undefined ? { node } : { node, kind }),
+    status: () => call('GET', '/status', undefined, LabInfo),
+    inject: (fault) => call('POST', '/faults', fault, LabInfo),
+    clear: (node, kind) => call('DELETE', '/faults', kind === undefined ? { node } : { node, kind }, LabInfo),
+    injectReplica: (fault) => call('POST', '/replica-faults', fault, LabServicesInfo),
+    clearReplica: (replica) => call('DELETE', '/replica-faults', { replica }, LabServicesInfo),
   };
 }

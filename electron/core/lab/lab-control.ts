@@ -3,9 +3,14 @@
  * HTTP server on 127.0.0.1 with a per-launch random token, advertised in DIR/lab.json (0600, so
  * only the lab's user can read the token).
  *
- *   GET    /status   → LabInfo
- *   POST   /faults   LabFault        → LabInfo
- *   DELETE /faults   {node, kind?}   → LabInfo
+ *   GET    /status          → LabInfo
+ *   POST   /faults          LabFault                                 → LabInfo
+ *   DELETE /faults          {node, kind?}                            → LabInfo
+ *   POST   /replica-faults  {replica, kind, retryAfterSeconds?, slowMs?} → LabServicesInfo
+ *   DELETE /replica-faults  {replica}                                → LabServicesInfo
+ *
+ * The replica routes are what a console in another process (`fleetops drill run`, a second
+ * `serve`) needs for the drills' replica and region faults (drills/lab-fault-port.ts).
  *
  * Errors are `{ error: FleetErrorData }` with 400 (bad body), 401 (token), 404 (node/GPU/route),
  * 405 (method), 413 (body too large).
@@ -16,13 +21,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { FleetError, toErrorData, type ErrorCode } from '../../../shared/errors';
+import { LabReplicaFaultKind } from '../../../shared/services';
 import { LabFault, LabFaultKind } from '../../../shared/status';
 import { labPaths, writeFileAtomic, type LabControlFile } from './lab-files';
 import type { LabFleet } from './lab-fleet';
+import type { LabServices } from './lab-services';
 
 export { labControlClient, type LabControlClient } from './lab-control-client';
 
 export const ClearFaultsBody = z.strictObject({ node: z.string(), kind: LabFaultKind.optional() });
+export const ReplicaFaultBody = z.strictObject({
+  replica: z.string(),
+  kind: LabReplicaFaultKind,
+  retryAfterSeconds: z.number().int().min(1).max(3600).optional(),
+  slowMs: z.number().int().min(1).max(120_000).optional(),
+});
+export type ReplicaFaultBody = z.infer<typeof ReplicaFaultBody>;
+export const ClearReplicaFaultBody = z.strictObject({ replica: z.string() });
 
 /** A fault is a few dozen bytes; anything much larger is not a fault. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -87,7 +102,8 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   throw new FleetError('BAD_REQUEST', `invalid ${what}: ${issues}`);
 }
 
-export async function startLabControl(lab: LabFleet): Promise<LabControl> {
+/** `services`: the lab's replicas, if it runs any (the replica routes answer 404 otherwise). */
+export async function startLabControl(lab: LabFleet, services: Pick<LabServices, 'setReplicaFault'> | null = null): Promise<LabControl> {
   const token = randomBytes(32).toString('hex');
   const tokenBytes = Buffer.from(token);
   const server = createServer((req, res) => {
@@ -112,7 +128,17 @@ export async function startLabControl(lab: LabFleet): Promise<LabControl> {
       }
       return sendError(res, 405, 'BAD_REQUEST', `${req.method} is not allowed on /faults (use POST or DELETE)`);
     }
-    return sendError(res, 404, 'NOT_FOUND', `no route ${path} (routes: GET /status, POST /faults, DELETE /faults)`);
+    if (path === '/replica-faults') {
+      if (req.method !== 'POST' && req.method !== 'DELETE') return sendError(res, 405, 'BAD_REQUEST', `${req.method} is not allowed on /replica-faults (use POST or DELETE)`);
+      if (!services) return sendError(res, 404, 'NOT_FOUND', `the lab in ${lab.dir} runs no replicas`);
+      if (req.method === 'POST') {
+        const f = parseBody(ReplicaFaultBody, await readJson(req), 'replica fault');
+        return send(res, 200, await services.setReplicaFault(f.replica, f.kind, { retryAfterSeconds: f.retryAfterSeconds, slowMs: f.slowMs }));
+      }
+      const { replica } = parseBody(ClearReplicaFaultBody, await readJson(req), 'replica fault clearing request');
+      return send(res, 200, await services.setReplicaFault(replica, null));
+    }
+    return sendError(res, 404, 'NOT_FOUND', `no route ${path} (routes: GET /status, POST /faults, DELETE /faults, POST /replica-faults, DELETE /replica-faults)`);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DrillPlan } from '../../../shared/drill';
 import type { DrillRunView } from '../../../shared/drill-run';
-import type { PlannedAction } from '../../../shared/runbook';
+import type { PlannedAction, PlannedStep } from '../../../shared/runbook';
 import type { LbServerReading } from '../../../electron/core/drills/drill-inputs';
 import type { DrillObserver, HypothesisState, ObservedMilestone } from '../../../electron/core/drills/observe/observer-types';
 import { DRILL_RUN_MIGRATION } from '../../../electron/core/drills/run/drill-run-migration';
@@ -110,12 +110,17 @@ interface Harness {
   reaches(status: string): Promise<DrillRunView>;
 }
 
-/** A runbook run on the harness's own engine: one note step, so it ends at once. */
-function responseRun(engine: RunbookEngine, name = 'drain-replica') {
-  return engine.start({ runbook: name, target: 'r1', params: {}, confirmation: null, onFailure: 'rollback', steps: [{ index: 0, title: 'drain', action: note('drained'), undo: note('undrained'), mutating: false, targets: [] }], preconditions: [], locks: [] }, { operator: IDENTITY });
+/**
+ * A runbook run on the harness's own engine: one note step, so it ends at once — or, `holding`,
+ * a second step that waits until the run is aborted (a response still running).
+ */
+function responseRun(engine: RunbookEngine, name = 'drain-replica', holding = false) {
+  const steps: PlannedStep[] = [{ index: 0, title: 'drain', action: note('drained'), undo: note('undrained'), mutating: false, targets: [] }];
+  if (holding) steps.push({ index: 1, title: 'wait', action: { type: 'drill.hold', drill: 'slow-response', drillRunId: 'none' }, undo: null, mutating: false, targets: [] });
+  return engine.start({ runbook: name, target: 'r1', params: {}, confirmation: null, onFailure: 'rollback', steps, preconditions: [], locks: [] }, { operator: IDENTITY });
 }
 
-function harness(plan: DrillPlan, opts: { health?: string } = {}): Harness {
+function harness(plan: DrillPlan, opts: { health?: string; holdingResponse?: boolean } = {}): Harness {
   const db = new Database(join(dir, 'store.db'));
   db.pragma('journal_mode = WAL');
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'drill_runs'").get()) {
@@ -139,7 +144,7 @@ function harness(plan: DrillPlan, opts: { health?: string } = {}): Harness {
     observer: () => observer,
     health: () => opts.health ?? 'healthy',
     startResponse: async () => {
-      const r = responseRun(engine);
+      const r = responseRun(engine, 'drain-replica', opts.holdingResponse);
       return { runId: r.runId, done: r.done };
     },
     runbookRun: (id) => {
@@ -400,6 +405,24 @@ describe('responses', () => {
     expect(names.indexOf('console-detected')).toBeLessThan(names.indexOf('response-started'));
     expect(names.indexOf('response-started')).toBeLessThan(names.indexOf('response-finished'));
     expect(end.derived.responseSeconds).not.toBeNull();
+  });
+
+  it('a response still running when the drill stops is stopped too, and rolled back with the fault', async () => {
+    const h = harness(planOf({ expectations: long, response: { kind: 'runbook', runbook: 'drain-replica', target: 'r1', params: {}, after: { kind: 'detection' } } }), { holdingResponse: true });
+    const observing = h.reaches('observing');
+    const responding = h.reaches('responding');
+    const { done } = await h.runner.start({ name: 'd1', trigger: manual });
+    await observing;
+    h.observer.emit({ kind: 'console-detected', at: Date.now(), subject: 'r1', health: 'unreachable' });
+    await responding;
+    h.observer.state = { holds: false, brokenSince: Date.now(), successPct: 40, p95Ms: 900, requests: 10 };
+    const end = await done;
+    expect(end).toMatchObject({ status: 'aborted', reasonCode: 'hypothesis-broken' });
+    const response = h.engine.get(end.responseRunId!);
+    expect(response.status).toBe('rolled-back');
+    expect(response.steps[0]).toMatchObject({ status: 'undone', output: expect.stringContaining('[undo] undrained') });
+    expect(h.engine.get(end.faultRunId!).status).toBe('rolled-back');
+    expect(end.milestones.map((m) => m.name)).toEqual(expect.arrayContaining(['response-started', 'restored']));
   });
 
   it('a game day waits for the operator: the linked run is the response, its start the response time', async () => {

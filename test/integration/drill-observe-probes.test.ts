@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_PROBE_USER_AGENT, createDrillObserver } from '../../electron/core/drills/observe/drill-observer';
-import type { ObserverConfig, ObserverHealth } from '../../electron/core/drills/observe/observer-types';
+import type { ObserverConfig, ObserverHealth, OtherTraffic } from '../../electron/core/drills/observe/observer-types';
 import { HaproxyRuntime } from '../../electron/core/haproxy';
 import { startLabHaproxy, type LabHaproxy } from '../../electron/core/lab/lab-haproxy';
+import { startTrafficGenerator, type TrafficOutcome } from '../../electron/core/lab/traffic-generator';
 import { closedPort, waitFor } from './helpers/free-port';
 import { startNamedBackends, type NamedBackends } from './helpers/haproxy';
 
@@ -103,6 +104,38 @@ describe('the drill observer probes', () => {
     console.log(`hung frontend: ${t.sent} due in ${elapsedSeconds.toFixed(1)} s, ${t.ok} ok, ${t.failed} failed; the frontend got ${gotWhileHung} while hung`);
     hang = false;
     for (const res of held.splice(0)) res.destroy();
+  }, 30_000);
+
+  it('counts the lab generator’s requests through its frontend with its own probes, and not those through another frontend', async () => {
+    hang = false;
+    seen.length = 0;
+    const elsewhere = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));
+    const elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}/v1/models`;
+    // The lab's generator, as lab-services.ts offers it: each outcome with the frontend it went through.
+    const listeners = new Set<(o: TrafficOutcome, url: string) => void>();
+    const other: OtherTraffic = (l) => (listeners.add(l), () => void listeners.delete(l));
+    const generator = (url: string) => startTrafficGenerator({ url, ratePerSecond: 30, timeoutMs: 1000, onOutcome: (o) => listeners.forEach((l) => l(o, url)) });
+    const observer = createDrillObserver(config({ probe: { ratePerSecond: 5, timeoutMs: 1000 } }), { runtimes: new Map([['lb', runtime]]), health, otherTraffic: other });
+    const startedAt = Date.now();
+    await observer.start();
+    const lab = [generator(frontendUrl.replace('/health', '/v1/models')), generator(elsewhereUrl)];
+    let elapsedSeconds = 0;
+    try {
+      await waitFor(() => observer.hypothesis().requests >= 40, { what: 'forty requests counted', timeoutMs: 5000 });
+    } finally {
+      for (const g of lab) await g.stop();
+      elapsedSeconds = (Date.now() - startedAt) / 1000;
+      await observer.stop();
+      await new Promise<void>((r) => elsewhere.close(() => r()));
+    }
+    const t = sum(observer.seconds());
+    // More than its own 5 a second: the generator's requests through its frontend count too…
+    expect(t.sent).toBeGreaterThan(5 * elapsedSeconds + 10);
+    // …but no more than its own and that generator's 30 a second: none of elsewhere's (30 more a second).
+    expect(t.sent).toBeLessThanOrEqual(35 * elapsedSeconds + 4);
+    expect(seen.some((r) => r.url === '/v1/models')).toBe(true);
+    expect(listeners.size).toBe(0);
   }, 30_000);
 
   it('stop() returns once the probes in flight have ended: each hung request is a counted failure by then', async () => {

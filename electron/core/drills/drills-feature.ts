@@ -21,6 +21,7 @@ import { loadDrills } from './load-drills';
 import { coreDrillFleet } from './run/core-drill-fleet';
 import { DRILL_RUN_MIGRATION } from './run/drill-run-migration';
 import { DrillRunStore } from './run/drill-run-store';
+import type { OtherTraffic } from './observe/observer-types';
 import { listDrills, scheduledDrills } from './run/drill-list';
 import { DrillRunner } from './run/drill-runner';
 import { DRILL_SCHEDULE_MIGRATION } from './schedule/schedule-migration';
@@ -56,6 +57,8 @@ export interface DrillsNeeds {
   runner?: { tickMs?: number; settleMs?: number; baselineTimeoutMs?: number; globalCap?: number };
   /** Run the scheduler (the console); off for one-shot commands (`fleetops drill run`, `fleetops run`). */
   schedule?: boolean;
+  /** The lab's traffic generator in this process (`serve --lab`): its requests count with the drills' probes. */
+  labTraffic?: OtherTraffic;
 }
 
 export interface DrillsFeature extends CoreFeature<DrillMethod> {
@@ -95,7 +98,7 @@ export function drillsFeature(needs: DrillsNeeds): DrillsFeature {
     },
     owner,
     stopAll: { state: () => theScheduler().stopAll.state() },
-    fleet: coreDrillFleet({ host: needs.host, inventory: needs.inventory, runbooks: needs.runbooks, engine: faultEngine, subscribe: needs.subscribe, timers: needs.timers, onError }),
+    fleet: coreDrillFleet({ host: needs.host, inventory: needs.inventory, runbooks: needs.runbooks, engine: faultEngine, subscribe: needs.subscribe, timers: needs.timers, onError, labTraffic: needs.labTraffic }),
     audit,
     record: needs.record,
     push,

@@ -15,6 +15,7 @@ import { drillsFeature, type DrillsFeature } from '../drills/drills-feature';
 import { drillReportsFeature } from '../drills/report/report-feature';
 import { storeReportSource } from '../drills/report/report-source';
 import { inProcessLabFaults, remoteLabFaults } from '../drills/lab-fault-port';
+import type { OtherTraffic } from '../drills/observe/observer-types';
 import { labDirOfInventory } from '../lab/lab-files';
 import { composeFeatures, type ComposedFeatures, type CoreFeature, type Push } from '../feature';
 import { ChangeGate } from '../gate/change-gate';
@@ -207,6 +208,7 @@ export class FleetCore {
       timers: deps.timers ?? realTimers,
       runner: deps.drills,
       schedule: deps.drills?.schedule ?? false,
+      labTraffic: labTrafficOf(deps.labServices ?? null),
     });
     this.ownership = ownershipFeature({ owner: this.coordination.owner, duties: [() => this.runbookFeature.ownerDuty(), () => this.drills.ownerDuty()], tickMs: deps.ownership?.tickMs, record, now });
     const { replicas, loadBalancers, availability } = this.services;
@@ -368,3 +370,8 @@ export class FleetCore {
 }
 
 export type { PushEvent };
+
+/** The lab's traffic generator, as the drills' observer takes other traffic. */
+function labTrafficOf(services: Pick<LabServices, 'onTrafficOutcome'> | null): OtherTraffic | undefined {
+  return services ? (listener) => services.onTrafficOutcome(listener) : undefined;
+}

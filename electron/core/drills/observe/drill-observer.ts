@@ -37,6 +37,7 @@ export function createDrillObserver(config: ObserverConfig, needs: ObserverNeeds
   let observation: Observation | null = null;
   let traffic: TrafficGenerator | null = null;
   let unsubscribe: (() => void) | null = null;
+  let unsubscribeOther: (() => void) | null = null;
   let timer: unknown = null;
   let polling: Promise<void> = Promise.resolve();
   let state: 'new' | 'running' | 'stopped' = 'new';
@@ -91,6 +92,12 @@ export function createDrillObserver(config: ObserverConfig, needs: ObserverNeeds
         throw err;
       }
       unsubscribe = needs.health.subscribe((subject, health, at) => obs.health(subject, health, at));
+      // The lab's own traffic through the same frontend: more requests, the same measure.
+      const frontend = originOf(config.frontendUrl);
+      unsubscribeOther =
+        needs.otherTraffic?.((o, url) => {
+          if (state === 'running' && originOf(url) === frontend) obs.probeEnded({ sentAt: o.at, latencyMs: o.latencyMs, ok: o.ok, reason: o.reason, error: o.error });
+        }) ?? null;
       traffic = startTrafficGenerator({
         url: config.frontendUrl,
         ratePerSecond: config.probe.ratePerSecond,
@@ -109,6 +116,7 @@ export function createDrillObserver(config: ObserverConfig, needs: ObserverNeeds
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
       unsubscribe?.();
+      unsubscribeOther?.();
       await polling;
       await traffic?.stop();
       observation?.tick(timers.now());
@@ -131,4 +139,13 @@ export function createDrillObserver(config: ObserverConfig, needs: ObserverNeeds
       return out;
     },
   };
+}
+
+/** scheme://host:port of a URL, null when it is not one: traffic is matched to the drill's frontend by it. */
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }

@@ -140,7 +140,15 @@ export interface ObserverNeeds {
   health: ObserverHealth;
   /** A poll or probe problem that is not a measurement (e.g. HAProxy did not answer a poll). */
   onError?: (err: unknown) => void;
+  /**
+   * Other traffic through a frontend, request by request (the lab's traffic generator, where
+   * there is one): what goes through the drill's frontend counts with the drill's own probes.
+   */
+  otherTraffic?: OtherTraffic;
 }
+
+/** Subscribes to other traffic's outcomes, each with the frontend it went through; returns the unsubscribe. */
+export type OtherTraffic = (listener: (o: { at: number; ok: boolean; latencyMs: number; reason?: string; error?: string }, frontendUrl: string) => void) => () => void;
 
 /** Key of an LbServerRef in maps: `lb/backend/server`. */
 export function lbServerKey(ref: LbServerRef): string {

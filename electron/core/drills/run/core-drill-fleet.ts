@@ -22,7 +22,7 @@ import { readLbServers } from '../lb-reader';
 import { loadDrills } from '../load-drills';
 import { planDrill } from '../plan-drill';
 import { createDrillObserver } from '../observe/drill-observer';
-import type { ObserverHealth } from '../observe/observer-types';
+import type { ObserverHealth, OtherTraffic } from '../observe/observer-types';
 import { blackoutAt, compileSchedule } from '../schedule/occurrences';
 import type { DrillFleet, DrillScope, FaultEngine } from './drill-runner-types';
 
@@ -35,6 +35,8 @@ export interface CoreDrillFleetNeeds {
   subscribe: (listener: (e: PushEvent) => void) => () => void;
   timers: Timers;
   onError?: (err: unknown) => void;
+  /** The lab's traffic generator in this process, if any: counted with the drill's probes. */
+  labTraffic?: OtherTraffic;
 }
 
 export function requireInventory(inventory: () => LoadedInventory | null): LoadedInventory {
@@ -103,6 +105,7 @@ export function coreDrillFleet(needs: CoreDrillFleetNeeds): DrillFleet {
         runtimes: lbRuntimes(inventory, host),
         health: pushedHealth(watched, healthOf, needs.subscribe, needs.timers),
         onError: needs.onError,
+        otherTraffic: needs.labTraffic,
       });
     },
 

@@ -32,6 +32,8 @@ export const ErrorCode = z.enum([
   'FORBIDDEN_ORIGIN',
   'FORBIDDEN_SENDER',
   'LAB_NOT_RUNNING',
+  /** A signed bundle (an incident's or a drill report's) that is malformed, altered or hostile: the message names the part. */
+  'BUNDLE_INVALID',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

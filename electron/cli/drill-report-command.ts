@@ -1,7 +1,8 @@
 /**
- * `fleetops drill report RUN|last [--format md|json|html] [--drill NAME]`: a drill run's report,
- * the same one the console exports (electron/core/drills/report/), printed to stdout or written
- * to a file. Reads the store of a data directory without a console running (`--inventory` of a
+ * `fleetops drill report RUN|last [--format md|json|html|bundle] [--drill NAME]`: a drill run's
+ * report, the same one the console exports (electron/core/drills/report/), printed to stdout or
+ * written to a file; `bundle` is all three in one signed bundle (electron/core/bundle/), signed
+ * with the data directory's key, that `fleetops bundle verify` checks anywhere. Reads the store of a data directory without a console running (`--inventory` of a
  * lab means the lab's own, see data-dir.ts). Exit status: 0 printed, 3 the report could not be
  * made (bad options, no store, no such run).
  */
@@ -11,18 +12,22 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DrillReportFormat } from '../../shared/drill-report';
 import { toErrorData } from '../../shared/errors';
+import { osAuditIdentity } from '../core/audit/identity';
+import { loadSigningKey } from '../core/bundle/signing-key';
+import { writeBundle } from '../core/bundle/write-bundle';
 import { renderDrillReport } from '../core/drills/report/render-report';
 import { reportInputFor, resolveDrillRun, storeReportSource } from '../core/drills/report/report-source';
 import { fleetMigrations } from '../core/fleet/builtin-features';
 import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import type { CliIo } from './io';
-import { defaultDataDir } from './runtime-env';
+import { defaultDataDir, secretFromEnv } from './runtime-env';
 
-export const DRILL_REPORT_USAGE = `Usage: fleetops drill report RUN|last [--format md|json|html] [--drill NAME] [--output FILE]
+export const DRILL_REPORT_USAGE = `Usage: fleetops drill report RUN|last [--format md|json|html|bundle] [--drill NAME] [--output FILE]
                             [--data-dir DIR | --inventory FILE]
   RUN is a drill run's id; last is the newest run (of --drill NAME when given).
-  --format   md (default), json, or html (one self-contained page with the plot)
+  --format   md (default), json, html (one self-contained page with the plot), or bundle (all
+             three in one file signed with the data directory's key; needs --output)
   --output   write the report to FILE instead of printing it
 Default DIR: ${defaultDataDir()}; --inventory of a lab (DIR/fleet.yaml) means that lab's own DIR/data.
 Exit status: 0 printed, 3 the report could not be made.`;
@@ -46,8 +51,10 @@ export async function runDrillReportCommand(argv: string[], io: CliIo, now: () =
     return 0;
   }
   if (positionals.length !== 1) return usageError(io, positionals.length === 0 ? 'name the run: its id, or last' : `one run at a time, got ${positionals.join(' ')}`);
-  const format = DrillReportFormat.safeParse(values.format ?? 'md');
-  if (!format.success) return usageError(io, `--format must be md, json or html, got "${values.format}"`);
+  const bundle = values.format === 'bundle';
+  const format = DrillReportFormat.safeParse(bundle ? 'md' : (values.format ?? 'md'));
+  if (!format.success) return usageError(io, `--format must be md, json, html or bundle, got "${values.format}"`);
+  if (bundle && values.output === undefined) return usageError(io, 'a bundle is a binary file: give --output FILE');
   if (values.drill !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(values.drill)) return usageError(io, `--drill must be a drill name, got "${values.drill}"`);
   if (values['data-dir'] !== undefined && values.inventory !== undefined) return usageError(io, 'use either --data-dir or --inventory, not both');
 
@@ -65,6 +72,19 @@ export async function runDrillReportCommand(argv: string[], io: CliIo, now: () =
     try {
       const source = storeReportSource(db);
       const run = resolveDrillRun(source, positionals[0], values.drill);
+      if (bundle) {
+        const input = reportInputFor(source, run, now());
+        const parts = DrillReportFormat.options.map((f) => {
+          const r = renderDrillReport(input, f);
+          return { name: `report.${f}`, mediaType: r.mediaType, content: r.content };
+        });
+        const key = await loadSigningKey(dataDir, secretFromEnv());
+        const who = osAuditIdentity();
+        const bytes = await writeBundle({ kind: 'drill-report', subject: run.id, title: `Drill ${run.drill} run ${run.id} (${run.status})`, createdBy: `${who.user}@${who.host}`, parts }, key, new Date(now()));
+        writeFileSync(resolve(values.output!), bytes);
+        io.err(`wrote the signed report bundle of drill ${run.drill} run ${run.id} (${run.status}) to ${resolve(values.output!)}, signed by ${key.fingerprint}`);
+        return 0;
+      }
       const report = renderDrillReport(reportInputFor(source, run, now()), format.data);
       if (values.output === undefined) io.out(report.content);
       else {

@@ -3,6 +3,7 @@
  * package's `bin` runs the same code compiled into dist/.
  */
 import { runAuditCommand } from './audit-command';
+import { runBundleCommand } from './bundle-command';
 import { runCheckCommand } from './check-command';
 import { runDrillCommand } from './drill-command';
 import { processIo, type CliIo } from './io';
@@ -32,8 +33,11 @@ export const USAGE = `Usage: fleetops <command> [options]
   drill list --inventory FILE [--json]       the drills, their schedules and last runs
   drill stop-all --inventory FILE [--release]
                                              abort and restore every running drill, refuse new ones
-  drill report RUN|last [--format md|json|html] [--drill NAME] [--output FILE] [--data-dir DIR | --inventory FILE]
-                                             a drill run's report
+  drill report RUN|last [--format md|json|html|bundle] [--drill NAME] [--output FILE] [--data-dir DIR | --inventory FILE]
+                                             a drill run's report (bundle: signed, all formats)
+  bundle verify FILE [--data-dir DIR] [--json]
+  bundle trust FILE [--label TEXT] [--data-dir DIR]
+                                             check a signed bundle anywhere / trust its signer
   audit verify [--data-dir DIR | --inventory FILE] [--json]
   audit list [--data-dir DIR | --inventory FILE] [--limit N] [--json]
                                              check the audit log's hash chain / list its entries
@@ -54,6 +58,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runRunCommand(rest, io);
     case 'drill':
       return runDrillCommand(rest, io);
+    case 'bundle':
+      return runBundleCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

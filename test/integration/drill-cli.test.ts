@@ -4,7 +4,7 @@
  * 0 passed, 1 failed an expectation, 2 refused or skipped, 3 the restore failed (for real: the
  * node's SSH goes away before `systemctl start` can put the replica back).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,32 @@ describe('fleetops drill', () => {
     expect(r.stdout).toMatch(/pass {2}restored to baseline in/);
     expect(await lbState()).toEqual(before);
   }, 120_000);
+
+  it('report --format bundle: one signed file that `bundle verify` checks anywhere — own key here, an unknown one elsewhere until trusted; an altered byte refused', async () => {
+    const file = join(root, 'quick-pass.bundle.tar.gz');
+    const made = await runFleetops(['drill', 'report', 'last', '--drill', 'quick-pass', '--format', 'bundle', '--output', file, '--inventory', inventoryPath]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toMatch(/signed by SHA256:/);
+    const here = await runFleetops(['bundle', 'verify', file, '--data-dir', join(labDir, 'data')]);
+    expect(here.code, here.stderr).toBe(0);
+    expect(here.stdout).toMatch(/^drill-report [0-9a-f-]{36}: Drill quick-pass run /);
+    expect(here.stdout).toMatch(/3 parts intact/);
+    expect(here.stdout).toMatch(/this console's own key/);
+    // Another machine's data directory: intact, but not a key it trusts — until it does.
+    const elsewhere = join(root, 'reviewer');
+    const unknown = await runFleetops(['bundle', 'verify', file, '--data-dir', elsewhere, '--json']);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: true, trust: 'unknown', manifest: { kind: 'drill-report' } });
+    expect((await runFleetops(['bundle', 'trust', file, '--data-dir', elsewhere])).code).toBe(0);
+    expect((await runFleetops(['bundle', 'verify', file, '--data-dir', elsewhere])).stdout).toMatch(/a key you trust/);
+    // One byte changed anywhere: refused, with the reason.
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x20;
+    writeFileSync(file, bytes);
+    const altered = await runFleetops(['bundle', 'verify', file, '--data-dir', elsewhere]);
+    expect(altered.code).toBe(3);
+    expect(altered.stderr).toMatch(/refused: BUNDLE_INVALID: /);
+  }, 60_000);
 
   it('run of a lab replica fault: injected into `fleetops lab` through its control API, detected, cleared (0)', async () => {
     const before = await lbState();

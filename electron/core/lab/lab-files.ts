@@ -105,13 +105,7 @@ export async function prepareLabDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
-/** Writes through a temporary name, so a reader never sees half a file. */
-export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content, { mode });
-  await chmod(tmp, mode);
-  await rename(tmp, path);
-}
+export { writeFileAtomic } from '../util/atomic-file';
 
 export function knownHostsText(nodes: readonly LabNodeEndpoint[]): string {
   return nodes.map((n) => `[${LAB_HOST}]:${n.port} ${n.hostPublicKey}\n`).join('');

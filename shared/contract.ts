@@ -8,6 +8,7 @@ import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus
 import { HistoryQuery, HistorySeries } from './history';
 import { drillMethods, drillPushEvents } from './drill-run';
 import { drillReportMethods } from './drill-report';
+import { incidentMethods } from './incident';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -180,6 +181,8 @@ export const methods = {
   ...drillMethods,
   /** Drill reports (md/json/html) and a drill's history across runs: shared/drill-report.ts. */
   ...drillReportMethods,
+  /** Incidents: opened by rule or by hand, milestones, notes (shared/incident.ts). */
+  ...incidentMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -6,6 +6,7 @@ import { runAuditCommand } from './audit-command';
 import { runBundleCommand } from './bundle-command';
 import { runCheckCommand } from './check-command';
 import { runDrillCommand } from './drill-command';
+import { runIncidentCommand } from './incident-command';
 import { processIo, type CliIo } from './io';
 import { runLabCommand } from './lab-command';
 import { runRunCommand } from './run-command';
@@ -35,6 +36,9 @@ export const USAGE = `Usage: fleetops <command> [options]
                                              abort and restore every running drill, refuse new ones
   drill report RUN|last [--format md|json|html|bundle] [--drill NAME] [--output FILE] [--data-dir DIR | --inventory FILE]
                                              a drill run's report (bundle: signed, all formats)
+  incident list [--status S] [--json] | show ID [--json] | ack ID | resolve ID | close ID | note ID --text TEXT
+           [--data-dir DIR | --inventory FILE]
+                                             the incidents the console opened (or people did)
   bundle verify FILE [--data-dir DIR] [--json]
   bundle trust FILE [--label TEXT] [--data-dir DIR]
                                              check a signed bundle anywhere / trust its signer
@@ -60,6 +64,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runDrillCommand(rest, io);
     case 'bundle':
       return runBundleCommand(rest, io);
+    case 'incident':
+      return runIncidentCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

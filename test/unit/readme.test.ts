@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { AUDIT_OPTIONS } from '../../electron/cli/audit-command';
 import { BUNDLE_OPTIONS } from '../../electron/cli/bundle-command';
+import { INCIDENT_OPTIONS } from '../../electron/cli/incident-command';
 import { CHECK_OPTIONS } from '../../electron/cli/check-command';
 import { DRILL_OPTIONS } from '../../electron/cli/drill-command';
 import { DRILL_REPORT_OPTIONS } from '../../electron/cli/drill-report-command';
@@ -93,6 +94,7 @@ const COMMANDS: Record<string, Spec[]> = {
   audit: [AUDIT_OPTIONS.verify, AUDIT_OPTIONS.list],
   drill: [DRILL_OPTIONS, DRILL_REPORT_OPTIONS],
   bundle: [BUNDLE_OPTIONS],
+  incident: [INCIDENT_OPTIONS],
 };
 
 /** `--name` as a whole option, not the start of a longer one (--read-only vs --read-only-cluster). */

@@ -6,6 +6,7 @@
  */
 import { DRILLS } from '../drills/drills-feature';
 import { DRILL_REPORTS } from '../drills/report/report-feature';
+import { INCIDENTS } from '../incidents/incidents-feature';
 import type { FeatureDefinition } from '../feature';
 import { GATE } from '../gate/gate-feature';
 import { HISTORY } from '../history/history-feature';
@@ -20,7 +21,7 @@ import { TRUST } from './trust-feature';
 /** The core's own methods (fleet.snapshot, node.get, events.list) and the node monitor. */
 export const FLEET: FeatureDefinition = { name: 'fleet', migrations: [] };
 
-export const BUILTIN_FEATURES: readonly FeatureDefinition[] = [FLEET, RUNBOOKS, SERVICES, OWNERSHIP, HISTORY, GATE, TRUST, LAB, DRILLS, DRILL_REPORTS];
+export const BUILTIN_FEATURES: readonly FeatureDefinition[] = [FLEET, RUNBOOKS, SERVICES, OWNERSHIP, HISTORY, GATE, TRUST, LAB, DRILLS, DRILL_REPORTS, INCIDENTS];
 
 /** The data directory's migrations: the store's own (1, 2, 3, 5) and the features' (4 runbooks, 6 ownership, 7 history, 8 and 9 drills). */
 export function fleetMigrations(features: readonly FeatureDefinition[] = BUILTIN_FEATURES): Migration[] {

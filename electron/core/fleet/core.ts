@@ -16,6 +16,7 @@ import { drillReportsFeature } from '../drills/report/report-feature';
 import { storeReportSource } from '../drills/report/report-source';
 import { inProcessLabFaults, remoteLabFaults } from '../drills/lab-fault-port';
 import type { OtherTraffic } from '../drills/observe/observer-types';
+import { incidentsFeature } from '../incidents/incidents-feature';
 import { labDirOfInventory } from '../lab/lab-files';
 import { composeFeatures, type ComposedFeatures, type CoreFeature, type Push } from '../feature';
 import { ChangeGate } from '../gate/change-gate';
@@ -62,6 +63,8 @@ export interface CoreDeps {
   lab?: LabFleet | null;
   /** The lab's replicas, HAProxy and traffic generator (serve --lab). */
   labServices?: LabServices | null;
+  /** The incident rule's cadence (tests shorten it): incidents-feature.ts. */
+  incidents?: { quietMs?: number; settleEveryMs?: number };
   /**
    * Replica secrets (auth.secretRef): what the operator sets in the console (`secrets.set`), in
    * front of the environment (serve) or the keychain (desktop). Default: a memory-only store in
@@ -230,6 +233,7 @@ export class FleetCore {
         trustFeature({ gate: this.gate, hostKeys: this.hostKeys, pool: this.pool, monitor: this.monitor, passphrases, secrets, replicas, inventory, record, now }),
         labFeature({ lab: deps.lab ?? null, labServices: deps.labServices ?? null, availability, record, now }),
         drillReportsFeature({ source: storeReportSource(this.coordination.db), now }),
+        incidentsFeature({ db: this.coordination.db, inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],

@@ -44,6 +44,8 @@ export interface LabConsoleOptions {
   units?: boolean;
   /** The last N replicas are stopped spares in maintenance (lab-services.ts), with units. */
   spares?: number;
+  /** The incident rule's cadence (incidents-feature.ts). */
+  incidents?: CoreDeps['incidents'];
 }
 
 export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConsole> {
@@ -80,6 +82,7 @@ export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConso
       servicesCadenceMs: { frontend: 300, publish: 300 },
       identity: opts.identity,
       drills: opts.drills,
+      incidents: opts.incidents,
     });
     if (opts.onPush) core.subscribe(opts.onPush);
     await core.start();

@@ -1,0 +1,111 @@
+/**
+ * `fleetops incident list|show|ack|resolve|close|note`: the incidents of a data directory, from a
+ * terminal, with or without a console running (the store is shared: what one does, the other
+ * shows). Exit status: 0 done, 3 the command could not run (no store, no such incident, an edit
+ * refused, bad options). `--inventory` of a lab names the lab's own data directory.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { toErrorData } from '../../shared/errors';
+import { IncidentStatus, type IncidentView } from '../../shared/incident';
+import { osAuditIdentity } from '../core/audit/identity';
+import { fleetMigrations } from '../core/fleet/builtin-features';
+import { IncidentStore } from '../core/incidents/incident-store';
+import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
+import { chooseDataDir } from './data-dir';
+import type { CliIo } from './io';
+import { defaultDataDir } from './runtime-env';
+
+export const INCIDENT_USAGE = `Usage:
+  fleetops incident list [--status open|resolved|closed] [--json]   newest first
+  fleetops incident show ID [--json]                                 milestones, affected subjects, notes, derived times
+  fleetops incident ack ID | resolve ID | close ID                   as you (user@host)
+  fleetops incident note ID --text TEXT
+each with [--data-dir DIR | --inventory FILE]. Default DIR: ${defaultDataDir()}.
+Exit status: 0 done, 3 the command could not run.`;
+
+/** Every option it parses (the usage texts and the README list each: test/unit/readme.test.ts). */
+export const INCIDENT_OPTIONS = {
+  'data-dir': { type: 'string' },
+  inventory: { type: 'string', short: 'i' },
+  status: { type: 'string' },
+  text: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ACTIONS = ['list', 'show', 'ack', 'resolve', 'close', 'note'] as const;
+
+export async function runIncidentCommand(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: INCIDENT_OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return usageError(io, (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return (io.out(INCIDENT_USAGE), 0);
+  const [action, id, ...extra] = positionals;
+  if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) return usageError(io, action === undefined ? 'which action?' : `unknown action "${action}"`);
+  if (action === 'list' ? id !== undefined : id === undefined || extra.length > 0) return usageError(io, action === 'list' ? 'list takes no id' : 'name one incident id');
+  if (action === 'note' && !values.text) return usageError(io, 'note needs --text');
+  const status = values.status === undefined ? undefined : IncidentStatus.safeParse(values.status);
+  if (status && !status.success) return usageError(io, `--status must be open, resolved or closed, got "${values.status}"`);
+  if (values['data-dir'] !== undefined && values.inventory !== undefined) return usageError(io, 'use either --data-dir or --inventory, not both');
+  const { dataDir } = chooseDataDir({ dataDir: values['data-dir'], inventoryPath: values.inventory === undefined ? null : resolve(values.inventory) });
+  const file = join(dataDir, DEFAULT_STORE_FILE);
+  if (!existsSync(file)) {
+    io.err(`fleetops incident: no fleetops store at ${file} (use --data-dir DIR, or --inventory FILE of a lab)`);
+    return 3;
+  }
+  try {
+    // Once with every migration: an older data directory gets the incident tables (empty).
+    openStore(dataDir, { migrations: fleetMigrations() }).close();
+    const db = new Database(file, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    try {
+      const store = new IncidentStore(db);
+      const who = osAuditIdentity();
+      const by = `${who.user}@${who.host}`;
+      if (action === 'list') {
+        const list = store.list({ status: status?.success ? status.data : undefined });
+        if (values.json) io.out(JSON.stringify(list, null, 2));
+        else if (list.length === 0) io.out('no incidents');
+        else for (const i of list) io.out(`${i.id}  ${i.status.padEnd(8)} ${i.severity}  ${new Date(i.startedAt).toISOString()}  ${i.subjects} subject(s)  ${i.title}`);
+        return 0;
+      }
+      const view =
+        action === 'show' ? store.get(id!) : action === 'ack' ? store.acknowledge(id!, by) : action === 'resolve' ? store.resolve(id!, by) : action === 'close' ? store.close(id!, by) : store.note(id!, values.text!, by);
+      io.out(values.json ? JSON.stringify(view, null, 2) : formatIncident(view));
+      return 0;
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    const e = toErrorData(err);
+    io.err(`fleetops incident ${action}: ${e.code}: ${e.message}`);
+    return 3;
+  }
+}
+
+export function formatIncident(v: IncidentView): string {
+  const t = (ms: number) => new Date(ms).toISOString();
+  const s = (x: number | null) => (x === null ? '–' : `${x} s`);
+  return [
+    `${v.id}  ${v.title}`,
+    `${v.status} · ${v.severity} (${v.severityReason}) · ${v.scope} · opened by ${v.openedBy}`,
+    'milestones:',
+    ...v.milestones.map((m) => `  ${m.name.padEnd(12)} ${t(m.at)}  ${m.source}${m.by ? ` (${m.by})` : ''}${m.original ? `  corrected; was ${t(m.original.at)} (${m.original.source})` : ''}`),
+    `time to detect ${s(v.derived.detectSeconds)} · acknowledge ${s(v.derived.acknowledgeSeconds)} · mitigate ${s(v.derived.mitigateSeconds)} · resolve ${s(v.derived.resolveSeconds)}`,
+    'affected:',
+    ...v.affected.map((a) => `  ${a.kind} ${a.subject}: bad since ${t(a.firstBadAt)}, now ${a.health}`),
+    ...(v.notes.length ? ['notes:', ...v.notes.map((n) => `  ${t(n.at)} ${n.by}: ${n.text}`)] : []),
+  ].join('\n');
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.err(`fleetops incident: ${message}\n${INCIDENT_USAGE}`);
+  return 3;
+}

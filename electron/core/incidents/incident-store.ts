@@ -1,0 +1,251 @@
+/**
+ * Incidents in the store (incident-migration.ts): signals open or join them, people acknowledge,
+ * annotate, correct, resolve and close them. Every method is one transaction, safe with other
+ * processes on the same data directory (the one-open-per-scope index decides races).
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { FleetError } from '../../../shared/errors';
+import {
+  deriveIncidentTimes,
+  incidentMilestoneOrderProblem,
+  type IncidentMilestone,
+  type IncidentMilestoneName,
+  type IncidentSeverity,
+  type IncidentStatus,
+  type IncidentSummary,
+  type IncidentView,
+} from '../../../shared/incident';
+
+/** A subject's verdict changed (the console's node.health / replica.health events). */
+export interface HealthSignal {
+  subject: string;
+  kind: 'node' | 'replica';
+  /** The verdict it turned to. */
+  health: string;
+  at: number;
+  /** Its failure domain, when the inventory says: signals of one region join one incident. */
+  region: string | null;
+  /** In a protected cluster: sev1. */
+  protected: boolean;
+}
+
+/** Verdicts that open an incident (degraded, throttled and unknown do not). */
+export const BAD_HEALTH: ReadonlySet<string> = new Set(['unhealthy', 'unreachable']);
+
+interface IncidentRow {
+  id: string;
+  title: string;
+  severity: IncidentSeverity;
+  severity_reason: string;
+  scope: string;
+  opened_by: 'rule' | 'operator';
+  status: IncidentStatus;
+  started_at: number;
+}
+
+const SEVERITY_RANK: Record<IncidentSeverity, number> = { sev1: 1, sev2: 2, sev3: 3 };
+
+/** The rule: a protected cluster is sev1; a replica (a service's capacity) sev2; a node alone sev3. */
+export function severityOf(s: Pick<HealthSignal, 'kind' | 'protected' | 'subject'>): { severity: IncidentSeverity; reason: string } {
+  if (s.protected) return { severity: 'sev1', reason: `${s.subject} is in a protected cluster` };
+  if (s.kind === 'replica') return { severity: 'sev2', reason: `replica ${s.subject} serves a service` };
+  return { severity: 'sev3', reason: `node ${s.subject}, no protected cluster or service replica affected` };
+}
+
+export class IncidentStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => number = Date.now,
+    private readonly newId: () => string = randomUUID,
+  ) {}
+
+  /**
+   * A subject's verdict changed: a bad one opens an incident for its scope or joins the open
+   * one; any verdict updates the subject in the open incidents that hold it. Returns the ids
+   * of the incidents it touched.
+   */
+  signal(s: HealthSignal): string[] {
+    return this.db.transaction(() => {
+      const touched = new Set<string>();
+      for (const { incident_id } of this.db.prepare("SELECT s.incident_id FROM incident_subjects s JOIN incidents i ON i.id = s.incident_id WHERE s.subject = ? AND i.status = 'open'").all(s.subject) as Array<{ incident_id: string }>) {
+        this.db.prepare('UPDATE incident_subjects SET health = ?, changed_at = ? WHERE incident_id = ? AND subject = ? AND changed_at <= ?').run(s.health, s.at, incident_id, s.subject, s.at);
+        touched.add(incident_id);
+      }
+      if (BAD_HEALTH.has(s.health)) {
+        const id = this.openOrJoin(s);
+        touched.add(id);
+      }
+      return [...touched];
+    })();
+  }
+
+  private openOrJoin(s: HealthSignal): string {
+    const scope = s.region ? `region:${s.region}` : `subject:${s.subject}`;
+    const sev = severityOf(s);
+    let row = this.db.prepare("SELECT * FROM incidents WHERE scope = ? AND status = 'open'").get(scope) as IncidentRow | undefined;
+    if (!row) {
+      const id = this.newId();
+      const title = s.region ? `${s.kind} ${s.subject} ${s.health} (${s.region})` : `${s.kind} ${s.subject} ${s.health}`;
+      // Another process may have opened it between the select and this insert: then join theirs.
+      const inserted = this.db
+        .prepare("INSERT INTO incidents (id, title, severity, severity_reason, scope, opened_by, status, started_at) SELECT ?, ?, ?, ?, ?, 'rule', 'open', ? WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE scope = ? AND status = 'open')")
+        .run(id, title, sev.severity, sev.reason, scope, s.at, scope);
+      if (inserted.changes === 1) {
+        // Started: the first bad signal; detected: the console's verdict (the same event here; a person may correct "started").
+        this.ruleMilestone(id, 'started', s.at);
+        this.ruleMilestone(id, 'detected', s.at);
+      }
+      row = this.db.prepare("SELECT * FROM incidents WHERE scope = ? AND status = 'open'").get(scope) as IncidentRow;
+    } else if (SEVERITY_RANK[sev.severity] < SEVERITY_RANK[row.severity]) {
+      this.db.prepare('UPDATE incidents SET severity = ?, severity_reason = ? WHERE id = ?').run(sev.severity, sev.reason, row.id);
+    }
+    this.db
+      .prepare(
+        `INSERT INTO incident_subjects (incident_id, subject, kind, first_bad_at, health, changed_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (incident_id, subject) DO UPDATE SET health = excluded.health, changed_at = excluded.changed_at WHERE excluded.changed_at >= changed_at`,
+      )
+      .run(row.id, s.subject, s.kind, s.at, s.health, s.at);
+    // Something turned bad again: not mitigated any more (a rule's mitigated goes; a person's stays).
+    this.db.prepare("DELETE FROM incident_milestones WHERE incident_id = ? AND name = 'mitigated' AND source = 'rule' AND at <= ?").run(row.id, s.at);
+    return row.id;
+  }
+
+  /**
+   * The rule's side of recovery, for every open incident: every subject healthy → mitigated (when
+   * the last one turned healthy); and healthy for `quietMs` since → resolved. Returns the ids changed.
+   */
+  settle(quietMs: number): string[] {
+    return this.db.transaction(() => {
+      const changed: string[] = [];
+      const open = this.db.prepare("SELECT id FROM incidents WHERE status = 'open'").all() as Array<{ id: string }>;
+      for (const { id } of open) {
+        const subjects = this.db.prepare('SELECT health, changed_at FROM incident_subjects WHERE incident_id = ?').all(id) as Array<{ health: string; changed_at: number }>;
+        if (subjects.length === 0 || subjects.some((s) => s.health !== 'healthy')) continue;
+        const allHealthyAt = Math.max(...subjects.map((s) => s.changed_at));
+        if (this.ruleMilestone(id, 'mitigated', allHealthyAt)) changed.push(id);
+        if (this.now() - allHealthyAt >= quietMs) {
+          this.ruleMilestone(id, 'resolved', allHealthyAt);
+          this.db.prepare("UPDATE incidents SET status = 'resolved' WHERE id = ? AND status = 'open'").run(id);
+          changed.push(id);
+        }
+      }
+      return [...new Set(changed)];
+    })();
+  }
+
+  /** By hand: its own scope, started and detected now. */
+  open(title: string, severity: IncidentSeverity = 'sev3', by: string): IncidentView {
+    const id = this.newId();
+    const at = this.now();
+    this.db.transaction(() => {
+      this.db.prepare("INSERT INTO incidents (id, title, severity, severity_reason, scope, opened_by, status, started_at) VALUES (?, ?, ?, ?, ?, 'operator', 'open', ?)").run(id, title, severity, `set by ${by}`, `manual:${id}`, at);
+      this.setMilestone(id, 'started', at, by);
+      this.setMilestone(id, 'detected', at, by);
+    })();
+    return this.get(id);
+  }
+
+  acknowledge(id: string, by: string): IncidentView {
+    this.require(id);
+    if (!this.milestones(id).some((m) => m.name === 'acknowledged')) this.setMilestone(id, 'acknowledged', this.now(), by);
+    return this.get(id);
+  }
+
+  resolve(id: string, by: string): IncidentView {
+    this.db.transaction(() => {
+      const row = this.require(id);
+      if (row.status === 'closed') throw new FleetError('BAD_REQUEST', `incident ${id} is closed`, { subject: id });
+      if (!this.milestones(id).some((m) => m.name === 'resolved')) this.setMilestone(id, 'resolved', this.now(), by);
+      this.db.prepare("UPDATE incidents SET status = 'resolved' WHERE id = ?").run(id);
+    })();
+    return this.get(id);
+  }
+
+  /** After review: resolved first if it was not. */
+  close(id: string, by: string): IncidentView {
+    this.db.transaction(() => {
+      this.require(id);
+      const names = new Set(this.milestones(id).map((m) => m.name));
+      if (!names.has('resolved')) this.setMilestone(id, 'resolved', this.now(), by);
+      if (!names.has('closed')) this.setMilestone(id, 'closed', this.now(), by);
+      this.db.prepare("UPDATE incidents SET status = 'closed' WHERE id = ?").run(id);
+    })();
+    return this.get(id);
+  }
+
+  note(id: string, text: string, by: string): IncidentView {
+    this.require(id);
+    this.db.prepare('INSERT INTO incident_notes (incident_id, at, by, text) VALUES (?, ?, ?, ?)').run(id, this.now(), by, text);
+    return this.get(id);
+  }
+
+  /**
+   * A person sets or corrects a milestone. The first value is kept as `original` beside the
+   * correction; a time that breaks the order (started first, mitigated ≤ resolved ≤ closed) is
+   * refused and nothing changes.
+   */
+  setMilestone(id: string, name: IncidentMilestoneName, at: number, by: string): IncidentView {
+    this.db.transaction(() => {
+      this.require(id);
+      const current = this.milestones(id);
+      const times = Object.fromEntries(current.map((m) => [m.name, m.at])) as Partial<Record<IncidentMilestoneName, number>>;
+      const problem = incidentMilestoneOrderProblem({ ...times, [name]: at });
+      if (problem) throw new FleetError('BAD_REQUEST', `incident ${id}: ${problem}; nothing changed`, { subject: id });
+      const before = current.find((m) => m.name === name);
+      const original = before ? JSON.stringify(before.original ?? { at: before.at, source: before.source, by: before.by }) : null;
+      this.db
+        .prepare("INSERT INTO incident_milestones (incident_id, name, at, source, by, original) VALUES (?, ?, ?, 'operator', ?, ?) ON CONFLICT (incident_id, name) DO UPDATE SET at = excluded.at, source = 'operator', by = excluded.by, original = excluded.original")
+        .run(id, name, at, by, original);
+      if (name === 'started') this.db.prepare('UPDATE incidents SET started_at = ? WHERE id = ?').run(at, id);
+    })();
+    return this.get(id);
+  }
+
+  list(opts: { status?: IncidentStatus; limit?: number } = {}): IncidentSummary[] {
+    const rows = (
+      opts.status
+        ? this.db.prepare('SELECT * FROM incidents WHERE status = ? ORDER BY started_at DESC LIMIT ?').all(opts.status, opts.limit ?? 100)
+        : this.db.prepare('SELECT * FROM incidents ORDER BY started_at DESC LIMIT ?').all(opts.limit ?? 100)
+    ) as IncidentRow[];
+    return rows.map((r) => this.summary(r));
+  }
+
+  get(id: string): IncidentView {
+    const row = this.require(id);
+    const milestones = this.milestones(id);
+    const affected = (this.db.prepare('SELECT subject, kind, first_bad_at, health, changed_at FROM incident_subjects WHERE incident_id = ? ORDER BY first_bad_at, subject').all(id) as Array<{ subject: string; kind: 'node' | 'replica'; first_bad_at: number; health: string; changed_at: number }>).map((s) => ({
+      subject: s.subject,
+      kind: s.kind,
+      firstBadAt: s.first_bad_at,
+      health: s.health,
+      changedAt: s.changed_at,
+    }));
+    const notes = this.db.prepare('SELECT at, by, text FROM incident_notes WHERE incident_id = ? ORDER BY at, id').all(id) as Array<{ at: number; by: string; text: string }>;
+    return { ...this.summary(row), severityReason: row.severity_reason, milestones, affected, notes, derived: deriveIncidentTimes(milestones) };
+  }
+
+  private summary(r: IncidentRow): IncidentSummary {
+    const { n } = this.db.prepare('SELECT count(*) AS n FROM incident_subjects WHERE incident_id = ?').get(r.id) as { n: number };
+    return { id: r.id, title: r.title, severity: r.severity, status: r.status, scope: r.scope, openedBy: r.opened_by, startedAt: r.started_at, subjects: n };
+  }
+
+  private milestones(id: string): IncidentMilestone[] {
+    const order = ['started', 'detected', 'acknowledged', 'mitigated', 'resolved', 'closed'];
+    const rows = this.db.prepare('SELECT name, at, source, by, original FROM incident_milestones WHERE incident_id = ?').all(id) as Array<{ name: IncidentMilestoneName; at: number; source: 'rule' | 'operator'; by: string | null; original: string | null }>;
+    return rows
+      .map((r) => ({ name: r.name, at: r.at, source: r.source, by: r.by, original: r.original === null ? null : (JSON.parse(r.original) as IncidentMilestone['original']) }))
+      .sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  }
+
+  /** Set by the rule once (a person's value, or an earlier rule's, stays); true when it was set now. */
+  private ruleMilestone(id: string, name: IncidentMilestoneName, at: number): boolean {
+    return this.db.prepare("INSERT OR IGNORE INTO incident_milestones (incident_id, name, at, source, by, original) VALUES (?, ?, ?, 'rule', NULL, NULL)").run(id, name, at).changes === 1;
+  }
+
+  private require(id: string): IncidentRow {
+    const row = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
+    if (!row) throw new FleetError('NOT_FOUND', `no incident ${id}`, { subject: id });
+    return row;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Incidents (issue 11): opened by rule when a subject turns unhealthy or unreachable, or by hand;
+ * related signals (the same region) join one open incident instead of opening ten. Milestones as
+ * incident tools use them — started, detected, acknowledged, mitigated, resolved, closed — set
+ * automatically where the events show them, corrected by a person with the original kept beside.
+ * `started` precedes every other milestone, `mitigated` ≤ `resolved` ≤ `closed`: an edit that
+ * breaks the order is refused (incidentMilestoneOrderProblem).
+ */
+import { z } from 'zod';
+
+export const IncidentMilestoneName = z.enum(['started', 'detected', 'acknowledged', 'mitigated', 'resolved', 'closed']);
+export type IncidentMilestoneName = z.infer<typeof IncidentMilestoneName>;
+
+export const IncidentSeverity = z.enum(['sev1', 'sev2', 'sev3']);
+export type IncidentSeverity = z.infer<typeof IncidentSeverity>;
+
+export const IncidentStatus = z.enum(['open', 'resolved', 'closed']);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+const Setter = z.object({ at: z.number(), source: z.enum(['rule', 'operator']), by: z.string().nullable() });
+
+export const IncidentMilestone = Setter.extend({
+  name: IncidentMilestoneName,
+  /** What it was before a person corrected it (the first value, kept), or null. */
+  original: Setter.nullable(),
+});
+export type IncidentMilestone = z.infer<typeof IncidentMilestone>;
+
+export const IncidentSubject = z.object({
+  subject: z.string(),
+  kind: z.enum(['node', 'replica']),
+  /** When it first turned bad in this incident. */
+  firstBadAt: z.number(),
+  /** Its last verdict, and when. */
+  health: z.string(),
+  changedAt: z.number(),
+});
+export type IncidentSubject = z.infer<typeof IncidentSubject>;
+
+export const IncidentNote = z.object({ at: z.number(), by: z.string(), text: z.string() });
+
+export const IncidentDerived = z.object({
+  /** started → detected, → acknowledged, → mitigated, → resolved, in seconds; null until both exist. */
+  detectSeconds: z.number().nullable(),
+  acknowledgeSeconds: z.number().nullable(),
+  mitigateSeconds: z.number().nullable(),
+  resolveSeconds: z.number().nullable(),
+});
+export type IncidentDerived = z.infer<typeof IncidentDerived>;
+
+export const IncidentSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: IncidentSeverity,
+  status: IncidentStatus,
+  /** What groups its signals: "region:us-west-2", or "subject:NAME" when the subject has no region. */
+  scope: z.string(),
+  openedBy: z.enum(['rule', 'operator']),
+  startedAt: z.number(),
+  subjects: z.number().int(),
+});
+export type IncidentSummary = z.infer<typeof IncidentSummary>;
+
+export const IncidentView = IncidentSummary.extend({
+  severityReason: z.string(),
+  milestones: z.array(IncidentMilestone),
+  affected: z.array(IncidentSubject),
+  notes: z.array(IncidentNote),
+  derived: IncidentDerived,
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+
+/** The order milestones must keep: each pair (a, b) means a ≤ b when both are set. */
+const ORDER: ReadonlyArray<readonly [IncidentMilestoneName, IncidentMilestoneName]> = [
+  ['started', 'detected'],
+  ['started', 'acknowledged'],
+  ['started', 'mitigated'],
+  ['started', 'resolved'],
+  ['started', 'closed'],
+  ['mitigated', 'resolved'],
+  ['resolved', 'closed'],
+];
+
+/** Why these milestone times break the order (a sentence), or null when they keep it. */
+export function incidentMilestoneOrderProblem(at: Partial<Record<IncidentMilestoneName, number>>): string | null {
+  for (const [a, b] of ORDER) {
+    const x = at[a];
+    const y = at[b];
+    if (x !== undefined && y !== undefined && x > y) return `${a} (${new Date(x).toISOString()}) must not come after ${b} (${new Date(y).toISOString()})`;
+  }
+  return null;
+}
+
+export function deriveIncidentTimes(milestones: readonly Pick<IncidentMilestone, 'name' | 'at'>[]): IncidentDerived {
+  const at = (n: IncidentMilestoneName) => milestones.find((m) => m.name === n)?.at;
+  const since = (n: IncidentMilestoneName) => {
+    const s = at('started');
+    const t = at(n);
+    return s === undefined || t === undefined ? null : Math.round((t - s) / 100) / 10;
+  };
+  return { detectSeconds: since('detected'), acknowledgeSeconds: since('acknowledged'), mitigateSeconds: since('mitigated'), resolveSeconds: since('resolved') };
+}
+
+const incidentId = z.string().regex(/^[0-9a-f-]{36}$/, 'expected an incident id');
+const by = z.string().min(1).max(200).optional();
+
+export const incidentMethods = {
+  'incidents.list': { input: z.strictObject({ status: IncidentStatus.optional(), limit: z.number().int().min(1).max(1000).optional() }), output: z.array(IncidentSummary) },
+  'incidents.get': { input: z.strictObject({ id: incidentId }), output: IncidentView },
+  /** By hand: a title, and the subjects it is about (optional). */
+  'incidents.open': { input: z.strictObject({ title: z.string().min(1).max(300), severity: IncidentSeverity.optional() }), output: IncidentView },
+  'incidents.ack': { input: z.strictObject({ id: incidentId, by }), output: IncidentView },
+  'incidents.resolve': { input: z.strictObject({ id: incidentId, by }), output: IncidentView },
+  'incidents.close': { input: z.strictObject({ id: incidentId, by }), output: IncidentView },
+  'incidents.note': { input: z.strictObject({ id: incidentId, text: z.string().min(1).max(10_000), by }), output: IncidentView },
+  /** A person sets or corrects a milestone's time; the original value is kept beside it. */
+  'incidents.setMilestone': { input: z.strictObject({ id: incidentId, name: IncidentMilestoneName, at: z.number().int().min(0), by }), output: IncidentView },
+} as const;

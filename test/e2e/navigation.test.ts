@@ -30,6 +30,7 @@ const VIEWS: ReadonlyArray<readonly [ViewId, string]> = [
   ['services', 'Services'],
   ['runbooks', 'Runbooks'],
   ['drills', 'Drills'],
+  ['incidents', 'Incidents'],
 ];
 
 const hashOf = (page: Page): string => new URL(page.url()).hash;
@@ -328,6 +329,7 @@ describe('views and navigation in the browser', () => {
       ['topology', 't'],
       ['services', 's'],
       ['drills', 'd'],
+      ['incidents', 'i'],
     ] as const) {
       await key('g');
       await key(letter);

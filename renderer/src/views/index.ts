@@ -1,5 +1,6 @@
 import { routeTableOf, type RouteTable } from '../model/route';
 import { drillsView } from './drills';
+import { incidentsView } from './incidents';
 import { overviewView } from './overview';
 import { runbooksView } from './runbooks';
 import { servicesView } from './services';
@@ -11,7 +12,7 @@ import type { ViewDefinition, ViewSubject } from './types';
  * exporting its ViewDefinition, and one line here; its routes, subjects, shortcut and palette
  * entries come with it. The first view is the landing page.
  */
-export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, runbooksView, drillsView];
+export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, runbooksView, drillsView, incidentsView];
 
 export const ROUTES: RouteTable = routeTableOf(
   VIEWS.map((v) => ({ id: v.id, subjects: v.subjects.map((s) => ({ kind: s.kind, drawer: s.Drawer !== undefined })) })),

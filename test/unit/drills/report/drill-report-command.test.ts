@@ -85,7 +85,10 @@ describe('fleetops drill report', () => {
     expect(await cli('maint-2', '--drill', 'region-down', '--data-dir', dataDir)).toMatchObject({ code: 3, err: 'fleetops drill report: NOT_FOUND: run maint-2 is a run of drill replica-maint, not region-down' });
     expect(await cli('last', '--drill', 'replica-stop', '--data-dir', dataDir)).toMatchObject({ code: 3, err: 'fleetops drill report: NOT_FOUND: drill replica-stop has not run here yet' });
     const bad = await cli('last', '--format', 'pdf', '--data-dir', dataDir);
-    expect([bad.code, bad.err.split('\n')[0]]).toEqual([3, 'fleetops drill report: --format must be md, json or html, got "pdf"']);
+    expect([bad.code, bad.err.split('\n')[0]]).toEqual([3, 'fleetops drill report: --format must be md, json, html or bundle, got "pdf"']);
+    // A bundle is binary: it goes to a file, never to the terminal.
+    const toTerminal = await cli('last', '--format', 'bundle', '--data-dir', dataDir);
+    expect([toTerminal.code, toTerminal.err.split('\n')[0]]).toEqual([3, 'fleetops drill report: a bundle is a binary file: give --output FILE']);
     const none = await cli('last', '--data-dir', join(dir, 'empty'));
     expect(none.code).toBe(3);
     expect(none.err).toContain('no fleetops store at');

@@ -12,6 +12,8 @@ import { toErrorData } from '../../shared/errors';
 import { readBundle, type ReadBundle } from '../core/bundle/read-bundle';
 import { loadSigningKey } from '../core/bundle/signing-key';
 import { signerTrust, trustSigner, type SignerTrust } from '../core/bundle/trusted-signers';
+import { fleetMigrations } from '../core/fleet/builtin-features';
+import { openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import type { CliIo } from './io';
 import { defaultDataDir, secretFromEnv } from './runtime-env';
@@ -58,6 +60,13 @@ export async function runBundleCommand(argv: string[], io: CliIo): Promise<numbe
   if (action === 'trust') {
     const label = values.label ?? `${bundle.manifest.createdBy} (from ${bundle.manifest.kind} ${bundle.manifest.subject})`;
     const t = await trustSigner(dataDir, bundle.signer.publicKeyPem, label);
+    // A change of what this console trusts: in its audit chain, like a host key trusted.
+    const store = openStore(dataDir, { migrations: fleetMigrations() });
+    try {
+      store.audit.append({ kind: 'bundle.signer.trusted', subject: t.fingerprint, detail: { label: t.label, bundle: `${bundle.manifest.kind} ${bundle.manifest.subject}` } });
+    } finally {
+      store.close();
+    }
     io.out(`trusted ${t.fingerprint} (${t.label}) for ${dataDir}`);
     return 0;
   }

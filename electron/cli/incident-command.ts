@@ -61,12 +61,13 @@ export async function runIncidentCommand(argv: string[], io: CliIo): Promise<num
     return 3;
   }
   try {
-    // Once with every migration: an older data directory gets the incident tables (empty).
-    openStore(dataDir, { migrations: fleetMigrations() }).close();
+    // With every migration: an older data directory gets the incident tables (empty). Its audit
+    // log records what a person does here, as the console's does.
+    const fleetStore = openStore(dataDir, { migrations: fleetMigrations() });
     const db = new Database(file, { fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     try {
-      const store = new IncidentStore(db);
+      const store = new IncidentStore(db, Date.now, undefined, fleetStore.audit);
       const who = osAuditIdentity();
       const by = `${who.user}@${who.host}`;
       if (action === 'list') {
@@ -82,6 +83,7 @@ export async function runIncidentCommand(argv: string[], io: CliIo): Promise<num
       return 0;
     } finally {
       db.close();
+      fleetStore.close();
     }
   } catch (err) {
     const e = toErrorData(err);

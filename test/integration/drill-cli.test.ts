@@ -125,6 +125,8 @@ describe('fleetops drill', () => {
     expect(unknown.code).toBe(1);
     expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: true, trust: 'unknown', manifest: { kind: 'drill-report' } });
     expect((await runFleetops(['bundle', 'trust', file, '--data-dir', elsewhere])).code).toBe(0);
+    const audit = await runFleetops(['audit', 'list', '--data-dir', elsewhere, '--json']);
+    expect((JSON.parse(audit.stdout) as Array<{ kind: string }>).map((e) => e.kind)).toContain('bundle.signer.trusted');
     expect((await runFleetops(['bundle', 'verify', file, '--data-dir', elsewhere])).stdout).toMatch(/a key you trust/);
     // One byte changed anywhere: refused, with the reason.
     const bytes = readFileSync(file);

@@ -70,6 +70,9 @@ describe('incidents from the lab', () => {
     const closed = await runFleetops(['incident', 'close', opened.id, '--data-dir', c.dataDir]);
     expect(closed.code, closed.stderr).toBe(0);
     expect((await c.call<IncidentView>('incidents.get', { id: opened.id })).status).toBe('closed');
+    // What people did is in the audit chain, the console's and the CLI's alike.
+    const audited = c.core.store.audit.list({ limit: 100 }).filter((e) => e.subject === opened.id).map((e) => e.kind);
+    expect(audited.sort()).toEqual(['incident.ack', 'incident.close', 'incident.note']);
     const unknown = await runFleetops(['incident', 'ack', '00000000-0000-0000-0000-000000000000', '--data-dir', c.dataDir]);
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toMatch(/NOT_FOUND: no incident/);

@@ -233,7 +233,7 @@ export class FleetCore {
         trustFeature({ gate: this.gate, hostKeys: this.hostKeys, pool: this.pool, monitor: this.monitor, passphrases, secrets, replicas, inventory, record, now }),
         labFeature({ lab: deps.lab ?? null, labServices: deps.labServices ?? null, availability, record, now }),
         drillReportsFeature({ source: storeReportSource(this.coordination.db), now }),
-        incidentsFeature({ db: this.coordination.db, inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
+        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],

@@ -1,10 +1,13 @@
 /**
  * Incidents in the store (incident-migration.ts): signals open or join them, people acknowledge,
  * annotate, correct, resolve and close them. Every method is one transaction, safe with other
- * processes on the same data directory (the one-open-per-scope index decides races).
+ * processes on the same data directory (the one-open-per-scope index decides races). What a
+ * person does is also an entry in the audit chain (`incident.<action>`), so a review can tell
+ * who said what when — the rule's own changes are in the incident itself.
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { AuditLog } from '../audit/audit-log';
 import { FleetError } from '../../../shared/errors';
 import {
   deriveIncidentTimes,
@@ -58,7 +61,12 @@ export class IncidentStore {
     private readonly db: Database.Database,
     private readonly now: () => number = Date.now,
     private readonly newId: () => string = randomUUID,
+    private readonly audit: Pick<AuditLog, 'append'> | null = null,
   ) {}
+
+  private audited(action: string, id: string, by: string, detail: Record<string, unknown> = {}): void {
+    this.audit?.append({ kind: `incident.${action}`, subject: id, detail: { by, ...detail } });
+  }
 
   /**
    * A subject's verdict changed: a bad one opens an incident for its scope or joins the open
@@ -140,15 +148,19 @@ export class IncidentStore {
     const at = this.now();
     this.db.transaction(() => {
       this.db.prepare("INSERT INTO incidents (id, title, severity, severity_reason, scope, opened_by, status, started_at) VALUES (?, ?, ?, ?, ?, 'operator', 'open', ?)").run(id, title, severity, `set by ${by}`, `manual:${id}`, at);
-      this.setMilestone(id, 'started', at, by);
-      this.setMilestone(id, 'detected', at, by);
+      this.putMilestone(id, 'started', at, by);
+      this.putMilestone(id, 'detected', at, by);
     })();
+    this.audited('open', id, by, { title, severity });
     return this.get(id);
   }
 
   acknowledge(id: string, by: string): IncidentView {
     this.require(id);
-    if (!this.milestones(id).some((m) => m.name === 'acknowledged')) this.setMilestone(id, 'acknowledged', this.now(), by);
+    if (!this.milestones(id).some((m) => m.name === 'acknowledged')) {
+      this.db.transaction(() => this.putMilestone(id, 'acknowledged', this.now(), by))();
+      this.audited('ack', id, by);
+    }
     return this.get(id);
   }
 
@@ -156,9 +168,10 @@ export class IncidentStore {
     this.db.transaction(() => {
       const row = this.require(id);
       if (row.status === 'closed') throw new FleetError('BAD_REQUEST', `incident ${id} is closed`, { subject: id });
-      if (!this.milestones(id).some((m) => m.name === 'resolved')) this.setMilestone(id, 'resolved', this.now(), by);
+      if (!this.milestones(id).some((m) => m.name === 'resolved')) this.putMilestone(id, 'resolved', this.now(), by);
       this.db.prepare("UPDATE incidents SET status = 'resolved' WHERE id = ?").run(id);
     })();
+    this.audited('resolve', id, by);
     return this.get(id);
   }
 
@@ -167,16 +180,18 @@ export class IncidentStore {
     this.db.transaction(() => {
       this.require(id);
       const names = new Set(this.milestones(id).map((m) => m.name));
-      if (!names.has('resolved')) this.setMilestone(id, 'resolved', this.now(), by);
-      if (!names.has('closed')) this.setMilestone(id, 'closed', this.now(), by);
+      if (!names.has('resolved')) this.putMilestone(id, 'resolved', this.now(), by);
+      if (!names.has('closed')) this.putMilestone(id, 'closed', this.now(), by);
       this.db.prepare("UPDATE incidents SET status = 'closed' WHERE id = ?").run(id);
     })();
+    this.audited('close', id, by);
     return this.get(id);
   }
 
   note(id: string, text: string, by: string): IncidentView {
     this.require(id);
     this.db.prepare('INSERT INTO incident_notes (incident_id, at, by, text) VALUES (?, ?, ?, ?)').run(id, this.now(), by, text);
+    this.audited('note', id, by, { text });
     return this.get(id);
   }
 
@@ -186,20 +201,25 @@ export class IncidentStore {
    * refused and nothing changes.
    */
   setMilestone(id: string, name: IncidentMilestoneName, at: number, by: string): IncidentView {
-    this.db.transaction(() => {
-      this.require(id);
-      const current = this.milestones(id);
-      const times = Object.fromEntries(current.map((m) => [m.name, m.at])) as Partial<Record<IncidentMilestoneName, number>>;
-      const problem = incidentMilestoneOrderProblem({ ...times, [name]: at });
-      if (problem) throw new FleetError('BAD_REQUEST', `incident ${id}: ${problem}; nothing changed`, { subject: id });
-      const before = current.find((m) => m.name === name);
-      const original = before ? JSON.stringify(before.original ?? { at: before.at, source: before.source, by: before.by }) : null;
-      this.db
-        .prepare("INSERT INTO incident_milestones (incident_id, name, at, source, by, original) VALUES (?, ?, ?, 'operator', ?, ?) ON CONFLICT (incident_id, name) DO UPDATE SET at = excluded.at, source = 'operator', by = excluded.by, original = excluded.original")
-        .run(id, name, at, by, original);
-      if (name === 'started') this.db.prepare('UPDATE incidents SET started_at = ? WHERE id = ?').run(at, id);
-    })();
+    const before = this.db.transaction(() => this.putMilestone(id, name, at, by))();
+    this.audited('milestone', id, by, { name, at, ...(before ? { was: before.at } : {}) });
     return this.get(id);
+  }
+
+  /** Sets a person's milestone (the order checked, the original kept); returns what it replaced. */
+  private putMilestone(id: string, name: IncidentMilestoneName, at: number, by: string): IncidentMilestone | undefined {
+    this.require(id);
+    const current = this.milestones(id);
+    const times = Object.fromEntries(current.map((m) => [m.name, m.at])) as Partial<Record<IncidentMilestoneName, number>>;
+    const problem = incidentMilestoneOrderProblem({ ...times, [name]: at });
+    if (problem) throw new FleetError('BAD_REQUEST', `incident ${id}: ${problem}; nothing changed`, { subject: id });
+    const before = current.find((m) => m.name === name);
+    const original = before ? JSON.stringify(before.original ?? { at: before.at, source: before.source, by: before.by }) : null;
+    this.db
+      .prepare("INSERT INTO incident_milestones (incident_id, name, at, source, by, original) VALUES (?, ?, ?, 'operator', ?, ?) ON CONFLICT (incident_id, name) DO UPDATE SET at = excluded.at, source = 'operator', by = excluded.by, original = excluded.original")
+      .run(id, name, at, by, original);
+    if (name === 'started') this.db.prepare('UPDATE incidents SET started_at = ? WHERE id = ?').run(at, id);
+    return before;
   }
 
   list(opts: { status?: IncidentStatus; limit?: number } = {}): IncidentSummary[] {

@@ -6,6 +6,7 @@
  */
 import type { FleetEvent } from '../../../shared/status';
 import type { PushEvent } from '../../../shared/contract';
+import type { AuditLog } from '../audit/audit-log';
 import type { AuditIdentity } from '../audit/identity';
 import type { BackgroundService, CoreFeature, FeatureDefinition } from '../feature';
 import type { LoadedInventory } from '../inventory/load-inventory';
@@ -25,6 +26,8 @@ export interface IncidentsNeeds {
   inventory: () => LoadedInventory | null;
   subscribe: (listener: (e: PushEvent) => void) => () => void;
   identity: AuditIdentity;
+  /** What people do to incidents is audited (incident.ack, …). */
+  audit: Pick<AuditLog, 'append'>;
   now: () => number;
   timers?: Timers;
   quietMs?: number;
@@ -48,7 +51,7 @@ export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): Heal
 }
 
 export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMethod> {
-  const store = new IncidentStore(needs.db, needs.now);
+  const store = new IncidentStore(needs.db, needs.now, undefined, needs.audit);
   const timers = needs.timers ?? realTimers;
   const who = (by: string | undefined) => by ?? `${needs.identity.user}@${needs.identity.host}`;
   let unsubscribe: (() => void) | null = null;

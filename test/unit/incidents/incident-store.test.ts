@@ -98,8 +98,9 @@ describe('signals', () => {
 });
 
 describe('people', () => {
-  it('acknowledge, note, resolve, close — each with who and when', () => {
-    const store = new IncidentStore(connect(), now);
+  it('acknowledge, note, resolve, close — each with who and when, and in the audit chain', () => {
+    const audit: Array<{ kind: string; subject?: string | null; detail?: unknown }> = [];
+    const store = new IncidentStore(connect(), now, undefined, { append: (e) => (audit.push(e), {}) as never });
     const [id] = store.signal(sig('n1', 'unhealthy', 1000));
     clock = 4000;
     store.acknowledge(id!, 'alice@console');
@@ -121,10 +122,18 @@ describe('people', () => {
     expect(inc.notes).toEqual([{ at: 5000, by: 'alice@console', text: 'drained n1, looking at XID 79' }]);
     expect(inc.derived.acknowledgeSeconds).toBe(3);
     expect(() => store.resolve(id!, 'x')).toThrow(/is closed/);
+    // The second acknowledgement changed nothing, so it is not audited; the refused resolve neither.
+    expect(audit.map((e) => [e.kind, e.subject, (e.detail as { by: string }).by])).toEqual([
+      ['incident.ack', id, 'alice@console'],
+      ['incident.note', id, 'alice@console'],
+      ['incident.resolve', id, 'alice@console'],
+      ['incident.close', id, 'bob@console'],
+    ]);
   });
 
-  it('a correction keeps the original beside it; one that breaks the order is refused and changes nothing', () => {
-    const store = new IncidentStore(connect(), now);
+  it('a correction keeps the original beside it (and is audited); one that breaks the order is refused and changes nothing', () => {
+    const audit: Array<{ kind: string; detail?: unknown }> = [];
+    const store = new IncidentStore(connect(), now, undefined, { append: (e) => (audit.push(e), {}) as never });
     const [id] = store.signal(sig('n1', 'unhealthy', 10_000));
     clock = 20_000;
     store.acknowledge(id!, 'alice@console');
@@ -139,6 +148,10 @@ describe('people', () => {
     expect(() => store.setMilestone(id!, 'resolved', 5000, 'bob@console')).toThrow(/must not come after/);
     expect(store.get(id!)).toEqual(before);
     expect(() => store.get('00000000-0000-0000-0000-000000000000')).toThrow(/no incident/);
+    expect(audit.filter((e) => e.kind === 'incident.milestone').map((e) => e.detail)).toEqual([
+      { by: 'alice@console', name: 'started', at: 7000, was: 10_000 },
+      { by: 'bob@console', name: 'started', at: 8000, was: 7000 },
+    ]);
   });
 
   it('opened by hand: its own scope, started and detected by the person', () => {

@@ -33,6 +33,8 @@ export const DrillReasonCode = z.enum([
   'stop-all',
   'blackout',
   'service-busy',
+  /** An incident is open on a target or the service's replicas: a drill would only add to it. */
+  'open-incident',
   'global-cap',
   'confirmation-required',
   'inject-failed',

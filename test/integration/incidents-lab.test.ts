@@ -4,16 +4,38 @@
  * of the same region joins it, a person acknowledges and annotates it, and once both nodes are
  * back and stayed healthy for the quiet time the rule marks it mitigated, then resolved.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrillRunView } from '../../shared/drill-run';
 import type { IncidentSummary, IncidentView } from '../../shared/incident';
 import { runFleetops } from './helpers/cli-process';
 import { waitFor } from './helpers/free-port';
 import { startLabConsole, type LabConsole } from './helpers/lab-console';
 
 let c: LabConsole;
+let replicas: string[] = [];
+
+/** A maint drill on the first llama replica: refused while an incident is open on the service. */
+const maintDrill = (replica: string) => `name: maint-first
+description: The first llama replica in maintenance.
+targets: { replica: ${replica}, maxTargets: 1, allowProtected: true }
+fault: { kind: lb-maint }
+hypothesis: { minSuccessPct: 50, maxP95LatencyMs: 5000, window: 5s, probeRatePerSecond: 2, grace: 60s }
+response: none
+expectations: { restoredWithin: 60s }
+`;
 
 beforeAll(async () => {
-  c = await startLabConsole({ name: 'incidents', incidents: { quietMs: 2000, settleEveryMs: 200 } });
+  c = await startLabConsole({
+    name: 'incidents',
+    incidents: { quietMs: 2000, settleEveryMs: 200 },
+    beforeStart: (labDir, names) => {
+      replicas = names;
+      mkdirSync(join(labDir, 'drills'), { recursive: true });
+      writeFileSync(join(labDir, 'drills', 'maint-first.yaml'), maintDrill(names[0]!));
+    },
+  });
   const nodes = c.core.topology()!.regions.flatMap((r) => r.clusters.flatMap((cl) => cl.nodes));
   await waitFor(() => nodes.every((n) => c.core.monitor.status(n)?.health === 'healthy'), { what: 'every lab node healthy', timeoutMs: 60_000 });
 }, 120_000);
@@ -23,6 +45,22 @@ afterAll(async () => {
 });
 
 describe('incidents from the lab', () => {
+  it('no drill starts on a service while an incident is open on one of its replicas’ nodes', async () => {
+    const inv = await c.call<{ replicas: Array<{ name: string; node: string | null }> }>('fleet.snapshot', {});
+    const other = inv.replicas.find((r) => r.name === replicas[1])!.node!;
+    c.lab.inject({ node: other, kind: 'node-unreachable' });
+    try {
+      const opened = await waitFor(async () => (await c.call<IncidentSummary[]>('incidents.list', { status: 'open' }))[0], { what: 'an incident', timeoutMs: 60_000, intervalMs: 200 });
+      const run = await c.call<DrillRunView>('drills.start', { name: 'maint-first', confirm: 'maint-first' });
+      expect(run).toMatchObject({ status: 'skipped', reasonCode: 'open-incident' });
+      expect(run.reason).toContain(`incident ${opened.id}`);
+      await c.call('incidents.close', { id: opened.id });
+    } finally {
+      c.lab.clear(other);
+    }
+    await waitFor(() => c.core.monitor.status(other)?.health === 'healthy', { what: `${other} healthy again`, timeoutMs: 60_000 });
+  }, 120_000);
+
   it('a region’s failing nodes open one incident; acknowledged, annotated; resolved by the rule once they are back', async () => {
     const region = c.core.topology()!.regions.find((r) => r.clusters.flatMap((cl) => cl.nodes).length >= 2)!;
     const [n1, n2] = region.clusters.flatMap((cl) => cl.nodes);

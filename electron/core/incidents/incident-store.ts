@@ -222,6 +222,16 @@ export class IncidentStore {
     return before;
   }
 
+  /** An open incident that holds one of `subjects` (the oldest), or null. */
+  openOn(subjects: readonly string[]): { id: string; title: string } | null {
+    if (subjects.length === 0) return null;
+    const marks = subjects.map(() => '?').join(', ');
+    const row = this.db
+      .prepare(`SELECT i.id, i.title FROM incidents i WHERE i.status = 'open' AND EXISTS (SELECT 1 FROM incident_subjects s WHERE s.incident_id = i.id AND s.subject IN (${marks})) ORDER BY i.started_at LIMIT 1`)
+      .get(...subjects) as { id: string; title: string } | undefined;
+    return row ?? null;
+  }
+
   list(opts: { status?: IncidentStatus; limit?: number } = {}): IncidentSummary[] {
     const rows = (
       opts.status

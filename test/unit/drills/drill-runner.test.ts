@@ -120,7 +120,7 @@ function responseRun(engine: RunbookEngine, name = 'drain-replica', holding = fa
   return engine.start({ runbook: name, target: 'r1', params: {}, confirmation: null, onFailure: 'rollback', steps, preconditions: [], locks: [] }, { operator: IDENTITY });
 }
 
-function harness(plan: DrillPlan, opts: { health?: string; holdingResponse?: boolean } = {}): Harness {
+function harness(plan: DrillPlan, opts: { health?: string; holdingResponse?: boolean; incident?: { id: string; title: string } } = {}): Harness {
   const db = new Database(join(dir, 'store.db'));
   db.pragma('journal_mode = WAL');
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'drill_runs'").get()) {
@@ -155,6 +155,7 @@ function harness(plan: DrillPlan, opts: { health?: string; holdingResponse?: boo
       }
     },
     replicaAnswer: () => null,
+    openIncident: () => opts.incident ?? null,
     inBlackout: () => false,
   };
   const runner = new DrillRunner({
@@ -327,6 +328,14 @@ describe('pre-checks: a refused start is a skipped run with its reason, audited'
     expect((await h.runner.start({ name: 'd1', trigger: manual })).view).toMatchObject({ status: 'skipped', reasonCode: 'precondition-failed', reason: 'r1 is unhealthy' });
     const ro = harness(planOf({ preconditions: [{ ok: false, text: 'read-only mode is on (global switch)', overridable: false }] }));
     expect((await ro.runner.start({ name: 'd1', trigger: manual })).view).toMatchObject({ status: 'skipped', reasonCode: 'read-only' });
+  });
+
+  it('an open incident on the service: no drill adds to it', async () => {
+    const h = harness(planOf(), { incident: { id: 'inc-1', title: 'node n1 unreachable (us-west-2)' } });
+    const { view } = await h.runner.start({ name: 'd1', trigger: manual });
+    expect(view).toMatchObject({ status: 'skipped', reasonCode: 'open-incident' });
+    expect(view.reason).toBe('incident inc-1 (node n1 unreachable (us-west-2)) is open on service llama: no drill while it is');
+    expect(h.engine.list()).toEqual([]);
   });
 
   it('a target another run holds', async () => {

@@ -24,6 +24,7 @@ import { planDrill } from '../plan-drill';
 import { createDrillObserver } from '../observe/drill-observer';
 import type { ObserverHealth, OtherTraffic } from '../observe/observer-types';
 import { blackoutAt, compileSchedule } from '../schedule/occurrences';
+import { IncidentStore } from '../../incidents/incident-store';
 import type { DrillFleet, DrillScope, FaultEngine } from './drill-runner-types';
 
 export interface CoreDrillFleetNeeds {
@@ -135,6 +136,14 @@ export function coreDrillFleet(needs: CoreDrillFleetNeeds): DrillFleet {
       const s = host.services.replicas.status(replica);
       if (!s) return null;
       return { node: s.node, lastHealthyAt: s.lastHealth?.ok ? s.lastHealth.at : null };
+    },
+
+    openIncident(plan) {
+      const inv = requireInventory(needs.inventory);
+      const scope = scopeOf(plan, inv);
+      const replicas = [...scope.subjects, ...scope.outside];
+      const nodes = inv.replicas.filter((r) => replicas.includes(r.name) && r.node !== null).map((r) => r.node!);
+      return new IncidentStore(host.coordination.db).openOn([...new Set([...replicas, ...nodes])]);
     },
 
     inBlackout(drill: DrillFile, at: number) {

@@ -43,6 +43,8 @@ export interface DrillFleet {
   runbookRun(runId: string): RunView | null;
   /** A replica's node and when its last health probe answered healthy (null: the last failed, or none yet); null for an unknown replica. */
   replicaAnswer(replica: string): { node: string | null; lastHealthyAt: number | null } | null;
+  /** An open incident on the drill's targets or its service's replicas (and their nodes), or null. */
+  openIncident(plan: DrillPlan): { id: string; title: string } | null;
   /** Whether `at` is inside one of the drill's schedule's blackout windows. */
   inBlackout(drill: DrillFile, at: number): boolean;
 }

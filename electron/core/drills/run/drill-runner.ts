@@ -172,6 +172,8 @@ export class DrillRunner {
     const open = deps.store.open();
     const busy = open.find((r) => r.service === service);
     if (busy) return { code: 'service-busy', reason: `drill ${busy.drill} (run ${busy.id}) is running on service ${service}: one drill at a time per service` };
+    const incident = deps.fleet.openIncident(plan);
+    if (incident) return { code: 'open-incident', reason: `incident ${incident.id} (${incident.title}) is open on service ${service}: no drill while it is` };
     const cap = deps.globalCap ?? 1;
     if (open.length >= cap) return { code: 'global-cap', reason: `${open.length} drill(s) running: the global cap is ${cap}` };
     const held = plan.locks.map((s) => [s, deps.engine.holderOf(s)] as const).filter(([, h]) => h !== null);

@@ -8,7 +8,7 @@ import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus
 import { HistoryQuery, HistorySeries } from './history';
 import { drillMethods, drillPushEvents } from './drill-run';
 import { drillReportMethods } from './drill-report';
-import { incidentMethods } from './incident';
+import { incidentMethods, incidentPushEvents } from './incident';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -228,6 +228,8 @@ export const pushEvents = {
   'run.updated': RunView,
   /** A drill run changed (phase, milestone, per-second sample): shared/drill-run.ts. */
   ...drillPushEvents,
+  /** An incident changed: shared/incident.ts. */
+  ...incidentPushEvents,
 } as const;
 
 export type PushEvents = typeof pushEvents;

@@ -101,6 +101,11 @@ export function deriveIncidentTimes(milestones: readonly Pick<IncidentMilestone,
   return { detectSeconds: since('detected'), acknowledgeSeconds: since('acknowledged'), mitigateSeconds: since('mitigated'), resolveSeconds: since('resolved') };
 }
 
+/** An incident changed (opened, joined, a milestone, a note…), by this console or — seen within the rule's cadence — another process. */
+export const incidentPushEvents = {
+  'incident.updated': IncidentView,
+} as const;
+
 const incidentId = z.string().regex(/^[0-9a-f-]{36}$/, 'expected an incident id');
 const by = z.string().min(1).max(200).optional();
 

@@ -105,8 +105,18 @@ describe('incidents from the lab', () => {
     const shown = await runFleetops(['incident', 'show', opened.id, '--data-dir', c.dataDir]);
     expect(shown.stdout).toMatch(/acknowledged .* operator \(alice@test\)/);
     expect(shown.stdout).toMatch(/notes:\n.* n1 lost its network, n2 a GPU/);
+    // Closed from the CLI: the console pushes it within the rule's cadence (200 ms here).
+    const closedPush = new Promise<IncidentView>((resolvePush) => {
+      const off = c.core.subscribe((e) => {
+        if (e.event === 'incident.updated' && e.payload.id === opened.id && e.payload.status === 'closed') {
+          off();
+          resolvePush(e.payload);
+        }
+      });
+    });
     const closed = await runFleetops(['incident', 'close', opened.id, '--data-dir', c.dataDir]);
     expect(closed.code, closed.stderr).toBe(0);
+    expect((await closedPush).milestones.map((m) => m.name)).toContain('closed');
     expect((await c.call<IncidentView>('incidents.get', { id: opened.id })).status).toBe('closed');
     // What people did is in the audit chain, the console's and the CLI's alike.
     const audited = c.core.store.audit.list({ limit: 100 }).filter((e) => e.subject === opened.id).map((e) => e.kind);

@@ -16,7 +16,8 @@ import { drillReportsFeature } from '../drills/report/report-feature';
 import { storeReportSource } from '../drills/report/report-source';
 import { inProcessLabFaults, remoteLabFaults } from '../drills/lab-fault-port';
 import type { OtherTraffic } from '../drills/observe/observer-types';
-import { incidentsFeature } from '../incidents/incidents-feature';
+import { DRILL_AFTERMATH_MS, incidentsFeature } from '../incidents/incidents-feature';
+import { DrillRunStore } from '../drills/run/drill-run-store';
 import { labDirOfInventory } from '../lab/lab-files';
 import { composeFeatures, type ComposedFeatures, type CoreFeature, type Push } from '../feature';
 import { ChangeGate } from '../gate/change-gate';
@@ -233,7 +234,7 @@ export class FleetCore {
         trustFeature({ gate: this.gate, hostKeys: this.hostKeys, pool: this.pool, monitor: this.monitor, passphrases, secrets, replicas, inventory, record, now }),
         labFeature({ lab: deps.lab ?? null, labServices: deps.labServices ?? null, availability, record, now }),
         drillReportsFeature({ source: storeReportSource(this.coordination.db), now }),
-        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
+        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, push, heldByDrills: () => new DrillRunStore(this.coordination.db, now).heldByDrills(now() - DRILL_AFTERMATH_MS), inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],

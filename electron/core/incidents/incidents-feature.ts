@@ -3,23 +3,30 @@
  * service that turns the console's verdicts into incidents — each node.health / replica.health
  * event is a signal (incident-store.ts), and every `settleEveryMs` the rule marks incidents whose
  * subjects are all healthy again mitigated, then resolved once they stayed so for `quietMs`.
+ * Every change is pushed (`incident.updated`): this console's at once, another process's (the
+ * CLI, a second console) when the rule next looks at the newest incidents.
  */
 import type { FleetEvent } from '../../../shared/status';
 import type { PushEvent } from '../../../shared/contract';
+import type { IncidentView } from '../../../shared/incident';
 import type { AuditLog } from '../audit/audit-log';
 import type { AuditIdentity } from '../audit/identity';
-import type { BackgroundService, CoreFeature, FeatureDefinition } from '../feature';
+import type { BackgroundService, CoreFeature, FeatureDefinition, Push } from '../feature';
 import type { LoadedInventory } from '../inventory/load-inventory';
 import { realTimers, type Timers } from '../probe/scheduler';
 import type Database from 'better-sqlite3';
 import { INCIDENT_MIGRATION } from './incident-migration';
-import { IncidentStore, type HealthSignal } from './incident-store';
+import { BAD_HEALTH, IncidentStore, type HealthSignal } from './incident-store';
 
 export const INCIDENTS: FeatureDefinition = { name: 'incidents', migrations: [INCIDENT_MIGRATION] };
 
 /** All healthy for this long: resolved by the rule (a person may resolve sooner). */
 export const DEFAULT_QUIET_MS = 5 * 60_000;
 export const DEFAULT_SETTLE_EVERY_MS = 10_000;
+/** A drill's subjects stay the drill's for this long after it ended: the console's verdicts lag the restore. */
+export const DRILL_AFTERMATH_MS = 60_000;
+/** How many of the newest incidents the rule compares with what it last pushed. */
+const WATCHED = 50;
 
 export interface IncidentsNeeds {
   db: Database.Database;
@@ -28,6 +35,12 @@ export interface IncidentsNeeds {
   identity: AuditIdentity;
   /** What people do to incidents is audited (incident.ack, …). */
   audit: Pick<AuditLog, 'append'>;
+  push: Push;
+  /**
+   * Subjects a running drill holds (its targets and locks): their signals open no incident and
+   * join none — the fault is the drill's, which measures and restores it.
+   */
+  heldByDrills?: () => ReadonlySet<string>;
   now: () => number;
   timers?: Timers;
   quietMs?: number;
@@ -54,10 +67,22 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
   const store = new IncidentStore(needs.db, needs.now, undefined, needs.audit);
   const timers = needs.timers ?? realTimers;
   const who = (by: string | undefined) => by ?? `${needs.identity.user}@${needs.identity.host}`;
+  /** What was last pushed of each incident, as JSON: pushed again only when it changed. */
+  const pushed = new Map<string, string>();
+  const publish = (view: IncidentView): IncidentView => {
+    const json = JSON.stringify(view);
+    if (pushed.get(view.id) !== json) {
+      pushed.set(view.id, json);
+      needs.push('incident.updated', view);
+    }
+    return view;
+  };
   let unsubscribe: (() => void) | null = null;
   let timer: unknown = null;
   const settle = () => {
     store.settle(needs.quietMs ?? DEFAULT_QUIET_MS);
+    // The rule's changes, and any another process made since.
+    for (const s of store.list({ limit: WATCHED })) publish(store.get(s.id));
     timer = timers.setTimeout(settle, needs.settleEveryMs ?? DEFAULT_SETTLE_EVERY_MS);
   };
   const rule: BackgroundService = {
@@ -66,7 +91,10 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       unsubscribe = needs.subscribe((e) => {
         if (e.event !== 'event.appended') return;
         const s = signalOf(e.payload, needs.inventory());
-        if (s) store.signal(s);
+        if (!s) return;
+        // A bad verdict inside a running drill is the drill's; recovery signals still reach open incidents.
+        if (BAD_HEALTH.has(s.health) && needs.heldByDrills?.().has(s.subject)) return;
+        for (const id of store.signal(s)) publish(store.get(id));
       });
       timer = timers.setTimeout(settle, needs.settleEveryMs ?? DEFAULT_SETTLE_EVERY_MS);
     },
@@ -83,12 +111,12 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
     handlers: {
       'incidents.list': async ({ status, limit }) => store.list({ status, limit }),
       'incidents.get': async ({ id }) => store.get(id),
-      'incidents.open': async ({ title, severity }) => store.open(title, severity, who(undefined)),
-      'incidents.ack': async ({ id, by }) => store.acknowledge(id, who(by)),
-      'incidents.resolve': async ({ id, by }) => store.resolve(id, who(by)),
-      'incidents.close': async ({ id, by }) => store.close(id, who(by)),
-      'incidents.note': async ({ id, text, by }) => store.note(id, text, who(by)),
-      'incidents.setMilestone': async ({ id, name, at, by }) => store.setMilestone(id, name, at, who(by)),
+      'incidents.open': async ({ title, severity }) => publish(store.open(title, severity, who(undefined))),
+      'incidents.ack': async ({ id, by }) => publish(store.acknowledge(id, who(by))),
+      'incidents.resolve': async ({ id, by }) => publish(store.resolve(id, who(by))),
+      'incidents.close': async ({ id, by }) => publish(store.close(id, who(by))),
+      'incidents.note': async ({ id, text, by }) => publish(store.note(id, text, who(by))),
+      'incidents.setMilestone': async ({ id, name, at, by }) => publish(store.setMilestone(id, name, at, who(by))),
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   replaceServices,
 } from './cache-updates';
 import { applyDrillRun } from './drill-cache';
+import { applyIncident } from './incident-cache';
 import { perfMarksEnabled } from './perf-marks';
 import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
 import { fleetQueries } from './queries/fleet';
@@ -67,6 +68,9 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
       return;
     case 'drill.updated':
       applyDrillRun(client, push.payload);
+      return;
+    case 'incident.updated':
+      applyIncident(client, push.payload);
       return;
   }
 }

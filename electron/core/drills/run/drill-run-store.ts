@@ -115,6 +115,23 @@ export class DrillRunStore {
     return rows.map((r) => ({ id: r.id, drill: r.drill, service: r.service, ownerId: r.owner_id, status: r.status as DrillRunStatus }));
   }
 
+  /**
+   * What the drills running now (in any process), or ended since `since`, hold: their targets and
+   * every subject they lock (a region's nodes and replicas). Their faults are the drills' to
+   * measure, not incidents — and a verdict lags the fault by up to fall × interval, so a drill's
+   * last seconds count too.
+   */
+  heldByDrills(since: number): Set<string> {
+    const rows = this.db.prepare('SELECT plan FROM drill_runs WHERE ended_at IS NULL OR ended_at >= ?').all(since) as Array<{ plan: string }>;
+    const held = new Set<string>();
+    for (const { plan } of rows) {
+      const p = JSON.parse(plan) as { targets?: Array<{ name: string }>; locks?: string[] };
+      for (const t of p.targets ?? []) held.add(t.name);
+      for (const l of p.locks ?? []) held.add(l);
+    }
+    return held;
+  }
+
   /** Asks the owner (any process) to abort; the first request's reason stands. False when the run has ended. */
   requestAbort(id: string, code: DrillReasonCode, reason: string): boolean {
     const r = this.db

@@ -1,0 +1,67 @@
+/**
+ * The incident rule on the console's events (electron/core/incidents/incidents-feature.ts): a
+ * node.health event to unreachable opens an incident and is pushed; one for a subject a running
+ * drill holds opens nothing (the drill's fault is the drill's); a recovery of a held subject
+ * still reaches its open incident; events of other kinds are ignored.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../../../shared/contract';
+import type { FleetEvent } from '../../../shared/status';
+import { INCIDENT_MIGRATION } from '../../../electron/core/incidents/incident-migration';
+import { incidentsFeature } from '../../../electron/core/incidents/incidents-feature';
+import type { LoadedInventory } from '../../../electron/core/inventory/load-inventory';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const INVENTORY = { nodes: [{ name: 'n1', region: 'r', protected: false }, { name: 'n2', region: 'r', protected: false }], replicas: [] } as unknown as LoadedInventory;
+let seq = 0;
+const health = (subject: string, to: string, ts: number): PushEvent => ({
+  event: 'event.appended',
+  payload: { id: ++seq, ts, kind: 'node.health', subject, severity: 'error', message: '', data: { from: 'healthy', to } } as FleetEvent,
+});
+
+function setup(held: Set<string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetops-incident-rule-'));
+  dirs.push(dir);
+  const db = new Database(join(dir, 'store.db'));
+  db.exec(INCIDENT_MIGRATION.up);
+  const listeners: Array<(e: PushEvent) => void> = [];
+  const pushed: string[] = [];
+  const feature = incidentsFeature({
+    db,
+    inventory: () => INVENTORY,
+    subscribe: (l) => (listeners.push(l), () => undefined),
+    identity: { user: 'ops', host: 'console' },
+    audit: { append: () => ({}) as never },
+    push: (event, payload) => pushed.push(`${event} ${(payload as { status: string }).status}`),
+    heldByDrills: () => held,
+    now: () => 10_000,
+    settleEveryMs: 3_600_000,
+  });
+  void feature.services![0]!.start();
+  const emit = (e: PushEvent) => listeners.forEach((l) => l(e));
+  return { feature, emit, pushed, db, stop: () => (void feature.services![0]!.stop(), db.close()) };
+}
+
+describe('the incident rule', () => {
+  it('opens an incident for a bad verdict and pushes it; a held subject’s bad verdict opens nothing', async () => {
+    const { feature, emit, pushed, stop } = setup(new Set(['n2']));
+    emit(health('n2', 'unreachable', 1000));
+    expect(await feature.handlers!['incidents.list']({})).toEqual([]);
+    emit({ event: 'event.appended', payload: { id: ++seq, ts: 1100, kind: 'lb.health', subject: 'n1', severity: 'error', message: '', data: { to: 'unhealthy' } } as FleetEvent });
+    expect(await feature.handlers!['incidents.list']({})).toEqual([]);
+    emit(health('n1', 'unreachable', 1200));
+    const [inc] = await feature.handlers!['incidents.list']({});
+    expect(inc).toMatchObject({ subjects: 1, status: 'open', scope: 'region:r' });
+    expect(pushed).toEqual(['incident.updated open']);
+    // The held node turning bad does not join it either; its recovery is not news to it.
+    emit(health('n2', 'unhealthy', 1300));
+    expect((await feature.handlers!['incidents.get']({ id: inc!.id })).affected.map((a) => a.subject)).toEqual(['n1']);
+    stop();
+  });
+});

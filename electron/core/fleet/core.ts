@@ -30,6 +30,7 @@ import { watchInventory, type InventoryWatchResult } from '../inventory/watch-in
 import { labFeature } from '../lab/lab-feature';
 import type { LabFleet } from '../lab/lab-fleet';
 import type { LabServices } from '../lab/lab-services';
+import type { LoadBalancerStatus } from '../../../shared/services';
 import { openCoordination, type Coordination } from '../locks/coordination';
 import { ownershipFeature, type OwnershipFeature } from '../locks/ownership-feature';
 import { realTimers, type Timers } from '../probe/scheduler';
@@ -234,7 +235,8 @@ export class FleetCore {
         trustFeature({ gate: this.gate, hostKeys: this.hostKeys, pool: this.pool, monitor: this.monitor, passphrases, secrets, replicas, inventory, record, now }),
         labFeature({ lab: deps.lab ?? null, labServices: deps.labServices ?? null, availability, record, now }),
         drillReportsFeature({ source: storeReportSource(this.coordination.db), now }),
-        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, push, heldByDrills: () => new DrillRunStore(this.coordination.db, now).heldByDrills(now() - DRILL_AFTERMATH_MS), inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
+        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, push, heldByDrills: () => new DrillRunStore(this.coordination.db, now).heldByDrills(now() - DRILL_AFTERMATH_MS),
+          inMaintenance: (replica) => replicaInMaintenance(this.services.loadBalancers.statuses(), replica), inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],
@@ -379,4 +381,14 @@ export type { PushEvent };
 /** The lab's traffic generator, as the drills' observer takes other traffic. */
 function labTrafficOf(services: Pick<LabServices, 'onTrafficOutcome'> | null): OtherTraffic | undefined {
   return services ? (listener) => services.onTrafficOutcome(listener) : undefined;
+}
+
+/**
+ * Whether a load balancer has the replica in maintenance; null while none has reported its server
+ * yet (not polled, or the poll failed): the incident rule waits for a word rather than guess.
+ */
+function replicaInMaintenance(lbs: readonly LoadBalancerStatus[], replica: string): boolean | null {
+  const servers = lbs.flatMap((lb) => lb.servers.filter((s) => s.replica === replica));
+  if (servers.length === 0) return lbs.length === 0 ? false : null;
+  return servers.some((s) => s.status.startsWith('MAINT'));
 }

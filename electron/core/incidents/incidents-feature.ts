@@ -25,6 +25,8 @@ export const DEFAULT_QUIET_MS = 5 * 60_000;
 export const DEFAULT_SETTLE_EVERY_MS = 10_000;
 /** A drill's subjects stay the drill's for this long after it ended: the console's verdicts lag the restore. */
 export const DRILL_AFTERMATH_MS = 60_000;
+/** How long a replica's bad verdict waits for its load balancer's first word before it counts anyway. */
+export const MAINTENANCE_WAIT_MS = 30_000;
 /** How many of the newest incidents the rule compares with what it last pushed. */
 const WATCHED = 50;
 
@@ -41,6 +43,12 @@ export interface IncidentsNeeds {
    * join none — the fault is the drill's, which measures and restores it.
    */
   heldByDrills?: () => ReadonlySet<string>;
+  /**
+   * Whether a load balancer has the replica in maintenance: taken out on purpose (a warm spare, a
+   * drained replica), so it being down opens no incident. null: not known yet (no poll since the
+   * console started) — the signal waits for the rule's next look (at most MAINTENANCE_WAIT_MS).
+   */
+  inMaintenance?: (replica: string) => boolean | null;
   now: () => number;
   timers?: Timers;
   quietMs?: number;
@@ -79,7 +87,29 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
   };
   let unsubscribe: (() => void) | null = null;
   let timer: unknown = null;
+  /** Replica signals waiting for their load balancer's first word (inMaintenance null). */
+  const waiting = new Map<string, HealthSignal>();
+  const consider = (s: HealthSignal): void => {
+    if (BAD_HEALTH.has(s.health)) {
+      // A bad verdict inside a running drill is the drill's; recovery signals still reach open incidents.
+      if (needs.heldByDrills?.().has(s.subject)) return;
+      if (s.kind === 'replica') {
+        const maint = needs.inMaintenance ? needs.inMaintenance(s.subject) : false;
+        if (maint === true) return;
+        if (maint === null && needs.now() - s.at < MAINTENANCE_WAIT_MS) {
+          waiting.set(s.subject, s);
+          return;
+        }
+      }
+    }
+    waiting.delete(s.subject);
+    for (const id of store.signal(s)) publish(store.get(id));
+  };
   const settle = () => {
+    for (const s of [...waiting.values()]) {
+      waiting.delete(s.subject);
+      consider(s);
+    }
     store.settle(needs.quietMs ?? DEFAULT_QUIET_MS);
     // The rule's changes, and any another process made since.
     for (const s of store.list({ limit: WATCHED })) publish(store.get(s.id));
@@ -91,10 +121,7 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       unsubscribe = needs.subscribe((e) => {
         if (e.event !== 'event.appended') return;
         const s = signalOf(e.payload, needs.inventory());
-        if (!s) return;
-        // A bad verdict inside a running drill is the drill's; recovery signals still reach open incidents.
-        if (BAD_HEALTH.has(s.health) && needs.heldByDrills?.().has(s.subject)) return;
-        for (const id of store.signal(s)) publish(store.get(id));
+        if (s) consider(s);
       });
       timer = timers.setTimeout(settle, needs.settleEveryMs ?? DEFAULT_SETTLE_EVERY_MS);
     },

@@ -20,12 +20,14 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 
 const INVENTORY = { nodes: [{ name: 'n1', region: 'r', protected: false }, { name: 'n2', region: 'r', protected: false }], replicas: [] } as unknown as LoadedInventory;
 let seq = 0;
+/** The rule's timer callbacks, run by hand. */
+const ticks: Array<() => void> = [];
 const health = (subject: string, to: string, ts: number): PushEvent => ({
   event: 'event.appended',
   payload: { id: ++seq, ts, kind: 'node.health', subject, severity: 'error', message: '', data: { from: 'healthy', to } } as FleetEvent,
 });
 
-function setup(held: Set<string>) {
+function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known: () => boolean = () => true) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-incident-rule-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'store.db'));
@@ -40,6 +42,8 @@ function setup(held: Set<string>) {
     audit: { append: () => ({}) as never },
     push: (event, payload) => pushed.push(`${event} ${(payload as { status: string }).status}`),
     heldByDrills: () => held,
+    inMaintenance: (r) => (known() ? maint.has(r) : null),
+    timers: { now: () => 10_000, setTimeout: (fn) => (ticks.push(fn), ticks.length), clearTimeout: () => undefined },
     now: () => 10_000,
     settleEveryMs: 3_600_000,
   });
@@ -62,6 +66,31 @@ describe('the incident rule', () => {
     // The held node turning bad does not join it either; its recovery is not news to it.
     emit(health('n2', 'unhealthy', 1300));
     expect((await feature.handlers!['incidents.get']({ id: inc!.id })).affected.map((a) => a.subject)).toEqual(['n1']);
+    stop();
+  });
+
+  it('a replica a load balancer has in maintenance (a warm spare, drained on purpose) opens nothing when it is down', async () => {
+    const { feature, emit, stop } = setup(new Set(), new Set(['spare-1']));
+    const replica = (subject: string, to: string, ts: number): PushEvent => ({
+      event: 'event.appended',
+      payload: { id: ++seq, ts, kind: 'replica.health', subject, severity: 'error', message: '', data: { from: 'healthy', to } } as FleetEvent,
+    });
+    emit(replica('spare-1', 'unreachable', 1000));
+    expect(await feature.handlers!['incidents.list']({})).toEqual([]);
+    emit(replica('live-1', 'unreachable', 1100));
+    expect((await feature.handlers!['incidents.list']({})).map((i) => i.subjects)).toEqual([1]);
+    stop();
+  });
+
+  it('a replica whose load balancer has not spoken yet waits for the rule’s next look: dropped if it is in maintenance then', async () => {
+    let known = false;
+    ticks.length = 0;
+    const { feature, emit, stop } = setup(new Set(), new Set(['spare-1']), () => known);
+    emit({ event: 'event.appended', payload: { id: ++seq, ts: 9_000, kind: 'replica.health', subject: 'spare-1', severity: 'error', message: '', data: { to: 'unreachable' } } as FleetEvent });
+    expect(await feature.handlers!['incidents.list']({})).toEqual([]);
+    known = true;
+    ticks.shift()!();
+    expect(await feature.handlers!['incidents.list']({})).toEqual([]);
     stop();
   });
 });

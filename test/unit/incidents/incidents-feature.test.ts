@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { FleetEvent } from '../../../shared/status';
 import { INCIDENT_MIGRATION } from '../../../electron/core/incidents/incident-migration';
-import { incidentsFeature } from '../../../electron/core/incidents/incidents-feature';
+import { incidentsFeature, MAINTENANCE_WAIT_MS } from '../../../electron/core/incidents/incidents-feature';
 import type { LoadedInventory } from '../../../electron/core/inventory/load-inventory';
 
 const dirs: string[] = [];
@@ -91,6 +91,28 @@ describe('the incident rule', () => {
     known = true;
     ticks.shift()!();
     expect(await feature.handlers!['incidents.list']({})).toEqual([]);
+    stop();
+  });
+
+  it('a waiting replica verdict counts once its load balancer says it is in rotation, or after MAINTENANCE_WAIT_MS without a word', async () => {
+    let known = false;
+    ticks.length = 0;
+    const { feature, emit, stop } = setup(new Set(), new Set(), () => known);
+    const down = (subject: string, ts: number): PushEvent => ({
+      event: 'event.appended',
+      payload: { id: ++seq, ts, kind: 'replica.health', subject, severity: 'error', message: '', data: { to: 'unreachable' } } as FleetEvent,
+    });
+    // The clock says 10 000: this verdict is older than the wait, so it counts at once, word or not.
+    emit(down('old-1', 10_000 - MAINTENANCE_WAIT_MS));
+    expect((await feature.handlers!['incidents.list']({})).map((i) => i.subjects)).toEqual([1]);
+    // A fresh one waits; the load balancer then says it is in rotation: it counts at the rule's next look.
+    // (Neither replica is in this inventory: no region, so each is its own incident's scope.)
+    emit(down('live-1', 9_500));
+    const scopes = async () => (await feature.handlers!['incidents.list']({})).map((i) => i.scope).sort();
+    expect(await scopes()).toEqual(['subject:old-1']);
+    known = true;
+    ticks.shift()!();
+    expect(await scopes()).toEqual(['subject:live-1', 'subject:old-1']);
     stop();
   });
 });

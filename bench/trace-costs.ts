@@ -60,9 +60,12 @@ function addTopSlices(inner: readonly TraceEvent[], from: number, to: number, in
   }
 }
 
-/** Each push's share of the main thread, from a trace with push marks. */
-export function pushCosts(events: readonly TraceEvent[]): PushCost[] {
-  const found = mainThreadTasks(events, PUSH_MARK_PREFIX);
+/**
+ * Each push's share of the main thread, from a trace with push marks — or, with another
+ * `markPrefix`, each marked step's (bench/timeline-scroll.ts marks every scroll frame).
+ */
+export function pushCosts(events: readonly TraceEvent[], markPrefix: string = PUSH_MARK_PREFIX): PushCost[] {
+  const found = mainThreadTasks(events, markPrefix);
   if (!found) return [];
   const { marks, tasks, inner } = found;
   let cursor = 0;
@@ -77,7 +80,7 @@ export function pushCosts(events: readonly TraceEvent[]): PushCost[] {
     const task = taskAt(m.ts);
     if (!task) continue;
     if (arrivals.length && arrivals[arrivals.length - 1].task === task) continue;
-    arrivals.push({ event: m.name.slice(PUSH_MARK_PREFIX.length), task });
+    arrivals.push({ event: m.name.slice(markPrefix.length), task });
   }
   const out: PushCost[] = [];
   let from = 0;

@@ -9,6 +9,7 @@ import { HistoryQuery, HistorySeries } from './history';
 import { drillMethods, drillPushEvents } from './drill-run';
 import { drillReportMethods } from './drill-report';
 import { incidentMethods, incidentPushEvents } from './incident';
+import { timelineMethods } from './timeline';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -183,6 +184,8 @@ export const methods = {
   ...drillReportMethods,
   /** Incidents: opened by rule or by hand, milestones, notes (shared/incident.ts). */
   ...incidentMethods,
+  /** The timeline: every event filtered, searched and paged in the store (shared/timeline.ts). */
+  ...timelineMethods,
 } as const;
 
 export type Methods = typeof methods;

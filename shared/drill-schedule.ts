@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { Duration } from './duration';
 
 /**
  * The `schedule:` block of a drill file — when a scheduled failover drill runs (issue 10,
@@ -31,20 +32,9 @@ export function compileDrillCron(expression: string, timeZone: string): Cron {
   return new Cron(expression.trim(), { ...DRILL_CRON_OPTIONS, timezone: timeZone });
 }
 
-/** "90s", "15m", "10h", "1d": a positive whole number and one unit. */
-const DURATION_RE = /^([1-9][0-9]{0,6})(s|m|h|d)$/;
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** Milliseconds of a duration string, or null when it is not one. */
-export function parseDurationMs(text: string): number | null {
-  const match = DURATION_RE.exec(text);
-  if (!match) return null;
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-}
-
-export const DrillDuration = z
-  .string()
-  .refine((text) => parseDurationMs(text) !== null, { message: 'a duration is a whole number and one unit: 90s, 15m, 10h or 1d' });
+export { parseDurationMs } from './duration';
+/** A drill's durations (its window, its observation): shared/duration.ts. */
+export const DrillDuration = Duration;
 
 /** Why `zone` is not a usable IANA zone name, or null when it is one. */
 export function timeZoneProblem(zone: string): string | null {

@@ -34,6 +34,8 @@ export const ErrorCode = z.enum([
   'LAB_NOT_RUNNING',
   /** A signed bundle (an incident's or a drill report's) that is malformed, altered or hostile: the message names the part. */
   'BUNDLE_INVALID',
+  /** An intact bundle signed by a key this console does not trust: the message names it and the command that trusts it. */
+  'BUNDLE_UNTRUSTED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

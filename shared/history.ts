@@ -217,6 +217,12 @@ const common = {
    * rollups). Default: each reading and each rollup a point, unless maxPoints asks for fewer.
    */
   stepMs: z.number().int().min(1000).max(HISTORY_RANGE_MS['30d']).optional(),
+  /**
+   * The window ends here (ms since the epoch) instead of now: an incident's plots, days later,
+   * on the timeline's axis. Later than now is now. The last hour's raw readings are kept for an
+   * hour only: an older window reads '24h' or '30d' (rollups).
+   */
+  end: z.number().int().min(0).optional(),
 };
 
 export const HistoryQuery = z.discriminatedUnion('kind', [

@@ -7,6 +7,7 @@
  * breaks the order is refused (incidentMilestoneOrderProblem).
  */
 import { z } from 'zod';
+import { HistoryColumn } from './history';
 
 export const IncidentMilestoneName = z.enum(['started', 'detected', 'acknowledged', 'mitigated', 'resolved', 'closed']);
 export type IncidentMilestoneName = z.infer<typeof IncidentMilestoneName>;
@@ -28,7 +29,7 @@ export type IncidentMilestone = z.infer<typeof IncidentMilestone>;
 
 export const IncidentSubject = z.object({
   subject: z.string(),
-  kind: z.enum(['node', 'replica']),
+  kind: z.enum(['node', 'replica', 'service']),
   /** When it first turned bad in this incident. */
   firstBadAt: z.number(),
   /** Its last verdict, and when. */
@@ -48,6 +49,25 @@ export const IncidentDerived = z.object({
 });
 export type IncidentDerived = z.infer<typeof IncidentDerived>;
 
+/**
+ * Where an imported incident came from (a signed bundle, electron/core/incidents/bundle/): it is
+ * evidence from another console, never this fleet's — the rule neither joins nor settles it, and
+ * its milestones are not edited here (notes are: a reviewer's own words, by them).
+ */
+export const IncidentImported = z.object({
+  /** "bundle:<signer fingerprint>:<incident id>": the origin its events carry on the timeline. */
+  origin: z.string(),
+  /** The signer's key fingerprint (SHA256:…), and why it was accepted: this console's own key, a trusted one, or accepted for this import only. */
+  signer: z.string(),
+  signerTrust: z.enum(['own', 'trusted', 'accepted']),
+  /** user@host that exported it, and when (the bundle's manifest). */
+  exportedBy: z.string(),
+  exportedAt: z.string(),
+  importedAt: z.number(),
+  importedBy: z.string(),
+});
+export type IncidentImported = z.infer<typeof IncidentImported>;
+
 export const IncidentSummary = z.object({
   id: z.string(),
   title: z.string(),
@@ -58,6 +78,8 @@ export const IncidentSummary = z.object({
   openedBy: z.enum(['rule', 'operator']),
   startedAt: z.number(),
   subjects: z.number().int(),
+  /** Only on an incident imported from a bundle. */
+  imported: IncidentImported.optional(),
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
@@ -109,6 +131,43 @@ export const incidentPushEvents = {
 const incidentId = z.string().regex(/^[0-9a-f-]{36}$/, 'expected an incident id');
 const by = z.string().min(1).max(200).optional();
 
+/**
+ * One series of an incident's history (a node's, one GPU's, a replica's) over its window and a
+ * margin: what its bundle carries (history.json) and what the Timeline plots, for this console's
+ * incidents and imported ones alike (electron/core/incidents/bundle/history-window.ts).
+ */
+export const IncidentHistorySeries = z.strictObject({
+  kind: z.enum(['gpu', 'node', 'replica']),
+  subject: z.string().min(1).max(300),
+  gpu: z.number().int().min(0).max(63).nullable(),
+  source: z.enum(['raw', '1m', '30m']),
+  /** Width of each point in ms; null: each point is one raw reading. */
+  stepMs: z.number().nullable(),
+  ts: z.array(z.number()),
+  samples: z.array(z.number().int()),
+  columns: z.record(z.string(), HistoryColumn),
+});
+export type IncidentHistorySeries = z.infer<typeof IncidentHistorySeries>;
+
+export const IncidentHistory = z.strictObject({
+  from: z.number(),
+  to: z.number(),
+  source: z.enum(['raw', '1m', '30m', 'none']),
+  series: z.array(IncidentHistorySeries),
+});
+export type IncidentHistory = z.infer<typeof IncidentHistory>;
+
+/** bundle: the signed bundle (all parts); md, html: a report for people; csv: the events for a spreadsheet. */
+export const IncidentExportFormat = z.enum(['bundle', 'md', 'html', 'csv']);
+export type IncidentExportFormat = z.infer<typeof IncidentExportFormat>;
+
+/** A file to save, as the console downloads it (`base64` of its bytes: a bundle is binary). */
+export const IncidentExportFile = z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string() });
+export type IncidentExportFile = z.infer<typeof IncidentExportFile>;
+
+/** A bundle as base64 is 4/3 of its bytes: this is the reader's file limit (256 MB, electron/core/bundle/bundle-format.ts). */
+export const MAX_IMPORT_BASE64 = Math.ceil((256 * 1024 * 1024) / 3) * 4;
+
 export const incidentMethods = {
   'incidents.list': { input: z.strictObject({ status: IncidentStatus.optional(), limit: z.number().int().min(1).max(1000).optional() }), output: z.array(IncidentSummary) },
   'incidents.get': { input: z.strictObject({ id: incidentId }), output: IncidentView },
@@ -120,4 +179,18 @@ export const incidentMethods = {
   'incidents.note': { input: z.strictObject({ id: incidentId, text: z.string().min(1).max(10_000), by }), output: IncidentView },
   /** A person sets or corrects a milestone's time; the original value is kept beside it. */
   'incidents.setMilestone': { input: z.strictObject({ id: incidentId, name: IncidentMilestoneName, at: z.number().int().min(0), by }), output: IncidentView },
+  /** Its subjects' history over its window ± 10 min: read from this fleet's history, or from the bundle an imported one came in. */
+  'incidents.history': { input: z.strictObject({ id: incidentId }), output: IncidentHistory },
+  /** The incident as a signed bundle, or a report (Markdown, self-contained HTML, CSV of its events); audited (incident.exported). */
+  'incidents.export': { input: z.strictObject({ id: incidentId, format: IncidentExportFormat }), output: IncidentExportFile },
+  /**
+   * A bundle (base64) checked part by part and imported whole, or refused with nothing written
+   * (BUNDLE_INVALID naming the part; BUNDLE_UNTRUSTED for a signer this console does not trust,
+   * unless `trust`: accepted for this import). Importing the same bundle again returns the same
+   * incident. Audited (incident.imported).
+   */
+  'incidents.import': {
+    input: z.strictObject({ base64: z.string().min(1).max(MAX_IMPORT_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'), trust: z.boolean().optional() }),
+    output: IncidentView,
+  },
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Duration, parseDurationMs } from './duration';
 
 /**
  * The inventory file's shape. Every object is strict: an unknown key is an error, because a
@@ -131,12 +132,30 @@ export const InventoryLoadBalancer = z.strictObject({
 });
 export type InventoryLoadBalancer = z.infer<typeof InventoryLoadBalancer>;
 
+/**
+ * When a service's error budget burns fast enough to open an incident: both windows at or above
+ * the burn rate (the Google SRE workbook's multi-window alert — the long window says it matters,
+ * the short one that it is still happening). Default: 14.4× over 1 h and 5 m (2 % of a 30-day
+ * budget in an hour), and 6× over 6 h and 30 m (5 % in six hours).
+ */
+export const InventoryBurnAlert = z
+  .strictObject({
+    long: Duration,
+    short: Duration,
+    burnRate: z.number().gt(1).max(1000),
+  })
+  .refine((a) => (parseDurationMs(a.short) ?? 0) < (parseDurationMs(a.long) ?? 0), { message: 'the short window must be shorter than the long one', path: ['short'] })
+  .refine((a) => (parseDurationMs(a.long) ?? 0) <= 30 * 86_400_000, { message: 'the long window is at most the 30-day SLO window', path: ['long'] });
+export type InventoryBurnAlert = z.infer<typeof InventoryBurnAlert>;
+
 export const InventorySlo = z.strictObject({
   /** A backend name of one of the load balancers. */
   service: name,
   /** Percent of successful requests over 30 days. */
   target: z.number().gt(0).lt(100),
   probe: z.literal('frontend'),
+  /** Opens an incident when any of these fires; [] opens none for the budget (defaults above). */
+  alerts: z.array(InventoryBurnAlert).max(8).optional(),
 });
 export type InventorySlo = z.infer<typeof InventorySlo>;
 

@@ -1,20 +1,22 @@
 /**
- * `fleetops incident list|show|ack|resolve|close|note`: the incidents of a data directory, from a
- * terminal, with or without a console running (the store is shared: what one does, the other
- * shows). Exit status: 0 done, 3 the command could not run (no store, no such incident, an edit
- * refused, bad options). `--inventory` of a lab names the lab's own data directory.
+ * `fleetops incident list|show|ack|resolve|close|note|export|import`: the incidents of a data
+ * directory, from a terminal, with or without a console running (the store is shared: what one
+ * does, the other shows). Exit status: 0 done, 3 the command could not run (no store, no such
+ * incident, an edit refused, bad options); import: 1 for a bundle signed by a key not trusted
+ * (incident-bundle-command.ts). `--inventory` of a lab names the lab's own data directory.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { toErrorData } from '../../shared/errors';
-import { IncidentStatus, type IncidentView } from '../../shared/incident';
+import { IncidentExportFormat, IncidentStatus, type IncidentView } from '../../shared/incident';
 import { osAuditIdentity } from '../core/audit/identity';
 import { fleetMigrations } from '../core/fleet/builtin-features';
 import { IncidentStore } from '../core/incidents/incident-store';
 import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
+import { exportIncidentCommand, importIncidentCommand } from './incident-bundle-command';
 import type { CliIo } from './io';
 import { defaultDataDir } from './runtime-env';
 
@@ -23,8 +25,13 @@ export const INCIDENT_USAGE = `Usage:
   fleetops incident show ID [--json]                                 milestones, affected subjects, notes, derived times
   fleetops incident ack ID | resolve ID | close ID                   as you (user@host)
   fleetops incident note ID --text TEXT
+  fleetops incident export ID --out FILE [--format bundle|md|html|csv]
+                                                                     a signed bundle (default) for offline review, or a report:
+                                                                     Markdown, one self-contained HTML page, CSV of the events
+  fleetops incident import FILE [--trust]                            a bundle checked part by part and imported whole, or refused;
+                                                                     --trust accepts a signer you do not trust, for this bundle
 each with [--data-dir DIR | --inventory FILE]. Default DIR: ${defaultDataDir()}.
-Exit status: 0 done, 3 the command could not run.`;
+Exit status: 0 done, 3 the command could not run; import: 1 signed by a key you do not trust.`;
 
 /** Every option it parses (the usage texts and the README list each: test/unit/readme.test.ts). */
 export const INCIDENT_OPTIONS = {
@@ -32,11 +39,14 @@ export const INCIDENT_OPTIONS = {
   inventory: { type: 'string', short: 'i' },
   status: { type: 'string' },
   text: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  trust: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const ACTIONS = ['list', 'show', 'ack', 'resolve', 'close', 'note'] as const;
+const ACTIONS = ['list', 'show', 'ack', 'resolve', 'close', 'note', 'export', 'import'] as const;
 
 export async function runIncidentCommand(argv: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -49,12 +59,19 @@ export async function runIncidentCommand(argv: string[], io: CliIo): Promise<num
   if (values.help) return (io.out(INCIDENT_USAGE), 0);
   const [action, id, ...extra] = positionals;
   if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) return usageError(io, action === undefined ? 'which action?' : `unknown action "${action}"`);
-  if (action === 'list' ? id !== undefined : id === undefined || extra.length > 0) return usageError(io, action === 'list' ? 'list takes no id' : 'name one incident id');
+  if (action === 'list' ? id !== undefined : id === undefined || extra.length > 0) return usageError(io, action === 'list' ? 'list takes no id' : action === 'import' ? 'name one bundle file' : 'name one incident id');
   if (action === 'note' && !values.text) return usageError(io, 'note needs --text');
+  if (action === 'export' && !values.out) return usageError(io, 'export needs --out FILE');
+  const format = IncidentExportFormat.safeParse(values.format ?? 'bundle');
+  if (!format.success) return usageError(io, `--format must be bundle, md, html or csv, got "${values.format}"`);
   const status = values.status === undefined ? undefined : IncidentStatus.safeParse(values.status);
   if (status && !status.success) return usageError(io, `--status must be open, resolved or closed, got "${values.status}"`);
   if (values['data-dir'] !== undefined && values.inventory !== undefined) return usageError(io, 'use either --data-dir or --inventory, not both');
-  const { dataDir } = chooseDataDir({ dataDir: values['data-dir'], inventoryPath: values.inventory === undefined ? null : resolve(values.inventory) });
+  const inventoryPath = values.inventory === undefined ? null : resolve(values.inventory);
+  const { dataDir } = chooseDataDir({ dataDir: values['data-dir'], inventoryPath });
+  if (action === 'export') return exportIncidentCommand({ dataDir, id: id!, out: values.out!, format: format.data, inventoryPath }, io);
+  // Import makes the store when there is none: a reviewer's fresh data directory.
+  if (action === 'import') return (await importIncidentCommand({ dataDir, file: id!, trust: values.trust ?? false }, io)).code;
   const file = join(dataDir, DEFAULT_STORE_FILE);
   if (!existsSync(file)) {
     io.err(`fleetops incident: no fleetops store at ${file} (use --data-dir DIR, or --inventory FILE of a lab)`);
@@ -74,7 +91,7 @@ export async function runIncidentCommand(argv: string[], io: CliIo): Promise<num
         const list = store.list({ status: status?.success ? status.data : undefined });
         if (values.json) io.out(JSON.stringify(list, null, 2));
         else if (list.length === 0) io.out('no incidents');
-        else for (const i of list) io.out(`${i.id}  ${i.status.padEnd(8)} ${i.severity}  ${new Date(i.startedAt).toISOString()}  ${i.subjects} subject(s)  ${i.title}`);
+        else for (const i of list) io.out(`${i.id}  ${i.status.padEnd(8)} ${i.severity}  ${new Date(i.startedAt).toISOString()}  ${i.subjects} subject(s)  ${i.title}${i.imported ? '  (imported)' : ''}`);
         return 0;
       }
       const view =
@@ -98,6 +115,7 @@ export function formatIncident(v: IncidentView): string {
   return [
     `${v.id}  ${v.title}`,
     `${v.status} · ${v.severity} (${v.severityReason}) · ${v.scope} · opened by ${v.openedBy}`,
+    ...(v.imported ? [`imported ${t(v.imported.importedAt)} by ${v.imported.importedBy} from a bundle exported ${v.imported.exportedAt} by ${v.imported.exportedBy}, signed by ${v.imported.signer} (${v.imported.signerTrust})`] : []),
     'milestones:',
     ...v.milestones.map((m) => `  ${m.name.padEnd(12)} ${t(m.at)}  ${m.source}${m.by ? ` (${m.by})` : ''}${m.original ? `  corrected; was ${t(m.original.at)} (${m.original.source})` : ''}`),
     `time to detect ${s(v.derived.detectSeconds)} · acknowledge ${s(v.derived.acknowledgeSeconds)} · mitigate ${s(v.derived.mitigateSeconds)} · resolve ${s(v.derived.resolveSeconds)}`,

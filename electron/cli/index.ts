@@ -9,6 +9,7 @@ import { runDrillCommand } from './drill-command';
 import { runIncidentCommand } from './incident-command';
 import { processIo, type CliIo } from './io';
 import { runLabCommand } from './lab-command';
+import { runReviewCommand } from './review-command';
 import { runRunCommand } from './run-command';
 import { runServeCommand } from './serve-command';
 
@@ -39,6 +40,11 @@ export const USAGE = `Usage: fleetops <command> [options]
   incident list [--status S] [--json] | show ID [--json] | ack ID | resolve ID | close ID | note ID --text TEXT
            [--data-dir DIR | --inventory FILE]
                                              the incidents the console opened (or people did)
+  incident export ID --out FILE [--format bundle|md|html|csv] [--data-dir DIR | --inventory FILE]
+  incident import FILE [--trust] [--data-dir DIR]
+                                             a signed bundle (or a report) for offline review / import one
+  review FILE [--port N] [--trust]           open a bundle for review: imported into a temporary data
+                                             directory, served read-only with no fleet
   bundle verify FILE [--data-dir DIR] [--json]
   bundle trust FILE [--label TEXT] [--data-dir DIR]
                                              check a signed bundle anywhere / trust its signer
@@ -66,6 +72,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runBundleCommand(rest, io);
     case 'incident':
       return runIncidentCommand(rest, io);
+    case 'review':
+      return runReviewCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

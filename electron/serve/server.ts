@@ -68,6 +68,9 @@ export function remoteRefusal(host: string, opts: { allowRemote?: boolean; tls?:
   return null;
 }
 
+/** The largest message a page may send (its bytes as received): a 48 MB bundle as base64 and its call around it. */
+export const MAX_SOCKET_MESSAGE = 64 * 1024 * 1024;
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const refusal = remoteRefusal(host, opts);
@@ -98,7 +101,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 1024 * 1024,
+    // A call is small, except an incident bundle dropped on the page (incidents.import, base64):
+    // up to MAX_SOCKET_MESSAGE. Larger bundles go through `fleetops incident import` / `review`.
+    maxPayload: MAX_SOCKET_MESSAGE,
     // Without this hook ws echoes the first subprotocol offered, which could be the token one.
     // Select ours when offered; a client offering none gets none (and no token: closed 4401).
     handleProtocols: (protocols) => (protocols.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),

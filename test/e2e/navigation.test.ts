@@ -31,6 +31,7 @@ const VIEWS: ReadonlyArray<readonly [ViewId, string]> = [
   ['runbooks', 'Runbooks'],
   ['drills', 'Drills'],
   ['incidents', 'Incidents'],
+  ['timeline', 'Timeline'],
 ];
 
 const hashOf = (page: Page): string => new URL(page.url()).hash;
@@ -330,6 +331,7 @@ describe('views and navigation in the browser', () => {
       ['services', 's'],
       ['drills', 'd'],
       ['incidents', 'i'],
+      ['timeline', 'e'],
     ] as const) {
       await key('g');
       await key(letter);

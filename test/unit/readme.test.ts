@@ -16,6 +16,7 @@ import { DRILL_OPTIONS } from '../../electron/cli/drill-command';
 import { DRILL_REPORT_OPTIONS } from '../../electron/cli/drill-report-command';
 import { USAGE } from '../../electron/cli/index';
 import { LAB_OPTIONS } from '../../electron/cli/lab-command';
+import { REVIEW_OPTIONS } from '../../electron/cli/review-command';
 import { RUN_OPTIONS } from '../../electron/cli/run-command';
 import { SERVE_OPTIONS } from '../../electron/cli/serve-command';
 import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
@@ -77,6 +78,7 @@ type Spec = Record<string, unknown>;
 const UNLISTED: Record<string, string[]> = {
   // development and tests only: serve the console from another build
   serve: ['renderer-dir'],
+  review: ['renderer-dir'],
 };
 /** The serve row of the README table is kept with the remote-access work; --lab-dir is explained in the lab paragraph. */
 const README_ELSEWHERE: Record<string, string[]> = { serve: ['lab-dir'] };
@@ -95,6 +97,7 @@ const COMMANDS: Record<string, Spec[]> = {
   drill: [DRILL_OPTIONS, DRILL_REPORT_OPTIONS],
   bundle: [BUNDLE_OPTIONS],
   incident: [INCIDENT_OPTIONS],
+  review: [REVIEW_OPTIONS],
 };
 
 /** `--name` as a whole option, not the start of a longer one (--read-only vs --read-only-cluster). */

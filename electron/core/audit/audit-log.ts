@@ -56,6 +56,18 @@ export interface AuditLogOptions {
   identity: AuditIdentity;
   /** Clock for entries appended without ts. */
   now?: () => number;
+  /** A copy of every entry kept elsewhere in the same database (the timeline's events: audit-mirror.ts). */
+  mirror?: AuditMirror;
+}
+
+/**
+ * Writes each entry somewhere else as part of the append: `write` runs inside the append's
+ * transaction (if it throws, the entry is not appended either; if the append fails, what it
+ * wrote is rolled back), `committed` once that transaction has committed.
+ */
+export interface AuditMirror<T = unknown> {
+  write(entry: AuditEntry): T;
+  committed?(written: T): void;
 }
 
 /**
@@ -72,12 +84,14 @@ export function createAuditLog(db: Database.Database, opts: AuditLogOptions): Au
   const listAll = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?`);
   const listBefore = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?`);
 
-  const appendInTransaction = db.transaction((row: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>): AuditRow => {
+  const { mirror } = opts;
+  const appendInTransaction = db.transaction((row: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>): { entry: AuditEntry; written: unknown } => {
     const last = head.get() as { seq: number; hash: string } | undefined;
     const linked = { ...row, seq: (last?.seq ?? 0) + 1, prev_hash: last?.hash ?? GENESIS_HASH };
     const full: AuditRow = { ...linked, hash: entryHash(linked) };
     insert.run(full.seq, full.ts, full.os_user, full.host, full.kind, full.subject, full.detail, full.prev_hash, full.hash);
-    return full;
+    const entry = toEntry(full);
+    return { entry, written: mirror?.write(entry) };
   });
 
   return {
@@ -86,7 +100,9 @@ export function createAuditLog(db: Database.Database, opts: AuditLogOptions): Au
       // IMMEDIATE takes the write lock before reading the head: another connection cannot append
       // between our read and our insert (which would fork the chain), and we wait for it on the
       // busy timeout instead of failing with SQLITE_BUSY_SNAPSHOT on a lock upgrade.
-      return toEntry(appendInTransaction.immediate({ ...row, os_user: user, host }));
+      const { entry, written } = appendInTransaction.immediate({ ...row, os_user: user, host });
+      mirror?.committed?.(written);
+      return entry;
     },
     verify: () => verifyChain(db),
     list(q = {}) {

@@ -40,7 +40,19 @@ export interface ReadBundle {
   /** By part name (without parts/). */
   parts: Map<string, Buffer>;
   signer: { fingerprint: string; publicKeyPem: string };
+  /**
+   * With `keepJson`: each JSON part as parsed here (a JSON Lines part: its non-blank lines with
+   * their numbers), so a reader that goes on to check them does not parse them a second time.
+   */
+  json?: Map<string, unknown>;
 }
+
+export interface ReadBundleOptions {
+  keepJson?: boolean;
+}
+
+/** A JSON Lines part as `ReadBundle.json` holds it. */
+export type JsonLines = Array<{ line: number; value: unknown }>;
 
 const invalid = (where: string, what: string) => new FleetError('BUNDLE_INVALID', `${where}: ${what}`, { subject: where });
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -129,7 +141,8 @@ function checkDepth(text: string, max: number, where: string): void {
   }
 }
 
-function parseJson(text: string, where: string, maxDepth: number): unknown {
+/** JSON within a nesting depth, or BUNDLE_INVALID naming `where`: for JSON inside a part (a string holding JSON). */
+export function parseJson(text: string, where: string, maxDepth: number = DEFAULT_BUNDLE_LIMITS.maxJsonDepth): unknown {
   checkDepth(text, maxDepth, where);
   try {
     return JSON.parse(text);
@@ -147,7 +160,8 @@ function schema<T>(s: { safeParse(v: unknown): { success: true; data: T } | { su
 
 const TEXT_TYPES = /^(application\/(json|x-ndjson|jsonl)|text\/.+)(;.*)?$/;
 
-export async function readBundle(file: Buffer, limits: BundleLimits = DEFAULT_BUNDLE_LIMITS): Promise<ReadBundle> {
+export async function readBundle(file: Buffer, limits: BundleLimits = DEFAULT_BUNDLE_LIMITS, opts: ReadBundleOptions = {}): Promise<ReadBundle> {
+  const json = opts.keepJson ? new Map<string, unknown>() : undefined;
   const files = await unpack(file, limits);
   const need = (name: string) => {
     const f = files.get(name);
@@ -191,8 +205,17 @@ export async function readBundle(file: Buffer, limits: BundleLimits = DEFAULT_BU
       const text = utf8(bytes, where);
       const type = p.mediaType.split(';')[0]!.trim();
       if (type === 'application/x-ndjson' || type === 'application/jsonl') {
-        text.split('\n').forEach((line, i) => line.trim() && parseJson(line, `${where} line ${i + 1}`, limits.maxJsonDepth));
-      } else if (type === 'application/json') parseJson(text, where, limits.maxJsonDepth);
+        const lines: JsonLines = [];
+        text.split('\n').forEach((line, i) => {
+          if (!line.trim()) return;
+          const value = parseJson(line, `${where} line ${i + 1}`, limits.maxJsonDepth);
+          if (json) lines.push({ line: i + 1, value });
+        });
+        json?.set(p.name, lines);
+      } else if (type === 'application/json') {
+        const value = parseJson(text, where, limits.maxJsonDepth);
+        json?.set(p.name, value);
+      }
     }
     parts.set(p.name, bytes);
   }
@@ -200,5 +223,5 @@ export async function readBundle(file: Buffer, limits: BundleLimits = DEFAULT_BU
   for (const name of files.keys()) {
     if (name.startsWith(PARTS_DIR) && !listed.has(name.slice(PARTS_DIR.length))) throw invalid(name, 'is not in the manifest');
   }
-  return { manifest, parts, signer: { fingerprint, publicKeyPem } };
+  return { manifest, parts, signer: { fingerprint, publicKeyPem }, ...(json ? { json } : {}) };
 }

@@ -16,7 +16,9 @@ import { drillReportsFeature } from '../drills/report/report-feature';
 import { storeReportSource } from '../drills/report/report-source';
 import { inProcessLabFaults, remoteLabFaults } from '../drills/lab-fault-port';
 import type { OtherTraffic } from '../drills/observe/observer-types';
+import { incidentEventSource } from '../incidents/bundle/incident-events';
 import { DRILL_AFTERMATH_MS, incidentsFeature } from '../incidents/incidents-feature';
+import { loadSigningKey } from '../bundle/signing-key';
 import { DrillRunStore } from '../drills/run/drill-run-store';
 import { labDirOfInventory } from '../lab/lab-files';
 import { composeFeatures, type ComposedFeatures, type CoreFeature, type Push } from '../feature';
@@ -44,6 +46,7 @@ import { PassphraseVault } from '../ssh/passphrase-vault';
 import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
+import { timelineFeature, type TimelineOptions } from '../timeline/timeline-feature';
 import { BUILTIN_FEATURES, FLEET, fleetMigrations } from './builtin-features';
 import { EventBus, type PushListener } from './event-bus';
 import { HostKeyPrompts } from './host-key-prompts';
@@ -99,6 +102,8 @@ export interface CoreDeps {
    * serve; not one-shot commands); the runner's cadence (tests shorten it).
    */
   drills?: { schedule?: boolean; tickMs?: number; settleMs?: number; baselineTimeoutMs?: number; globalCap?: number };
+  /** The timeline's retention (default: events older than 90 days pruned, incidents' and imported ones kept) and search limits. */
+  timeline?: TimelineOptions;
 }
 
 export class FleetCore {
@@ -136,7 +141,8 @@ export class FleetCore {
     const inventory = (): LoadedInventory | null => this.inventory;
 
     // The shared parts: opened with the schema every registered feature brings (builtin-features.ts).
-    this.store = openStore(deps.dataDir, { migrations: fleetMigrations(), auditIdentity: identity });
+    // Audit entries are timeline events too (audit-mirror.ts): pushed like any other once committed.
+    this.store = openStore(deps.dataDir, { migrations: fleetMigrations(), auditIdentity: identity, onAuditMirrored: (e) => this.bus.emit('event.appended', e) });
     this.coordination = openCoordination(this.store.path, {
       label: deps.processLabel ?? 'fleetops',
       identity,
@@ -235,8 +241,11 @@ export class FleetCore {
         trustFeature({ gate: this.gate, hostKeys: this.hostKeys, pool: this.pool, monitor: this.monitor, passphrases, secrets, replicas, inventory, record, now }),
         labFeature({ lab: deps.lab ?? null, labServices: deps.labServices ?? null, availability, record, now }),
         drillReportsFeature({ source: storeReportSource(this.coordination.db), now }),
-        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, push, heldByDrills: () => new DrillRunStore(this.coordination.db, now).heldByDrills(now() - DRILL_AFTERMATH_MS),
-          inMaintenance: (replica) => replicaInMaintenance(this.services.loadBalancers.statuses(), replica), inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents }),
+        incidentsFeature({ db: this.coordination.db, audit: this.store.audit, push, record, heldByDrills: () => new DrillRunStore(this.coordination.db, now).heldByDrills(now() - DRILL_AFTERMATH_MS),
+          inMaintenance: (replica) => replicaInMaintenance(this.services.loadBalancers.statuses(), replica), inventory, subscribe: (l) => this.bus.subscribe(l), identity, now, timers: deps.timers, ...deps.incidents,
+          // Export signs with the data directory's key (or the one the secret fleetops-signing-key gives); import is refused while read-only is on globally.
+          bundles: { dataDir: deps.dataDir, signingKey: () => loadSigningKey(deps.dataDir, (ref) => secrets.get(ref)), events: incidentEventSource(this.coordination.db, now), readOnly: () => this.gate.readOnly.frozen([]).length > 0, flushHistory: () => this.history?.flush({ close: false }) } }),
+        timelineFeature({ path: this.store.path, inventory, now, timers: deps.timers, record, options: deps.timeline }),
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],

@@ -274,7 +274,8 @@ export class HistoryStore implements HistorySink {
     if (id === null && !known?.(q)) {
       throw new FleetError('NOT_FOUND', `no ${noun} "${q.subject}" in the inventory or in the history`, { subject: q.subject });
     }
-    const now = this.timers.now();
+    const clock = this.timers.now();
+    const now = q.end === undefined ? clock : Math.min(q.end, clock);
     const spanMs = HISTORY_RANGE_MS[q.range];
     const from = now - spanMs;
     const layout = q.kind === 'gpu' ? subject.layout.gpu! : subject.layout;

@@ -12,6 +12,7 @@ import { FleetError } from '../../../shared/errors';
 import {
   deriveIncidentTimes,
   incidentMilestoneOrderProblem,
+  type IncidentImported,
   type IncidentMilestone,
   type IncidentMilestoneName,
   type IncidentSeverity,
@@ -23,8 +24,8 @@ import {
 /** A subject's verdict changed (the console's node.health / replica.health events). */
 export interface HealthSignal {
   subject: string;
-  kind: 'node' | 'replica';
-  /** The verdict it turned to. */
+  kind: 'node' | 'replica' | 'service';
+  /** The verdict it turned to (a service: `burning` or `healthy`, burn-watch.ts). */
   health: string;
   at: number;
   /** Its failure domain, when the inventory says: signals of one region join one incident. */
@@ -33,8 +34,8 @@ export interface HealthSignal {
   protected: boolean;
 }
 
-/** Verdicts that open an incident (degraded, throttled and unknown do not). */
-export const BAD_HEALTH: ReadonlySet<string> = new Set(['unhealthy', 'unreachable']);
+/** Verdicts that open an incident (degraded, throttled and unknown do not); `burning`: a service's error budget, fast (burn-watch.ts). */
+export const BAD_HEALTH: ReadonlySet<string> = new Set(['unhealthy', 'unreachable', 'burning']);
 
 interface IncidentRow {
   id: string;
@@ -45,12 +46,18 @@ interface IncidentRow {
   opened_by: 'rule' | 'operator';
   status: IncidentStatus;
   started_at: number;
+  /** NULL: this console's; "bundle:<signer>:<id>": imported (migration 12), never the rule's to touch. */
+  origin: string | null;
 }
 
 const SEVERITY_RANK: Record<IncidentSeverity, number> = { sev1: 1, sev2: 2, sev3: 3 };
 
-/** The rule: a protected cluster is sev1; a replica (a service's capacity) sev2; a node alone sev3. */
+/**
+ * The rule: a service burning its error budget fast (its users feel it now) and a protected
+ * cluster are sev1; a replica (a service's capacity) sev2; a node alone sev3.
+ */
 export function severityOf(s: Pick<HealthSignal, 'kind' | 'protected' | 'subject'>): { severity: IncidentSeverity; reason: string } {
+  if (s.kind === 'service') return { severity: 'sev1', reason: `service ${s.subject} is burning its error budget fast (SLO impact)` };
   if (s.protected) return { severity: 'sev1', reason: `${s.subject} is in a protected cluster` };
   if (s.kind === 'replica') return { severity: 'sev2', reason: `replica ${s.subject} serves a service` };
   return { severity: 'sev3', reason: `node ${s.subject}, no protected cluster or service replica affected` };
@@ -76,7 +83,7 @@ export class IncidentStore {
   signal(s: HealthSignal): string[] {
     return this.db.transaction(() => {
       const touched = new Set<string>();
-      for (const { incident_id } of this.db.prepare("SELECT s.incident_id FROM incident_subjects s JOIN incidents i ON i.id = s.incident_id WHERE s.subject = ? AND i.status = 'open'").all(s.subject) as Array<{ incident_id: string }>) {
+      for (const { incident_id } of this.db.prepare("SELECT s.incident_id FROM incident_subjects s JOIN incidents i ON i.id = s.incident_id WHERE s.subject = ? AND i.status = 'open' AND i.origin IS NULL").all(s.subject) as Array<{ incident_id: string }>) {
         this.db.prepare('UPDATE incident_subjects SET health = ?, changed_at = ? WHERE incident_id = ? AND subject = ? AND changed_at <= ?').run(s.health, s.at, incident_id, s.subject, s.at);
         touched.add(incident_id);
       }
@@ -91,20 +98,20 @@ export class IncidentStore {
   private openOrJoin(s: HealthSignal): string {
     const scope = s.region ? `region:${s.region}` : `subject:${s.subject}`;
     const sev = severityOf(s);
-    let row = this.db.prepare("SELECT * FROM incidents WHERE scope = ? AND status = 'open'").get(scope) as IncidentRow | undefined;
+    let row = this.db.prepare("SELECT * FROM incidents WHERE scope = ? AND status = 'open' AND origin IS NULL").get(scope) as IncidentRow | undefined;
     if (!row) {
       const id = this.newId();
       const title = s.region ? `${s.kind} ${s.subject} ${s.health} (${s.region})` : `${s.kind} ${s.subject} ${s.health}`;
       // Another process may have opened it between the select and this insert: then join theirs.
       const inserted = this.db
-        .prepare("INSERT INTO incidents (id, title, severity, severity_reason, scope, opened_by, status, started_at) SELECT ?, ?, ?, ?, ?, 'rule', 'open', ? WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE scope = ? AND status = 'open')")
+        .prepare("INSERT INTO incidents (id, title, severity, severity_reason, scope, opened_by, status, started_at) SELECT ?, ?, ?, ?, ?, 'rule', 'open', ? WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE scope = ? AND status = 'open' AND origin IS NULL)")
         .run(id, title, sev.severity, sev.reason, scope, s.at, scope);
       if (inserted.changes === 1) {
         // Started: the first bad signal; detected: the console's verdict (the same event here; a person may correct "started").
         this.ruleMilestone(id, 'started', s.at);
         this.ruleMilestone(id, 'detected', s.at);
       }
-      row = this.db.prepare("SELECT * FROM incidents WHERE scope = ? AND status = 'open'").get(scope) as IncidentRow;
+      row = this.db.prepare("SELECT * FROM incidents WHERE scope = ? AND status = 'open' AND origin IS NULL").get(scope) as IncidentRow;
     } else if (SEVERITY_RANK[sev.severity] < SEVERITY_RANK[row.severity]) {
       this.db.prepare('UPDATE incidents SET severity = ?, severity_reason = ? WHERE id = ?').run(sev.severity, sev.reason, row.id);
     }
@@ -126,7 +133,7 @@ export class IncidentStore {
   settle(quietMs: number): string[] {
     return this.db.transaction(() => {
       const changed: string[] = [];
-      const open = this.db.prepare("SELECT id FROM incidents WHERE status = 'open'").all() as Array<{ id: string }>;
+      const open = this.db.prepare("SELECT id FROM incidents WHERE status = 'open' AND origin IS NULL").all() as Array<{ id: string }>;
       for (const { id } of open) {
         const subjects = this.db.prepare('SELECT health, changed_at FROM incident_subjects WHERE incident_id = ?').all(id) as Array<{ health: string; changed_at: number }>;
         if (subjects.length === 0 || subjects.some((s) => s.health !== 'healthy')) continue;
@@ -156,7 +163,7 @@ export class IncidentStore {
   }
 
   acknowledge(id: string, by: string): IncidentView {
-    this.require(id);
+    this.requireOwn(id);
     if (!this.milestones(id).some((m) => m.name === 'acknowledged')) {
       this.db.transaction(() => this.putMilestone(id, 'acknowledged', this.now(), by))();
       this.audited('ack', id, by);
@@ -166,7 +173,7 @@ export class IncidentStore {
 
   resolve(id: string, by: string): IncidentView {
     this.db.transaction(() => {
-      const row = this.require(id);
+      const row = this.requireOwn(id);
       if (row.status === 'closed') throw new FleetError('BAD_REQUEST', `incident ${id} is closed`, { subject: id });
       if (!this.milestones(id).some((m) => m.name === 'resolved')) this.putMilestone(id, 'resolved', this.now(), by);
       this.db.prepare("UPDATE incidents SET status = 'resolved' WHERE id = ?").run(id);
@@ -178,7 +185,7 @@ export class IncidentStore {
   /** After review: resolved first if it was not. */
   close(id: string, by: string): IncidentView {
     this.db.transaction(() => {
-      this.require(id);
+      this.requireOwn(id);
       const names = new Set(this.milestones(id).map((m) => m.name));
       if (!names.has('resolved')) this.putMilestone(id, 'resolved', this.now(), by);
       if (!names.has('closed')) this.putMilestone(id, 'closed', this.now(), by);
@@ -208,7 +215,7 @@ export class IncidentStore {
 
   /** Sets a person's milestone (the order checked, the original kept); returns what it replaced. */
   private putMilestone(id: string, name: IncidentMilestoneName, at: number, by: string): IncidentMilestone | undefined {
-    this.require(id);
+    this.requireOwn(id);
     const current = this.milestones(id);
     const times = Object.fromEntries(current.map((m) => [m.name, m.at])) as Partial<Record<IncidentMilestoneName, number>>;
     const problem = incidentMilestoneOrderProblem({ ...times, [name]: at });
@@ -227,7 +234,7 @@ export class IncidentStore {
     if (subjects.length === 0) return null;
     const marks = subjects.map(() => '?').join(', ');
     const row = this.db
-      .prepare(`SELECT i.id, i.title FROM incidents i WHERE i.status = 'open' AND EXISTS (SELECT 1 FROM incident_subjects s WHERE s.incident_id = i.id AND s.subject IN (${marks})) ORDER BY i.started_at LIMIT 1`)
+      .prepare(`SELECT i.id, i.title FROM incidents i WHERE i.status = 'open' AND i.origin IS NULL AND EXISTS (SELECT 1 FROM incident_subjects s WHERE s.incident_id = i.id AND s.subject IN (${marks})) ORDER BY i.started_at LIMIT 1`)
       .get(...subjects) as { id: string; title: string } | undefined;
     return row ?? null;
   }
@@ -257,7 +264,17 @@ export class IncidentStore {
 
   private summary(r: IncidentRow): IncidentSummary {
     const { n } = this.db.prepare('SELECT count(*) AS n FROM incident_subjects WHERE incident_id = ?').get(r.id) as { n: number };
-    return { id: r.id, title: r.title, severity: r.severity, status: r.status, scope: r.scope, openedBy: r.opened_by, startedAt: r.started_at, subjects: n };
+    const summary: IncidentSummary = { id: r.id, title: r.title, severity: r.severity, status: r.status, scope: r.scope, openedBy: r.opened_by, startedAt: r.started_at, subjects: n };
+    if (r.origin !== null) summary.imported = this.imported(r.id);
+    return summary;
+  }
+
+  private imported(id: string): IncidentImported {
+    const row = this.db
+      .prepare('SELECT origin, signer, signer_trust AS signerTrust, exported_by AS exportedBy, exported_at AS exportedAt, imported_at AS importedAt, imported_by AS importedBy FROM incident_imports WHERE incident_id = ?')
+      .get(id) as IncidentImported | undefined;
+    if (!row) throw new FleetError('INTERNAL', `incident ${id} is marked imported but its import record is missing`, { subject: id });
+    return row;
   }
 
   private milestones(id: string): IncidentMilestone[] {
@@ -276,6 +293,13 @@ export class IncidentStore {
   private require(id: string): IncidentRow {
     const row = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
     if (!row) throw new FleetError('NOT_FOUND', `no incident ${id}`, { subject: id });
+    return row;
+  }
+
+  /** This console's own: an imported incident's milestones and status are evidence from elsewhere, kept as they came. */
+  private requireOwn(id: string): IncidentRow {
+    const row = this.require(id);
+    if (row.origin !== null) throw new FleetError('BAD_REQUEST', `incident ${id} was imported from a bundle (${row.origin}): its milestones and status are kept as they came; add a note instead`, { subject: id });
     return row;
   }
 }

@@ -15,10 +15,16 @@ import type { BackgroundService, CoreFeature, FeatureDefinition, Push } from '..
 import type { LoadedInventory } from '../inventory/load-inventory';
 import { realTimers, type Timers } from '../probe/scheduler';
 import type Database from 'better-sqlite3';
+import { incidentBundleHandlers, type IncidentBundleNeeds } from './bundle/bundle-handlers';
+import { INCIDENT_BUNDLE_MIGRATION } from './bundle/incident-bundle-migration';
+import { recordInventorySnapshot } from './bundle/inventory-snapshot';
+import { BURNING, BurnWatch } from './burn-watch';
+import type { AppendEventInput } from '../store/event-log';
 import { INCIDENT_MIGRATION } from './incident-migration';
+import { SERVICE_SUBJECTS_MIGRATION } from './service-subjects-migration';
 import { BAD_HEALTH, IncidentStore, type HealthSignal } from './incident-store';
 
-export const INCIDENTS: FeatureDefinition = { name: 'incidents', migrations: [INCIDENT_MIGRATION] };
+export const INCIDENTS: FeatureDefinition = { name: 'incidents', migrations: [INCIDENT_MIGRATION, INCIDENT_BUNDLE_MIGRATION, SERVICE_SUBJECTS_MIGRATION] };
 
 /** All healthy for this long: resolved by the rule (a person may resolve sooner). */
 export const DEFAULT_QUIET_MS = 5 * 60_000;
@@ -38,6 +44,8 @@ export interface IncidentsNeeds {
   /** What people do to incidents is audited (incident.ack, …). */
   audit: Pick<AuditLog, 'append'>;
   push: Push;
+  /** The console's event log: a service starting or stopping to burn its error budget fast is an event of its own (`service.burn`). */
+  record?: (e: AppendEventInput) => void;
   /**
    * Subjects a running drill holds (its targets and locks): their signals open no incident and
    * join none — the fault is the drill's, which measures and restores it.
@@ -53,9 +61,22 @@ export interface IncidentsNeeds {
   timers?: Timers;
   quietMs?: number;
   settleEveryMs?: number;
+  /** Export and import (incidents.export / incidents.import); without it they answer INTERNAL. */
+  bundles?: IncidentBundleNeeds;
 }
 
-type IncidentMethod = 'incidents.list' | 'incidents.get' | 'incidents.open' | 'incidents.ack' | 'incidents.resolve' | 'incidents.close' | 'incidents.note' | 'incidents.setMilestone';
+type IncidentMethod =
+  | 'incidents.list'
+  | 'incidents.get'
+  | 'incidents.open'
+  | 'incidents.ack'
+  | 'incidents.resolve'
+  | 'incidents.close'
+  | 'incidents.note'
+  | 'incidents.setMilestone'
+  | 'incidents.export'
+  | 'incidents.import'
+  | 'incidents.history';
 
 /** The signal an event is, if it is a verdict change of a node or replica the inventory knows. */
 export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): HealthSignal | null {
@@ -103,11 +124,22 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       }
     }
     waiting.delete(s.subject);
-    for (const id of store.signal(s)) publish(store.get(id));
+    for (const id of store.signal(s)) {
+      // The fleet as it was when the incident opened (once per incident): its bundle carries it.
+      recordInventorySnapshot(needs.db, id, needs.inventory(), s.at);
+      publish(store.get(id));
+    }
   };
+  const burns = new BurnWatch({ db: needs.db, inventory: needs.inventory, heldByDrills: needs.heldByDrills });
   const settle = () => {
     for (const s of [...waiting.values()]) {
       waiting.delete(s.subject);
+      consider(s);
+    }
+    // Services whose error budget started or stopped burning fast (configurable per SLO: burn-rule.ts).
+    for (const s of burns.look(needs.now())) {
+      // An event when it starts or stops burning; not the first look's "all well".
+      if (!(s.initial && s.health !== BURNING)) needs.record?.({ ts: s.at, kind: 'service.burn', subject: s.subject, severity: s.health === BURNING ? 'error' : 'info', message: s.reason, data: { burning: s.health === BURNING } });
       consider(s);
     }
     store.settle(needs.quietMs ?? DEFAULT_QUIET_MS);
@@ -138,12 +170,17 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
     handlers: {
       'incidents.list': async ({ status, limit }) => store.list({ status, limit }),
       'incidents.get': async ({ id }) => store.get(id),
-      'incidents.open': async ({ title, severity }) => publish(store.open(title, severity, who(undefined))),
+      'incidents.open': async ({ title, severity }) => {
+        const view = store.open(title, severity, who(undefined));
+        recordInventorySnapshot(needs.db, view.id, needs.inventory(), view.startedAt);
+        return publish(view);
+      },
       'incidents.ack': async ({ id, by }) => publish(store.acknowledge(id, who(by))),
       'incidents.resolve': async ({ id, by }) => publish(store.resolve(id, who(by))),
       'incidents.close': async ({ id, by }) => publish(store.close(id, who(by))),
       'incidents.note': async ({ id, text, by }) => publish(store.note(id, text, who(by))),
       'incidents.setMilestone': async ({ id, name, at, by }) => publish(store.setMilestone(id, name, at, who(by))),
+      ...incidentBundleHandlers(needs.bundles, { db: needs.db, store, audit: needs.audit, inventory: needs.inventory, who: who(undefined), host: needs.identity.host, now: needs.now, publish }),
     },
   };
 }

@@ -3,6 +3,8 @@
  * have already proved every name lands).
  */
 import type { InventoryFile, ResolvedNode } from '../../../shared/inventory';
+import { parseDurationMs } from '../../../shared/duration';
+import { DEFAULT_BURN_ALERTS, type BurnAlert } from '../incidents/burn-rule';
 
 export interface ResolvedReplica {
   name: string;
@@ -36,6 +38,8 @@ export interface ResolvedSlo {
   target: number;
   loadBalancer: string;
   frontendUrl: string;
+  /** When its budget burning opens an incident (electron/core/incidents/burn-rule.ts). */
+  alerts: BurnAlert[];
 }
 
 export const DEFAULT_REPLICA_HEALTH_TIMEOUT_SECONDS = 5;
@@ -73,7 +77,8 @@ export function resolveServices(
   }));
   const slos: ResolvedSlo[] = (file.slo ?? []).map((s) => {
     const lb = loadBalancers.find((l) => l.backends.some((b) => b.name === s.service))!;
-    return { service: s.service, target: s.target, loadBalancer: lb.name, frontendUrl: lb.frontendUrl };
+    const alerts = s.alerts === undefined ? DEFAULT_BURN_ALERTS : s.alerts.map((a) => ({ longMs: parseDurationMs(a.long)!, shortMs: parseDurationMs(a.short)!, burnRate: a.burnRate }));
+    return { service: s.service, target: s.target, loadBalancer: lb.name, frontendUrl: lb.frontendUrl, alerts };
   });
   return { replicas, loadBalancers, slos };
 }

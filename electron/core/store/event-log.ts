@@ -13,6 +13,11 @@ export interface AppendEventInput {
   message: string;
   /** Any JSON-serialisable value; stored as JSON text. */
   data?: unknown;
+  /**
+   * Where the event came from: null (the default) for this console; `bundle:<fingerprint>:<incident id>`
+   * for an imported bundle's (migration 11, timeline/timeline-migration.ts).
+   */
+  origin?: string | null;
 }
 
 export interface ListEventsQuery {
@@ -47,7 +52,11 @@ interface EventRow {
  * here; listing has one statement per filter combination so each can use its index.
  */
 export function createEventLog(db: Database.Database): EventLog {
-  const insert = db.prepare('INSERT INTO events (ts, kind, subject, severity, message, data) VALUES (?, ?, ?, ?, ?, ?)');
+  // A data directory before migration 11 (only tests open one) has no origin column: local events only.
+  const hasOrigin = db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'origin'").get() !== undefined;
+  const insert = hasOrigin
+    ? db.prepare('INSERT INTO events (ts, kind, subject, severity, message, data, origin) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    : db.prepare('INSERT INTO events (ts, kind, subject, severity, message, data) VALUES (?, ?, ?, ?, ?, ?)');
   const columns = 'id, ts, kind, subject, severity, message, data';
   const list = {
     all: db.prepare(`SELECT ${columns} FROM events ORDER BY id DESC LIMIT ?`),
@@ -59,7 +68,9 @@ export function createEventLog(db: Database.Database): EventLog {
   const appendOne = (e: AppendEventInput): FleetEvent => {
     checkInput(e);
     const data = encodeData(e.data);
-    const result = insert.run(e.ts, e.kind, e.subject, e.severity, e.message, data);
+    const origin = e.origin ?? null;
+    if (origin !== null && !hasOrigin) throw new FleetError('INTERNAL', 'this event store predates event origins (migration 11): it cannot hold imported events');
+    const result = hasOrigin ? insert.run(e.ts, e.kind, e.subject, e.severity, e.message, data, origin) : insert.run(e.ts, e.kind, e.subject, e.severity, e.message, data);
     // The returned event is what listEvents will give back later (data after its JSON round trip).
     return toEvent({ id: Number(result.lastInsertRowid), ts: e.ts, kind: e.kind, subject: e.subject, severity: e.severity, message: e.message, data });
   };
@@ -107,6 +118,7 @@ function checkInput(e: AppendEventInput): void {
   if (e.subject !== null && typeof e.subject !== 'string') throw new FleetError('BAD_REQUEST', 'event subject must be a string or null');
   if (!SEVERITIES.has(e.severity)) throw new FleetError('BAD_REQUEST', `event severity must be info, warning or error, got ${String(e.severity)}`);
   if (typeof e.message !== 'string') throw new FleetError('BAD_REQUEST', 'event message must be a string');
+  if (e.origin !== undefined && e.origin !== null && (typeof e.origin !== 'string' || e.origin === '')) throw new FleetError('BAD_REQUEST', 'event origin must be a non-empty string or null');
 }
 
 function checkLimit(limit: number | undefined): number {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { FleetError } from '../../../shared/errors';
 import { createAuditLog, type AuditLog } from '../audit/audit-log';
+import { auditEventOf } from '../audit/audit-mirror';
 import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
 import type { FleetEvent } from '../../../shared/status';
 import { createEventLog, type AppendEventInput, type ListEventsQuery } from './event-log';
@@ -47,6 +48,11 @@ export interface OpenStoreOptions {
   requestLog?: RequestLogOptions;
   /** Recorded on every audit entry; default the OS user and host name of this process. */
   auditIdentity?: AuditIdentity;
+  /**
+   * Every audit entry is also an event (`audit.<kind>`, audit/audit-mirror.ts), written in the
+   * append's transaction; this is told each one once committed (the core pushes it, like any event).
+   */
+  onAuditMirrored?: (event: FleetEvent) => void;
 }
 
 export const DEFAULT_STORE_FILE = 'fleetops.db';
@@ -105,7 +111,13 @@ export function openStore(dataDir: string, opts: OpenStoreOptions): Store {
   }
   let audit: AuditLog;
   try {
-    audit = createAuditLog(db, { identity: opts.auditIdentity ?? osAuditIdentity(), now: opts.now });
+    // The mirror comes with the timeline's schema (migration 11, which mirrors the entries from before it).
+    const timeline = db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'origin'").get() !== undefined;
+    audit = createAuditLog(db, {
+      identity: opts.auditIdentity ?? osAuditIdentity(),
+      now: opts.now,
+      mirror: timeline ? { write: (entry) => log.appendEvent(auditEventOf(entry)), committed: (event) => opts.onAuditMirrored?.(event as FleetEvent) } : undefined,
+    });
   } catch (err) {
     // As above: only a migration list without the audit table (a test's) gets here.
     requests.close();

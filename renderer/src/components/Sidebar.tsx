@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../shared/contract';
 import { viewHref } from '../model/route';
-import type { ViewDefinition } from '../views/types';
+import type { ViewBadge, ViewDefinition } from '../views/types';
 
 interface Props {
   views: readonly ViewDefinition[];
@@ -21,32 +21,9 @@ export function Sidebar({ views, current, snapshot, collapsed, onToggle }: Props
   return (
     <nav className="sidebar" id="sidebar" aria-label="Views" data-testid="sidebar" data-collapsed={String(collapsed)}>
       <ul className="sidebar-list">
-        {views.map((v, i) => {
-          const active = v.id === current;
-          const badge = badges[i];
-          return (
-            <li key={v.id}>
-              <a
-                href={viewHref(v.id)}
-                className={`sidebar-item${active ? ' active' : ''}`}
-                aria-current={active ? 'page' : undefined}
-                data-testid={`nav-${v.id}`}
-                title={`${v.label} (g then ${v.key})`}
-              >
-                <span className="sidebar-glyph" aria-hidden="true">
-                  {v.glyph}
-                </span>
-                <span className={collapsed ? 'sr-only' : 'sidebar-label'}>{v.label}</span>
-                {badge ? (
-                  <span className={`sidebar-badge h-${badge.tone}`} title={badge.title} data-testid={`nav-badge-${v.id}`} data-count={badge.count}>
-                    <span aria-hidden="true">{badge.count}</span>
-                    <span className="sr-only">: {badge.title}</span>
-                  </span>
-                ) : null}
-              </a>
-            </li>
-          );
-        })}
+        {views.map((v, i) => (
+          <SidebarItem key={v.id} view={v} active={v.id === current} badge={badges[i] ?? null} collapsed={collapsed} />
+        ))}
       </ul>
       <button
         type="button"
@@ -66,5 +43,27 @@ export function Sidebar({ views, current, snapshot, collapsed, onToggle }: Props
         </p>
       )}
     </nav>
+  );
+}
+
+/** One view's link; its badge from the snapshot, or from the view's own queries (useBadge: a hook, so a component of its own). */
+function SidebarItem({ view: v, active, badge: fromSnapshot, collapsed }: { view: ViewDefinition; active: boolean; badge: ViewBadge | null; collapsed: boolean }) {
+  const own = v.useBadge?.() ?? null;
+  const badge = fromSnapshot ?? own;
+  return (
+    <li>
+      <a href={viewHref(v.id)} className={`sidebar-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} data-testid={`nav-${v.id}`} title={`${v.label} (g then ${v.key})`}>
+        <span className="sidebar-glyph" aria-hidden="true">
+          {v.glyph}
+        </span>
+        <span className={collapsed ? 'sr-only' : 'sidebar-label'}>{v.label}</span>
+        {badge ? (
+          <span className={`sidebar-badge h-${badge.tone}`} title={badge.title} data-testid={`nav-badge-${v.id}`} data-count={badge.count}>
+            <span aria-hidden="true">{badge.count}</span>
+            <span className="sr-only">: {badge.title}</span>
+          </span>
+        ) : null}
+      </a>
+    </li>
   );
 }

@@ -28,6 +28,8 @@ interface Props {
   threshold?: { value: number; label: string; color: string };
   /** The time window shown, ending now (or at the newest point): the whole hour, day or month, however few points it has. */
   windowMs: number;
+  /** A fixed time range [from, to] (ms) instead of the window ending now: the timeline's axis, so plots line up with it. */
+  xRange?: readonly [number, number];
   /** The y range from the data's [min, max] (null without data); default uPlot's own. */
   yRange?: (min: number | null, max: number | null) => [number, number];
   height?: number;
@@ -52,11 +54,11 @@ function toColumns(ts: readonly number[], values: Props['values'], lines: readon
  * theme; new data (a push appended a point) is handed to `setData`, which redraws without
  * rebuilding anything.
  */
-export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, windowMs, yRange, height = 140, title, testid }: Props) {
+export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, windowMs, xRange, yRange, height = 140, title, testid }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef({ markers, threshold, windowMs, yRange, ts });
-  latest.current = { markers, threshold, windowMs, yRange, ts };
+  const latest = useRef({ markers, threshold, windowMs, xRange, yRange, ts });
+  latest.current = { markers, threshold, windowMs, xRange, yRange, ts };
   const linesKey = lines.map((l) => `${l.key}:${l.color}:${l.width ?? ''}`).join('|');
   const theme = useThemeVersion();
 
@@ -77,7 +79,8 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
           // The whole window, not just the points there are (one point would span years otherwise).
           // (uPlot's own min/max are padded by years around a single point: read our data instead.)
           range: () => {
-            const { ts: xs, windowMs: w } = latest.current;
+            const { ts: xs, windowMs: w, xRange: fixed } = latest.current;
+            if (fixed) return [fixed[0] / 1000, fixed[1] / 1000];
             const end = Math.max(xs.length ? xs[xs.length - 1]! : 0, Date.now()) / 1000;
             return [end - w / 1000, end];
           },
@@ -153,7 +156,7 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
 
   useEffect(() => {
     plot.current?.setData(toColumns(ts, values, lines));
-  }, [ts, values, lines, markers, threshold]);
+  }, [ts, values, lines, markers, threshold, xRange?.[0], xRange?.[1]]);
 
   // What the plot holds, as attributes: tests (and anyone inspecting the page) read the canvas's numbers here.
   const first = lines[0] ? values[lines[0].key] : undefined;

@@ -38,7 +38,7 @@ export interface LivePoint {
 }
 
 /** The plottable columns of a series: numeric ones as they are, flags as "samples with a throttling reason". */
-export function fromHistory(s: HistorySeries, metrics: readonly string[]): PlotData {
+export function fromHistory(s: Pick<HistorySeries, 'ts' | 'samples' | 'columns' | 'stepMs' | 'source'> & { range?: HistoryRange }, metrics: readonly string[]): PlotData {
   const series: PlotData['series'] = {};
   const min: PlotData['min'] = {};
   const max: PlotData['max'] = {};
@@ -63,7 +63,8 @@ export function fromHistory(s: HistorySeries, metrics: readonly string[]): PlotD
     }
   }
   const stepMs = s.stepMs ?? (s.source === 'raw' ? null : s.source === '1m' ? 60_000 : 1_800_000);
-  return { range: s.range, stepMs, ts: [...s.ts], series, min, max, p50, p95, edge: s.ts.at(-1) ?? -Infinity, live: null };
+  // An incident's series (incidents.history) has no range of its own: it is read as history, never extended live.
+  return { range: s.range ?? '30d', stepMs, ts: [...s.ts], series, min, max, p50, p95, edge: s.ts.at(-1) ?? -Infinity, live: null };
 }
 
 /** The last point made of `readings` alone: their mean, min, max and quantiles. */

@@ -22,6 +22,8 @@ export interface ViewDefinition {
   subjects: readonly ViewSubject[];
   /** A count for the sidebar entry (what needs a look there), or null for none. */
   badge?: (snapshot: FleetSnapshot) => ViewBadge | null;
+  /** The same from the view's own queries, for what the snapshot does not hold (open incidents). A hook. */
+  useBadge?: () => ViewBadge | null;
   /** The palette's entries for this view's subjects. A hook: it may read its own queries. */
   useSearchItems: (snapshot: FleetSnapshot) => readonly PaletteItem[];
 }

@@ -10,14 +10,15 @@ import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { extract, pack } from 'tar-stream';
+import { gzipSync } from 'node:zlib';
+import { pack } from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BUNDLE_LIMITS } from '../../../electron/core/bundle/bundle-format';
 import { readBundle } from '../../../electron/core/bundle/read-bundle';
 import { fingerprintOf, loadSigningKey, SIGNING_KEY_FILE, type SigningKey } from '../../../electron/core/bundle/signing-key';
 import { signerTrust, trustSigner } from '../../../electron/core/bundle/trusted-signers';
 import { writeBundle, type BundleInput } from '../../../electron/core/bundle/write-bundle';
+import { entries, repack } from './archive-helpers';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -47,36 +48,6 @@ const INPUT: BundleInput = {
     { name: 'events.jsonl', mediaType: 'application/x-ndjson', content: '{"body":"a"}\n{"body":"b"}\n' },
   ],
 };
-
-/** The archive's entries, in order. */
-async function entries(bundle: Buffer): Promise<Array<[string, Buffer]>> {
-  const out: Array<[string, Buffer]> = [];
-  const x = extract();
-  x.on('entry', (h, s, next) => {
-    const chunks: Buffer[] = [];
-    s.on('data', (c: unknown) => chunks.push(c as Buffer));
-    s.on('end', () => (out.push([h.name, Buffer.concat(chunks)]), next()));
-  });
-  const done = new Promise<void>((r) => x.on('finish', () => r()));
-  x.end(gunzipSync(bundle));
-  await done;
-  return out;
-}
-
-/** A tar.gz of these entries (any names, any types: the hostile cases). */
-async function repack(list: Array<[string, Buffer] | { name: string; type: 'symlink'; linkname: string }>): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c: unknown) => chunks.push(c as Buffer));
-  const done = new Promise<void>((r) => p.on('end', () => r()));
-  for (const e of list) {
-    if (Array.isArray(e)) p.entry({ name: e[0], size: e[1].length }, e[1]);
-    else p.entry({ name: e.name, type: e.type, linkname: e.linkname });
-  }
-  p.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 async function refusal(bundle: Buffer, limits = DEFAULT_BUNDLE_LIMITS): Promise<string> {
   try {

@@ -192,6 +192,20 @@ describe('series', () => {
     // A GPU the node never reported: no points.
     expect(temps(h, '1h', { gpu: 9 } as Partial<HistoryQuery>).ts).toEqual([]);
   });
+  it('reads a window that ends earlier than now (an incident days ago, on the timeline), and never later than now', () => {
+    const t = setup();
+    const h = t.open();
+    for (let k = 0; k < 30; k++) h.recordNodeProbe('n1', nodeReading(T0 + k * MINUTE_MS, { gpus: [gpu(0, { temperatureC: 40 + k })] }));
+    t.timers.advance(31 * MINUTE_MS);
+    h.flush({ all: true });
+    const early = temps(h, '24h', { end: T0 + 9 * MINUTE_MS });
+    expect(early).toMatchObject({ from: T0 + 9 * MINUTE_MS - DAY, to: T0 + 9 * MINUTE_MS });
+    expect(early.ts).toEqual(Array.from({ length: 10 }, (_, k) => T0 + k * MINUTE_MS));
+    expect(numeric(early, 'temperatureC').values.at(-1)).toBe(49);
+    const raw = temps(h, '1h', { end: T0 + 4 * MINUTE_MS + 1 });
+    expect(raw.ts).toEqual([0, 1, 2, 3, 4].map((k) => T0 + k * MINUTE_MS));
+    expect(temps(h, '24h', { end: T0 + 10 * DAY }).to).toBe(t.timers.now()); // later than now is now
+  });
 });
 
 describe('pruning', () => {

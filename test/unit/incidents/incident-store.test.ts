@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveIncidentTimes, incidentMilestoneOrderProblem } from '../../../shared/incident';
+import { INCIDENT_BUNDLE_MIGRATION } from '../../../electron/core/incidents/bundle/incident-bundle-migration';
 import { INCIDENT_MIGRATION } from '../../../electron/core/incidents/incident-migration';
 import { IncidentStore, type HealthSignal } from '../../../electron/core/incidents/incident-store';
 
@@ -32,7 +33,7 @@ function connect(): Database.Database {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fleetops-incidents-'));
   file = join(dir, 'store.db');
-  connect().exec(INCIDENT_MIGRATION.up);
+  connect().exec(INCIDENT_MIGRATION.up + INCIDENT_BUNDLE_MIGRATION.up);
   clock = 1_000_000;
 });
 afterEach(() => {

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../../shared/contract';
 import type { FleetEvent } from '../../../shared/status';
+import { INCIDENT_BUNDLE_MIGRATION } from '../../../electron/core/incidents/bundle/incident-bundle-migration';
 import { INCIDENT_MIGRATION } from '../../../electron/core/incidents/incident-migration';
 import { incidentsFeature, MAINTENANCE_WAIT_MS } from '../../../electron/core/incidents/incidents-feature';
 import type { LoadedInventory } from '../../../electron/core/inventory/load-inventory';
@@ -18,7 +19,7 @@ import type { LoadedInventory } from '../../../electron/core/inventory/load-inve
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const INVENTORY = { nodes: [{ name: 'n1', region: 'r', protected: false }, { name: 'n2', region: 'r', protected: false }], replicas: [] } as unknown as LoadedInventory;
+const INVENTORY = { nodes: [{ name: 'n1', region: 'r', protected: false }, { name: 'n2', region: 'r', protected: false }], replicas: [], loadBalancers: [], slos: [] } as unknown as LoadedInventory;
 let seq = 0;
 /** The rule's timer callbacks, run by hand. */
 const ticks: Array<() => void> = [];
@@ -31,7 +32,7 @@ function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known:
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-incident-rule-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'store.db'));
-  db.exec(INCIDENT_MIGRATION.up);
+  db.exec(INCIDENT_MIGRATION.up + INCIDENT_BUNDLE_MIGRATION.up);
   const listeners: Array<(e: PushEvent) => void> = [];
   const pushed: string[] = [];
   const feature = incidentsFeature({

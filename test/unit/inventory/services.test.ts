@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BURN_ALERTS } from '../../../electron/core/incidents/burn-rule';
 import { FleetError } from '../../../shared/errors';
 import { parseInventory } from '../../../electron/core/inventory/load-inventory';
 import { formatIssue, type InventoryIssue } from '../../../electron/core/inventory/inventory-issue';
@@ -70,7 +71,15 @@ describe('inventory: replicas, load balancers, SLOs', () => {
     expect(west.runtime).toMatchObject({ kind: 'ssh-unix', path: '/run/haproxy/admin.sock', via: { name: 'lb-node-1', host: '10.0.0.5' } });
     expect(west.backends).toEqual([{ name: 'llama', servers: ['llama-a01-0', 'azure-0'] }]);
     expect(tcp.runtime).toEqual({ kind: 'tcp', host: '10.0.0.6', port: 9999 });
-    expect(inv.slos).toEqual([{ service: 'llama', target: 99.9, loadBalancer: 'lb-west', frontendUrl: 'http://10.0.0.5:8080' }]);
+    // No alerts given: the SRE workbook's paging pair opens incidents for its budget (burn-rule.ts).
+    expect(inv.slos).toEqual([{ service: 'llama', target: 99.9, loadBalancer: 'lb-west', frontendUrl: 'http://10.0.0.5:8080', alerts: DEFAULT_BURN_ALERTS }]);
+  });
+
+  it("reads an SLO's burn-rate alerts (durations and a factor), or none; a bad one names its line", () => {
+    const inv = parseInventory(base + services.replace('    probe: frontend', '    probe: frontend\n    alerts: [{ long: 2h, short: 10m, burnRate: 10 }]'), '/srv/fleet.yaml', env);
+    expect(inv.slos[0]!.alerts).toEqual([{ longMs: 7_200_000, shortMs: 600_000, burnRate: 10 }]);
+    expect(parseInventory(base + services.replace('    probe: frontend', '    probe: frontend\n    alerts: []'), '/srv/fleet.yaml', env).slos[0]!.alerts).toEqual([]);
+    expect(() => parseInventory(base + services.replace('    probe: frontend', '    probe: frontend\n    alerts: [{ long: 5m, short: 1h, burnRate: 10 }]'), '/srv/fleet.yaml', env)).toThrow(/fleet\.yaml:\d+:\d+: slo\[0\]\.alerts\[0\]\.short: the short window must be shorter than the long one/);
   });
 
   it('reads an optional per-replica capacity; without one it is null', () => {

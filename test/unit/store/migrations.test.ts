@@ -73,7 +73,8 @@ describe('migrations', () => {
     expect(recorded(store.path)).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: 1234 })));
     expect(userVersion(store.path)).toBe(MIGRATIONS.length);
     const indexes = inspect(store.path, (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all());
-    expect(indexes).toEqual([{ name: 'events_subject_id' }, { name: 'events_ts' }]);
+    // Migration 1's two, and the timeline's (migration 11): one per filter, each ending in ts.
+    expect(indexes).toEqual(['events_kind_ts_id', 'events_origin_ts', 'events_severity_ts', 'events_subject_id', 'events_subject_ts_id', 'events_ts'].map((name) => ({ name })));
     const auditTriggers = inspect(store.path, (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit' ORDER BY name").all());
     expect(auditTriggers).toEqual([{ name: 'audit_no_delete' }, { name: 'audit_no_update' }]);
   });

@@ -3,6 +3,7 @@ import type { MethodInput } from '../../../../shared/contract';
 import type { DrillReportFormat } from '../../../../shared/drill-report';
 import type { DrillRunView } from '../../../../shared/drill-run';
 import { call } from '../client';
+import { saveFile } from '../save-file';
 import { applyDrillRun } from '../drill-cache';
 import { drillQueries } from '../queries/drills';
 
@@ -56,19 +57,7 @@ export function useDownloadDrillReport() {
   return useMutation({
     mutationFn: async ({ runId, format }: { runId: string; format: DrillReportFormat }) => {
       const file = await call('drills.report', { runId, format });
-      const url = URL.createObjectURL(new Blob([file.content], { type: file.mediaType }));
-      try {
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = file.fileName;
-        link.style.display = 'none';
-        document.body.append(link);
-        link.click();
-        link.remove();
-      } finally {
-        // After the click has handed the URL to the download: a later tick, so it is not revoked first.
-        setTimeout(() => URL.revokeObjectURL(url), 0);
-      }
+      saveFile(file.content, file.fileName, file.mediaType);
       return file;
     },
   });

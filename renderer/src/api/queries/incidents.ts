@@ -21,3 +21,11 @@ export const incidentQueries = {
       staleTime: Infinity,
     }),
 };
+
+/** An incident's subjects' history over its window (this fleet's, or the bundle's for an imported one): read once, it no longer changes much. */
+export const incidentHistoryQuery = (id: string) =>
+  queryOptions({
+    queryKey: [...incidentQueries.all(), 'history', id] as const,
+    queryFn: () => call('incidents.history', { id }),
+    staleTime: 60_000,
+  });

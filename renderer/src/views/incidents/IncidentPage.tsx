@@ -4,7 +4,9 @@ import type { IncidentMilestoneName } from '../../../../shared/incident';
 import { useIncidentAction } from '../../api/mutations/incidents';
 import { incidentQueries } from '../../api/queries/incidents';
 import { ErrorNote } from '../../components/ErrorNote';
-import { nodeHref, subjectHref } from '../../model/route';
+import { ExportButtons } from './ExportButtons';
+import { nodeHref, serviceHref, subjectHref } from '../../model/route';
+import { timelineHref } from '../timeline/routes';
 
 const LABELS: Record<IncidentMilestoneName, string> = {
   started: 'started (first bad signal)',
@@ -33,17 +35,26 @@ export function IncidentPage({ id }: { id: string }) {
         {v.status} · {v.severity} ({v.severityReason}) · {v.scope} · opened by {v.openedBy}
       </p>
       <div className="incident-actions">
-        <button type="button" data-testid="incident-ack" disabled={has('acknowledged') || action.isPending} onClick={() => action.mutate({ id, action: 'ack' })}>
+        <button type="button" data-testid="incident-ack" disabled={has('acknowledged') || action.isPending || v.imported !== undefined} onClick={() => action.mutate({ id, action: 'ack' })}>
           Acknowledge
         </button>
-        <button type="button" data-testid="incident-resolve" disabled={v.status !== 'open' || action.isPending} onClick={() => action.mutate({ id, action: 'resolve' })}>
+        <button type="button" data-testid="incident-resolve" disabled={v.status !== 'open' || action.isPending || v.imported !== undefined} onClick={() => action.mutate({ id, action: 'resolve' })}>
           Resolve
         </button>
-        <button type="button" data-testid="incident-close" disabled={v.status === 'closed' || action.isPending} onClick={() => action.mutate({ id, action: 'close' })}>
+        <button type="button" data-testid="incident-close" disabled={v.status === 'closed' || action.isPending || v.imported !== undefined} onClick={() => action.mutate({ id, action: 'close' })}>
           Close after review
         </button>
+        <a className="button-link" data-testid="incident-timeline" href={timelineHref({ incident: v.id })}>
+          Timeline
+        </a>
       </div>
       {action.error ? <ErrorNote error={action.error} context="incident" /> : null}
+      <ExportButtons id={v.id} />
+      {v.imported ? (
+        <p className="imported-note" data-testid="incident-imported" data-trust={v.imported.signerTrust}>
+          Imported from a bundle signed by <code>{v.imported.signer}</code> ({v.imported.signerTrust === 'accepted' ? 'a key you accepted for this import' : v.imported.signerTrust === 'own' ? 'this console’s own key' : 'a trusted key'}), exported by {v.imported.exportedBy} at {new Date(v.imported.exportedAt).toLocaleString()}: evidence from another console, read-only.
+        </p>
+      ) : null}
       <h3>Milestones</h3>
       <ol className="incident-milestones" data-testid="incident-milestones">
         {v.milestones.map((m) => (
@@ -67,7 +78,7 @@ export function IncidentPage({ id }: { id: string }) {
       <ul className="incident-affected" data-testid="incident-affected">
         {v.affected.map((a) => (
           <li key={a.subject} data-testid="incident-subject" data-subject={a.subject} data-health={a.health}>
-            <a href={a.kind === 'node' ? nodeHref(a.subject) : subjectHref({ kind: 'replica', name: a.subject })}>{a.subject}</a> <span className={`pill h-${a.health}`}>{a.health}</span>{' '}
+            <a href={a.kind === 'node' ? nodeHref(a.subject) : a.kind === 'service' ? serviceHref(a.subject) : subjectHref({ kind: 'replica', name: a.subject })}>{a.subject}</a> <span className={`pill h-${a.health}`}>{a.health}</span>{' '}
             <span className="muted">bad since {new Date(a.firstBadAt).toLocaleString()}</span>
           </li>
         ))}

@@ -4,6 +4,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import type { ViewProps } from '../types';
 import { IncidentList } from './IncidentList';
 import { IncidentPage } from './IncidentPage';
+import { OpenBundle } from './OpenBundle';
 
 /** Incidents: the list (open first), and the one the route names (`#/incident/ID`). */
 export function IncidentsView({ subject }: ViewProps) {
@@ -14,6 +15,7 @@ export function IncidentsView({ subject }: ViewProps) {
       <header className="view-header">
         <h1>Incidents</h1>
       </header>
+      <OpenBundle />
       {list.error ? <ErrorNote error={list.error} context="incidents.list" /> : null}
       {list.data ? <IncidentList incidents={list.data} selected={id} /> : list.error ? null : <p className="empty loading">Loading incidents…</p>}
       {id !== null ? <IncidentPage key={id} id={id} /> : null}

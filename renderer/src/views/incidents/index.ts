@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import { incidentQueries } from '../../api/queries/incidents';
 import type { PaletteItem } from '../../model/palette';
-import type { ViewDefinition } from '../types';
+import type { ViewBadge, ViewDefinition } from '../types';
 import { IncidentsView } from './IncidentsView';
 import { incidentHref } from './routes';
 
@@ -15,6 +15,14 @@ function useSearchItems(_snapshot: FleetSnapshot): readonly PaletteItem[] {
   );
 }
 
+/** Open incidents of this fleet (imported ones are evidence, not work): unacknowledged ones make it red. */
+function useBadge(): ViewBadge | null {
+  const list = useQuery(incidentQueries.list());
+  const open = (list.data ?? []).filter((i) => i.status === 'open' && i.imported === undefined);
+  if (open.length === 0) return null;
+  return { count: open.length, tone: 'unhealthy', title: `${open.length} open incident${open.length === 1 ? '' : 's'}` };
+}
+
 export const incidentsView: ViewDefinition = {
   id: 'incidents',
   label: 'Incidents',
@@ -23,4 +31,5 @@ export const incidentsView: ViewDefinition = {
   Component: IncidentsView,
   subjects: [{ kind: 'incident' }],
   useSearchItems,
+  useBadge,
 };

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { memo, useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import { drillQueries } from '../../api/queries/drills';
+import { incidentQueries } from '../../api/queries/incidents';
 import { runQueries } from '../../api/queries/runbooks';
 import { HealthBar } from '../../components/HealthBar';
 import { useNow } from '../../hooks';
@@ -62,8 +63,9 @@ function AttentionList({ snapshot }: { snapshot: FleetSnapshot }) {
   const listed = useQuery(runQueries.list());
   const runs = listed.data ?? snapshot.runs;
   const drills = useQuery(drillQueries.runs(null)).data;
+  const incidents = useQuery(incidentQueries.list()).data;
   const { nodes, replicas, services, loadBalancers } = snapshot;
-  const items = useMemo(() => attentionItems({ nodes, replicas, services, loadBalancers, runs, drills }), [nodes, replicas, services, loadBalancers, runs, drills]);
+  const items = useMemo(() => attentionItems({ nodes, replicas, services, loadBalancers, runs, drills, incidents }), [nodes, replicas, services, loadBalancers, runs, drills, incidents]);
   const now = useNow(15_000);
   const rows = useMemo(() => attentionRows(items), [items]);
   const shown = rows.slice(0, MAX_ITEMS);

@@ -1,0 +1,42 @@
+/**
+ * runs.json: the runbook runs and drill runs that overlap an incident's window and touch its
+ * subjects (a step's target, a lock, the run's target; the incident's region counts), with
+ * their steps and output; each drill run with its report as `fleetops drill report --format
+ * json` builds it. On import they stay a part for review: written into runbook_runs or
+ * drill_runs they would be this console's runs, which its recovery would try to roll back.
+ */
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { DrillRunView } from '../../../../shared/drill-run';
+import { RunView } from '../../../../shared/runbook';
+import { jsonReport } from '../../drills/report/json-report';
+import { reportInputFor, storeReportSource } from '../../drills/report/report-source';
+
+export const RunsPart = z.strictObject({
+  runbookRuns: z.array(RunView),
+  drillRuns: z.array(z.strictObject({ run: DrillRunView, report: z.unknown() })),
+});
+export type RunsPart = z.infer<typeof RunsPart>;
+
+function touches(subjects: ReadonlySet<string>, names: Iterable<string>): boolean {
+  for (const n of names) if (subjects.has(n)) return true;
+  return false;
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+export function readIncidentRuns(db: Database.Database, subjects: ReadonlySet<string>, from: number, to: number, now: number): RunsPart {
+  const source = storeReportSource(db);
+  const overlapping = (table: string) =>
+    hasTable(db, table) ? (db.prepare(`SELECT id FROM ${table} WHERE started_at < ? AND (ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id`).all(to, from) as Array<{ id: string }>).map((r) => r.id) : [];
+  const runbookRuns = overlapping('runbook_runs')
+    .map((id) => source.runbookRun(id))
+    .filter((r): r is RunView => r !== null && touches(subjects, [r.target, ...r.plan.locks, ...r.plan.steps.flatMap((s) => s.targets)]));
+  const drillRuns = overlapping('drill_runs')
+    .map((id) => source.run(id))
+    .filter((r): r is DrillRunView => r !== null && touches(subjects, [...r.plan.targets.map((t) => t.name), ...r.plan.locks]))
+    .map((run) => ({ run, report: JSON.parse(jsonReport(reportInputFor(source, run, now))) as unknown }));
+  return { runbookRuns, drillRuns };
+}

@@ -157,6 +157,19 @@ export const IncidentHistory = z.strictObject({
 });
 export type IncidentHistory = z.infer<typeof IncidentHistory>;
 
+/** A runbook run or drill run during an incident on its subjects: linked to it by what it touched and when. */
+export const IncidentLinkedRun = z.object({
+  kind: z.enum(['runbook', 'drill']),
+  id: z.string(),
+  /** The runbook's or the drill's name. */
+  name: z.string(),
+  target: z.string(),
+  status: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+});
+export type IncidentLinkedRun = z.infer<typeof IncidentLinkedRun>;
+
 /** bundle: the signed bundle (all parts); md, html: a report for people; csv: the events for a spreadsheet. */
 export const IncidentExportFormat = z.enum(['bundle', 'md', 'html', 'csv']);
 export type IncidentExportFormat = z.infer<typeof IncidentExportFormat>;
@@ -179,6 +192,12 @@ export const incidentMethods = {
   'incidents.note': { input: z.strictObject({ id: incidentId, text: z.string().min(1).max(10_000), by }), output: IncidentView },
   /** A person sets or corrects a milestone's time; the original value is kept beside it. */
   'incidents.setMilestone': { input: z.strictObject({ id: incidentId, name: IncidentMilestoneName, at: z.number().int().min(0), by }), output: IncidentView },
+  /**
+   * The runbook and drill runs that overlap its window and touch its subjects (a step's target, a
+   * lock, the run's target; its region counts): what was done about it. An imported incident's come
+   * from its bundle (runs.json), ids of the other console's.
+   */
+  'incidents.runs': { input: z.strictObject({ id: incidentId }), output: z.array(IncidentLinkedRun) },
   /** Its subjects' history over its window ± 10 min: read from this fleet's history, or from the bundle an imported one came in. */
   'incidents.history': { input: z.strictObject({ id: incidentId }), output: IncidentHistory },
   /** The incident as a signed bundle, or a report (Markdown, self-contained HTML, CSV of its events); audited (incident.exported). */

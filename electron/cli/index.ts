@@ -9,6 +9,7 @@ import { runDrillCommand } from './drill-command';
 import { runIncidentCommand } from './incident-command';
 import { processIo, type CliIo } from './io';
 import { runLabCommand } from './lab-command';
+import { runRetentionCommand } from './retention-command';
 import { runReviewCommand } from './review-command';
 import { runRunCommand } from './run-command';
 import { runServeCommand } from './serve-command';
@@ -45,6 +46,8 @@ export const USAGE = `Usage: fleetops <command> [options]
                                              a signed bundle (or a report) for offline review / import one
   review FILE [--port N] [--trust]           open a bundle for review: imported into a temporary data
                                              directory, served read-only with no fleet
+  retention [--events-days N] [--data-dir DIR | --inventory FILE] [--json]
+                                             days of events the timeline keeps (default 90), shown or set
   bundle verify FILE [--data-dir DIR] [--json]
   bundle trust FILE [--label TEXT] [--data-dir DIR]
                                              check a signed bundle anywhere / trust its signer
@@ -74,6 +77,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runIncidentCommand(rest, io);
     case 'review':
       return runReviewCommand(rest, io);
+    case 'retention':
+      return runRetentionCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -39,6 +39,11 @@ describe('incidents in the browser', () => {
     serve.handle.lab!.inject({ node, kind: 'node-unreachable' });
     const row = page.locator('[data-testid="incident-row"][data-status="open"]');
     await row.first().waitFor({ state: 'attached', timeout: atLeast1(fallDeadlineMs(watchedCadence(serve)) + 10_000) });
+    // Counted on the sidebar, listed on the Overview (worst first, a link to its page).
+    await page.locator('[data-testid="nav-badge-incidents"][data-count="1"]').waitFor({ state: 'attached', timeout: PUSH_MS });
+    await showView(page, 'overview', PUSH_MS);
+    await page.getByTestId('overview-incident').first().waitFor({ timeout: PUSH_MS });
+    await showView(page, 'incidents', PUSH_MS);
     await row.first().getByRole('link').click();
     const incident = page.getByTestId('incident-page');
     await incident.waitFor({ state: 'attached', timeout: PUSH_MS });
@@ -59,6 +64,7 @@ describe('incidents in the browser', () => {
     await incident.getByTestId('incident-resolve').click();
     await page.locator('[data-testid="incident-page"][data-status="resolved"]').waitFor({ state: 'attached', timeout: PUSH_MS });
     await page.locator('[data-testid="incident-row"][data-status="resolved"]').first().waitFor({ state: 'attached', timeout: PUSH_MS });
+    await page.getByTestId('nav-badge-incidents').waitFor({ state: 'detached', timeout: PUSH_MS });
 
     // The palette finds it by its title.
     await page.keyboard.press('Control+k');

@@ -106,7 +106,7 @@ describe('the timeline in the browser', () => {
     await page.mouse.move(over.x + over.width * 0.75, over.y + over.height / 2, { steps: 8 });
     await page.mouse.up();
     await until(page, `decodeURIComponent(location.hash).includes('from=') && decodeURIComponent(location.hash).includes('to=')`);
-    await until(page, `Number(document.querySelector('[data-testid="timeline-axis"]').dataset.from) > ${before.from}`);
+    await until(page, `Number(document.querySelector('[data-testid="timeline-axis"]')?.dataset.from) > ${before.from}`);
     const after = { from: Number(await axis.getAttribute('data-from')), to: Number(await axis.getAttribute('data-to')) };
     const span = before.to - before.from;
     expect(after.to - after.from).toBeGreaterThan(span * 0.4);

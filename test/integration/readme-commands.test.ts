@@ -84,7 +84,7 @@ async function stopLab(dir: string): Promise<void> {
 describe('README commands', () => {
   it('are found: the lab walk-through, the runbook examples and the console', () => {
     const subcommands = new Set(commands.map((c) => c.argv[0]));
-    expect([...subcommands].sort()).toEqual(['audit', 'bundle', 'check', 'drill', 'incident', 'lab', 'review', 'run', 'serve']);
+    expect([...subcommands].sort()).toEqual(['audit', 'bundle', 'check', 'drill', 'incident', 'lab', 'retention', 'review', 'run', 'serve']);
     expect(commands.filter(onLab).length).toBeGreaterThanOrEqual(6);
     // The README says `npm run fleetops -- ARGS` runs the CLI from a checkout, and `npm run serve` is `fleetops serve`.
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

@@ -16,6 +16,7 @@ import { DRILL_OPTIONS } from '../../electron/cli/drill-command';
 import { DRILL_REPORT_OPTIONS } from '../../electron/cli/drill-report-command';
 import { USAGE } from '../../electron/cli/index';
 import { LAB_OPTIONS } from '../../electron/cli/lab-command';
+import { RETENTION_OPTIONS } from '../../electron/cli/retention-command';
 import { REVIEW_OPTIONS } from '../../electron/cli/review-command';
 import { RUN_OPTIONS } from '../../electron/cli/run-command';
 import { SERVE_OPTIONS } from '../../electron/cli/serve-command';
@@ -98,6 +99,7 @@ const COMMANDS: Record<string, Spec[]> = {
   bundle: [BUNDLE_OPTIONS],
   incident: [INCIDENT_OPTIONS],
   review: [REVIEW_OPTIONS],
+  retention: [RETENTION_OPTIONS],
 };
 
 /** `--name` as a whole option, not the start of a longer one (--read-only vs --read-only-cluster). */

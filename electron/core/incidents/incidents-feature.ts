@@ -76,7 +76,8 @@ type IncidentMethod =
   | 'incidents.setMilestone'
   | 'incidents.export'
   | 'incidents.import'
-  | 'incidents.history';
+  | 'incidents.history'
+  | 'incidents.runs';
 
 /** The signal an event is, if it is a verdict change of a node or replica the inventory knows. */
 export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): HealthSignal | null {

@@ -4,6 +4,9 @@
  * background service. It reads and prunes over a connection of its own (openTimelineDb), closed
  * when the core stops.
  */
+import type Database from 'better-sqlite3';
+import { createSettings } from '../store/settings';
+import { EVENT_RETENTION_SETTING } from './retention-setting';
 import type { BackgroundService, CoreFeature, FeatureDefinition } from '../feature';
 import { realTimers, type Timers } from '../probe/scheduler';
 import type { AppendEventInput } from '../store/event-log';
@@ -32,6 +35,12 @@ export interface TimelineNeeds {
   options?: TimelineOptions;
 }
 
+/** The data directory's retention (EVENT_RETENTION_SETTING), read at each pass: a change by the CLI or another console applies without a restart. */
+function settingAge(db: Database.Database, path: string): () => number {
+  const settings = createSettings(db, { file: path });
+  return () => settings.get(EVENT_RETENTION_SETTING).value * 86_400_000;
+}
+
 type TimelineMethod = 'timeline.query' | 'timeline.histogram' | 'timeline.kinds';
 
 export function timelineFeature(needs: TimelineNeeds): CoreFeature<TimelineMethod> {
@@ -44,7 +53,7 @@ export function timelineFeature(needs: TimelineNeeds): CoreFeature<TimelineMetho
   const services: BackgroundService[] =
     opts.retention === false
       ? [{ name: 'timeline connection', start() {}, stop: close }]
-      : [timelineRetentionService(new TimelineRetention(db, needs.now, opts), { ...opts, timers: needs.timers ?? realTimers, record: needs.record, onStop: close })];
+      : [timelineRetentionService(new TimelineRetention(db, needs.now, { ...opts, maxAgeMs: opts.maxAgeMs ?? settingAge(db, needs.path) }), { ...opts, timers: needs.timers ?? realTimers, record: needs.record, onStop: close })];
   return {
     ...TIMELINE,
     services,

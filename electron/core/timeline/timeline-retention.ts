@@ -24,8 +24,8 @@ import { allIncidentWindows, heldByIncident } from './incident-window';
 export const DEFAULT_TIMELINE_MAX_AGE_MS = 90 * 86_400_000;
 
 export interface TimelineRetentionOptions {
-  /** Events older than this are pruned. Default 90 days. */
-  maxAgeMs?: number;
+  /** Events older than this are pruned: a number, or read at each pass (the data directory's setting). Default 90 days. */
+  maxAgeMs?: number | (() => number);
   /** Events read (and deleted, less those kept) per batch, one transaction each. Default 5,000. */
   batch?: number;
   /** Batches per run of the service, before it yields the event loop. Default 20. */
@@ -52,7 +52,7 @@ interface OldEvent {
 }
 
 export class TimelineRetention {
-  readonly maxAgeMs: number;
+  private readonly maxAge: number | (() => number);
   private readonly batch: number;
   private readonly readOld: Database.Statement;
   private readonly deleteIds: Database.Statement;
@@ -64,11 +64,16 @@ export class TimelineRetention {
     private readonly now: () => number,
     opts: Pick<TimelineRetentionOptions, 'maxAgeMs' | 'batch'> = {},
   ) {
-    this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_TIMELINE_MAX_AGE_MS;
+    this.maxAge = opts.maxAgeMs ?? DEFAULT_TIMELINE_MAX_AGE_MS;
     this.batch = opts.batch ?? 5000;
     if (!(this.maxAgeMs > 0) || !Number.isSafeInteger(this.batch) || this.batch < 1) throw new FleetError('INTERNAL', `timeline retention needs a positive age and batch, got ${this.maxAgeMs} ms and ${this.batch}`);
     this.readOld = db.prepare('SELECT id, ts, subject, origin FROM events WHERE ts < ? AND (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?');
     this.deleteIds = db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))');
+  }
+
+  /** The age past which events go, as it is now (a setting may have changed it since the last pass). */
+  get maxAgeMs(): number {
+    return typeof this.maxAge === 'function' ? this.maxAge() : this.maxAge;
   }
 
   /** Up to `batches` batches of the current pass. */

@@ -18,6 +18,7 @@ import {
 import { applyDrillRun } from './drill-cache';
 import { applyIncident } from './incident-cache';
 import { perfMarksEnabled } from './perf-marks';
+import { INCIDENT_RUNS } from './queries/incidents';
 import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
 import { fleetQueries } from './queries/fleet';
 import { nodeQueries } from './queries/nodes';
@@ -65,9 +66,12 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
     case 'run.updated':
       client.setQueryData(snapshotKey, (s) => s && mergeRun(s, push.payload));
       client.setQueryData(runQueries.list().queryKey, (list) => list && mergeRunIntoList(list, push.payload));
+      // An incident page open now lists the runs during it: read again (only a page on screen refetches).
+      void client.invalidateQueries({ queryKey: INCIDENT_RUNS });
       return;
     case 'drill.updated':
       applyDrillRun(client, push.payload);
+      void client.invalidateQueries({ queryKey: INCIDENT_RUNS });
       return;
     case 'incident.updated':
       applyIncident(client, push.payload);

@@ -179,22 +179,4 @@ describe('attentionItems: drills', () => {
     ]);
     expect(items[0]).toMatchObject({ score: SCORES.drillRestoreFailed, href: expect.stringContaining('fault-a1'), reason: 'restore-failed because', tone: 'unhealthy' });
   });
-
-  it("this fleet's open incidents: a sev1 at the very top, others among the warnings; resolved and imported ones are not work", () => {
-    const incident = (id: string, severity: 'sev1' | 'sev2' | 'sev3', status: 'open' | 'resolved', imported = false) => ({
-      id: `00000000-0000-4000-8000-00000000000${id}`,
-      title: `nodes down in usw2 (${id})`,
-      severity,
-      status,
-      scope: 'region:usw2',
-      openedBy: 'rule' as const,
-      startedAt: T0,
-      subjects: 3,
-      ...(imported ? { imported: { origin: 'bundle:x:y', signer: 'SHA256:x', signerTrust: 'trusted' as const, exportedBy: 'a@b', exportedAt: '2026-01-01T00:00:00Z', importedAt: T0, importedBy: 'c@d' } } : {}),
-    });
-    const input = { ...healthy(), runs: [runView('rb', { status: 'rollback-failed', endedAt: T0 })], incidents: [incident('1', 'sev2', 'open'), incident('2', 'sev1', 'open'), incident('3', 'sev1', 'resolved'), incident('4', 'sev1', 'open', true)] };
-    const items = attentionItems(input);
-    expect(items.map((i) => `${i.kind} ${i.state} ${i.severity}`)).toEqual(['incident open · sev1 critical', 'run rollback-failed critical', 'incident open · sev2 warning']);
-    expect(items[0]).toMatchObject({ subject: 'nodes down in usw2 (2)', href: '#/incident/00000000-0000-4000-8000-000000000002', reason: '3 subjects · region:usw2', since: T0, key: 'incident/00000000-0000-4000-8000-000000000002' });
-  });
 });

@@ -19,6 +19,7 @@ import type { Handlers } from '../../rpc/handlers';
 import type { IncidentStore } from '../incident-store';
 import { collectImportedIncident, collectLocalIncident } from './collect-incident';
 import { exportIncident } from './export-incident';
+import { incidentRunSubjects, linkedRuns, readIncidentRuns } from './incident-runs';
 import { HISTORY_MARGIN_MS, readHistoryWindow, readImportedHistory } from './history-window';
 import { incidentWindow } from '../../timeline/incident-window';
 import { importIncidentBundle } from './import-incident';
@@ -57,7 +58,12 @@ function flushHistory(needs: IncidentBundleNeeds | undefined): void {
   }
 }
 
-type BundleMethod = 'incidents.export' | 'incidents.import' | 'incidents.history';
+const windowOf = (view: IncidentView, now: number): [number, number] => {
+  const w = incidentWindow(view, now);
+  return [w.from, w.to];
+};
+
+type BundleMethod = 'incidents.export' | 'incidents.import' | 'incidents.history' | 'incidents.runs';
 
 export function incidentBundleHandlers(needs: IncidentBundleNeeds | undefined, deps: BundleHandlerDeps): Pick<Handlers, BundleMethod> {
   const configured = (): IncidentBundleNeeds => {
@@ -65,6 +71,11 @@ export function incidentBundleHandlers(needs: IncidentBundleNeeds | undefined, d
     return needs;
   };
   return {
+    'incidents.runs': async ({ id }) => {
+      const view = deps.store.get(id);
+      const runs = view.imported ? collectImportedIncident(deps.db, view).runs : readIncidentRuns(deps.db, incidentRunSubjects(view), ...windowOf(view, deps.now()), deps.now());
+      return linkedRuns(runs);
+    },
     'incidents.history': async ({ id }) => {
       const view = deps.store.get(id);
       if (view.imported) return readImportedHistory(deps.db, view, deps.now());

@@ -12,7 +12,7 @@ import type { IncidentStore } from '../incident-store';
 import { readAuditWindow } from './audit-window';
 import { HISTORY_MARGIN_MS, readHistoryWindow } from './history-window';
 import { INCIDENT_PART_FORMAT, parseIncidentParts, type IncidentData } from './incident-parts';
-import { readIncidentRuns } from './incident-runs';
+import { incidentRunSubjects, readIncidentRuns } from './incident-runs';
 import { inventoryPart } from './inventory-snapshot';
 import type { BundleEvent } from './otel-log-record';
 
@@ -32,11 +32,6 @@ export interface LocalIncidentSources {
   exportedBy: string;
 }
 
-/** The region an incident's scope names ("region:us-west-2"): runs on the region touch it too. */
-function regionOf(scope: string): string[] {
-  return scope.startsWith('region:') ? [scope.slice('region:'.length)] : [];
-}
-
 export function collectLocalIncident(id: string, src: LocalIncidentSources): IncidentData {
   const incident = src.incidents.get(id);
   if (incident.imported) throw new FleetError('BAD_REQUEST', `incident ${id} was imported from a bundle signed by ${incident.imported.signer}: share that bundle, or export a report of it (md, html, csv)`, { subject: id });
@@ -47,7 +42,7 @@ export function collectLocalIncident(id: string, src: LocalIncidentSources): Inc
   return {
     incident: { format: INCIDENT_PART_FORMAT, incident, window, subjects, exportedAt: src.now, exportedBy: src.exportedBy },
     events: src.events(id),
-    runs: readIncidentRuns(src.db, new Set([...subjects, ...regionOf(incident.scope)]), window.from, window.to, src.now),
+    runs: readIncidentRuns(src.db, incidentRunSubjects(incident), window.from, window.to, src.now),
     inventory: inventoryPart(src.db, id, src.inventory),
     history: readHistoryWindow(src.db, incident.affected, window.from - HISTORY_MARGIN_MS, window.to + HISTORY_MARGIN_MS),
     audit: readAuditWindow(src.db, window.from, window.to),

@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { DrillRunView } from '../../../../shared/drill-run';
+import type { IncidentLinkedRun, IncidentView } from '../../../../shared/incident';
 import { RunView } from '../../../../shared/runbook';
 import { jsonReport } from '../../drills/report/json-report';
 import { reportInputFor, storeReportSource } from '../../drills/report/report-source';
@@ -39,4 +40,17 @@ export function readIncidentRuns(db: Database.Database, subjects: ReadonlySet<st
     .filter((r): r is DrillRunView => r !== null && touches(subjects, [...r.plan.targets.map((t) => t.name), ...r.plan.locks]))
     .map((run) => ({ run, report: JSON.parse(jsonReport(reportInputFor(source, run, now))) as unknown }));
   return { runbookRuns, drillRuns };
+}
+
+/** What runs of an incident touch to count as its: its subjects, and its region (a region drill, a region failover). */
+export function incidentRunSubjects(view: Pick<IncidentView, 'affected' | 'scope'>): Set<string> {
+  return new Set([...view.affected.map((a) => a.subject), ...(view.scope.startsWith('region:') ? [view.scope.slice('region:'.length)] : [])]);
+}
+
+/** The runs as the incident page lists them, oldest first. */
+export function linkedRuns(runs: RunsPart): IncidentLinkedRun[] {
+  return [
+    ...runs.runbookRuns.map((r): IncidentLinkedRun => ({ kind: 'runbook', id: r.id, name: r.runbook, target: r.target, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt ?? null })),
+    ...runs.drillRuns.map(({ run }): IncidentLinkedRun => ({ kind: 'drill', id: run.id, name: run.drill, target: run.plan.targets.map((t) => t.name).join(', '), status: run.status, startedAt: run.startedAt, endedAt: run.endedAt ?? null })),
+  ].sort((a, b) => a.startedAt - b.startedAt);
 }

@@ -29,3 +29,14 @@ export const incidentHistoryQuery = (id: string) =>
     queryFn: () => call('incidents.history', { id }),
     staleTime: 60_000,
   });
+
+/** Every incident's runs list (its key prefix): invalidated when a run changes. */
+export const INCIDENT_RUNS = [...incidentQueries.all(), 'runs'] as const;
+
+/** The runbook and drill runs during an incident on its subjects; read again when a run changes (api/push-sync.ts). */
+export const incidentRunsQuery = (id: string) =>
+  queryOptions({
+    queryKey: [...INCIDENT_RUNS, id] as const,
+    queryFn: () => call('incidents.runs', { id }),
+    staleTime: Infinity,
+  });

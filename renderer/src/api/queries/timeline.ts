@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { TimelineCursor, TimelineFilter } from '../../../../shared/timeline';
 import { call } from '../client';
 
@@ -25,6 +25,8 @@ export const timelineQueries = {
     queryOptions({
       queryKey: [...timelineQueries.all(), 'histogram', filter, buckets] as const,
       queryFn: () => call('timeline.histogram', { filter, buckets }),
+      // The axis stays while a zoom's counts are read (no flash of nothing between two ranges).
+      placeholderData: keepPreviousData,
       staleTime: Infinity,
       gcTime: 60_000,
     }),

@@ -5,6 +5,7 @@ import { useIncidentAction } from '../../api/mutations/incidents';
 import { incidentQueries } from '../../api/queries/incidents';
 import { ErrorNote } from '../../components/ErrorNote';
 import { ExportButtons } from './ExportButtons';
+import { LinkedRuns } from './LinkedRuns';
 import { nodeHref, serviceHref, subjectHref } from '../../model/route';
 import { timelineHref } from '../timeline/routes';
 
@@ -83,6 +84,8 @@ export function IncidentPage({ id }: { id: string }) {
           </li>
         ))}
       </ul>
+      <h3>Runs and drills during it</h3>
+      <LinkedRuns id={v.id} imported={v.imported !== undefined} />
       <h3>Notes</h3>
       <ul className="incident-notes" data-testid="incident-notes">
         {v.notes.map((n, i) => (

@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { memo, useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import { drillQueries } from '../../api/queries/drills';
-import { incidentQueries } from '../../api/queries/incidents';
 import { runQueries } from '../../api/queries/runbooks';
 import { HealthBar } from '../../components/HealthBar';
 import { useNow } from '../../hooks';
@@ -11,6 +10,7 @@ import { formatWhen } from '../../model/format';
 import { serviceHref, viewHref } from '../../model/route';
 import { buildTopologyView } from '../../model/topology-view';
 import type { ViewProps } from '../types';
+import { OpenIncidents } from './OpenIncidents';
 import { attentionItems, attentionRows, fleetCounts, type AttentionGroup, type AttentionItem } from './attention';
 
 /** Rows listed at most; past that, a count and a link to the Topology's "problems only". */
@@ -63,9 +63,8 @@ function AttentionList({ snapshot }: { snapshot: FleetSnapshot }) {
   const listed = useQuery(runQueries.list());
   const runs = listed.data ?? snapshot.runs;
   const drills = useQuery(drillQueries.runs(null)).data;
-  const incidents = useQuery(incidentQueries.list()).data;
   const { nodes, replicas, services, loadBalancers } = snapshot;
-  const items = useMemo(() => attentionItems({ nodes, replicas, services, loadBalancers, runs, drills, incidents }), [nodes, replicas, services, loadBalancers, runs, drills, incidents]);
+  const items = useMemo(() => attentionItems({ nodes, replicas, services, loadBalancers, runs, drills }), [nodes, replicas, services, loadBalancers, runs, drills]);
   const now = useNow(15_000);
   const rows = useMemo(() => attentionRows(items), [items]);
   const shown = rows.slice(0, MAX_ITEMS);
@@ -180,6 +179,7 @@ export function OverviewView({ snapshot }: ViewProps) {
         <h1>Overview</h1>
       </header>
       <AttentionList snapshot={snapshot} />
+      <OpenIncidents />
       <div className="overview-glance">
         <FailureDomains snapshot={snapshot} />
         <ServiceGlance snapshot={snapshot} />

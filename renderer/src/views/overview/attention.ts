@@ -1,12 +1,10 @@
 import type { FleetSnapshot } from '../../../../shared/contract';
 import type { DrillRunView } from '../../../../shared/drill-run';
-import type { IncidentSummary } from '../../../../shared/incident';
 import type { RunView } from '../../../../shared/runbook';
 import type { ServiceAvailability } from '../../../../shared/services';
 import { formatBurnRate, formatExhaustion, sloState } from '../../model/availability-format';
 import { lbHref, nodeHref, replicaHref, runHref, serviceHref, viewHref } from '../../model/route';
 import { runStatusText } from '../../model/run-format';
-import { incidentHref } from '../incidents/routes';
 
 /**
  * What needs attention now, worst first: the Overview's list and the command palette's
@@ -18,7 +16,7 @@ export type AttentionSeverity = 'critical' | 'warning' | 'notice';
 export interface AttentionItem {
   /** Unique in the list: `<kind>/<name>`. */
   key: string;
-  kind: 'service' | 'node' | 'replica' | 'load balancer' | 'lb server' | 'run' | 'drill' | 'incident';
+  kind: 'service' | 'node' | 'replica' | 'load balancer' | 'lb server' | 'run' | 'drill';
   /** The subject as the operator names it. */
   subject: string;
   href: string;
@@ -50,8 +48,6 @@ export const FAST_BURN = 14.4;
  */
 export const SCORES = {
   serviceFastBurn: 100,
-  /** An open sev1 incident: where the people working on it coordinate. */
-  incidentSev1: 98,
   /** A drill's fault may still be in place: nobody planned that state either. */
   drillRestoreFailed: 96,
   runRollbackFailed: 95,
@@ -61,8 +57,6 @@ export const SCORES = {
   replicaUnhealthy: 75,
   lbDown: 72,
   serviceBurning: 60,
-  /** An open sev2/sev3 incident (its subjects are listed on their own too). */
-  incidentOpen: 58,
   runWaiting: 55,
   nodeDegraded: 50,
   replicaDegraded: 45,
@@ -81,26 +75,7 @@ export function severityOf(score: number): AttentionSeverity {
   return score >= 70 ? 'critical' : score >= 35 ? 'warning' : 'notice';
 }
 
-type Input = Pick<FleetSnapshot, 'nodes' | 'replicas' | 'services' | 'loadBalancers'> & { runs: readonly RunView[]; drills?: readonly DrillRunView[]; incidents?: readonly IncidentSummary[] };
-
-/** This fleet's open incidents (an imported one is evidence under review, not work). */
-function incidentItems(incidents: Input['incidents']): AttentionItem[] {
-  return (incidents ?? [])
-    .filter((i) => i.status === 'open' && i.imported === undefined)
-    .map((i) => ({
-      ...item({
-        kind: 'incident',
-        subject: i.title,
-        href: incidentHref(i.id),
-        score: i.severity === 'sev1' ? SCORES.incidentSev1 : SCORES.incidentOpen,
-        state: `open · ${i.severity}`,
-        tone: i.severity === 'sev1' ? 'unhealthy' : 'degraded',
-        reason: `${i.subjects} subject${i.subjects === 1 ? '' : 's'} · ${i.scope}`,
-        since: i.startedAt,
-      }),
-      key: `incident/${i.id}`,
-    }));
-}
+type Input = Pick<FleetSnapshot, 'nodes' | 'replicas' | 'services' | 'loadBalancers'> & { runs: readonly RunView[]; drills?: readonly DrillRunView[] };
 
 function burnValue(rate: ServiceAvailability['burnRate1h']): number {
   return rate === null ? 0 : rate === 'infinite' ? Number.POSITIVE_INFINITY : rate;
@@ -289,7 +264,6 @@ export function attentionItems(input: Input): AttentionItem[] {
     ...serviceItems(input.services),
     ...runItems(input.runs),
     ...drillItems(input.drills),
-    ...incidentItems(input.incidents),
     ...probedItems('node', input.nodes, NODE_SCORES, nodeHref),
     ...probedItems('replica', input.replicas, REPLICA_SCORES, replicaHref),
     ...loadBalancerItems(input.loadBalancers),

@@ -75,5 +75,10 @@ describe('incidents.export / incidents.import', () => {
     await expect(target.handlers['incidents.export']({ id: INCIDENT_ID, format: 'bundle' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/share that bundle/) });
     const md = Buffer.from((await target.handlers['incidents.export']({ id: INCIDENT_ID, format: 'md' })).base64, 'base64').toString();
     expect(md).toMatch(/\*\*imported\*\*: from a bundle signed by SHA256:/);
+
+    // What was done about it: the runbook run on r1 during it, on both consoles (the reviewer's from the bundle).
+    const linked = [{ kind: 'runbook', id: 'run-1', name: 'restart-replica', target: 'r1', status: 'succeeded', startedAt: expect.any(Number), endedAt: expect.any(Number) }];
+    expect(await handlers['incidents.runs']({ id: INCIDENT_ID })).toEqual(linked);
+    expect(await target.handlers['incidents.runs']({ id: INCIDENT_ID })).toEqual(linked);
   });
 });

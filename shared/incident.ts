@@ -170,6 +170,22 @@ export const IncidentLinkedRun = z.object({
 });
 export type IncidentLinkedRun = z.infer<typeof IncidentLinkedRun>;
 
+/** A subject in the inventory the incident carries (as the fleet was when it opened): its entry, region and cluster. */
+export const IncidentSubjectAsItWas = z.object({
+  subject: z.string(),
+  /** null: not in that inventory (a name it did not have then, or no inventory was recorded). */
+  kind: z.enum(['node', 'replica', 'loadBalancer', 'service']).nullable(),
+  region: z.string().nullable(),
+  cluster: z.string().nullable(),
+  /** Its inventory entry as written then (a node with its cluster; a replica; a load balancer; a service's SLO and backends). */
+  entry: z.unknown(),
+  /** Which inventory: recorded when the incident opened, the one at export time, or none. */
+  source: z.enum(['incident-opened', 'export', 'none']),
+  recordedAt: z.number().nullable(),
+  note: z.string(),
+});
+export type IncidentSubjectAsItWas = z.infer<typeof IncidentSubjectAsItWas>;
+
 /** bundle: the signed bundle (all parts); md, html: a report for people; csv: the events for a spreadsheet. */
 export const IncidentExportFormat = z.enum(['bundle', 'md', 'html', 'csv']);
 export type IncidentExportFormat = z.infer<typeof IncidentExportFormat>;
@@ -198,6 +214,8 @@ export const incidentMethods = {
    * from its bundle (runs.json), ids of the other console's.
    */
   'incidents.runs': { input: z.strictObject({ id: incidentId }), output: z.array(IncidentLinkedRun) },
+  /** A subject as the inventory had it when the incident opened (for an imported one: the bundle's inventory). */
+  'incidents.subject': { input: z.strictObject({ id: incidentId, subject: z.string().min(1).max(300) }), output: IncidentSubjectAsItWas },
   /** Its subjects' history over its window ± 10 min: read from this fleet's history, or from the bundle an imported one came in. */
   'incidents.history': { input: z.strictObject({ id: incidentId }), output: IncidentHistory },
   /** The incident as a signed bundle, or a report (Markdown, self-contained HTML, CSV of its events); audited (incident.exported). */

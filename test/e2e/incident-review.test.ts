@@ -108,6 +108,10 @@ describe('an incident reviewed offline from its bundle', () => {
 
     const reviewRows = await openIncidentTimeline(r, id);
     expect(reviewRows).toEqual(liveRows);
+    // An event's node, as the fleet had it then: from the bundle's inventory (this console has no fleet).
+    await r.locator(`[data-testid="timeline-row"][data-kind="node.health"]`).first().locator('.tl-select').click();
+    await r.locator('[data-testid="timeline-subject-then"][data-kind="node"]').waitFor({ timeout: PUSH_MS });
+    expect(await r.getByTestId('timeline-subject-then').innerText()).toContain(node);
     // The same GPUs plotted (how many readings each has may differ: the live console keeps measuring into the window's margin).
     const gpus = async (p: Page) => ((await p.getByTestId('timeline-plot-temperature').getAttribute('data-drawn')) ?? '').replace(/:\d+/g, '');
     const reviewGpus = await gpus(r);

@@ -77,7 +77,8 @@ type IncidentMethod =
   | 'incidents.export'
   | 'incidents.import'
   | 'incidents.history'
-  | 'incidents.runs';
+  | 'incidents.runs'
+  | 'incidents.subject';
 
 /** The signal an event is, if it is a verdict change of a node or replica the inventory knows. */
 export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): HealthSignal | null {

@@ -20,6 +20,7 @@ import type { IncidentStore } from '../incident-store';
 import { collectImportedIncident, collectLocalIncident } from './collect-incident';
 import { exportIncident } from './export-incident';
 import { incidentRunSubjects, linkedRuns, readIncidentRuns } from './incident-runs';
+import { subjectAsItWas } from './subject-as-it-was';
 import { HISTORY_MARGIN_MS, readHistoryWindow, readImportedHistory } from './history-window';
 import { incidentWindow } from '../../timeline/incident-window';
 import { importIncidentBundle } from './import-incident';
@@ -63,7 +64,7 @@ const windowOf = (view: IncidentView, now: number): [number, number] => {
   return [w.from, w.to];
 };
 
-type BundleMethod = 'incidents.export' | 'incidents.import' | 'incidents.history' | 'incidents.runs';
+type BundleMethod = 'incidents.export' | 'incidents.import' | 'incidents.history' | 'incidents.runs' | 'incidents.subject';
 
 export function incidentBundleHandlers(needs: IncidentBundleNeeds | undefined, deps: BundleHandlerDeps): Pick<Handlers, BundleMethod> {
   const configured = (): IncidentBundleNeeds => {
@@ -71,6 +72,7 @@ export function incidentBundleHandlers(needs: IncidentBundleNeeds | undefined, d
     return needs;
   };
   return {
+    'incidents.subject': async ({ id, subject }) => subjectAsItWas(deps.db, deps.store.get(id), subject),
     'incidents.runs': async ({ id }) => {
       const view = deps.store.get(id);
       const runs = view.imported ? collectImportedIncident(deps.db, view).runs : readIncidentRuns(deps.db, incidentRunSubjects(view), ...windowOf(view, deps.now()), deps.now());

@@ -40,3 +40,11 @@ export const incidentRunsQuery = (id: string) =>
     queryFn: () => call('incidents.runs', { id }),
     staleTime: Infinity,
   });
+
+/** A subject as the inventory had it when the incident opened (the bundle's, for an imported one): it does not change. */
+export const incidentSubjectQuery = (id: string, subject: string) =>
+  queryOptions({
+    queryKey: [...incidentQueries.all(), 'subject', id, subject] as const,
+    queryFn: () => call('incidents.subject', { id, subject }),
+    staleTime: Infinity,
+  });

@@ -15,6 +15,7 @@ import { timelineHref } from './routes';
 import { TimelineAxis } from './TimelineAxis';
 import { TimelineFilters } from './TimelineFilters';
 import { TimelinePlots, type PlottedSubject } from './TimelinePlots';
+import { SubjectAsItWas } from './SubjectAsItWas';
 import { TimelineRow, ROW_HEIGHT } from './TimelineRow';
 import { VirtualList } from './VirtualList';
 
@@ -165,6 +166,7 @@ function EntryDetail({ entry, filter, onFilter, hrefOf }: { entry: TimelineEntry
           ±5 minutes around it
         </button>
       </div>
+      {filter.incident !== undefined && entry.subject !== null && entry.subject !== filter.incident ? <SubjectAsItWas incident={filter.incident} subject={entry.subject} /> : null}
       {entry.data !== undefined ? <pre className="timeline-data" tabIndex={0}>{JSON.stringify(entry.data, null, 2)}</pre> : null}
     </section>
   );

@@ -80,5 +80,11 @@ describe('incidents.export / incidents.import', () => {
     const linked = [{ kind: 'runbook', id: 'run-1', name: 'restart-replica', target: 'r1', status: 'succeeded', startedAt: expect.any(Number), endedAt: expect.any(Number) }];
     expect(await handlers['incidents.runs']({ id: INCIDENT_ID })).toEqual(linked);
     expect(await target.handlers['incidents.runs']({ id: INCIDENT_ID })).toEqual(linked);
+
+    // A subject as it was when the incident opened: the same entry on the reviewer's console, from the bundle's inventory.
+    const asItWas = { subject: 'n1', kind: 'node', region: 'r', cluster: 'c', source: 'incident-opened', entry: { name: 'n1', host: '10.0.0.1', cluster: { name: 'c', protected: false } } };
+    expect(await handlers['incidents.subject']({ id: INCIDENT_ID, subject: 'n1' })).toMatchObject(asItWas);
+    expect(await target.handlers['incidents.subject']({ id: INCIDENT_ID, subject: 'n1' })).toMatchObject(asItWas);
+    expect(await target.handlers['incidents.subject']({ id: INCIDENT_ID, subject: 'n9' })).toMatchObject({ kind: null, entry: null });
   });
 });

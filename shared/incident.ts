@@ -83,12 +83,27 @@ export const IncidentSummary = z.object({
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
+/**
+ * A service's error budget spent during the incident (started → resolved, or now): its failed
+ * share of each minute's requests summed, in minutes of full outage, beside the whole 30-day
+ * budget in the same unit ((1 − target) × 43,200 min). Services whose replica, or a replica's
+ * node, is among the affected subjects, or that are themselves.
+ */
+export const IncidentBudgetSpent = z.object({
+  service: z.string(),
+  minutes: z.number(),
+  budgetMinutes: z.number(),
+});
+export type IncidentBudgetSpent = z.infer<typeof IncidentBudgetSpent>;
+
 export const IncidentView = IncidentSummary.extend({
   severityReason: z.string(),
   milestones: z.array(IncidentMilestone),
   affected: z.array(IncidentSubject),
   notes: z.array(IncidentNote),
   derived: IncidentDerived,
+  /** This console's incidents with an SLO'd service among them (absent on an imported one: its requests are not in the bundle). */
+  budgetSpent: z.array(IncidentBudgetSpent).optional(),
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
@@ -206,6 +221,8 @@ export const incidentMethods = {
   'incidents.resolve': { input: z.strictObject({ id: incidentId, by }), output: IncidentView },
   'incidents.close': { input: z.strictObject({ id: incidentId, by }), output: IncidentView },
   'incidents.note': { input: z.strictObject({ id: incidentId, text: z.string().min(1).max(10_000), by }), output: IncidentView },
+  /** A person sets the severity (the rule's was by SLO impact and protected clusters): audited, with the reason. */
+  'incidents.setSeverity': { input: z.strictObject({ id: incidentId, severity: IncidentSeverity, reason: z.string().min(1).max(500).optional(), by }), output: IncidentView },
   /** A person sets or corrects a milestone's time; the original value is kept beside it. */
   'incidents.setMilestone': { input: z.strictObject({ id: incidentId, name: IncidentMilestoneName, at: z.number().int().min(0), by }), output: IncidentView },
   /**

@@ -61,6 +61,12 @@ describe('incidents in the browser', () => {
     await incident.getByTestId('incident-note-add').click();
     await incident.getByTestId('incident-notes').getByText('the node lost its network; drained it').waitFor({ timeout: PUSH_MS });
 
+    await incident.getByTestId('incident-severity').selectOption('sev2');
+    await incident.getByTestId('incident-severity-reason').fill('the only GPU node of the region');
+    await incident.getByTestId('incident-severity-set').click();
+    await incident.getByText('sev2 (set by').waitFor({ timeout: PUSH_MS });
+    expect(await incident.innerText()).toContain('the only GPU node of the region');
+
     await incident.getByTestId('incident-resolve').click();
     await page.locator('[data-testid="incident-page"][data-status="resolved"]').waitFor({ state: 'attached', timeout: PUSH_MS });
     await page.locator('[data-testid="incident-row"][data-status="resolved"]').first().waitFor({ state: 'attached', timeout: PUSH_MS });

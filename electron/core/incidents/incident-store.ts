@@ -12,6 +12,7 @@ import { FleetError } from '../../../shared/errors';
 import {
   deriveIncidentTimes,
   incidentMilestoneOrderProblem,
+  type IncidentBudgetSpent,
   type IncidentImported,
   type IncidentMilestone,
   type IncidentMilestoneName,
@@ -69,6 +70,8 @@ export class IncidentStore {
     private readonly now: () => number = Date.now,
     private readonly newId: () => string = randomUUID,
     private readonly audit: Pick<AuditLog, 'append'> | null = null,
+    /** The SLO budget each service spent during it (budget-spent.ts), where the caller knows the services. */
+    private readonly budget: ((view: IncidentView) => IncidentBudgetSpent[] | undefined) | null = null,
   ) {}
 
   private audited(action: string, id: string, by: string, detail: Record<string, unknown> = {}): void {
@@ -195,6 +198,16 @@ export class IncidentStore {
     return this.get(id);
   }
 
+  /** A person's severity, with why (the rule only ever raises it: a worse signal joining raises it again). */
+  setSeverity(id: string, severity: IncidentSeverity, by: string, reason?: string): IncidentView {
+    const row = this.requireOwn(id);
+    if (row.severity !== severity) {
+      this.db.prepare('UPDATE incidents SET severity = ?, severity_reason = ? WHERE id = ?').run(severity, `set by ${by}${reason ? `: ${reason}` : ''}`, id);
+      this.audited('severity', id, by, { severity, was: row.severity, ...(reason ? { reason } : {}) });
+    }
+    return this.get(id);
+  }
+
   note(id: string, text: string, by: string): IncidentView {
     this.require(id);
     this.db.prepare('INSERT INTO incident_notes (incident_id, at, by, text) VALUES (?, ?, ?, ?)').run(id, this.now(), by, text);
@@ -251,7 +264,7 @@ export class IncidentStore {
   get(id: string): IncidentView {
     const row = this.require(id);
     const milestones = this.milestones(id);
-    const affected = (this.db.prepare('SELECT subject, kind, first_bad_at, health, changed_at FROM incident_subjects WHERE incident_id = ? ORDER BY first_bad_at, subject').all(id) as Array<{ subject: string; kind: 'node' | 'replica'; first_bad_at: number; health: string; changed_at: number }>).map((s) => ({
+    const affected = (this.db.prepare('SELECT subject, kind, first_bad_at, health, changed_at FROM incident_subjects WHERE incident_id = ? ORDER BY first_bad_at, subject').all(id) as Array<{ subject: string; kind: 'node' | 'replica' | 'service'; first_bad_at: number; health: string; changed_at: number }>).map((s) => ({
       subject: s.subject,
       kind: s.kind,
       firstBadAt: s.first_bad_at,
@@ -259,7 +272,9 @@ export class IncidentStore {
       changedAt: s.changed_at,
     }));
     const notes = this.db.prepare('SELECT at, by, text FROM incident_notes WHERE incident_id = ? ORDER BY at, id').all(id) as Array<{ at: number; by: string; text: string }>;
-    return { ...this.summary(row), severityReason: row.severity_reason, milestones, affected, notes, derived: deriveIncidentTimes(milestones) };
+    const view: IncidentView = { ...this.summary(row), severityReason: row.severity_reason, milestones, affected, notes, derived: deriveIncidentTimes(milestones) };
+    const spent = this.budget?.(view);
+    return spent === undefined ? view : { ...view, budgetSpent: spent };
   }
 
   private summary(r: IncidentRow): IncidentSummary {

@@ -18,6 +18,7 @@ import type Database from 'better-sqlite3';
 import { incidentBundleHandlers, type IncidentBundleNeeds } from './bundle/bundle-handlers';
 import { INCIDENT_BUNDLE_MIGRATION } from './bundle/incident-bundle-migration';
 import { recordInventorySnapshot } from './bundle/inventory-snapshot';
+import { budgetSpent } from './budget-spent';
 import { BURNING, BurnWatch } from './burn-watch';
 import type { AppendEventInput } from '../store/event-log';
 import { INCIDENT_MIGRATION } from './incident-migration';
@@ -78,7 +79,8 @@ type IncidentMethod =
   | 'incidents.import'
   | 'incidents.history'
   | 'incidents.runs'
-  | 'incidents.subject';
+  | 'incidents.subject'
+  | 'incidents.setSeverity';
 
 /** The signal an event is, if it is a verdict change of a node or replica the inventory knows. */
 export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): HealthSignal | null {
@@ -95,7 +97,7 @@ export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): Heal
 }
 
 export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMethod> {
-  const store = new IncidentStore(needs.db, needs.now, undefined, needs.audit);
+  const store = new IncidentStore(needs.db, needs.now, undefined, needs.audit, (view) => budgetSpent(needs.db, view, needs.inventory(), needs.now()));
   const timers = needs.timers ?? realTimers;
   const who = (by: string | undefined) => by ?? `${needs.identity.user}@${needs.identity.host}`;
   /** What was last pushed of each incident, as JSON: pushed again only when it changed. */
@@ -181,6 +183,7 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       'incidents.resolve': async ({ id, by }) => publish(store.resolve(id, who(by))),
       'incidents.close': async ({ id, by }) => publish(store.close(id, who(by))),
       'incidents.note': async ({ id, text, by }) => publish(store.note(id, text, who(by))),
+      'incidents.setSeverity': async ({ id, severity, reason, by }) => publish(store.setSeverity(id, severity, who(by), reason)),
       'incidents.setMilestone': async ({ id, name, at, by }) => publish(store.setMilestone(id, name, at, who(by))),
       ...incidentBundleHandlers(needs.bundles, { db: needs.db, store, audit: needs.audit, inventory: needs.inventory, who: who(undefined), host: needs.identity.host, now: needs.now, publish }),
     },

@@ -86,6 +86,10 @@ describe('a service burning its error budget', () => {
     const view = await t.feature.handlers!['incidents.get']({ id: summary!.id });
     expect(view.affected).toEqual([expect.objectContaining({ subject: 'llama', kind: 'service', health: 'burning' })]);
     expect(view.severityReason).toBe('service llama is burning its error budget fast (SLO impact)');
+    // Budget spent since it started (this minute: 3 % of requests failed), beside the 30-day budget (0.1 % of 43,200 min).
+    expect(view.budgetSpent).toEqual([{ service: 'llama', minutes: 0.03, budgetMinutes: 43.2 }]);
+    // A person sets the severity, with why; audited by the store.
+    expect(await t.feature.handlers!['incidents.setSeverity']({ id: summary!.id, severity: 'sev2', reason: 'internal traffic only', by: 'bob@ops' })).toMatchObject({ severity: 'sev2', severityReason: 'set by bob@ops: internal traffic only' });
     expect(t.events).toEqual([expect.objectContaining({ kind: 'service.burn', subject: 'llama', severity: 'error', message: 'llama burning its error budget at 30.0× over 1 h and 30.0× over 5 min (alert at 14.4×)' })]);
 
     t.advance(MIN);

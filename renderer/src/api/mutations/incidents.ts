@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { IncidentExportFormat, IncidentView } from '../../../../shared/incident';
+import type { IncidentExportFormat, IncidentSeverity, IncidentView } from '../../../../shared/incident';
 import { call } from '../client';
 import { FleetApiError } from '../errors';
 import { applyIncident } from '../incident-cache';
@@ -13,8 +13,14 @@ export const MAX_PAGE_IMPORT_BYTES = 48_000_000;
 export function useIncidentAction() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (a: { id: string; action: 'ack' | 'resolve' | 'close' } | { id: string; action: 'note'; text: string }): Promise<IncidentView> =>
-      a.action === 'note' ? call('incidents.note', { id: a.id, text: a.text }) : call(`incidents.${a.action}`, { id: a.id }),
+    mutationFn: (
+      a: { id: string; action: 'ack' | 'resolve' | 'close' } | { id: string; action: 'note'; text: string } | { id: string; action: 'severity'; severity: IncidentSeverity; reason?: string },
+    ): Promise<IncidentView> =>
+      a.action === 'note'
+        ? call('incidents.note', { id: a.id, text: a.text })
+        : a.action === 'severity'
+          ? call('incidents.setSeverity', { id: a.id, severity: a.severity, ...(a.reason ? { reason: a.reason } : {}) })
+          : call(`incidents.${a.action}`, { id: a.id }),
     // The answer may overtake its push, or the push it: either way the same view lands in the cache.
     onSuccess: (view) => applyIncident(client, view),
   });

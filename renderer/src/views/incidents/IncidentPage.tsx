@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { IncidentMilestoneName } from '../../../../shared/incident';
 import { useIncidentAction } from '../../api/mutations/incidents';
 import { incidentQueries } from '../../api/queries/incidents';
 import { ErrorNote } from '../../components/ErrorNote';
 import { ExportButtons } from './ExportButtons';
+import { SeverityForm } from './SeverityForm';
 import { LinkedRuns } from './LinkedRuns';
 import { nodeHref, serviceHref, subjectHref } from '../../model/route';
 import { timelineHref } from '../timeline/routes';
@@ -50,6 +51,7 @@ export function IncidentPage({ id }: { id: string }) {
         </a>
       </div>
       {action.error ? <ErrorNote error={action.error} context="incident" /> : null}
+      <SeverityForm id={v.id} severity={v.severity} disabled={v.imported !== undefined} />
       <ExportButtons id={v.id} />
       {v.imported ? (
         <p className="imported-note" data-testid="incident-imported" data-trust={v.imported.signerTrust}>
@@ -74,6 +76,14 @@ export function IncidentPage({ id }: { id: string }) {
         <dd>{seconds(v.derived.mitigateSeconds)}</dd>
         <dt>time to resolve</dt>
         <dd>{seconds(v.derived.resolveSeconds)}</dd>
+        {(v.budgetSpent ?? []).map((b) => (
+          <Fragment key={b.service}>
+            <dt>{b.service}: SLO budget spent</dt>
+            <dd data-testid="incident-budget" data-service={b.service}>
+              {b.minutes} min of {b.budgetMinutes} min (30 days) · {b.budgetMinutes > 0 ? `${((100 * b.minutes) / b.budgetMinutes).toFixed(1)} %` : '–'}
+            </dd>
+          </Fragment>
+        ))}
       </dl>
       <h3>Affected</h3>
       <ul className="incident-affected" data-testid="incident-affected">

@@ -182,6 +182,8 @@ export const IncidentLinkedRun = z.object({
   status: z.string(),
   startedAt: z.number(),
   endedAt: z.number().nullable(),
+  /** Linked by a person (who), or null: linked by what it touched during the incident. */
+  linkedBy: z.string().nullable(),
 });
 export type IncidentLinkedRun = z.infer<typeof IncidentLinkedRun>;
 
@@ -231,6 +233,8 @@ export const incidentMethods = {
    * from its bundle (runs.json), ids of the other console's.
    */
   'incidents.runs': { input: z.strictObject({ id: incidentId }), output: z.array(IncidentLinkedRun) },
+  /** A person links a run to it (one the rule could not tie to its subjects); audited. */
+  'incidents.link': { input: z.strictObject({ id: incidentId, kind: z.enum(['runbook', 'drill']), runId: z.string().min(1).max(100), by }), output: z.array(IncidentLinkedRun) },
   /** A subject as the inventory had it when the incident opened (for an imported one: the bundle's inventory). */
   'incidents.subject': { input: z.strictObject({ id: incidentId, subject: z.string().min(1).max(300) }), output: IncidentSubjectAsItWas },
   /** Its subjects' history over its window ± 10 min: read from this fleet's history, or from the bundle an imported one came in. */

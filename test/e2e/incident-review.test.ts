@@ -19,6 +19,8 @@ import { atLeast1, showView } from './helpers/console-page';
 import { startE2eServe, watchedCadence, watchedNodeNames, type E2eServe } from './helpers/serve';
 import { pollUntil } from './helpers/services-page';
 import { Teardown } from './helpers/teardown';
+import { labRuntime } from './helpers/runbooks-page';
+import { LAB_SERVICE } from '../../electron/core/lab/lab-services';
 
 const PUSH_MS = 5_000;
 
@@ -71,6 +73,14 @@ describe('an incident reviewed offline from its bundle', () => {
     await incident.getByTestId('incident-note-input').fill('lost its network; reviewed offline later');
     await incident.getByTestId('incident-note-add').click();
     await incident.getByTestId('incident-notes').getByText('lost its network; reviewed offline later').waitFor({ timeout: PUSH_MS });
+    // What was done: a runbook on one of the lab's replicas (not a subject of the incident), linked by hand.
+    const replica = serve.handle.labServices!.info().replicas[0]!.name;
+    const run = await serve.handle.core.handlers['runbooks.run']({ runbook: 'drain-replica', target: replica, params: { drainTimeoutSeconds: '5' }, confirm: replica });
+    const runtime = await labRuntime(serve);
+    teardown.add('replica back in rotation', replica, (r) => runtime.setServerState(LAB_SERVICE, r, 'ready'));
+    await incident.getByTestId('incident-link-run').selectOption(`runbook/${run.id}`);
+    await incident.getByTestId('incident-link-add').click();
+    await incident.locator('[data-testid="incident-run"][data-kind="runbook"]').getByText(/linked by /).waitFor({ timeout: PUSH_MS });
     serve.handle.lab!.clear(node);
     await incident.getByTestId('incident-resolve').click();
     await page.locator('[data-testid="incident-page"][data-status="resolved"]').waitFor({ state: 'attached', timeout: PUSH_MS });
@@ -103,6 +113,8 @@ describe('an incident reviewed offline from its bundle', () => {
       await page.getByTestId('incident-page').waitFor({ timeout: PUSH_MS });
       return names(page);
     })());
+    // The linked run came with it (the other console's run: listed, not a link here).
+    await reviewed.locator('[data-testid="incident-run"][data-kind="runbook"]').getByText('drain-replica').waitFor({ timeout: PUSH_MS });
     // Evidence: nothing but notes can be changed.
     for (const action of ['incident-ack', 'incident-resolve', 'incident-close']) expect(await reviewed.getByTestId(action).isDisabled()).toBe(true);
 

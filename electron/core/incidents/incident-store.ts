@@ -208,6 +208,15 @@ export class IncidentStore {
     return this.get(id);
   }
 
+  /** A person links a run to the incident (migration 14): it must exist here; linking it again changes nothing. */
+  link(id: string, kind: 'runbook' | 'drill', runId: string, by: string): void {
+    this.requireOwn(id);
+    const table = kind === 'runbook' ? 'runbook_runs' : 'drill_runs';
+    if (!this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(runId)) throw new FleetError('NOT_FOUND', `no ${kind} run ${runId} in this data directory`, { subject: runId });
+    const added = this.db.prepare('INSERT OR IGNORE INTO incident_links (incident_id, kind, run_id, linked_at, linked_by) VALUES (?, ?, ?, ?, ?)').run(id, kind, runId, this.now(), by).changes === 1;
+    if (added) this.audited('link', id, by, { kind, runId });
+  }
+
   note(id: string, text: string, by: string): IncidentView {
     this.require(id);
     this.db.prepare('INSERT INTO incident_notes (incident_id, at, by, text) VALUES (?, ?, ?, ?)').run(id, this.now(), by, text);

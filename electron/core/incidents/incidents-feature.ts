@@ -23,9 +23,10 @@ import { BURNING, BurnWatch } from './burn-watch';
 import type { AppendEventInput } from '../store/event-log';
 import { INCIDENT_MIGRATION } from './incident-migration';
 import { SERVICE_SUBJECTS_MIGRATION } from './service-subjects-migration';
+import { INCIDENT_LINKS_MIGRATION } from './incident-links-migration';
 import { BAD_HEALTH, IncidentStore, type HealthSignal } from './incident-store';
 
-export const INCIDENTS: FeatureDefinition = { name: 'incidents', migrations: [INCIDENT_MIGRATION, INCIDENT_BUNDLE_MIGRATION, SERVICE_SUBJECTS_MIGRATION] };
+export const INCIDENTS: FeatureDefinition = { name: 'incidents', migrations: [INCIDENT_MIGRATION, INCIDENT_BUNDLE_MIGRATION, SERVICE_SUBJECTS_MIGRATION, INCIDENT_LINKS_MIGRATION] };
 
 /** All healthy for this long: resolved by the rule (a person may resolve sooner). */
 export const DEFAULT_QUIET_MS = 5 * 60_000;
@@ -80,7 +81,8 @@ type IncidentMethod =
   | 'incidents.history'
   | 'incidents.runs'
   | 'incidents.subject'
-  | 'incidents.setSeverity';
+  | 'incidents.setSeverity'
+  | 'incidents.link';
 
 /** The signal an event is, if it is a verdict change of a node or replica the inventory knows. */
 export function signalOf(e: FleetEvent, inventory: LoadedInventory | null): HealthSignal | null {
@@ -168,6 +170,7 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       timer = null;
     },
   };
+  const bundleHandlers = incidentBundleHandlers(needs.bundles, { db: needs.db, store, audit: needs.audit, inventory: needs.inventory, who: who(undefined), host: needs.identity.host, now: needs.now, publish });
   return {
     ...INCIDENTS,
     services: [rule],
@@ -185,7 +188,11 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       'incidents.note': async ({ id, text, by }) => publish(store.note(id, text, who(by))),
       'incidents.setSeverity': async ({ id, severity, reason, by }) => publish(store.setSeverity(id, severity, who(by), reason)),
       'incidents.setMilestone': async ({ id, name, at, by }) => publish(store.setMilestone(id, name, at, who(by))),
-      ...incidentBundleHandlers(needs.bundles, { db: needs.db, store, audit: needs.audit, inventory: needs.inventory, who: who(undefined), host: needs.identity.host, now: needs.now, publish }),
+      'incidents.link': async ({ id, kind, runId, by }) => {
+        store.link(id, kind, runId, who(by));
+        return bundleHandlers['incidents.runs']({ id });
+      },
+      ...bundleHandlers,
     },
   };
 }

@@ -19,7 +19,7 @@ import type { Handlers } from '../../rpc/handlers';
 import type { IncidentStore } from '../incident-store';
 import { collectImportedIncident, collectLocalIncident } from './collect-incident';
 import { exportIncident } from './export-incident';
-import { incidentRunSubjects, linkedRuns, readIncidentRuns } from './incident-runs';
+import { incidentRunSubjects, linkedRunIds, linkedRuns, readIncidentRuns } from './incident-runs';
 import { subjectAsItWas } from './subject-as-it-was';
 import { HISTORY_MARGIN_MS, readHistoryWindow, readImportedHistory } from './history-window';
 import { incidentWindow } from '../../timeline/incident-window';
@@ -75,8 +75,8 @@ export function incidentBundleHandlers(needs: IncidentBundleNeeds | undefined, d
     'incidents.subject': async ({ id, subject }) => subjectAsItWas(deps.db, deps.store.get(id), subject),
     'incidents.runs': async ({ id }) => {
       const view = deps.store.get(id);
-      const runs = view.imported ? collectImportedIncident(deps.db, view).runs : readIncidentRuns(deps.db, incidentRunSubjects(view), ...windowOf(view, deps.now()), deps.now());
-      return linkedRuns(runs);
+      if (view.imported) return linkedRuns(collectImportedIncident(deps.db, view).runs);
+      return linkedRuns(readIncidentRuns(deps.db, incidentRunSubjects(view), ...windowOf(view, deps.now()), deps.now(), id), linkedRunIds(deps.db, id));
     },
     'incidents.history': async ({ id }) => {
       const view = deps.store.get(id);

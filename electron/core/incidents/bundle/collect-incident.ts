@@ -42,7 +42,7 @@ export function collectLocalIncident(id: string, src: LocalIncidentSources): Inc
   return {
     incident: { format: INCIDENT_PART_FORMAT, incident, window, subjects, exportedAt: src.now, exportedBy: src.exportedBy },
     events: src.events(id),
-    runs: readIncidentRuns(src.db, incidentRunSubjects(incident), window.from, window.to, src.now),
+    runs: readIncidentRuns(src.db, incidentRunSubjects(incident), window.from, window.to, src.now, id),
     inventory: inventoryPart(src.db, id, src.inventory),
     history: readHistoryWindow(src.db, incident.affected, window.from - HISTORY_MARGIN_MS, window.to + HISTORY_MARGIN_MS),
     audit: readAuditWindow(src.db, window.from, window.to),

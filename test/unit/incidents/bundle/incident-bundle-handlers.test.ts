@@ -77,9 +77,15 @@ describe('incidents.export / incidents.import', () => {
     expect(md).toMatch(/\*\*imported\*\*: from a bundle signed by SHA256:/);
 
     // What was done about it: the runbook run on r1 during it, on both consoles (the reviewer's from the bundle).
-    const linked = [{ kind: 'runbook', id: 'run-1', name: 'restart-replica', target: 'r1', status: 'succeeded', startedAt: expect.any(Number), endedAt: expect.any(Number) }];
+    const linked = [{ kind: 'runbook', id: 'run-1', name: 'restart-replica', target: 'r1', status: 'succeeded', startedAt: expect.any(Number), endedAt: expect.any(Number), linkedBy: null }];
     expect(await handlers['incidents.runs']({ id: INCIDENT_ID })).toEqual(linked);
     expect(await target.handlers['incidents.runs']({ id: INCIDENT_ID })).toEqual(linked);
+    // By hand: a run must exist here; an imported incident's runs are the bundle's; the link is audited once.
+    await expect(handlers['incidents.link']({ id: INCIDENT_ID, kind: 'drill', runId: 'no-such-run' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no drill run no-such-run in this data directory' });
+    expect(await handlers['incidents.link']({ id: INCIDENT_ID, kind: 'runbook', runId: 'run-1', by: 'carol@ops' })).toEqual([{ ...linked[0], linkedBy: 'carol@ops' }]);
+    await handlers['incidents.link']({ id: INCIDENT_ID, kind: 'runbook', runId: 'run-1', by: 'carol@ops' });
+    expect(audited(a, 'incident.link').map((e) => e.detail)).toEqual([{ by: 'carol@ops', kind: 'runbook', runId: 'run-1' }]);
+    await expect(target.handlers['incidents.link']({ id: INCIDENT_ID, kind: 'runbook', runId: 'run-1' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     // A subject as it was when the incident opened: the same entry on the reviewer's console, from the bundle's inventory.
     const asItWas = { subject: 'n1', kind: 'node', region: 'r', cluster: 'c', source: 'incident-opened', entry: { name: 'n1', host: '10.0.0.1', cluster: { name: 'c', protected: false } } };

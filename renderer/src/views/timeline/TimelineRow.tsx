@@ -8,18 +8,20 @@ const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 
 interface Props {
   entry: TimelineEntry;
+  index: number;
   selected: boolean;
-  onSelect: () => void;
+  /** Stable (the view's): called with the row's index. */
+  onSelect: (index: number) => void;
   hrefOf: (subject: string) => string | null;
 }
 
 /** One event on one line: when, severity, kind, subject (a link where the console has a page for it), message (cut, whole in its title). */
-export const TimelineRow = memo(function TimelineRow({ entry: e, selected, onSelect, hrefOf }: Props) {
+export const TimelineRow = memo(function TimelineRow({ entry: e, index, selected, onSelect, hrefOf }: Props) {
   const when = new Date(e.ts);
   const href = e.subject !== null ? hrefOf(e.subject) : null;
   return (
     <div className={`tl-row sev-${e.severity}${selected ? ' selected' : ''}`} data-testid="timeline-row" data-id={e.id} data-kind={e.kind} data-ts={e.ts}>
-      <button type="button" className="tl-select" aria-pressed={selected} aria-label={`details of ${e.kind} at ${when.toLocaleString()}`} onClick={onSelect}>
+      <button type="button" className="tl-select" aria-pressed={selected} aria-label={`details of ${e.kind} at ${when.toLocaleString()}`} onClick={() => onSelect(index)}>
         <time dateTime={when.toISOString()}>{sameDay(when, new Date()) ? when.toLocaleTimeString() : when.toLocaleString()}</time>
       </button>
       <span className="event-sev">{e.severity}</span>

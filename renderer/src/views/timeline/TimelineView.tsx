@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TimelineEntry, TimelineFilter } from '../../../../shared/timeline';
 import { eventQueries } from '../../api/queries/events';
 import { incidentQueries } from '../../api/queries/incidents';
@@ -47,6 +47,9 @@ export function TimelineView({ snapshot, subject }: ViewProps) {
     if (last && last.next !== null && last.entries.length < TIMELINE_PAGE && !pages.isFetchingNextPage) void pages.fetchNextPage();
   }, [last]);
   const [selected, setSelected] = useState<number | null>(null);
+  // A row index means nothing in another filter's list.
+  useEffect(() => setSelected(null), [subject?.name]);
+  const toggle = useCallback((i: number) => setSelected((s) => (s === i ? null : i)), []);
 
   const names = useMemo(() => {
     const nodes = new Set(snapshot.nodes.map((n) => n.name));
@@ -56,6 +59,8 @@ export function TimelineView({ snapshot, subject }: ViewProps) {
     return { nodes, replicas, loadBalancers, services };
   }, [snapshot.nodes, snapshot.replicas, snapshot.loadBalancers, snapshot.services]);
   const subjectNames = useMemo(() => [...names.nodes, ...names.replicas, ...names.loadBalancers, ...names.services], [names]);
+  // Stable across renders: the rows are memoized, so a scroll frame renders only the rows that came into view.
+  const hrefOf = useCallback((s: string) => eventSubjectHref(s, names), [names]);
 
   const markers = useMemo((): PlotMarker[] => (incident.data?.milestones ?? []).map((m) => ({ ts: m.at, label: m.name, color: m.name === 'started' ? '--unhealthy' : m.name === 'mitigated' || m.name === 'resolved' ? '--healthy' : '--accent' })), [incident.data]);
   const plotted = useMemo((): PlottedSubject[] => {
@@ -104,7 +109,7 @@ export function TimelineView({ snapshot, subject }: ViewProps) {
         </div>
       ) : null}
       {newer > 0 ? (
-        <button type="button" className="timeline-newer" data-testid="timeline-newer" onClick={() => void queryClient.resetQueries({ queryKey: timelineQueries.pages(filter).queryKey })}>
+        <button type="button" className="timeline-newer" data-testid="timeline-newer" onClick={() => void queryClient.resetQueries({ queryKey: timelineQueries.all() })}>
           {newer} newer event{newer === 1 ? '' : 's'}: show
         </button>
       ) : null}
@@ -119,11 +124,11 @@ export function TimelineView({ snapshot, subject }: ViewProps) {
           onNearEnd={() => {
             if (pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
           }}
-          renderRow={(i) => <TimelineRow entry={entries[i]!} selected={i === selected} onSelect={() => setSelected(i === selected ? null : i)} hrefOf={(s) => eventSubjectHref(s, names)} />}
+          renderRow={(i) => <TimelineRow entry={entries[i]!} index={i} selected={i === selected} onSelect={toggle} hrefOf={hrefOf} />}
         />
       ) : null}
       {pages.isFetchingNextPage ? <p className="muted">Loading more…</p> : null}
-      {chosen ? <EntryDetail entry={chosen} onFilter={(next) => go(next)} filter={filter} hrefOf={(s) => eventSubjectHref(s, names)} /> : null}
+      {chosen ? <EntryDetail entry={chosen} onFilter={(next) => go(next)} filter={filter} hrefOf={hrefOf} /> : null}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toErrorData } from '../../shared/errors';
+import { READ_ONLY_SETTING } from '../core/runbook-exec/read-only-setting';
 import { readBundle, type ReadBundle } from '../core/bundle/read-bundle';
 import { loadSigningKey } from '../core/bundle/signing-key';
 import { signerTrust, trustSigner, type SignerTrust } from '../core/bundle/trusted-signers';
@@ -59,16 +60,21 @@ export async function runBundleCommand(argv: string[], io: CliIo): Promise<numbe
   const own = await loadSigningKey(dataDir, secretFromEnv());
   if (action === 'trust') {
     const label = values.label ?? `${bundle.manifest.createdBy} (from ${bundle.manifest.kind} ${bundle.manifest.subject})`;
-    const t = await trustSigner(dataDir, bundle.signer.publicKeyPem, label);
-    // A change of what this console trusts: in its audit chain, like a host key trusted.
+    // A change of what this console trusts: through the same gate as a host key trusted — refused
+    // while read-only is on globally, and in the audit chain.
     const store = openStore(dataDir, { migrations: fleetMigrations() });
     try {
+      if (store.settings.get(READ_ONLY_SETTING).value.global) {
+        io.err(`fleetops bundle trust: READ_ONLY: read-only mode is on (global switch) in ${dataDir}: trusting a key changes what this console believes; turn read-only off to trust ${bundle.signer.fingerprint}`);
+        return 3;
+      }
+      const t = await trustSigner(dataDir, bundle.signer.publicKeyPem, label);
       store.audit.append({ kind: 'bundle.signer.trusted', subject: t.fingerprint, detail: { label: t.label, bundle: `${bundle.manifest.kind} ${bundle.manifest.subject}` } });
+      io.out(`trusted ${t.fingerprint} (${t.label}) for ${dataDir}`);
+      return 0;
     } finally {
       store.close();
     }
-    io.out(`trusted ${t.fingerprint} (${t.label}) for ${dataDir}`);
-    return 0;
   }
   const trust = await signerTrust(dataDir, bundle.signer.fingerprint, own.fingerprint);
   const m = bundle.manifest;

@@ -8,7 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetMigrations } from '../../electron/core/fleet/builtin-features';
 import { loadInventoryFile } from '../../electron/core/inventory/load-inventory';
+import { READ_ONLY_SETTING } from '../../electron/core/runbook-exec/read-only-setting';
+import { openStore } from '../../electron/core/store/open-store';
 import { runFleetops, spawnFleetops, type CliProcess } from './helpers/cli-process';
 import { startHoldLab, type HoldLab } from './helpers/hold-runbook';
 
@@ -124,6 +127,21 @@ describe('fleetops drill', () => {
     const unknown = await runFleetops(['bundle', 'verify', file, '--data-dir', elsewhere, '--json']);
     expect(unknown.code).toBe(1);
     expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: true, trust: 'unknown', manifest: { kind: 'drill-report' } });
+    // Trusting a key goes through the gate: refused while that data directory is read-only, nothing trusted.
+    const setReadOnly = (global: boolean) => {
+      const store = openStore(elsewhere, { migrations: fleetMigrations() });
+      try {
+        store.settings.set(READ_ONLY_SETTING, { global, clusters: [] });
+      } finally {
+        store.close();
+      }
+    };
+    setReadOnly(true);
+    const frozen = await runFleetops(['bundle', 'trust', file, '--data-dir', elsewhere]);
+    expect(frozen.code).toBe(3);
+    expect(frozen.stderr).toMatch(/READ_ONLY: read-only mode is on \(global switch\)/);
+    expect((await runFleetops(['bundle', 'verify', file, '--data-dir', elsewhere])).code).toBe(1);
+    setReadOnly(false);
     expect((await runFleetops(['bundle', 'trust', file, '--data-dir', elsewhere])).code).toBe(0);
     const audit = await runFleetops(['audit', 'list', '--data-dir', elsewhere, '--json']);
     expect((JSON.parse(audit.stdout) as Array<{ kind: string }>).map((e) => e.kind)).toContain('bundle.signer.trusted');

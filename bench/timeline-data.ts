@@ -6,6 +6,7 @@
  * events — with severities skewed the way a fleet's are (mostly info, a few percent errors) and
  * bursts around failures. Deterministic (seeded), so two runs measure the same data.
  */
+import { seededRandom } from '../electron/core/drills/seeded-random';
 import type { AppendEventInput } from '../electron/core/store/event-log';
 import type { TimelineInventory } from '../electron/core/timeline/timeline-scope';
 
@@ -13,18 +14,6 @@ export const REGIONS = ['use1', 'usw2', 'euw1', 'apse1'] as const;
 export const CLUSTERS_PER_REGION = 5;
 export const NODES_PER_CLUSTER = 50;
 export const DAY_MS = 86_400_000;
-
-/** mulberry32: small, fast and good enough to spread a benchmark's events. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function benchInventory(): TimelineInventory {
   const nodes: Array<TimelineInventory['nodes'][number]> = [];
@@ -73,7 +62,7 @@ const AUDIT_KINDS = ['change', 'change.refused', 'runbook.run', 'runbook.step', 
  */
 export function* benchEvents(count: number, opts: { end: number; days?: number; seed?: number; inventory?: TimelineInventory }): Generator<AppendEventInput> {
   const inv = opts.inventory ?? benchInventory();
-  const rnd = prng(opts.seed ?? 11);
+  const rnd = seededRandom(`timeline-bench-${opts.seed ?? 11}`);
   const span = (opts.days ?? 30) * DAY_MS;
   const start = opts.end - span;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];

@@ -9,21 +9,13 @@
  * for the local fleet's.
  */
 import { z } from 'zod';
-import { Severity } from './status';
+import { FleetEvent, Severity } from './status';
 
 const name = z.string().min(1).max(200);
 const incidentId = z.string().regex(/^[0-9a-f-]{36}$/, 'expected an incident id');
 
-export const TimelineEntry = z.object({
-  id: z.number().int(),
-  ts: z.number(),
-  kind: z.string(),
-  subject: z.string().nullable(),
-  severity: Severity,
-  message: z.string(),
-  data: z.unknown().optional(),
-  origin: z.string().nullable(),
-});
+/** An event as the timeline lists it: the event log's, with where it came from. */
+export const TimelineEntry = FleetEvent.extend({ origin: z.string().nullable() });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 /** Every filter the Timeline view and `fleetops incident show` offer; all optional, all ANDed. */

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { drawMarkers, resolveColor, themedAxes } from './plot-style';
 import { useThemeVersion } from './use-theme-version';
 
 export interface PlotLine {
@@ -38,11 +39,6 @@ interface Props {
   testid?: string;
 }
 
-/** Reads a CSS variable (`--accent`) as the page's theme has it now; anything else is taken as a colour. */
-function resolveColor(el: Element, color: string): string {
-  return color.startsWith('--') ? getComputedStyle(el).getPropertyValue(color).trim() || '#888' : color;
-}
-
 function toColumns(ts: readonly number[], values: Props['values'], lines: readonly PlotLine[]): uPlot.AlignedData {
   // uPlot's x is in seconds.
   return [ts.map((t) => t / 1000), ...lines.map((l) => (values[l.key] ?? []) as (number | null)[])];
@@ -65,9 +61,6 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const text = resolveColor(el, '--muted');
-    const grid = resolveColor(el, '--border');
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -95,7 +88,7 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
           },
         },
       },
-      axes: [axis, { ...axis, size: 56 }],
+      axes: themedAxes(el),
       series: [
         {},
         ...lines.map((l) => ({
@@ -114,17 +107,7 @@ export function TimeSeriesPlot({ ts, values, lines, markers = [], threshold, win
             const { ctx, bbox } = u;
             const { markers: ms, threshold: th } = latest.current;
             ctx.save();
-            for (const m of ms) {
-              const x = u.valToPos(m.ts / 1000, 'x', true);
-              if (x < bbox.left || x > bbox.left + bbox.width) continue;
-              ctx.strokeStyle = resolveColor(el, m.color);
-              ctx.lineWidth = 1.5 * devicePixelRatio;
-              ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
-              ctx.beginPath();
-              ctx.moveTo(x, bbox.top);
-              ctx.lineTo(x, bbox.top + bbox.height);
-              ctx.stroke();
-            }
+            drawMarkers(u, el, ms);
             if (th) {
               const y = u.valToPos(th.value, 'y', true);
               if (y >= bbox.top && y <= bbox.top + bbox.height) {

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TimelineHistogram } from '../../../../shared/timeline';
 import type { PlotMarker } from '../../plots/markers';
+import { drawMarkers, resolveColor, themedAxes } from '../../plots/plot-style';
 import { useThemeVersion } from '../../plots/use-theme-version';
 
 interface Props {
@@ -12,8 +13,6 @@ interface Props {
   /** A range dragged out on the axis: the timeline zooms to it. */
   onZoom: (from: number, to: number) => void;
 }
-
-const cssColor = (el: Element, name: string) => getComputedStyle(el).getPropertyValue(name).trim() || '#888';
 
 /** Cumulative columns, drawn back to front as bars from zero: all events, then warning + error, then error — a stacked look without stacking code. */
 function columnsOf(h: TimelineHistogram): uPlot.AlignedData {
@@ -39,11 +38,8 @@ export function TimelineAxis({ histogram, markers, onZoom }: Props) {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const text = cssColor(el, '--muted');
-    const grid = cssColor(el, '--border');
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const bars = uPlot.paths.bars!({ size: [0.9, 40], align: 0 });
-    const series = (label: string, color: string): uPlot.Series => ({ label, fill: cssColor(el, color), stroke: cssColor(el, color), paths: bars, points: { show: false } });
+    const series = (label: string, color: string): uPlot.Series => ({ label, fill: resolveColor(el, color), stroke: resolveColor(el, color), paths: bars, points: { show: false } });
     const u = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
@@ -54,7 +50,7 @@ export function TimelineAxis({ histogram, markers, onZoom }: Props) {
           x: { time: true, range: () => [latest.current.histogram.from / 1000, latest.current.histogram.to / 1000] },
           y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
         },
-        axes: [axis, { ...axis, size: 56 }],
+        axes: themedAxes(el),
         series: [{}, series('all', '--muted'), series('warning', '--degraded'), series('error', '--unhealthy')],
         hooks: {
           setSelect: [
@@ -68,20 +64,9 @@ export function TimelineAxis({ histogram, markers, onZoom }: Props) {
           ],
           draw: [
             (p) => {
-              const { ctx, bbox } = p;
-              ctx.save();
-              for (const m of latest.current.markers) {
-                const x = p.valToPos(m.ts / 1000, 'x', true);
-                if (x < bbox.left || x > bbox.left + bbox.width) continue;
-                ctx.strokeStyle = m.color.startsWith('--') ? cssColor(el, m.color) : m.color;
-                ctx.lineWidth = 1.5 * devicePixelRatio;
-                ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
-                ctx.beginPath();
-                ctx.moveTo(x, bbox.top);
-                ctx.lineTo(x, bbox.top + bbox.height);
-                ctx.stroke();
-              }
-              ctx.restore();
+              p.ctx.save();
+              drawMarkers(p, el, latest.current.markers);
+              p.ctx.restore();
             },
           ],
         },

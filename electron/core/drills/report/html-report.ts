@@ -27,6 +27,26 @@ import { svgPlot, type SvgMarker } from './svg-plot';
  */
 export const HTML_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
+/** A self-contained report page (drill and incident reports): nothing external, under HTML_REPORT_CSP. `title` is HTML-escaped already. */
+export function htmlPage(title: string, style: string, body: readonly string[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${HTML_REPORT_CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${title}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+    '<body>',
+    ...body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
 const MILESTONE_COLORS: Readonly<Record<DrillMilestoneName, string>> = {
   started: '#5f6368',
   injected: '#c5221f',
@@ -134,22 +154,7 @@ export function htmlReport(input: DrillReportInput): string {
   if (input.responseRun) body.push(...stepsSection('Response run', input.responseRun));
   if (input.history) body.push(...historySection(input.history, run.id));
 
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${HTML_REPORT_CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>Drill ${esc(run.drill)}: ${esc(run.status)} (${esc(isoTime(run.startedAt))})</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    ...body,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage(`Drill ${esc(run.drill)}: ${esc(run.status)} (${esc(isoTime(run.startedAt))})`, STYLE, body);
 }
 
 function plotSection(input: DrillReportInput): string[] {

@@ -7,7 +7,7 @@
  */
 import type { IncidentImported } from '../../../../shared/incident';
 import { escapeHtml as esc } from '../../drills/report/escape';
-import { HTML_REPORT_CSP } from '../../drills/report/html-report';
+import { htmlPage } from '../../drills/report/html-report';
 import type { IncidentData } from './incident-parts';
 import { incidentPlot, MILESTONE_COLORS } from './incident-plots';
 import { auditSummary, derivedRows, factRows, historySummary, isoTime, milestoneRows, reportEvents, runRows } from './report-facts';
@@ -80,20 +80,5 @@ export function htmlReport(data: IncidentData, imported: IncidentImported | null
       : '<p>No event in the window.</p>',
   );
 
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${HTML_REPORT_CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>Incident ${esc(i.title)} (${esc(isoTime(i.startedAt))})</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    ...body,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage(`Incident ${esc(i.title)} (${esc(isoTime(i.startedAt))})`, STYLE, body);
 }

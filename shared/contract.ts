@@ -10,6 +10,7 @@ import { drillMethods, drillPushEvents } from './drill-run';
 import { drillReportMethods } from './drill-report';
 import { incidentMethods, incidentPushEvents } from './incident';
 import { timelineMethods } from './timeline';
+import { trainingMethods, trainingPushEvents } from './training';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -186,6 +187,8 @@ export const methods = {
   ...incidentMethods,
   /** The timeline: every event filtered, searched and paged in the store (shared/timeline.ts). */
   ...timelineMethods,
+  /** Training clusters: schedulers, their nodes beside the console's verdict, jobs and checkpoints (shared/training.ts). */
+  ...trainingMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -233,6 +236,8 @@ export const pushEvents = {
   ...drillPushEvents,
   /** An incident changed: shared/incident.ts. */
   ...incidentPushEvents,
+  /** The training overview changed: shared/training.ts. */
+  ...trainingPushEvents,
 } as const;
 
 export type PushEvents = typeof pushEvents;

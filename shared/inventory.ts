@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CheckpointDirectory, CheckpointLayout } from './checkpoints';
 import { Duration, parseDurationMs } from './duration';
 
 /**
@@ -57,6 +58,8 @@ export const InventoryNode = z.strictObject({
   gpus: z.strictObject({ count: z.number().int().min(0).max(64), model: z.string().min(1).optional() }),
   /** Another node's name, or user@host:port of a bastion. */
   jump: z.string().min(1).optional(),
+  /** Its name in the cluster's scheduler (Slurm's NodeName), when not the same as `name`. */
+  slurmName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a Slurm node name').optional(),
   probe: ProbeSettings.partial().optional(),
   thresholds: Thresholds.partial().optional(),
 });
@@ -64,11 +67,39 @@ export type InventoryNode = z.infer<typeof InventoryNode>;
 
 export const ClusterRole = z.enum(['inference', 'training']);
 
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, 'expected an http:// or https:// URL without query or fragment');
+
+/**
+ * A training cluster's scheduler: Slurm, read through slurmrestd (its OpenAPI plugin, found from
+ * `/openapi/v3`), changed through the REST API where the server has the endpoint and `scontrol`
+ * over SSH on `controlVia` otherwise. The token is a secret like a replica's (keychain, memory or
+ * FLEETOPS_SECRET_<REF>), sent as X-SLURM-USER-NAME / X-SLURM-USER-TOKEN.
+ */
+export const InventoryScheduler = z.strictObject({
+  kind: z.literal('slurm'),
+  restd: z.strictObject({ url: httpUrl, user: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'expected a user name'), tokenRef: name }),
+  /** The node `scontrol` runs on (a login or controller node with the Slurm client and munge). */
+  controlVia: name,
+  /** Where scontrol is not on the login PATH or Slurm's config not in /etc/slurm: its path and environment (e.g. SLURM_CONF). */
+  scontrol: z
+    .strictObject({
+      path: z.string().regex(/^[A-Za-z0-9_./-]{1,256}$/, 'expected a command path of letters, digits, ".", "_", "/" or "-"').optional(),
+      env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'expected an environment variable name'), z.string().max(1024)).optional(),
+    })
+    .optional(),
+  /** How often slurmrestd is read. Default 15 s. */
+  intervalSeconds: z.number().min(1).max(3600).optional(),
+});
+export type InventoryScheduler = z.infer<typeof InventoryScheduler>;
+
 export const InventoryCluster = z.strictObject({
   name,
   role: ClusterRole,
   protected: z.boolean().optional(),
   thresholds: Thresholds.partial().optional(),
+  scheduler: InventoryScheduler.optional(),
   nodes: z.array(InventoryNode),
 });
 
@@ -77,9 +108,6 @@ export const InventoryRegion = z.strictObject({
   clusters: z.array(InventoryCluster),
 });
 
-const httpUrl = z
-  .string()
-  .regex(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, 'expected an http:// or https:// URL without query or fragment');
 
 /** One inference server endpoint (OpenAI-compatible HTTP). */
 export const InventoryReplica = z.strictObject({
@@ -159,6 +187,25 @@ export const InventorySlo = z.strictObject({
 });
 export type InventorySlo = z.infer<typeof InventorySlo>;
 
+/**
+ * A training job the console follows: its checkpoints (where, in which layout, how often they
+ * should come). Matched to a Slurm job of its cluster by `slurmJob` (the job name; default its
+ * own name). A Slurm job whose comment holds `fleetops:ckpt=PATH` is followed without an entry.
+ */
+export const InventoryJob = z.strictObject({
+  name,
+  cluster: name,
+  slurmJob: z.string().min(1).max(200).optional(),
+  checkpoint: z.strictObject({
+    directory: CheckpointDirectory,
+    layout: CheckpointLayout,
+    every: Duration,
+    /** A node that mounts the storage; default the job's first node. */
+    node: name.optional(),
+  }),
+});
+export type InventoryJob = z.infer<typeof InventoryJob>;
+
 export const InventoryFile = z.strictObject({
   version: z.literal(1),
   defaults: InventoryDefaults.optional(),
@@ -166,6 +213,7 @@ export const InventoryFile = z.strictObject({
   replicas: z.array(InventoryReplica).optional(),
   loadBalancers: z.array(InventoryLoadBalancer).optional(),
   slo: z.array(InventorySlo).optional(),
+  jobs: z.array(InventoryJob).optional(),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;
 

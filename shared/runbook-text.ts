@@ -20,6 +20,13 @@ export function describeAction(a: PlannedAction): string {
       return `send ${a.requests} requests through ${a.url}, need ≥ ${a.minSuccessPct}% success`;
     case 'verify.checkpoint':
       return `check ${a.node}:${a.directory} has a checkpoint younger than ${a.maxAgeSeconds}s`;
+    case 'slurm.drain':
+    case 'slurm.resume':
+      return `slurm ${a.cluster} (${a.via === 'rest' ? 'REST' : `scontrol on ${a.controlVia}`}): ${a.request}`;
+    case 'slurm.requeue':
+      return `slurm ${a.cluster} (${a.via === 'rest' ? 'REST' : `scontrol on ${a.controlVia}`}): requeue the jobs running on ${a.node}${a.jobs.length ? ` (now ${a.jobs.join(', ')})` : ' (none now)'}: ${a.request}; wait until they left it (timeout ${a.timeoutSeconds}s) — irreversible`;
+    case 'slurm.wait-jobs':
+      return `wait until no job runs on ${a.node} in Slurm (timeout ${a.timeoutSeconds}s)`;
     case 'confirm':
       return `operator types "${a.expect}"`;
     case 'note':

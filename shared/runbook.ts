@@ -30,6 +30,8 @@ export const LabFaultTarget = z.discriminatedUnion('on', [
 ]);
 export type LabFaultTarget = z.infer<typeof LabFaultTarget>;
 
+export const SlurmVia = z.enum(['rest', 'scontrol']);
+
 /** One concrete action, rendered: what is sent, to where. */
 export const PlannedAction = z.discriminatedUnion('type', [
   z.object({
@@ -62,6 +64,23 @@ export const PlannedAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('wait.healthy'), subject: z.string(), subjectKind: z.enum(['node', 'replica']), timeoutSeconds: z.number() }),
   z.object({ type: z.literal('verify.traffic'), url: z.string(), requests: z.number().int(), minSuccessPct: z.number() }),
   z.object({ type: z.literal('verify.checkpoint'), node: z.string(), directory: z.string(), maxAgeSeconds: z.number() }),
+  /**
+   * Slurm changes on a training cluster's scheduler. `via` says how it is sent: the REST API where
+   * the server has the endpoint (v0.0.39+), else `scontrol` over SSH on `controlVia` (Slurm 22.05's
+   * v0.0.38 has no node update); `request` is exactly what is sent (the HTTP request line and body,
+   * or the command line).
+   */
+  z.object({ type: z.literal('slurm.drain'), cluster: z.string(), node: z.string(), slurmName: z.string(), reason: z.string(), via: SlurmVia, controlVia: z.string(), request: z.string() }),
+  z.object({ type: z.literal('slurm.resume'), cluster: z.string(), node: z.string(), slurmName: z.string(), via: SlurmVia, controlVia: z.string(), request: z.string() }),
+  /**
+   * Requeues the jobs running on the node when the step runs (`jobs`: those running when it was
+   * planned), each with its start time set to now (Slurm otherwise holds a requeued job ~120 s),
+   * then waits until each has left the node. Irreversible: the jobs' runs since their last
+   * checkpoint are lost.
+   */
+  z.object({ type: z.literal('slurm.requeue'), cluster: z.string(), node: z.string(), slurmName: z.string(), jobs: z.array(z.string()), via: SlurmVia, controlVia: z.string(), request: z.string(), timeoutSeconds: z.number() }),
+  /** Waits until no job runs on the node any more. */
+  z.object({ type: z.literal('slurm.wait-jobs'), cluster: z.string(), node: z.string(), slurmName: z.string(), timeoutSeconds: z.number() }),
   z.object({ type: z.literal('confirm'), expect: z.string() }),
   z.object({ type: z.literal('note'), text: z.string() }),
   /** Injects a lab fault (drills against the lab); undone by lab.clear of the same fault. */
@@ -88,6 +107,8 @@ export const PlannedStep = z.object({
   mutating: z.boolean(),
   /** Subjects (node / replica / LB server names) the step touches: highlighted in the preview, locked while running. */
   targets: z.array(z.string()),
+  /** Nothing can undo it (a requeue): the plan says so, and needs the typed confirmation. */
+  irreversible: z.boolean().optional(),
 });
 export type PlannedStep = z.infer<typeof PlannedStep>;
 
@@ -144,7 +165,7 @@ export type RunView = z.infer<typeof RunView>;
 export const RunbookSummary = z.object({
   name: z.string(),
   description: z.string(),
-  target: z.enum(['replica', 'region']),
+  target: z.enum(['replica', 'region', 'node']),
   builtin: z.boolean(),
   params: z.array(
     z.object({
@@ -153,7 +174,7 @@ export const RunbookSummary = z.object({
       default: z.string().nullable(),
       description: z.string().nullable(),
       /** A parameter naming a replica or a region (checked against the inventory, offered as a choice); null: free text matching `pattern`. */
-      kind: z.enum(['replica', 'region']).nullable(),
+      kind: z.enum(['replica', 'region', 'node']).nullable(),
     }),
   ),
 });

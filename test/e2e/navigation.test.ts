@@ -28,6 +28,7 @@ const VIEWS: ReadonlyArray<readonly [ViewId, string]> = [
   ['overview', 'Overview'],
   ['topology', 'Topology'],
   ['services', 'Services'],
+  ['training', 'Training'],
   ['runbooks', 'Runbooks'],
   ['drills', 'Drills'],
   ['incidents', 'Incidents'],
@@ -332,6 +333,7 @@ describe('views and navigation in the browser', () => {
       ['drills', 'd'],
       ['incidents', 'i'],
       ['timeline', 'e'],
+      ['training', 'j'],
     ] as const) {
       await key('g');
       await key(letter);

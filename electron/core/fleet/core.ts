@@ -47,6 +47,7 @@ import { SshPool } from '../ssh/pool';
 import type { SshPoolOptions } from '../ssh/types';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
 import { timelineFeature, type TimelineOptions } from '../timeline/timeline-feature';
+import { trainingForCore } from '../training/training-for-core';
 import { BUILTIN_FEATURES, FLEET, fleetMigrations } from './builtin-features';
 import { EventBus, type PushListener } from './event-bus';
 import { HostKeyPrompts } from './host-key-prompts';
@@ -104,6 +105,8 @@ export interface CoreDeps {
   drills?: { schedule?: boolean; tickMs?: number; settleMs?: number; baselineTimeoutMs?: number; globalCap?: number };
   /** The timeline's retention (default: events older than 90 days pruned, incidents' and imported ones kept) and search limits. */
   timeline?: TimelineOptions;
+  /** How often each training job's checkpoints are listed (default 60 s) and the training overview republished (default 1 s): tests shorten them. */
+  training?: { checkpointEveryMs?: number; publishEveryMs?: number };
 }
 
 export class FleetCore {
@@ -198,7 +201,9 @@ export class FleetCore {
     // the one the inventory belongs to through its control API (`fleetops lab` in another process).
     const labDir = deps.inventoryPath === null ? null : labDirOfInventory(deps.inventoryPath);
     const labFaults = deps.lab ? inProcessLabFaults(deps.lab, deps.labServices ?? null) : labDir ? remoteLabFaults(labDir) : null;
-    const host = { store: this.store, bus: this.bus, coordination: this.coordination, gate: this.gate, pool: this.pool, monitor: this.monitor, services: this.services, labFaults };
+    // Training clusters: Slurm read on its own cadence, jobs' checkpoints listed over SSH; the runbooks reach Slurm through the same connector.
+    const training = trainingForCore({ db: this.coordination.db, inventory, monitor: this.monitor, pool: this.pool, secret: (ref) => secrets.get(ref), subscribe: (l) => this.bus.subscribe(l), record, push, now, timers: deps.timers, cadence: deps.training });
+    const host = { store: this.store, bus: this.bus, coordination: this.coordination, gate: this.gate, pool: this.pool, monitor: this.monitor, services: this.services, labFaults, slurm: training.slurm };
     this.runbookFeature = runbooksFeature({
       host,
       inventory,
@@ -246,6 +251,7 @@ export class FleetCore {
           // Export signs with the data directory's key (or the one the secret fleetops-signing-key gives); import is refused while read-only is on globally.
           bundles: { dataDir: deps.dataDir, signingKey: () => loadSigningKey(deps.dataDir, (ref) => secrets.get(ref)), events: incidentEventSource(this.coordination.db, now), readOnly: () => this.gate.readOnly.frozen([]).length > 0, flushHistory: () => this.history?.flush({ close: false }) } }),
         timelineFeature({ path: this.store.path, inventory, now, timers: deps.timers, record, options: deps.timeline }),
+        training.feature,
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],

@@ -53,6 +53,9 @@ function scopeOf(a: PlannedAction, inv: LoadedInventory): { subject: string; clu
     const c = inv.nodes.find((n) => n.name === a.node)?.cluster;
     return { subject: a.node, clusters: c ? [c] : [], locks: [a.node] };
   }
+  if (a.type === 'slurm.drain' || a.type === 'slurm.resume' || a.type === 'slurm.requeue') {
+    return { subject: a.node, clusters: [a.cluster], locks: [a.node] };
+  }
   if (a.type === 'lab.fault' || a.type === 'lab.clear') {
     // A lab fault changes a lab node or replica: judged on its cluster, held by the run like any other.
     const subject = a.fault.on === 'node' ? a.fault.node : a.fault.replica;
@@ -65,6 +68,7 @@ function scopeOf(a: PlannedAction, inv: LoadedInventory): { subject: string; clu
 function commandOf(a: PlannedAction): string {
   if (a.type === 'lb.set-state' || a.type === 'lb.set-weight') return a.command;
   if (a.type === 'ssh.run') return a.commandLine;
+  if (a.type === 'slurm.drain' || a.type === 'slurm.resume' || a.type === 'slurm.requeue') return describeAction(a);
   if (a.type === 'lab.fault' || a.type === 'lab.clear') return describeAction(a);
   return a.type;
 }

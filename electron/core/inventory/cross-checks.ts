@@ -29,10 +29,12 @@ export function crossCheck(source: YamlSource): InventoryIssue[] {
   const regions = children({ value: root, path: [] }, 'regions');
   checkUniqueNames(regions, 'region', report);
   const nodes: Located<Raw>[] = [];
+  const clusters: Located<Raw>[] = [];
   for (const region of regions) {
-    const clusters = children(region, 'clusters');
-    checkUniqueNames(clusters, 'cluster', report);
-    for (const cluster of clusters) nodes.push(...children(cluster, 'nodes'));
+    const inRegion = children(region, 'clusters');
+    checkUniqueNames(inRegion, 'cluster', report);
+    clusters.push(...inRegion);
+    for (const cluster of inRegion) nodes.push(...children(cluster, 'nodes'));
   }
   // Node names are unique fleet-wide: they are how runbooks, jumps and events name a machine.
   const nodesByName = checkUniqueNames(nodes, 'node', report);
@@ -45,7 +47,45 @@ export function crossCheck(source: YamlSource): InventoryIssue[] {
   const defaults = asRecord(root.defaults);
   if (defaults) checkPaths({ value: defaults, path: ['defaults'] }, report);
   checkServices(root, nodesByName, report);
+  checkTraining(root, clusters, nodesByName, report);
   return issues;
+}
+
+/**
+ * Schedulers and jobs name nodes and clusters: `controlVia` and a checkpoint's node must be
+ * inventory nodes, a job's cluster a training cluster, and Slurm names unique within a cluster
+ * (two inventory nodes answering to one Slurm node would hide one of them).
+ */
+function checkTraining(root: Raw, clusters: Located<Raw>[], nodesByName: Map<string, Located<Raw>>, report: Report): void {
+  const roles = new Map<string, unknown>();
+  for (const cluster of clusters) {
+    if (typeof cluster.value.name === 'string' && !roles.has(cluster.value.name)) roles.set(cluster.value.name, cluster.value.role);
+    const scheduler = asRecord(cluster.value.scheduler);
+    if (scheduler && typeof scheduler.controlVia === 'string' && !nodesByName.has(scheduler.controlVia)) {
+      report.add([...cluster.path, 'scheduler', 'controlVia'], `names unknown node "${scheduler.controlVia}"`);
+    }
+    if (!scheduler) continue;
+    const slurmNames = new Map<string, string>();
+    for (const node of children(cluster, 'nodes')) {
+      const slurmName = typeof node.value.slurmName === 'string' ? node.value.slurmName : node.value.name;
+      if (typeof slurmName !== 'string') continue;
+      const other = slurmNames.get(slurmName);
+      // Two nodes of one name are already a duplicate node name; only a slurmName can add a clash.
+      if (other !== undefined && other !== node.value.name) report.add([...node.path, typeof node.value.slurmName === 'string' ? 'slurmName' : 'name'], `Slurm name "${slurmName}" is also node "${other}"'s in this cluster`);
+      else slurmNames.set(slurmName, String(node.value.name));
+    }
+  }
+  const jobs = children({ value: root, path: [] }, 'jobs');
+  checkUniqueNames(jobs, 'job', report);
+  for (const job of jobs) {
+    const cluster = job.value.cluster;
+    if (typeof cluster === 'string') {
+      if (!roles.has(cluster)) report.add([...job.path, 'cluster'], `names unknown cluster "${cluster}"`);
+      else if (roles.get(cluster) !== 'training') report.add([...job.path, 'cluster'], `cluster "${cluster}" is not a training cluster`);
+    }
+    const node = asRecord(job.value.checkpoint)?.node;
+    if (typeof node === 'string' && !nodesByName.has(node)) report.add([...job.path, 'checkpoint', 'node'], `names unknown node "${node}"`);
+  }
 }
 
 /**

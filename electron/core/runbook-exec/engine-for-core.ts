@@ -32,6 +32,7 @@ export function engineForCore(core: RunbookHost, inventoryNow: () => LoadedInven
   const actions = createStepActions({
     runtimeFor,
     lab: core.labFaults ?? undefined,
+    slurm: core.slurm?.actions,
     ssh: {
       pool: core.pool,
       nodeFor: (name) => {

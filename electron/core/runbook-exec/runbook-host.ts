@@ -13,6 +13,8 @@ import type { AvailabilityMonitor } from '../services/availability-monitor';
 import type { LbMonitor } from '../services/lb-monitor';
 import type { ReplicaMonitor } from '../services/replica-monitor';
 import type { SshPool } from '../ssh/pool';
+import type { SlurmLookup } from '../runbooks/plan-context';
+import type { SlurmActions } from './slurm-step-actions';
 import type { LabFaultPort } from './step-actions';
 
 export interface RunbookHost {
@@ -23,6 +25,8 @@ export interface RunbookHost {
   readonly pool: SshPool;
   /** The lab's fault switches (lab.fault / lab.clear steps of drills) when this console runs a lab. */
   readonly labFaults?: LabFaultPort | null;
+  /** The training clusters' Slurm (slurm.* steps): how a plan reaches it, and the steps' changes. */
+  readonly slurm?: { route: SlurmLookup; actions: SlurmActions; readNow(): Promise<void> } | null;
   readonly monitor: Pick<FleetMonitor, 'status'>;
   readonly services: {
     readonly availability: Pick<AvailabilityMonitor, 'publishNow' | 'services'>;

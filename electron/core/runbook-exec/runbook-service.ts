@@ -212,6 +212,8 @@ export class RunbookService {
     await Promise.all([
       ...inventory.loadBalancers.map((l) => core.services.loadBalancers.poll(l.name)),
       ...inventory.replicas.map((r) => core.services.replicas.probeNow(r.name)),
+      // Slurm steps are planned against Slurm as it is: its API (REST or scontrol) and the jobs on the node.
+      ...(core.slurm && loaded.runbook.steps.some((s) => Object.keys(s).some((k) => k.startsWith('slurm.'))) ? [core.slurm.readNow()] : []),
     ]);
     // Availability figures counting those probes, not the last periodic push's.
     await core.services.availability.publishNow();
@@ -228,6 +230,7 @@ export class RunbookService {
       // Undos that restore a weight restore the one the operator set; unknown (failed poll): planning refuses.
       serverWeight: (lb, backend, server) => fleet.lbServer(lb, backend, server)?.weight ?? null,
       override: input.overrideReason ? { reason: input.overrideReason } : undefined,
+      slurm: core.slurm?.route,
     });
     const audit = core.store.audit;
     audit.append({ kind, subject: plan.target, detail: plan });

@@ -12,6 +12,7 @@ import type { LbServerView } from '../haproxy/server-view';
 import type { SshPool } from '../ssh/pool';
 import { abortedError, pollUntil, raceAbort } from './abortable';
 import { checkpointCommand, judgeCheckpoint } from './checkpoint';
+import { runSlurmStep, type SlurmActions } from './slurm-step-actions';
 
 /** Which run and step an action belongs to: the change gate checks and records each step by it. */
 export interface StepContext {
@@ -58,6 +59,8 @@ export interface StepActionDeps {
   requestTimeoutMs?: number;
   /** For lab.fault and lab.clear; without it (not a lab) those steps fail (BAD_REQUEST). */
   lab?: LabFaultPort;
+  /** For slurm.* steps; without it (no training feature) those steps fail (BAD_REQUEST). */
+  slurm?: SlurmActions;
 }
 
 /** The real actions, on the HAProxy runtime API, the SSH pool and the health verdicts. */
@@ -123,6 +126,11 @@ export function createStepActions(deps: StepActionDeps): StepActions {
           if (r.code !== 0) throw new FleetError('COMMAND_FAILED', `checkpoint check on ${action.node} failed: ${r.stderr.trim() || r.stdout.trim()}`, { subject: action.node });
           return { output: judgeCheckpoint(r.stdout, action.maxAgeSeconds, action.directory) };
         }
+        case 'slurm.drain':
+        case 'slurm.resume':
+        case 'slurm.requeue':
+        case 'slurm.wait-jobs':
+          return runSlurmStep(deps.slurm, action, signal, { now, intervalMs });
         case 'confirm':
           // The typed confirmation is checked before the run starts (RunbookEngine.start).
           return { output: 'confirmed before the run' };

@@ -1,5 +1,5 @@
 import type { PathSegment } from '../inventory/inventory-issue';
-import { MUTATING_STEP_TYPES, PLACEHOLDER, PLACEHOLDER_BODY, PREVIOUS_WEIGHT, STEP_TYPES, type RunbookFile, type RunbookStep } from './runbook-schema';
+import { IRREVERSIBLE_STEP_TYPES, MUTATING_STEP_TYPES, UNDO_STEP_TYPES, PLACEHOLDER, PLACEHOLDER_BODY, PREVIOUS_WEIGHT, STEP_TYPES, type RunbookFile, type RunbookStep } from './runbook-schema';
 
 /** A problem the schema cannot see, pinned to a path so the loader can give its line. */
 export interface RunbookProblem {
@@ -48,15 +48,18 @@ export function checkRunbook(rb: RunbookFile): RunbookProblem[] {
     }
     const type = types[0];
     const mutating = (MUTATING_STEP_TYPES as readonly string[]).includes(type);
-    if (mutating && step.undo === undefined) problems.push({ path: at, key: type, message: `${type} changes something and declares no undo` });
+    const irreversible = (IRREVERSIBLE_STEP_TYPES as readonly string[]).includes(type);
+    if (mutating && !irreversible && step.undo === undefined) problems.push({ path: at, key: type, message: `${type} changes something and declares no undo` });
+    if (irreversible && step.undo !== undefined) problems.push({ path: at, key: 'undo', message: `${type} cannot be undone, so it cannot have an undo (the plan marks it irreversible)` });
     if (!mutating && step.undo !== undefined) problems.push({ path: at, key: 'undo', message: `${type} changes nothing, so it cannot have an undo` });
     if (step.when && params[step.when.param] === undefined) problems.push({ path: [...at, 'when', 'param'], message: `"${step.when.param}" is not a declared parameter` });
     const inLoop = step.forEach !== undefined;
     checkBody(rb, type, step[type], [...at, type], inLoop, problems);
     if (step.forEach) checkTemplate(rb, step.forEach.serverInRegion, [...at, 'forEach', 'serverInRegion'], false, problems);
     if (step.undo) {
-      const undoTypes = MUTATING_STEP_TYPES.filter((t) => step.undo?.[t] !== undefined);
-      if (undoTypes.length !== 1) problems.push({ path: [...at, 'undo'], message: `an undo is exactly one of ${MUTATING_STEP_TYPES.join(', ')}` });
+      const undoable = UNDO_STEP_TYPES;
+      const undoTypes = undoable.filter((t) => step.undo?.[t] !== undefined);
+      if (undoTypes.length !== 1) problems.push({ path: [...at, 'undo'], message: `an undo is exactly one of ${undoable.join(', ')}` });
       else checkBody(rb, undoTypes[0], step.undo[undoTypes[0]], [...at, 'undo', undoTypes[0]], inLoop, problems);
       // "previous" is the weight the step itself changed: it means nothing under another step type or server.
       const undoWeight = step.undo['lb.set-weight'];
@@ -93,7 +96,7 @@ function checkTemplate(rb: RunbookFile, tpl: string, at: PathSegment[], inLoop: 
     }
     const [, base, dotNode] = m;
     const param = rb.params?.[base];
-    let kind: 'replica' | 'region' | 'text' | undefined;
+    let kind: 'replica' | 'region' | 'node' | 'text' | undefined;
     if (base === 'target') kind = rb.target;
     else if (base === 'server') kind = inLoop ? 'replica' : undefined;
     else if (param) kind = param.kind ?? 'text';

@@ -15,7 +15,7 @@ export function formatPlan(plan: RunbookPlan): string {
   const width = String(plan.steps.length).length;
   for (const step of plan.steps) {
     const n = String(step.index + 1).padStart(width);
-    lines.push(`${n}. ${step.title}${step.mutating ? '' : '  [changes nothing]'}`);
+    lines.push(`${n}. ${step.title}${step.mutating ? '' : '  [changes nothing]'}${step.irreversible ? '  [IRREVERSIBLE: nothing undoes it]' : ''}`);
     const pad = ' '.repeat(width + 2);
     lines.push(`${pad}do:   ${describeAction(step.action)}`);
     if (step.undo) lines.push(`${pad}undo: ${describeAction(step.undo)}`);
@@ -25,7 +25,8 @@ export function formatPlan(plan: RunbookPlan): string {
   lines.push('Preconditions:');
   for (const p of plan.preconditions) lines.push(`  [${p.ok ? 'ok' : 'FAILED'}] ${p.text}`);
   lines.push('');
-  lines.push(plan.confirmation === null ? 'Confirmation: --yes is enough' : `Confirmation: protected cluster; type "${plan.confirmation}" to run`);
+  const why = plan.steps.some((s) => s.irreversible) ? 'an irreversible step' : 'protected cluster';
+  lines.push(plan.confirmation === null ? 'Confirmation: --yes is enough' : `Confirmation: ${why}; type "${plan.confirmation}" to run`);
   const blocked = plan.preconditions.filter((p) => !p.ok);
   lines.push(blocked.length === 0 ? 'Dry run: nothing was sent.' : `Dry run: nothing was sent. This plan cannot run: ${blocked.length} precondition(s) failed.`);
   return lines.join('\n') + '\n';

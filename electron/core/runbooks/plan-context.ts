@@ -24,6 +24,22 @@ export interface FleetView {
   placements(server: string): Placement[];
 }
 
+/**
+ * How changes reach one training cluster's Slurm, as its last read says (the OpenAPI version
+ * decides REST or scontrol), and who runs on a node now. Given by the training feature.
+ */
+export interface SlurmRoute {
+  cluster: string;
+  controlVia: string;
+  slurmName(node: string): string;
+  /** Slurm's ids of the jobs running on the node at the last read. */
+  jobsOn(slurmName: string): string[];
+  /** Exactly what a change sends: the HTTP request, or the scontrol command line. */
+  render(change: SlurmChange): { via: 'rest' | 'scontrol'; request: string };
+}
+
+export type SlurmChange = { kind: 'drain'; slurmName: string; reason: string } | { kind: 'resume'; slurmName: string } | { kind: 'requeue'; jobs: readonly string[] };
+
 /** The target and parameters resolved against the inventory, with lookups the renderer needs. */
 export interface PlanContext extends FleetView {
   runbook: RunbookFile;
@@ -32,6 +48,8 @@ export interface PlanContext extends FleetView {
   params: Record<string, string>;
   /** HAProxy's weight for the server now (null: not known, e.g. the LB could not be polled). */
   weightNow(lb: string, backend: string, server: string): number | null;
+  /** The Slurm of a cluster; undefined when it has none (or it was never read). */
+  slurm(cluster: string): SlurmRoute | undefined;
 }
 
 export function fleetView(inventory: PlanInventory): FleetView {
@@ -48,13 +66,18 @@ export function fleetView(inventory: PlanInventory): FleetView {
 
 export type WeightLookup = (lb: string, backend: string, server: string) => number | null;
 
-export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, target: string, given: Record<string, string>, weightNow: WeightLookup = () => null): PlanContext {
+export type SlurmLookup = (cluster: string) => SlurmRoute | undefined;
+
+export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, target: string, given: Record<string, string>, weightNow: WeightLookup = () => null, slurm: SlurmLookup = () => undefined): PlanContext {
   const view = fleetView(inventory);
   const replicas = new Map(inventory.replicas.map((r) => [r.name, r]));
   const regions = inventory.topology.regions.map((r) => r.name);
 
   if (runbook.target === 'replica' && !replicas.has(target)) {
     throw new FleetError('NOT_FOUND', `runbook ${runbook.name} targets a replica, and "${target}" is not one (replicas: ${list([...replicas.keys()])})`, { subject: target });
+  }
+  if (runbook.target === 'node' && !view.node(target)) {
+    throw new FleetError('NOT_FOUND', `runbook ${runbook.name} targets a node, and "${target}" is not one (nodes: ${list(inventory.nodes.map((n) => n.name))})`, { subject: target });
   }
   if (runbook.target === 'region' && !regions.includes(target)) {
     throw new FleetError('NOT_FOUND', `runbook ${runbook.name} targets a region, and "${target}" is not one (regions: ${list(regions)})`, { subject: target });
@@ -72,6 +95,7 @@ export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, t
     if (value === undefined) throw new FleetError('BAD_REQUEST', `runbook ${runbook.name} needs --param ${key}=…${spec.description ? ` (${spec.description})` : ''}`, { subject: key });
     if (spec.pattern !== undefined) validateParam(key, value, spec.pattern);
     if (spec.kind === 'replica' && !replicas.has(value)) throw new FleetError('NOT_FOUND', `parameter "${key}": "${value}" is not a replica (replicas: ${list([...replicas.keys()])})`, { subject: value });
+    if (spec.kind === 'node' && !view.node(value)) throw new FleetError('NOT_FOUND', `parameter "${key}": "${value}" is not a node`, { subject: value });
     if (spec.kind === 'region' && !regions.includes(value)) throw new FleetError('NOT_FOUND', `parameter "${key}": "${value}" is not a region (regions: ${list(regions)})`, { subject: value });
     // A spare that is the failed replica, a standby region that is the failed one: nothing would move.
     if (spec.kind === runbook.target && value === target) {
@@ -80,7 +104,7 @@ export function resolveContext(runbook: RunbookFile, inventory: PlanInventory, t
     params[key] = value;
   }
 
-  return { ...view, runbook, target, params, weightNow };
+  return { ...view, runbook, target, params, weightNow, slurm };
 }
 
 /**

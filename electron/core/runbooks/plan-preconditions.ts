@@ -17,6 +17,7 @@ export function clustersOf(ctx: FleetView, a: PlannedAction): string[] {
     const c = ctx.node(a.node)?.cluster;
     return c ? [c] : [];
   }
+  if (a.type === 'slurm.drain' || a.type === 'slurm.resume' || a.type === 'slurm.requeue') return [a.cluster];
   if (a.type === 'lab.fault' || a.type === 'lab.clear') {
     const c = a.fault.on === 'node' ? ctx.node(a.fault.node)?.cluster : ctx.replica(a.fault.replica)?.cluster;
     return c ? [c] : [];
@@ -28,6 +29,10 @@ export function clustersOf(ctx: FleetView, a: PlannedAction): string[] {
 export function targetClusters(ctx: PlanContext): string[] {
   if (ctx.runbook.target === 'replica') {
     const c = ctx.replica(ctx.target)?.cluster;
+    return c ? [c] : [];
+  }
+  if (ctx.runbook.target === 'node') {
+    const c = ctx.node(ctx.target)?.cluster;
     return c ? [c] : [];
   }
   return ctx.inventory.topology.regions.find((r) => r.name === ctx.target)?.clusters.map((c) => c.name) ?? [];

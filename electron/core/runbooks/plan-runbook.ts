@@ -1,5 +1,5 @@
 import type { RunbookPlan } from '../../../shared/runbook';
-import { resolveContext, type PlanContext, type PlanInventory, type WeightLookup } from './plan-context';
+import { resolveContext, type PlanContext, type PlanInventory, type SlurmLookup, type WeightLookup } from './plan-context';
 import { capacityPreconditions, type CapacityInputs } from './plan-capacity';
 import { clustersOf, lockPreconditions, readOnlyPreconditions, targetClusters } from './plan-preconditions';
 import { renderSteps } from './render-steps';
@@ -17,6 +17,8 @@ export interface PlanOptions extends CapacityInputs {
   lockHolder(subject: string): string | null;
   /** HAProxy's weight for a server now, for undos that restore it (`weight: previous`); null: not known. */
   serverWeight?: WeightLookup;
+  /** Each training cluster's Slurm, for slurm.* steps (the training feature's last read). */
+  slurm?: SlurmLookup;
   /** Lets a failed overridable precondition (capacity) pass; the reason is kept in the plan. */
   override?: { reason: string };
 }
@@ -28,7 +30,7 @@ export interface PlanOptions extends CapacityInputs {
  * and bad parameters throw FleetError (NOT_FOUND / BAD_REQUEST) naming what was wrong.
  */
 export function planRunbook(runbook: RunbookFile, opts: PlanOptions): RunbookPlan {
-  const ctx = resolveContext(runbook, opts.inventory, opts.target, opts.params ?? {}, opts.serverWeight);
+  const ctx = resolveContext(runbook, opts.inventory, opts.target, opts.params ?? {}, opts.serverWeight, opts.slurm);
   const steps = renderSteps(ctx);
 
   const locks = unique([opts.target, ...steps.filter((s) => s.mutating).flatMap((s) => [...s.targets, ...(s.undo ? targetsOfUndo(s.undo) : [])])]);
@@ -43,7 +45,8 @@ export function planRunbook(runbook: RunbookFile, opts: PlanOptions): RunbookPla
     runbook: runbook.name,
     target: opts.target,
     params: ctx.params,
-    confirmation: isProtected(ctx, steps) ? opts.target : null,
+    // An irreversible step (a requeue) asks for the same typed confirmation as a protected cluster.
+    confirmation: isProtected(ctx, steps) || steps.some((s) => s.irreversible) ? opts.target : null,
     onFailure: runbook.onFailure,
     steps,
     preconditions,
@@ -59,11 +62,15 @@ function isProtected(ctx: PlanContext, steps: ReturnType<typeof renderSteps>): b
 
 function targetsOfUndo(a: RunbookPlan['steps'][number]['action']): string[] {
   if (a.type === 'lb.set-state' || a.type === 'lb.set-weight') return [a.server];
-  if (a.type === 'ssh.run') return [a.node];
+  if (a.type === 'ssh.run' || a.type === 'slurm.drain' || a.type === 'slurm.resume') return [a.node];
   return [];
 }
 
 function where(ctx: PlanContext): string {
+  if (ctx.runbook.target === 'node') {
+    const n = ctx.node(ctx.target);
+    return n ? ` (cluster ${n.cluster}, region ${n.region})` : '';
+  }
   if (ctx.runbook.target !== 'replica') return '';
   const r = ctx.replica(ctx.target);
   return r?.node ? ` (node ${r.node}, cluster ${r.cluster})` : ' (no node: external provider)';

@@ -1,8 +1,8 @@
 import { FleetError } from '../../../shared/errors';
 import type { PlannedAction, PlannedStep } from '../../../shared/runbook';
 import { describeAction } from '../../../shared/runbook-text';
-import { paramPatterns, renderNumber, renderTemplate, serversInRegion, type PlanContext, type Placement } from './plan-context';
-import { MUTATING_STEP_TYPES, PREVIOUS_WEIGHT, stepTypeOf, type RunbookStep, type UndoStep } from './runbook-schema';
+import { paramPatterns, renderNumber, renderTemplate, serversInRegion, type PlanContext, type Placement, type SlurmRoute } from './plan-context';
+import { IRREVERSIBLE_STEP_TYPES, MUTATING_STEP_TYPES, PREVIOUS_WEIGHT, stepTypeOf, type RunbookStep, type UndoStep } from './runbook-schema';
 import { renderCommand } from './shell-quote';
 
 type Bound = Record<string, string>;
@@ -33,7 +33,8 @@ export function renderSteps(ctx: PlanContext): PlannedStep[] {
         const undo = step.undo ? renderUndo(ctx, step.undo, bound, action, out.length, before) : null;
         if (action.type === 'lb.set-weight') weights.set(weightKey(action), action.weight);
         const mutating = (MUTATING_STEP_TYPES as readonly string[]).includes(action.type);
-        out.push({ index: out.length, title: titleOf(step, action, bound), action, undo, mutating, targets: targetsOf(action) });
+        const irreversible = (IRREVERSIBLE_STEP_TYPES as readonly string[]).includes(action.type);
+        out.push({ index: out.length, title: titleOf(step, action, bound), action, undo, mutating, targets: targetsOf(action), ...(irreversible ? { irreversible } : {}) });
       }
     }
   }
@@ -118,11 +119,42 @@ function renderAction(ctx: PlanContext, step: RunbookStep, bound: Bound, prefer:
       const b = s['verify.checkpoint']!;
       return [{ type, node: existingNode(ctx, t(b.node)), directory: t(b.directory), maxAgeSeconds: renderNumber(ctx, b.maxAgeSeconds, 'maxAgeSeconds', 1, 10_000_000) }];
     }
+    case 'slurm.drain': {
+      const b = s['slurm.drain']!;
+      const { route, node, slurmName } = slurmOf(ctx, t(b.node));
+      const reason = t(b.reason).replace(/\s+/g, ' ').trim();
+      if (reason === '') throw new FleetError('BAD_REQUEST', `slurm.drain on ${node}: a drain needs a reason (Slurm keeps it, and the next operator reads it)`, { subject: node });
+      return [{ type, cluster: route.cluster, node, slurmName, reason, controlVia: route.controlVia, ...route.render({ kind: 'drain', slurmName, reason }) }];
+    }
+    case 'slurm.resume': {
+      const { route, node, slurmName } = slurmOf(ctx, t(s['slurm.resume']!.node));
+      return [{ type, cluster: route.cluster, node, slurmName, controlVia: route.controlVia, ...route.render({ kind: 'resume', slurmName }) }];
+    }
+    case 'slurm.requeue': {
+      const b = s['slurm.requeue']!;
+      const { route, node, slurmName } = slurmOf(ctx, t(b.node));
+      const jobs = route.jobsOn(slurmName);
+      return [{ type, cluster: route.cluster, node, slurmName, jobs, controlVia: route.controlVia, timeoutSeconds: renderNumber(ctx, b.timeoutSeconds, 'timeoutSeconds', 1, 86_400), ...route.render({ kind: 'requeue', jobs }) }];
+    }
+    case 'slurm.wait-jobs': {
+      const b = s['slurm.wait-jobs']!;
+      const { route, node, slurmName } = slurmOf(ctx, t(b.node));
+      return [{ type, cluster: route.cluster, node, slurmName, timeoutSeconds: renderNumber(ctx, b.timeoutSeconds, 'timeoutSeconds', 1, 86_400) }];
+    }
     case 'confirm':
       return [{ type, expect: ctx.target }];
     case 'note':
       return [{ type, text: t(s.note!.text) }];
   }
+}
+
+/** The node's cluster's Slurm: a Slurm step on a node whose cluster has none (or was never read) cannot be planned. */
+function slurmOf(ctx: PlanContext, name: string): { route: SlurmRoute; node: string; slurmName: string } {
+  const node = existingNode(ctx, name);
+  const cluster = ctx.node(node)!.cluster;
+  const route = ctx.slurm(cluster);
+  if (!route) throw new FleetError('BAD_REQUEST', `node ${node}'s cluster ${cluster} has no Slurm the console has read (inventory scheduler:, and slurmrestd answering): a Slurm step cannot be planned`, { subject: node });
+  return { route, node, slurmName: route.slurmName(node) };
 }
 
 function placementsFor(ctx: PlanContext, server: string, prefer: { lb: string; backend: string } | undefined): Placement[] {
@@ -166,6 +198,10 @@ function targetsOf(a: PlannedAction): string[] {
       return [a.server];
     case 'ssh.run':
     case 'verify.checkpoint':
+    case 'slurm.drain':
+    case 'slurm.resume':
+    case 'slurm.requeue':
+    case 'slurm.wait-jobs':
       return [a.node];
     case 'wait.healthy':
       return [a.subject];
@@ -193,6 +229,14 @@ function titleOf(step: RunbookStep, a: PlannedAction, bound: Bound): string {
       return `Verify traffic through ${a.url}`;
     case 'verify.checkpoint':
       return `Verify a fresh checkpoint in ${a.directory} on ${a.node}`;
+    case 'slurm.drain':
+      return `Drain ${a.node} in Slurm (reason: ${a.reason})`;
+    case 'slurm.resume':
+      return `Resume ${a.node} in Slurm`;
+    case 'slurm.requeue':
+      return `Requeue the jobs on ${a.node} (irreversible)`;
+    case 'slurm.wait-jobs':
+      return `Wait until the jobs on ${a.node} have finished`;
     case 'confirm':
       return `Confirm: type ${a.expect}`;
     case 'note':

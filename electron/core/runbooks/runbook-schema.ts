@@ -35,18 +35,32 @@ export const VerifyTrafficStep = z.strictObject({
   minSuccessPct: numberOrParam(0, 100),
 });
 export const VerifyCheckpointStep = z.strictObject({ node: template, directory: template, maxAgeSeconds: numberOrParam(1, 10_000_000) });
+/** Slurm node and job changes (a training cluster's scheduler): `node` is an inventory node. */
+export const SlurmDrainStep = z.strictObject({ node: template, reason: template });
+export const SlurmResumeStep = z.strictObject({ node: template });
+/** Requeues every job running on the node, then waits until each has left it (running elsewhere or pending). */
+export const SlurmRequeueStep = z.strictObject({ node: template, timeoutSeconds });
+/** Waits until no job runs on the node any more (they finished, or were requeued). */
+export const SlurmWaitJobsStep = z.strictObject({ node: template, timeoutSeconds });
 export const ConfirmStep = z.strictObject({});
 export const NoteStep = z.strictObject({ text: template });
 
 /** Step types that change something: read-only mode refuses them and each must declare its undo. */
-export const MUTATING_STEP_TYPES = ['lb.set-state', 'lb.set-weight', 'ssh.run'] as const;
-export const STEP_TYPES = [...MUTATING_STEP_TYPES, 'lb.wait', 'wait.healthy', 'verify.traffic', 'verify.checkpoint', 'confirm', 'note'] as const;
+export const MUTATING_STEP_TYPES = ['lb.set-state', 'lb.set-weight', 'ssh.run', 'slurm.drain', 'slurm.resume', 'slurm.requeue'] as const;
+/**
+ * Mutating steps nothing can undo (a requeued job has lost its run): they declare no undo, the plan
+ * marks them irreversible, and a plan holding one needs the typed confirmation.
+ */
+export const IRREVERSIBLE_STEP_TYPES = ['slurm.requeue'] as const;
+export const STEP_TYPES = [...MUTATING_STEP_TYPES, 'lb.wait', 'wait.healthy', 'verify.traffic', 'verify.checkpoint', 'slurm.wait-jobs', 'confirm', 'note'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 const mutatingBodies = {
   'lb.set-state': SetStateStep.optional(),
   'lb.set-weight': SetWeightStep.optional(),
   'ssh.run': SshRunStep.optional(),
+  'slurm.drain': SlurmDrainStep.optional(),
+  'slurm.resume': SlurmResumeStep.optional(),
 };
 
 /**
@@ -56,6 +70,9 @@ const mutatingBodies = {
  */
 export const PREVIOUS_WEIGHT = 'previous';
 export const UndoSetWeightStep = z.strictObject({ server: template, weight: z.union([numberOrParam(0, 256), z.literal(PREVIOUS_WEIGHT)]) });
+
+/** The step types an undo may be: the mutating ones that can themselves be undone. */
+export const UNDO_STEP_TYPES = ['lb.set-state', 'lb.set-weight', 'ssh.run', 'slurm.drain', 'slurm.resume'] as const;
 
 /** An undo is itself one mutating step; it is rendered with the same placeholders as its step. */
 export const UndoStep = z.strictObject({ ...mutatingBodies, 'lb.set-weight': UndoSetWeightStep.optional() });
@@ -75,6 +92,8 @@ export const RunbookStep = z.strictObject({
   forEach: ForEach.optional(),
   undo: UndoStep.optional(),
   ...mutatingBodies,
+  'slurm.requeue': SlurmRequeueStep.optional(),
+  'slurm.wait-jobs': SlurmWaitJobsStep.optional(),
   'lb.wait': LbWaitStep.optional(),
   'wait.healthy': WaitHealthyStep.optional(),
   'verify.traffic': VerifyTrafficStep.optional(),
@@ -89,7 +108,7 @@ export const RunbookParam = z.strictObject({
    * `text` (default): any value matching `pattern`. `replica` / `region`: a name that must exist in
    * the inventory; a replica parameter also offers `{param.node}`.
    */
-  kind: z.enum(['text', 'replica', 'region']).optional(),
+  kind: z.enum(['text', 'replica', 'region', 'node']).optional(),
   /** A JavaScript regular expression the whole value must match (it is anchored for you). */
   pattern: z.string().min(1).max(500).optional(),
   default: z.string().optional(),
@@ -100,7 +119,7 @@ export type RunbookParam = z.infer<typeof RunbookParam>;
 export const RunbookFile = z.strictObject({
   name,
   description: z.string().min(1).max(1000),
-  target: z.enum(['replica', 'region']),
+  target: z.enum(['replica', 'region', 'node']),
   params: z.record(paramName, RunbookParam).optional(),
   /** Command templates ssh.run may send; `{param}` placeholders are validated and shell-quoted. */
   commands: z.record(paramName.or(name), z.string().min(1).max(2000)).optional(),

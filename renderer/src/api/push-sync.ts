@@ -23,6 +23,7 @@ import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
 import { fleetQueries } from './queries/fleet';
 import { nodeQueries } from './queries/nodes';
 import { runQueries } from './queries/runbooks';
+import { trainingQueries } from './queries/training';
 import type { Transport } from './transport';
 
 /** Folds one pushed event into the query cache (the renderer never polls). */
@@ -75,6 +76,10 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
       return;
     case 'incident.updated':
       applyIncident(client, push.payload);
+      return;
+    case 'training.updated':
+      // The whole overview, every time: it replaces what is cached (cached even before the view opens: the sidebar's badge reads it).
+      client.setQueryData(trainingQueries.overview().queryKey, push.payload);
       return;
   }
 }

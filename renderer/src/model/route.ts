@@ -57,7 +57,7 @@ export function routeTableOf(views: readonly RoutedView[]): RouteTable {
 }
 
 /** Longest name a link may carry; inventory names are far shorter (shared/contract.ts: 200). */
-const MAX_NAME = 1000;
+export const MAX_NAME = 1000;
 
 /**
  * The route a hash names. Anything it cannot read (an unknown view or kind, an empty name, a

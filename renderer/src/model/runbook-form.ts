@@ -1,9 +1,15 @@
 import type { FleetSnapshot } from '../../../shared/contract';
 import type { RunbookSummary } from '../../../shared/runbook';
 
-/** What a runbook can run on, from the snapshot: replica names or region names, sorted. */
+/** What a runbook can run on, from the snapshot: replica, node or region names, sorted. */
 export function targetOptions(snapshot: Pick<FleetSnapshot, 'replicas' | 'topology'>, kind: RunbookSummary['target']): string[] {
-  const names = kind === 'replica' ? snapshot.replicas.map((r) => r.name) : (snapshot.topology?.regions ?? []).map((r) => r.name);
+  const regions = snapshot.topology?.regions ?? [];
+  const names =
+    kind === 'replica'
+      ? snapshot.replicas.map((r) => r.name)
+      : kind === 'node'
+        ? regions.flatMap((r) => r.clusters.flatMap((c) => c.nodes))
+        : regions.map((r) => r.name);
   return [...new Set(names)].sort();
 }
 
@@ -28,8 +34,8 @@ export function paramError(pattern: string, value: string): string | null {
   return re.test(value) ? null : `must match ${pattern}`;
 }
 
-/** Why a replica or region parameter would be refused, or null: it must be chosen, and not be the target itself (`target`: the target when it is of the same kind, else null). */
-export function kindError(kind: 'replica' | 'region', value: string, target: string | null): string | null {
+/** Why a replica, region or node parameter would be refused, or null: it must be chosen, and not be the target itself (`target`: the target when it is of the same kind, else null). */
+export function kindError(kind: 'replica' | 'region' | 'node', value: string, target: string | null): string | null {
   if (value === '') return `choose a ${kind}`;
   return value === target ? `must be another ${kind} than the target` : null;
 }

@@ -6,6 +6,7 @@ import { runbooksView } from './runbooks';
 import { servicesView } from './services';
 import { timelineView } from './timeline';
 import { topologyView } from './topology';
+import { trainingView } from './training';
 import type { ViewDefinition, ViewSubject } from './types';
 
 /**
@@ -13,7 +14,7 @@ import type { ViewDefinition, ViewSubject } from './types';
  * exporting its ViewDefinition, and one line here; its routes, subjects, shortcut and palette
  * entries come with it. The first view is the landing page.
  */
-export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, runbooksView, drillsView, incidentsView, timelineView];
+export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, trainingView, runbooksView, drillsView, incidentsView, timelineView];
 
 export const ROUTES: RouteTable = routeTableOf(
   VIEWS.map((v) => ({ id: v.id, subjects: v.subjects.map((s) => ({ kind: s.kind, drawer: s.Drawer !== undefined })) })),

@@ -25,6 +25,12 @@ export function PlanPreview({ plan, onRun }: { plan: RunbookPlan; onRun: () => v
             <div className="plan-step-title">
               <span className="step-number">{step.index + 1}.</span> {step.title}
               {step.mutating ? null : <span className="muted"> [changes nothing]</span>}
+              {step.irreversible ? (
+                <strong className="field-error" data-testid={`plan-irreversible-${step.index}`}>
+                  {' '}
+                  irreversible: nothing undoes it
+                </strong>
+              ) : null}
             </div>
             <div className="mono plan-command" data-testid={`plan-command-${step.index}`}>
               <span className="muted">do: </span>
@@ -54,7 +60,7 @@ export function PlanPreview({ plan, onRun }: { plan: RunbookPlan; onRun: () => v
           'No typed confirmation needed.'
         ) : (
           <>
-            Protected: type <code>{plan.confirmation}</code> to run.
+            {plan.steps.some((s) => s.irreversible) ? 'An irreversible step' : 'Protected'}: type <code>{plan.confirmation}</code> to run.
           </>
         )}
       </p>

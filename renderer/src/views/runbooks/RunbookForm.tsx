@@ -11,8 +11,8 @@ export interface RunbookFormValues {
 interface Props {
   runbook: RunbookSummary;
   targets: readonly string[];
-  /** The choices for a parameter naming a replica or a region. */
-  optionsFor: (kind: 'replica' | 'region') => readonly string[];
+  /** The choices for a parameter naming a replica, a region or a node. */
+  optionsFor: (kind: 'replica' | 'region' | 'node') => readonly string[];
   values: RunbookFormValues;
   onChange: (values: RunbookFormValues) => void;
   onPreview: () => void;

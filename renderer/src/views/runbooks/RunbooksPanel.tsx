@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import type { RunbookSummary } from '../../../../shared/runbook';
 import { usePlanRunbook, useRunRunbook } from '../../api/mutations/runbooks';
@@ -14,12 +14,13 @@ import { PlanPreview } from './PlanPreview';
 import { RunbookForm, type RunbookFormValues } from './RunbookForm';
 import { RunDetail } from './RunDetail';
 import { RunHistory } from './RunHistory';
+import { parseRunbookLink, type RunbookLink } from './runbook-link';
 
 type Props = {
   snapshot: Pick<FleetSnapshot, 'replicas' | 'topology' | 'runs'>;
   /** The run the route names (`#/run/ID`): shown live under the form. */
   selectedRun: string | null;
-  /** The runbook the route names (`#/runbook/NAME`): chosen in the form. */
+  /** The runbook the route names (`#/runbook/NAME`, or a link with the form filled in: views/runbooks/runbook-link.ts): chosen in the form. */
   routeRunbook: string | null;
 };
 
@@ -49,17 +50,24 @@ export function RunbooksPanel({ snapshot, selectedRun, routeRunbook }: Props) {
   const runs = listed.data ?? snapshot.runs;
   const shownRun = selectedRun === null ? undefined : (runs.find((r) => r.id === selectedRun) ?? (run.data?.id === selectedRun ? run.data : undefined));
 
-  const choose = (r: RunbookSummary) => {
+  const choose = (r: RunbookSummary, link?: RunbookLink) => {
     setChosen(r.name);
-    setValues({ target: '', params: initialParams(r), overrideReason: '' });
+    // A link's values fill in only the parameters this runbook has.
+    const linked = Object.fromEntries(Object.entries(link?.params ?? {}).filter(([k]) => r.params.some((p) => p.name === k)));
+    setValues({ target: link?.target ?? '', params: { ...initialParams(r), ...linked }, overrideReason: '' });
     plan.reset();
   };
-  // A link to a runbook (`#/runbook/NAME`, the palette) chooses it, as a click on it would.
-  const routed = routeRunbook === null ? undefined : runbooks.data?.find((r) => r.name === routeRunbook);
+  // A link to a runbook (`#/runbook/NAME`, the palette) chooses it, as a click on it would; one
+  // with a target or parameters (another view's "Cordon node…") fills the form in as well.
+  const link = routeRunbook === null ? null : parseRunbookLink(routeRunbook);
+  const routed = link === null ? undefined : runbooks.data?.find((r) => r.name === link.runbook);
+  const applied = useRef<string | null>(null);
   useEffect(() => {
-    if (routed && routed.name !== chosen) choose(routed);
+    if (!routed || link === null || applied.current === routeRunbook) return;
+    applied.current = routeRunbook;
+    if (routed.name !== chosen || link.target !== null || Object.keys(link.params).length > 0) choose(routed, link);
     // Only a new route (or the list arriving) chooses; the operator's own choice is left alone otherwise.
-  }, [routed]);
+  }, [routed, routeRunbook]);
   const runMissing = selectedRun !== null && listed.data !== undefined && shownRun === undefined;
   useRevealSubject(selectedRun === null ? null : runAnchorId(selectedRun), shownRun !== undefined);
   // A preview is only good for the inputs it was made from.
@@ -115,9 +123,9 @@ export function RunbooksPanel({ snapshot, selectedRun, routeRunbook }: Props) {
         ))}
       </ul>
       {runbooks.data?.length === 0 ? <p className="empty">No runbook is loaded.</p> : null}
-      {routeRunbook !== null && runbooks.data !== undefined && routed === undefined ? (
+      {link !== null && runbooks.data !== undefined && routed === undefined ? (
         <p className="note" role="status" data-testid="subject-missing">
-          No runbook named {routeRunbook} is loaded.
+          No runbook named {link.runbook} is loaded.
         </p>
       ) : null}
       {runbook ? (

@@ -8,8 +8,10 @@ import type { CliIo } from './io';
 import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
 export const CHECK_USAGE = `Usage: fleetops check --inventory FILE [--json] [--concurrency N]
-Probes every node once and prints the fleet's health.
-Exit status: 0 all healthy, 1 something degraded, 2 something unhealthy or unreachable,
+Probes every node once, reads every replica, load balancer and Slurm scheduler once, lists
+every followed training job's checkpoints once, and prints the fleet's health.
+Exit status: 0 all healthy, 1 something degraded (a stale checkpoint too), 2 something unhealthy
+or unreachable (a scheduler too),
 3 the check could not run (bad inventory, …) or a node could not be judged.`;
 
 /** Every option `check` parses (the usage texts and the README list each: test/unit/readme.test.ts). */
@@ -61,14 +63,14 @@ export async function runCheckCommand(argv: string[], io: CliIo): Promise<number
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else io.out(formatReport(report));
-  const unknown = [...report.nodes, ...report.replicas, ...report.loadBalancers].filter((n) => n.health === 'unknown');
+  const unknown = [...report.nodes, ...report.replicas, ...report.loadBalancers, ...report.schedulers, ...report.jobs].filter((n) => n.health === 'unknown');
   if (unknown.length) io.err(`could not judge ${unknown.map((n) => `${n.name} (${n.reasons[0] ?? 'no reason'})`).join(', ')}`);
   return checkExitCode(report);
 }
 
 export function formatReport(report: CheckReport): string {
   const lines: string[] = [];
-  const width = Math.max(4, ...[...report.nodes, ...report.replicas, ...report.loadBalancers].map((n) => n.name.length));
+  const width = Math.max(4, ...[...report.nodes, ...report.replicas, ...report.loadBalancers, ...report.schedulers, ...report.jobs].map((n) => n.name.length));
   for (const n of report.nodes) {
     const gpus = n.gpus.length ? `${n.gpus.filter((g) => g.health === 'healthy').length}/${n.gpus.length} GPUs ok` : 'no GPU data';
     lines.push(`${n.name.padEnd(width)}  ${n.health.toUpperCase().padEnd(11)}  ${n.region}/${n.cluster}  ${gpus}`);
@@ -82,12 +84,23 @@ export function formatReport(report: CheckReport): string {
     lines.push(`${lb.name.padEnd(width)}  ${lb.health.toUpperCase().padEnd(11)}  load balancer  ${lb.servers.map((s) => `${s.backend}/${s.server} ${s.status}`).join(', ')}`);
     for (const reason of lb.reasons) lines.push(`${' '.repeat(width)}    - ${reason}`);
   }
+  for (const sch of report.schedulers) {
+    lines.push(`${sch.name.padEnd(width)}  ${sch.health.toUpperCase().padEnd(11)}  slurm  ${sch.url}${sch.apiVersion ? ` (${sch.apiVersion})` : ''}  ${sch.nodes} nodes, ${sch.runningJobs} jobs running`);
+    for (const reason of sch.reasons) lines.push(`${' '.repeat(width)}    - ${reason}`);
+  }
+  for (const j of report.jobs) {
+    const c = j.checkpoint;
+    lines.push(`${j.name.padEnd(width)}  ${j.health.toUpperCase().padEnd(11)}  job ${j.id ?? '-'} ${j.state} on ${j.cluster}  checkpoint ${c.level}${c.newestComplete ? ` (${c.newestComplete}, ${c.newestCompleteAgeSeconds} s old, policy ${c.policySeconds} s)` : ''}`);
+    for (const reason of j.reasons) lines.push(`${' '.repeat(width)}    - ${reason}`);
+  }
   const counts = new Map<string, number>();
   for (const n of report.nodes) counts.set(n.health, (counts.get(n.health) ?? 0) + 1);
   lines.push('');
   lines.push(`${report.nodes.length} nodes: ${[...counts].map(([h, c]) => `${c} ${h}`).join(', ') || 'none'}`);
   if (report.replicas.length) lines.push(`${report.replicas.length} replicas: ${summarize(report.replicas)}`);
   if (report.loadBalancers.length) lines.push(`${report.loadBalancers.length} load balancers: ${summarize(report.loadBalancers)}`);
+  if (report.schedulers.length) lines.push(`${report.schedulers.length} schedulers: ${summarize(report.schedulers)}`);
+  if (report.jobs.length) lines.push(`${report.jobs.length} training jobs: ${summarize(report.jobs)}`);
   return lines.join('\n');
 }
 

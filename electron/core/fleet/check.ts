@@ -10,6 +10,7 @@ import type { SshPool } from '../ssh/pool';
 import { mapLimit } from '../util/map-limit';
 import { checkLoadBalancers, checkReplicas, type CheckLoadBalancer, type CheckReplica } from './check-services';
 import { probeNode } from './probe-node';
+import { checkTraining, type CheckJob, type CheckScheduler } from '../training/check-training';
 
 export interface CheckGpu {
   index: number;
@@ -37,24 +38,31 @@ export interface CheckReport {
   nodes: CheckNode[];
   replicas: CheckReplica[];
   loadBalancers: CheckLoadBalancer[];
+  /** Each training cluster's scheduler (Slurm), read once. */
+  schedulers: CheckScheduler[];
+  /** Each followed training job with its checkpoint verdict (stale: degraded). */
+  jobs: CheckJob[];
 }
 
 export async function checkFleet(
   pool: SshPool,
-  inventory: Pick<LoadedInventory, 'nodes' | 'replicas' | 'loadBalancers'>,
+  inventory: LoadedInventory,
   opts: { concurrency?: number; now?: () => number; getSecret?: (ref: string) => Promise<string | undefined> } = {},
 ): Promise<CheckReport> {
   const now = opts.now ?? Date.now;
   const nodes = inventory.nodes;
-  const [results, replicas] = await Promise.all([
+  const getSecret = opts.getSecret ?? (async () => undefined);
+  const [results, replicas, training] = await Promise.all([
     mapLimit(nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now)),
-    checkReplicas(inventory.replicas, { getSecret: opts.getSecret ?? (async () => undefined), now }),
+    checkReplicas(inventory.replicas, { getSecret, now }),
+    checkTraining(inventory, pool, { getSecret, now }),
   ]);
   // The LB is read after the replicas so disagreements compare like with like.
   const loadBalancers = await checkLoadBalancers(inventory.loadBalancers, pool, (name) => replicas.statuses.get(name), now);
   return {
     replicas: replicas.report,
     loadBalancers,
+    ...training,
     nodes: nodes.map((node, i) => ({
       name: node.name,
       region: node.region,
@@ -82,7 +90,7 @@ export async function checkFleet(
  * beats 0 OK. Bad inventories exit 3 before a report exists.
  */
 export function checkExitCode(report: CheckReport): 0 | 1 | 2 | 3 {
-  const hs = new Set<string>([...report.nodes, ...report.replicas, ...report.loadBalancers].map((n) => n.health));
+  const hs = new Set<string>([...report.nodes, ...report.replicas, ...report.loadBalancers, ...report.schedulers, ...report.jobs].map((n) => n.health));
   if (hs.has('unhealthy') || hs.has('unreachable')) return 2;
   // A throttled replica answers, but not for everyone: a warning, like degraded.
   if (hs.has('degraded') || hs.has('throttled')) return 1;

@@ -1,0 +1,138 @@
+/**
+ * The files of one lab Slurm (see lab-slurm.ts): its directories and keys, slurm.conf and
+ * gres.conf, and the environment its clients run with. Kept apart from the process handling so
+ * each reads on its own.
+ */
+import { chownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { FleetError } from '../../../shared/errors';
+
+export interface SlurmPaths {
+  conf: string;
+  mungeKey: string;
+  mungeSocket: string;
+  jwtKey: string;
+  state: string;
+  spool: string;
+  dev: string;
+  jobs: string;
+}
+
+/** One `slurmd -N NAME` and the fake GPUs (GRES) it claims. */
+export interface SlurmNodeSpec {
+  name: string;
+  gpus: number;
+}
+
+/** Creates every directory and key before any daemon starts (the spool must exist first). */
+export function slurmLayout(dir: string, nodes: readonly SlurmNodeSpec[], slurmUser: string): SlurmPaths {
+  const { uid, gid } = accountIds(slurmUser);
+  const paths: SlurmPaths = {
+    conf: join(dir, 'slurm.conf'),
+    mungeKey: join(dir, 'munge', 'munge.key'),
+    mungeSocket: join(dir, 'munge', 'munge.socket'),
+    jwtKey: join(dir, 'jwt.key'),
+    state: join(dir, 'state'),
+    spool: join(dir, 'spool'),
+    dev: join(dir, 'dev'),
+    jobs: join(dir, 'jobs'),
+  };
+  // munged refuses a socket directory others can write to; clients of every user need to reach it.
+  mkdirSync(join(dir, 'munge'), { mode: 0o755 });
+  writeFileSync(paths.mungeKey, randomBytes(1024), { mode: 0o600 });
+  // slurmctld reads its state and the JWT key after it has become SlurmUser.
+  mkdirSync(paths.state, { mode: 0o700 });
+  chownSync(paths.state, uid, gid);
+  writeFileSync(paths.jwtKey, randomBytes(32), { mode: 0o600 });
+  chownSync(paths.jwtKey, uid, gid);
+  for (const node of nodes) mkdirSync(join(paths.spool, node.name), { recursive: true, mode: 0o755 });
+  // A GRES File= must be a device; every node's fake GPUs point at /dev/null.
+  mkdirSync(paths.dev, { mode: 0o755 });
+  const most = Math.max(0, ...nodes.map((n) => n.gpus));
+  for (let i = 0; i < most; i++) symlinkSync('/dev/null', join(paths.dev, `gpu${i}`));
+  mkdirSync(paths.jobs, { mode: 0o755 });
+  return paths;
+}
+
+export function slurmConf(c: {
+  dir: string;
+  clusterName: string;
+  paths: SlurmPaths;
+  ports: { ctld: number; nodes: number[] };
+  nodes: readonly SlurmNodeSpec[];
+  partition: string;
+  gpuType: string;
+  slurmUser: string;
+  cpus: number;
+}): string {
+  // slurmctld only runs where SlurmctldHost names this machine; the address keeps it on loopback.
+  const host = hostname().split('.')[0];
+  return [
+    `ClusterName=${c.clusterName}`,
+    `SlurmctldHost=${host}(127.0.0.1)`,
+    `SlurmctldPort=${c.ports.ctld}`,
+    `SlurmUser=${c.slurmUser}`,
+    'AuthType=auth/munge',
+    `AuthInfo=socket=${c.paths.mungeSocket}`,
+    'CredType=cred/munge',
+    'AuthAltTypes=auth/jwt',
+    `AuthAltParameters=jwt_key=${c.paths.jwtKey}`,
+    `StateSaveLocation=${c.paths.state}`,
+    `SlurmdSpoolDir=${c.paths.spool}/%n`,
+    `SlurmctldPidFile=${c.dir}/slurmctld.pid`,
+    `SlurmdPidFile=${c.paths.spool}/%n/slurmd.pid`,
+    // No cgroups here (and none needed): processes are tracked through /proc.
+    'ProctrackType=proctrack/linuxproc',
+    'TaskPlugin=task/none',
+    'JobAcctGatherType=jobacct_gather/none',
+    // No slurmdbd: accounting off (AccountingStorageTRES=gres/gpu would be fatal without it).
+    'AccountingStorageType=accounting_storage/none',
+    'JobCompType=jobcomp/none',
+    'MpiDefault=none',
+    'SwitchType=switch/none',
+    'SelectType=select/cons_tres',
+    'SelectTypeParameters=CR_Core',
+    // Several slurmd on one host all claim `cpus`, more than the machine has.
+    'SlurmdParameters=config_overrides',
+    'ReturnToService=2',
+    // Batch jobs start on the next scheduling pass instead of up to 3 s later.
+    'SchedulerParameters=batch_sched_delay=0',
+    'KillWait=2',
+    'GresTypes=gpu',
+    ...c.nodes.map(
+      (n, i) =>
+        `NodeName=${n.name} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${c.ports.nodes[i]} CPUs=${c.cpus} RealMemory=1000${n.gpus > 0 ? ` Gres=gpu:${c.gpuType}:${n.gpus}` : ''}`,
+    ),
+    `PartitionName=${c.partition} Nodes=ALL Default=YES MaxTime=INFINITE State=UP`,
+    '',
+  ].join('\n');
+}
+
+export function gresConf(nodes: readonly SlurmNodeSpec[], type: string, dev: string): string {
+  const files = (gpus: number) => (gpus === 1 ? `${dev}/gpu0` : `${dev}/gpu[0-${gpus - 1}]`);
+  return nodes
+    .filter((n) => n.gpus > 0)
+    .map((n) => `NodeName=${n.name} Name=gpu Type=${type} File=${files(n.gpus)}`)
+    .join('\n')
+    .concat('\n');
+}
+
+/** `base` without any SLURM_* (an empty SLURM_JWT breaks munge auth), plus SLURM_CONF. */
+export function slurmClientEnv(conf: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!k.startsWith('SLURM_')) env[k] = v;
+  env.SLURM_CONF = conf;
+  return env;
+}
+
+function accountIds(user: string): { uid: number; gid: number } {
+  if (user === 'root') return { uid: 0, gid: 0 };
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`));
+  if (!line) throw new FleetError('NOT_FOUND', `SlurmUser ${user} does not exist on this machine: create the account first`, { subject: user });
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingOverview } from '../../shared/training';
+import { main } from '../../electron/cli/index';
+import type { CheckReport } from '../../electron/core/fleet/check';
 import { FleetCore } from '../../electron/core/fleet/core';
 import { createDispatch, type Dispatch } from '../../electron/core/rpc/dispatch';
 import { waitFor } from './helpers/free-port';
@@ -151,5 +153,30 @@ describe('a training cluster under a real Slurm', () => {
     expect((await overview()).jobs.find((j) => j.name === 'pretrain')?.checkpoint?.level).toBe('ok');
     await slurm.startRestd();
     await until((o) => o.schedulers.find((s) => s.state === 'ok'), 'Slurm back');
+  }, 60_000);
+
+  it('fleetops check --json reads the scheduler and the job\'s checkpoint; a stale checkpoint exits 1 (degraded)', async () => {
+    const check = async () => {
+      let out = '';
+      const code = await main(['check', '--inventory', join(dir, 'fleet.yaml'), '--json'], { out: (t) => void (out += `${t}\n`), err: () => undefined });
+      return { code, report: JSON.parse(out) as CheckReport };
+    };
+    process.env.FLEETOPS_SECRET_SLURM_TOKEN = slurm.token;
+    try {
+      const fresh = await check();
+      expect(fresh.report.schedulers).toEqual([expect.objectContaining({ name: 'train', health: 'healthy', apiVersion: 'v0.0.38', nodes: 3 })]);
+      expect(fresh.report.jobs).toEqual([expect.objectContaining({ name: 'pretrain', id: jobId, state: 'RUNNING', health: 'healthy', checkpoint: expect.objectContaining({ level: 'ok', newestComplete: 'step-100', policySeconds: 1800 }) })]);
+      expect(fresh.code).toBe(0);
+      // Two hours old against a 30-minute policy: critical, which the exit status counts as degraded.
+      const old = new Date(Date.now() - 2 * 3_600_000);
+      const step = join(dir, 'ckpt', 'step-100');
+      for (const f of ['__0_0.distcp', '__1_0.distcp', '.metadata', '']) utimesSync(join(step, f), old, old);
+      const stale = await check();
+      expect(stale.report.jobs[0]).toMatchObject({ health: 'degraded', checkpoint: { level: 'critical' } });
+      expect(stale.report.jobs[0].reasons[0]).toMatch(/newest complete checkpoint step-100 is 2 h/);
+      expect(stale.code).toBe(1);
+    } finally {
+      delete process.env.FLEETOPS_SECRET_SLURM_TOKEN;
+    }
   }, 60_000);
 });

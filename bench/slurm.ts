@@ -18,6 +18,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SlurmJob, SlurmNode } from '../shared/slurm';
+import type { TrainingJob, TrainingNode } from '../shared/training';
+import { joinJob, joinNodes } from '../electron/core/training/join-training';
+import type { TrainingCluster } from '../electron/core/training/training-inventory';
 import { checkAnswer } from '../electron/core/slurm/classify-answer';
 import { parseJobs, parseNodes } from '../electron/core/slurm/parse-answer';
 import { restRequest } from '../electron/core/slurm/rest-transport';
@@ -92,51 +95,50 @@ function scaledJobs(): string {
 /** Inventory names: the same as Slurm's, except every 50th node, mapped through `slurmName`. */
 const fleet = Array.from({ length: NODES }, (_, i) => ({ node: i % 50 === 0 ? `inv-${i}` : nodeName(i), slurmName: nodeName(i) }));
 
+/** The cluster as the training feature holds it (training-inventory.ts): Slurm's names ↔ the inventory's. */
+const cluster: TrainingCluster = {
+  region: 'bench',
+  cluster: 'bench-train',
+  protected: false,
+  scheduler: { kind: 'slurm', restd: { url: 'http://127.0.0.1:1', user: 'ops', tokenRef: 'bench' }, controlVia: fleet[0].node },
+  toInventory: new Map(fleet.map((f) => [f.slurmName, f.node])),
+  toSlurm: new Map(fleet.map((f) => [f.node, f.slurmName])),
+};
+/** Every tenth node judged unhealthy by the console, so the join writes its disagreements. */
+const verdict = (node: string) => (node.endsWith('0') ? { health: 'unhealthy' as const, reasons: ['XID 79 on GPU 3'] } : { health: 'healthy' as const, reasons: [] });
+
 interface Joined {
-  node: string;
-  state: string;
-  schedulable: boolean;
-  jobs: string[];
-  gpusUsed: number;
+  nodes: TrainingNode[];
+  jobs: TrainingJob[];
 }
 
-/** What the scheduler view needs per inventory node: Slurm's view of it and its jobs. */
-function joinFleet(nodes: SlurmNode[], jobs: SlurmJob[]): Joined[] {
-  const bySlurmName = new Map(nodes.map((n) => [n.name, n]));
-  const jobsOn = new Map<string, string[]>();
-  for (const j of jobs) {
-    if (j.state !== 'RUNNING') continue;
-    for (const n of j.nodes) {
-      const list = jobsOn.get(n);
-      if (list) list.push(j.id);
-      else jobsOn.set(n, [j.id]);
-    }
-  }
-  return fleet.map(({ node, slurmName }) => {
-    const s = bySlurmName.get(slurmName);
-    return { node, state: s?.stateText ?? 'unknown', schedulable: s?.schedulable ?? false, jobs: jobsOn.get(slurmName) ?? [], gpusUsed: s?.gpusUsed ?? 0 };
-  });
+/** The product's join (training/join-training.ts): every node beside its verdict, every job with its risk. */
+function joinFleet(nodes: SlurmNode[], jobs: SlurmJob[]): Joined {
+  const read = { state: 'ok' as const, at: Date.now(), apiVersion: 'v0.0.38', nodes, jobs, partitions: [] };
+  const joined = joinNodes(cluster, read, verdict);
+  const byName = new Map(joined.map((n) => [n.node, n]));
+  return { nodes: joined, jobs: jobs.map((j) => joinJob(cluster, j, byName, { checkpoint: null, interruptions: 0, now: read.at })) };
 }
 
 const ctx = { what: 'GET', where: 'bench', user: 'ops', token: 't', now: Date.now() };
 
-function parseAndJoin(nodesText: string, jobsText: string): Joined[] {
+function parseAndJoin(nodesText: string, jobsText: string): Joined {
   const nodes = parseNodes(checkAnswer({ status: 200, body: nodesText, elapsedMs: 1 }, ctx), 'v0.0.38');
   const jobs = parseJobs(checkAnswer({ status: 200, body: jobsText, elapsedMs: 1 }, ctx), 'v0.0.38');
   if (nodes.skipped.length + jobs.skipped.length > 0) throw new Error(`skipped: ${JSON.stringify([...nodes.skipped, ...jobs.skipped].slice(0, 3))}`);
   return joinFleet(nodes.items, jobs.items);
 }
 
-async function measure(label: string, poll: () => Promise<Joined[]>): Promise<{ label: string; p50: number; p95: number; max: number }> {
+async function measure(label: string, poll: () => Promise<Joined>): Promise<{ label: string; p50: number; p95: number; max: number }> {
   const samples: number[] = [];
-  let check: Joined[] = [];
+  let check: Joined = { nodes: [], jobs: [] };
   for (let i = 0; i < WARMUP + POLLS; i++) {
     const before = process.cpuUsage();
     check = await poll();
     const used = process.cpuUsage(before);
     if (i >= WARMUP) samples.push((used.user + used.system) / 1000);
   }
-  if (check.length !== NODES || !check.some((j) => j.jobs.length > 0)) throw new Error('the join lost nodes or jobs');
+  if (check.nodes.length !== NODES || !check.nodes.some((n) => n.jobs.length > 0) || !check.nodes.some((n) => n.disagreement !== null)) throw new Error('the join lost nodes, jobs or disagreements');
   samples.sort((a, b) => a - b);
   const at = (p: number) => samples[Math.min(samples.length - 1, Math.ceil(p * samples.length) - 1)];
   return { label, p50: at(0.5), p95: at(0.95), max: samples[samples.length - 1] };

@@ -4,7 +4,7 @@ import { Topology } from './inventory';
 import { ChangePreview, LbChange } from './change';
 import { RunbookPlan, RunbookSummary, RunView } from './runbook';
 import { AvailabilitySeries, LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
-import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, NodeStatus } from './status';
+import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, LabJobFaultKind, NodeStatus } from './status';
 import { HistoryQuery, HistorySeries } from './history';
 import { drillMethods, drillPushEvents } from './drill-run';
 import { drillReportMethods } from './drill-report';
@@ -177,6 +177,11 @@ export const methods = {
   },
   'lab.clearFault': {
     input: z.strictObject({ node: nodeName, kind: LabFaultKind.optional() }),
+    output: LabInfo,
+  },
+  /** A lab training job's checkpoint writer: turn one fault on or off (NOT_FOUND when the lab runs no such job). */
+  'lab.jobFault': {
+    input: z.strictObject({ job: nodeName, kind: LabJobFaultKind, active: z.boolean() }),
     output: LabInfo,
   },
   /** Failover drills (shared/drill-run.ts): list, dry run, start, abort, history, stop-all, pause/resume, game-day link. */

@@ -110,10 +110,44 @@ export type LabFaultKind = z.infer<typeof LabFaultKind>;
 export const LabFault = z.object({ node: z.string(), kind: LabFaultKind, gpuIndex: z.number().int().min(0).optional() });
 export type LabFault = z.infer<typeof LabFault>;
 
+/** Faults of a lab training job's checkpoint writer (electron/core/checkpoints/lab-writer.ts). */
+export const LabJobFaultKind = z.enum(['stall', 'no-metadata', 'truncated-shard', 'disk-full', 'mount-gone']);
+export type LabJobFaultKind = z.infer<typeof LabJobFaultKind>;
+
+/** One lab training cluster's real Slurm (slurmrestd on loopback). */
+export const LabScheduler = z.object({ cluster: z.string(), url: z.string(), controlVia: z.string(), nodes: z.array(z.string()) });
+export type LabScheduler = z.infer<typeof LabScheduler>;
+
+/** A lab training job: a Slurm job (`sbatch` of a long sleep) and the checkpoint writer that stands for it. */
+export const LabTrainingJob = z.object({
+  name: z.string(),
+  cluster: z.string(),
+  directory: z.string(),
+  /** The inventory's policy, in seconds; the writer saves a few times per policy interval. */
+  everySeconds: z.number(),
+  writerIntervalSeconds: z.number(),
+  faults: z.array(LabJobFaultKind),
+  lastComplete: z.string().nullable(),
+  saves: z.number().int(),
+  failures: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type LabTrainingJob = z.infer<typeof LabTrainingJob>;
+
+/** The lab's training side: its schedulers, or why it has none (Slurm not installed, not root, disabled). */
+export const LabTraining = z.object({
+  schedulers: z.array(LabScheduler),
+  reason: z.string().nullable(),
+  jobs: z.array(LabTrainingJob),
+});
+export type LabTraining = z.infer<typeof LabTraining>;
+
 export const LabInfo = z.object({
   dir: z.string(),
   inventoryPath: z.string(),
   nodes: z.number().int(),
   faults: z.array(LabFault),
+  /** Absent from labs of older builds. */
+  training: LabTraining.optional(),
 });
 export type LabInfo = z.infer<typeof LabInfo>;

@@ -17,6 +17,7 @@ import { isKill, isSystemctl, type LabUnits } from './lab-units';
 import { parseSignalScript, runSignalScript } from './signal-script';
 import type { CommandResult } from './shell-result';
 import { notFound, ok } from './shell-result';
+import type { LabCommandHandler } from './training-commands';
 
 export interface FakeHostOptions {
   hostname: string;
@@ -40,6 +41,8 @@ export class FakeHost {
   private readonly bootLog: KernelLogEntry[];
   /** Set once the lab's services run on this node; until then `systemctl` knows no unit. */
   private units: LabUnits | null = null;
+  /** The lab's training commands on this node (checkpoint listing; scontrol on a controlVia node), by name. */
+  private readonly handlers = new Map<string, LabCommandHandler>();
 
   constructor(private readonly opts: FakeHostOptions) {
     this.hostname = opts.hostname;
@@ -61,12 +64,22 @@ export class FakeHost {
     this.units = units;
   }
 
+  /** Adds (or with null removes) a recogniser of extra commands; each answers only the lines it knows. */
+  setHandler(name: string, handler: LabCommandHandler | null): void {
+    if (handler) this.handlers.set(name, handler);
+    else this.handlers.delete(name);
+  }
+
   /**
    * Answers one SSH exec request. `systemctl` takes as long as the unit takes to start or stop,
    * so its answer is a promise; so does the drills' freeze script, which asks `systemctl show`
    * for the PID it signals. Everything else answers at once.
    */
   run(command: string): CommandResult | Promise<CommandResult> {
+    for (const handler of this.handlers.values()) {
+      const answer = handler(command);
+      if (answer) return answer;
+    }
     if (isSystemctl(command)) {
       if (this.units) return this.units.systemctl(command);
       const unit = command.split(' ').at(-1)?.replace(/^'|'$/g, '') ?? '';

@@ -6,13 +6,10 @@
  * the age of a checkpoint is judged there, so the console's own clock skew does not count.
  */
 import { z } from 'zod';
+import { InventoryName } from './inventory-name';
 import { Duration } from './duration';
 
-/**
- * An inventory name (node, job). The same shape as shared/inventory.ts's `name`, which is not
- * exported yet; inventory.ts will import this file for `jobs:`, so this file cannot import it back.
- */
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a name of letters, digits, ".", "_" or "-"');
+const name = InventoryName;
 
 /**
  * Each training stack writes a checkpoint its own way, and each has its own proof of "complete":

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InventoryName } from './inventory-name';
 import { CheckpointDirectory, CheckpointLayout } from './checkpoints';
 import { Duration, parseDurationMs } from './duration';
 
@@ -6,7 +7,7 @@ import { Duration, parseDurationMs } from './duration';
  * The inventory file's shape. Every object is strict: an unknown key is an error, because a
  * typo (`node:` for `nodes:`) must not silently drop a node from monitoring.
  */
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a name of letters, digits, ".", "_" or "-"');
+const name = InventoryName;
 
 export const ProbeSettings = z.strictObject({
   intervalSeconds: z.number().min(1).max(3600),

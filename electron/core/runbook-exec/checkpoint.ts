@@ -1,9 +1,5 @@
 import { FleetError } from '../../../shared/errors';
-
-/** POSIX single quotes: the directory reaches the shell as one literal word. */
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from '../runbooks/shell-quote';
 
 /**
  * The remote clock first (so freshness is judged on the node's clock, not ours: no skew), then

@@ -18,7 +18,7 @@ import type { CliIo } from './io';
 import { chooseDataDir, cliAuditIdentity } from './data-dir';
 import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
-export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-dir DIR]] [--port N] [--data-dir DIR]
+export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
                      [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
 Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
   -i, --inventory FILE  the fleet to watch (inventory YAML)
@@ -27,6 +27,11 @@ Runs the console headless and serves it to a browser on 127.0.0.1 (token in the 
   --lab-spares N        of the lab's replicas, how many are spares: service stopped, held in
                         maintenance by HAProxy, for the replace-replica runbook (default 0)
   --lab-dir DIR         where the lab keeps its files (default: a temporary directory, removed at exit)
+  --lab-no-slurm        run the lab's training clusters without a scheduler even where Slurm is
+                        installed (by default, as root with Slurm installed, each runs under a real
+                        Slurm on loopback with running lab jobs)
+  --lab-checkpoint-every S  the lab training job's checkpoint policy in seconds (default 20; its
+                        writer saves four times per interval)
   -p, --port N          port to listen on (default: any free port)
   --data-dir DIR        event store, audit log and runbook journal (default: with --lab or a lab's
                         inventory the lab's own DIR/data, else the per-user data directory)
@@ -46,6 +51,8 @@ export const SERVE_OPTIONS = {
   'lab-nodes': { type: 'string' },
   'lab-spares': { type: 'string' },
   'lab-dir': { type: 'string' },
+  'lab-no-slurm': { type: 'boolean', default: false },
+  'lab-checkpoint-every': { type: 'string' },
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   'allow-remote': { type: 'boolean', default: false },
@@ -73,6 +80,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   if (!Number.isInteger(labNodes) || labNodes < 1 || labNodes > 5000) throw new Error('--lab-nodes must be an integer from 1 to 5000');
   const labSpares = values['lab-spares'] === undefined ? 0 : Number(values['lab-spares']);
   if (!Number.isInteger(labSpares) || labSpares < 0 || labSpares > 5) throw new Error('--lab-spares must be an integer from 0 to 5');
+  const labCheckpointEvery = values['lab-checkpoint-every'] === undefined ? 20 : Number(values['lab-checkpoint-every']);
+  if (!Number.isInteger(labCheckpointEvery) || labCheckpointEvery < 2 || labCheckpointEvery > 86_400) throw new Error('--lab-checkpoint-every must be an integer from 2 to 86400 (seconds)');
   if (values.lab && values.inventory) throw new Error('use either --lab or --inventory, not both');
   // Exposure and TLS are settled before anything starts: a refused serve leaves nothing behind.
   const exposure = remoteOptions({
@@ -95,7 +104,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   let labServices: LabServices | null = null;
   if (values.lab) {
     const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
-    lab = await startLab({ dir, nodes: labNodes });
+    lab = await startLab({ dir, nodes: labNodes, training: { slurm: !values['lab-no-slurm'], checkpointEverySeconds: labCheckpointEvery } });
     inventoryPath = lab.inventoryPath;
     try {
       labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath, fleet: lab, spares: labSpares });
@@ -107,6 +116,12 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
       await lab.stop();
       throw err;
     }
+    const training = lab.info().training;
+    io.out(
+      training && training.schedulers.length > 0
+        ? `lab: training clusters under Slurm: ${training.schedulers.map((t) => `${t.cluster} (${t.nodes.length} nodes, slurmrestd ${t.url})`).join(', ')}; jobs ${training.jobs.map((j) => j.name).join(', ') || 'none'}`
+        : `lab: no scheduler for the training clusters: ${training?.reason ?? 'none started'}`,
+    );
     const lb = labServices.info().loadBalancer;
     io.out(`lab: ${labNodes} simulated nodes in ${dir}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
     const spareNames = labServices.info().replicas.filter((r) => r.spare).map((r) => r.name);
@@ -122,7 +137,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   const core = new FleetCore({ dataDir, identity: cliAuditIdentity(labDir), inventoryPath, inventoryEnv: inventoryEnvFromProcess(), passphrases: new PassphraseVault({ inner: cliPassphrases() }),
     lab,
     labServices,
-    secrets: new LayeredSecretStore({ inner: secretFromEnv() }),
+    // The lab's Slurm tokens reach the console in-process, never through its inventory.
+    secrets: new LayeredSecretStore({ inner: labSecrets(lab, secretFromEnv()) }),
     processLabel: 'fleetops serve',
     // Scheduled drills run while the console runs.
     drills: { schedule: true },
@@ -163,6 +179,11 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
       if (ownLabDir) await rm(ownLabDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The lab's own secrets (its Slurm REST tokens) in front of `inner`. */
+function labSecrets(lab: LabFleet | null, inner: (ref: string) => Promise<string | undefined>): (ref: string) => Promise<string | undefined> {
+  return async (ref) => lab?.secret(ref) ?? inner(ref);
 }
 
 export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {

@@ -121,7 +121,14 @@ describe('lab fleet files', () => {
     expect(new Set(ports.values()).size).toBe(3);
     expect([...knownHosts.keys()].sort()).toEqual([...ports.values()].sort());
     expect(new Set([...knownHosts.values()].map((k) => k.toString('hex'))).size).toBe(3);
-    expect(lab.info()).toEqual({ dir, inventoryPath: join(dir, 'fleet.yaml'), nodes: 3, faults: [] });
+    expect(lab.info()).toEqual({
+      dir,
+      inventoryPath: join(dir, 'fleet.yaml'),
+      nodes: 3,
+      faults: [],
+      // Started without `training`: no scheduler, and the lab says so.
+      training: { schedulers: [], reason: expect.stringMatching(/without a training side/), jobs: [] },
+    });
   });
 });
 

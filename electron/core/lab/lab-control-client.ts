@@ -6,13 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { FleetError, FleetErrorData } from '../../../shared/errors';
 import { LabServicesInfo, type LabReplicaFaultKind } from '../../../shared/services';
-import { LabInfo, type LabFault, type LabFaultKind } from '../../../shared/status';
+import { LabInfo, type LabFault, type LabFaultKind, type LabJobFaultKind } from '../../../shared/status';
 import { LabControlFile, labPaths } from './lab-files';
 
 export interface LabControlClient {
   status(): Promise<LabInfo>;
   inject(fault: LabFault): Promise<LabInfo>;
   clear(node: string, kind?: LabFaultKind): Promise<LabInfo>;
+  /** A training job's checkpoint writer fault on (inject) or off (clear). */
+  injectJob(job: string, kind: LabJobFaultKind): Promise<LabInfo>;
+  clearJob(job: string, kind: LabJobFaultKind): Promise<LabInfo>;
   injectReplica(fault: { replica: string; kind: LabReplicaFaultKind; retryAfterSeconds?: number; slowMs?: number }): Promise<LabServicesInfo>;
   clearReplica(replica: string): Promise<LabServicesInfo>;
 }
@@ -70,6 +73,8 @@ export function labControlClient(dir: string): LabControlClient {
     status: () => call('GET', '/status', undefined, LabInfo),
     inject: (fault) => call('POST', '/faults', fault, LabInfo),
     clear: (node, kind) => call('DELETE', '/faults', kind === undefined ? { node } : { node, kind }, LabInfo),
+    injectJob: (job, kind) => call('POST', '/job-faults', { job, kind }, LabInfo),
+    clearJob: (job, kind) => call('DELETE', '/job-faults', { job, kind }, LabInfo),
     injectReplica: (fault) => call('POST', '/replica-faults', fault, LabServicesInfo),
     clearReplica: (replica) => call('DELETE', '/replica-faults', { replica }, LabServicesInfo),
   };

@@ -6,6 +6,8 @@
  *   GET    /status          → LabInfo
  *   POST   /faults          LabFault                                 → LabInfo
  *   DELETE /faults          {node, kind?}                            → LabInfo
+ *   POST   /job-faults      {job, kind}                              → LabInfo
+ *   DELETE /job-faults      {job, kind}                              → LabInfo
  *   POST   /replica-faults  {replica, kind, retryAfterSeconds?, slowMs?} → LabServicesInfo
  *   DELETE /replica-faults  {replica}                                → LabServicesInfo
  *
@@ -22,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { FleetError, toErrorData, type ErrorCode } from '../../../shared/errors';
 import { LabReplicaFaultKind } from '../../../shared/services';
-import { LabFault, LabFaultKind } from '../../../shared/status';
+import { LabFault, LabFaultKind, LabJobFaultKind } from '../../../shared/status';
 import { labPaths, writeFileAtomic, type LabControlFile } from './lab-files';
 import type { LabFleet } from './lab-fleet';
 import type { LabServices } from './lab-services';
@@ -30,6 +32,8 @@ import type { LabServices } from './lab-services';
 export { labControlClient, type LabControlClient } from './lab-control-client';
 
 export const ClearFaultsBody = z.strictObject({ node: z.string(), kind: LabFaultKind.optional() });
+/** A training job's checkpoint writer fault (lab-training.ts), injected with POST and cleared with DELETE. */
+export const JobFaultBody = z.strictObject({ job: z.string(), kind: LabJobFaultKind });
 export const ReplicaFaultBody = z.strictObject({
   replica: z.string(),
   kind: LabReplicaFaultKind,
@@ -128,6 +132,11 @@ export async function startLabControl(lab: LabFleet, services: Pick<LabServices,
       }
       return sendError(res, 405, 'BAD_REQUEST', `${req.method} is not allowed on /faults (use POST or DELETE)`);
     }
+    if (path === '/job-faults') {
+      if (req.method !== 'POST' && req.method !== 'DELETE') return sendError(res, 405, 'BAD_REQUEST', `${req.method} is not allowed on /job-faults (use POST or DELETE)`);
+      const { job, kind } = parseBody(JobFaultBody, await readJson(req), 'job fault');
+      return send(res, 200, await lab.setJobFault(job, kind, req.method === 'POST'));
+    }
     if (path === '/replica-faults') {
       if (req.method !== 'POST' && req.method !== 'DELETE') return sendError(res, 405, 'BAD_REQUEST', `${req.method} is not allowed on /replica-faults (use POST or DELETE)`);
       if (!services) return sendError(res, 404, 'NOT_FOUND', `the lab in ${lab.dir} runs no replicas`);
@@ -138,7 +147,7 @@ export async function startLabControl(lab: LabFleet, services: Pick<LabServices,
       const { replica } = parseBody(ClearReplicaFaultBody, await readJson(req), 'replica fault clearing request');
       return send(res, 200, await services.setReplicaFault(replica, null));
     }
-    return sendError(res, 404, 'NOT_FOUND', `no route ${path} (routes: GET /status, POST /faults, DELETE /faults, POST /replica-faults, DELETE /replica-faults)`);
+    return sendError(res, 404, 'NOT_FOUND', `no route ${path} (routes: GET /status, POST /faults, DELETE /faults, POST /job-faults, DELETE /job-faults, POST /replica-faults, DELETE /replica-faults)`);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 /**
- * The lab as a feature (serve --lab): injecting and clearing faults on the simulated nodes and
- * replicas, the traffic generator's rate, pushes of the lab's state, and the generated
+ * The lab as a feature (serve --lab): injecting and clearing faults on the simulated nodes,
+ * replicas and training jobs' checkpoint writers, the traffic generator's rate, pushes of the lab's state, and the generated
  * requests counted toward the service behind their frontend. Without a lab every lab.* method
  * except lab.status answers LAB_NOT_RUNNING.
  */
@@ -23,7 +23,7 @@ export interface LabNeeds {
   now: () => number;
 }
 
-type LabMethod = 'lab.status' | 'lab.injectFault' | 'lab.clearFault' | 'lab.replicaFault' | 'lab.traffic';
+type LabMethod = 'lab.status' | 'lab.injectFault' | 'lab.clearFault' | 'lab.jobFault' | 'lab.replicaFault' | 'lab.traffic';
 
 export function labFeature(needs: LabNeeds): CoreFeature<LabMethod> {
   const { lab, labServices, record, now } = needs;
@@ -64,6 +64,11 @@ export function labFeature(needs: LabNeeds): CoreFeature<LabMethod> {
       'lab.clearFault': async ({ node, kind }) => {
         const info = requireLab().clear(node, kind);
         recordFault('lab.fault.cleared', `lab: cleared ${kind ?? 'all faults'} on ${node}`, node, info);
+        return info;
+      },
+      'lab.jobFault': async ({ job, kind, active }) => {
+        const info = await requireLab().setJobFault(job, kind, active);
+        record({ ts: now(), kind: active ? 'lab.job.fault' : 'lab.job.cleared', subject: job, severity: 'info', message: `lab: ${active ? 'injected' : 'cleared'} ${kind} on training job ${job}'s checkpoint writer`, data: { jobs: info.training?.jobs.map((j) => ({ name: j.name, faults: j.faults })) ?? [] } });
         return info;
       },
       'lab.replicaFault': async ({ replica, kind, retryAfterSeconds, slowMs }) => {

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { FleetError } from '../../../shared/errors';
-import { LabFault, LabFaultKind, type LabInfo } from '../../../shared/status';
+import { InventoryFile } from '../../../shared/inventory';
+import { LabFault, LabFaultKind, LabJobFaultKind, type LabInfo, type LabTraining } from '../../../shared/status';
 import { FakeHost } from './fake-host';
 import { labNodeGpus } from './gpu-profile';
 import {
@@ -23,6 +24,8 @@ import {
 } from './lab-files';
 import { generateEd25519 } from './lab-keys';
 import { labTopology, type LabNodePlacement } from './lab-topology';
+import type { LabSlurm } from './lab-slurm';
+import { startLabTraining, type LabTrainingOptions, type LabTrainingSide } from './lab-training';
 import type { LabUnits } from './lab-units';
 import { NodeFaults } from './node-faults';
 import { LabSshNode } from './ssh-node';
@@ -41,6 +44,11 @@ export interface LabOptions {
   slowSshDelayMs?: number;
   /** Epoch ms; node uptimes and driver timestamps follow it. */
   clock?: () => number;
+  /**
+   * The training side (lab-training.ts): training clusters under a real Slurm when it is
+   * installed, running lab jobs, a checkpoint writer. Absent: the lab runs no scheduler.
+   */
+  training?: LabTrainingOptions;
 }
 
 export interface LabFleet {
@@ -53,6 +61,12 @@ export interface LabFleet {
   onChange(listener: (info: LabInfo) => void): () => void;
   /** Gives a node the services `systemctl` manages on it (null: none); NOT_FOUND for an unknown node. */
   setUnits(node: string, units: LabUnits | null): void;
+  /** A lab training job's checkpoint writer fault on or off; NOT_FOUND for a job the lab does not run. */
+  setJobFault(job: string, kind: LabJobFaultKind, active: boolean): Promise<LabInfo>;
+  /** A secret the lab made for the console (its Slurm REST tokens), never written to the inventory. */
+  secret(ref: string): string | undefined;
+  /** The real Slurm a training cluster runs under, if any. */
+  slurmOf(cluster: string): LabSlurm | undefined;
   stop(): Promise<void>;
 }
 
@@ -135,6 +149,7 @@ export async function startLab(opts: LabOptions): Promise<LabFleet> {
     nodes.push({ placement, faults, host, ssh });
   }
 
+  let training: LabTrainingSide | null = null;
   try {
     await eachLimited(nodes, LISTEN_CONCURRENCY, async (n) => {
       await n.ssh.listen(LAB_HOST);
@@ -148,12 +163,19 @@ export async function startLab(opts: LabOptions): Promise<LabFleet> {
     await writeFileAtomic(paths.identityFile, clientKeys.private, 0o600);
     await writeFileAtomic(`${paths.identityFile}.pub`, `${clientKeys.public} fleetops-lab\n`, 0o644);
     await writeFileAtomic(paths.knownHostsFile, knownHostsText(endpoints), 0o600);
-    await writeFileAtomic(paths.inventoryPath, inventoryYaml(labInventory(paths, endpoints, probe)), 0o600);
+    let inventory = labInventory(paths, endpoints, probe);
+    if (opts.training) {
+      const hosts = new Map(nodes.map((n) => [n.placement.name, n.host]));
+      training = await startLabTraining({ dir: opts.dir, endpoints, hosts, schedulerIntervalSeconds: probe.intervalSeconds, options: opts.training });
+      inventory = InventoryFile.parse(training.addToInventory(inventory));
+    }
+    await writeFileAtomic(paths.inventoryPath, inventoryYaml(inventory), 0o600);
   } catch (err) {
+    await training?.stop();
     await eachLimited(nodes, LISTEN_CONCURRENCY, (n) => n.ssh.close());
     throw err;
   }
-  return new RunningLab(opts.dir, paths.inventoryPath, nodes, clock);
+  return new RunningLab(opts.dir, paths.inventoryPath, nodes, clock, training);
 }
 
 class RunningLab implements LabFleet {
@@ -166,6 +188,7 @@ class RunningLab implements LabFleet {
     readonly inventoryPath: string,
     private readonly nodes: readonly LabNode[],
     private readonly clock: () => number,
+    private readonly training: LabTrainingSide | null,
   ) {
     this.byName = new Map(nodes.map((n) => [n.placement.name, n]));
   }
@@ -177,7 +200,27 @@ class RunningLab implements LabFleet {
         faults.push(f.gpuIndex === undefined ? { node: n.placement.name, kind: f.kind } : { node: n.placement.name, kind: f.kind, gpuIndex: f.gpuIndex });
       }
     }
-    return { dir: this.dir, inventoryPath: this.inventoryPath, nodes: this.nodes.length, faults };
+    return { dir: this.dir, inventoryPath: this.inventoryPath, nodes: this.nodes.length, faults, training: this.trainingInfo() };
+  }
+
+  private trainingInfo(): LabTraining {
+    return this.training?.info() ?? { schedulers: [], reason: 'this lab was started without a training side (no scheduler)', jobs: [] };
+  }
+
+  async setJobFault(job: string, kind: LabJobFaultKind, active: boolean): Promise<LabInfo> {
+    if (!LabJobFaultKind.safeParse(kind).success) {
+      throw new FleetError('BAD_REQUEST', `unknown lab job fault kind "${kind}" (expected one of ${LabJobFaultKind.options.join(', ')})`);
+    }
+    if (!this.training) throw new FleetError('NOT_FOUND', `the lab runs no training job "${job}": ${this.trainingInfo().reason}`, { subject: job });
+    return this.changed(await this.training.setJobFault(job, kind, active));
+  }
+
+  secret(ref: string): string | undefined {
+    return this.training?.secret(ref);
+  }
+
+  slurmOf(cluster: string): LabSlurm | undefined {
+    return this.training?.slurmOf(cluster);
   }
 
   inject(fault: LabFault): LabInfo {
@@ -212,6 +255,8 @@ class RunningLab implements LabFleet {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.listeners.clear();
+      // Slurm and the writer first: the daemons are stopped with deadlines and waited for.
+      await this.training?.stop();
       await eachLimited(this.nodes, LISTEN_CONCURRENCY, (n) => n.ssh.close());
     })();
     return this.stopped;

@@ -21,6 +21,14 @@ export interface SlurmChangeRunner {
   followUpTimeoutMs?: number;
   /** Between checks of the requeued job. Default 200 ms. */
   pollIntervalMs?: number;
+  /**
+   * The least time between the requeue and setting the job's start time. Default 1100 ms: slurmd
+   * refuses a job credential created no later than the second its previous run was killed in
+   * (`cred->ctime <= revoked`, whole seconds), so a requeued job started again within that second
+   * on a node it ran on is killed at launch ("Job credential revoked") and ends FAILED, not
+   * requeued (measured on 22.05.8 with the lab's Slurm).
+   */
+  credentialSecondMs?: number;
 }
 
 export async function executeSlurmChange(rendered: RenderedSlurmChange, runner: SlurmChangeRunner): Promise<{ output: string }> {
@@ -39,11 +47,12 @@ export async function executeSlurmChange(rendered: RenderedSlurmChange, runner: 
   if (!runner.shell) throw new FleetError('BAD_REQUEST', `${rendered.text}: no SSH connection to the cluster's controlVia node to run it on.`);
   const where = runner.shellWhere ?? 'the controlVia node';
   const res = await runner.shell(rendered.command);
+  const doneAt = Date.now();
   const said = safeExcerpt(`${res.stderr}\n${res.stdout}`.trim(), 300);
   if (res.code === 0) {
     const first = said ? `${rendered.command}: ${said}` : `${rendered.command}: done`;
     if (!rendered.followUp) return { output: first };
-    return { output: `${first}\n${await startNow(rendered.followUp, runner, where)}` };
+    return { output: `${first}\n${await startNow(rendered.followUp, runner, where, doneAt)}` };
   }
   // Resuming a node that is not drained or down: the goal (a schedulable node) already holds.
   if (rendered.change.kind === 'resume' && /Invalid node state specified/i.test(said)) {
@@ -61,7 +70,7 @@ export async function executeSlurmChange(rendered: RenderedSlurmChange, runner: 
  * requeue itself has happened by then, so a job that never comes back to PENDING (it ended, or
  * someone else started it) is said in the output, not thrown: the step did what it is named for.
  */
-async function startNow(followUp: { check: string; command: string }, runner: SlurmChangeRunner, where: string): Promise<string> {
+async function startNow(followUp: { check: string; command: string }, runner: SlurmChangeRunner, where: string, requeuedAt: number): Promise<string> {
   const shell = runner.shell!;
   const deadline = Date.now() + (runner.followUpTimeoutMs ?? 30_000);
   let state = 'unknown';
@@ -75,6 +84,8 @@ async function startNow(followUp: { check: string; command: string }, runner: Sl
     if (Date.now() > deadline) return `the job was still ${state.toLowerCase()} after the wait: its start time was not set (Slurm holds a requeued job ~120 s)`;
     await new Promise((r) => setTimeout(r, runner.pollIntervalMs ?? 200));
   }
+  const wait = requeuedAt + (runner.credentialSecondMs ?? 1100) - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const res = await shell(followUp.command);
   if (res.code === 0) return `${followUp.command}: done`;
   const said = safeExcerpt(`${res.stderr}\n${res.stdout}`.trim(), 200);

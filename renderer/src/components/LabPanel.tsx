@@ -4,6 +4,7 @@ import { useConnectionState } from '../api/connection-hooks';
 import { useClearFault, useInjectFault } from '../api/mutations/lab';
 import { parseGpuIndex } from '../model/gpu-index';
 import { ErrorNote } from './ErrorNote';
+import { LabTrainingFaults } from './LabTrainingFaults';
 
 /**
  * Fault injection against the lab's fake nodes (shown only when the server runs with --lab).
@@ -99,6 +100,7 @@ export const LabPanel = memo(function LabPanel({ lab, nodeNames }: { lab: LabInf
           ))}
         </ul>
       )}
+      {lab.training ? <LabTrainingFaults training={lab.training} /> : null}
     </section>
   );
 });

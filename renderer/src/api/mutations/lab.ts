@@ -25,3 +25,12 @@ export function useClearFault() {
     onSuccess: storeLab,
   });
 }
+
+/** A lab training job's checkpoint writer fault on or off. */
+export function useJobFault() {
+  const storeLab = useStoreLab();
+  return useMutation({
+    mutationFn: (input: MethodInput<'lab.jobFault'>) => call('lab.jobFault', input),
+    onSuccess: storeLab,
+  });
+}

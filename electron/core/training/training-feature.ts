@@ -37,7 +37,7 @@ export interface TrainingNeeds {
   push: Push;
   now: () => number;
   timers?: Timers;
-  /** How often each job's checkpoints are listed (default 60 s) and the overview republished at most (default 1 s). */
+  /** How often each job's checkpoints are listed at most (default 60 s; a quarter of its policy when shorter) and the overview republished (default 1 s). */
   checkpointEveryMs?: number;
   publishEveryMs?: number;
 }
@@ -118,7 +118,7 @@ export function trainingFeature(needs: TrainingNeeds): TrainingFeature {
     // A job seen for the first time is listed at once; the others keep their cadence.
     const fresh = jobs.filter((j) => !listed.has(j.key));
     listed = known;
-    listings.setSubjects(jobs.map((j) => ({ key: j.key, intervalMs: needs.checkpointEveryMs ?? 60_000 })));
+    listings.setSubjects(jobs.map((j) => ({ key: j.key, intervalMs: listingIntervalMs(j.everyMs, needs.checkpointEveryMs) })));
     for (const j of fresh) listings.runSoon(j.key);
   }
 
@@ -216,6 +216,15 @@ export function trainingFeature(needs: TrainingNeeds): TrainingFeature {
       await Promise.all(training.clusters.map((c) => pollScheduler(c.cluster)));
     },
   };
+}
+
+/**
+ * How often a job's checkpoints are listed: a quarter of its policy, so a stale checkpoint shows
+ * well before the next save is due; at most every `ceilingMs` (default a minute) and at least
+ * every 2 s (a listing is one SSH exec, but one per job).
+ */
+export function listingIntervalMs(policyMs: number, ceilingMs = 60_000): number {
+  return Math.max(Math.min(2_000, ceilingMs), Math.min(ceilingMs, Math.round(policyMs / 4)));
 }
 
 function unknownCheckpoint(job: FollowedJob, reason: string): CheckpointStatus {

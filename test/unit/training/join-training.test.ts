@@ -130,3 +130,13 @@ describe('what changed between two reads becomes events', () => {
     expect(schedulerChanges(c(), before, read([node('node1', { state: 'MIXED' })], [job('4123', { state: 'COMPLETED' })]), NOW).some((e) => e.kind === 'training.job.interrupted')).toBe(false);
   });
 });
+
+describe('how often checkpoints are listed', () => {
+  it('a quarter of the policy, at most every minute (or the given ceiling), at least every 2 s', async () => {
+    const { listingIntervalMs } = await import('../../../electron/core/training/training-feature');
+    expect(listingIntervalMs(30 * 60_000)).toBe(60_000);
+    expect(listingIntervalMs(2 * 60_000)).toBe(30_000);
+    expect(listingIntervalMs(6_000)).toBe(2_000);
+    expect(listingIntervalMs(30 * 60_000, 1_000)).toBe(1_000);
+  });
+});

@@ -7,7 +7,6 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slurmAvailable } from '../integration/helpers/slurm';
 import { launchChromium, openPage } from './helpers/browser';
 import { showView } from './helpers/console-page';
 import { pollUntil } from './helpers/services-page';
@@ -18,7 +17,7 @@ import { Teardown } from './helpers/teardown';
 const POLICY_S = 6;
 const JOB = 'lab-pretrain';
 
-describe.runIf(slurmAvailable())('Training view against the lab under Slurm', () => {
+describe('Training view against the lab under Slurm', () => {
   const teardown = new Teardown();
   let serve: E2eServe;
   let browser: Browser;

@@ -13,6 +13,7 @@ import type { LoadedInventory } from '../inventory/load-inventory';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { AppendEventInput } from '../store/open-store';
 import { FleetFailures } from './fleet-failures';
+import { SharedObservations } from './shared-observations';
 import { followedJobs, type FollowedJob } from './followed-jobs';
 import { joinJob, joinNodes, schedulerStatus, type NodeVerdict, type SchedulerRead, type SlurmJobIn } from './join-training';
 import { jobSubject, schedulerChanges } from './slurm-changes';
@@ -55,6 +56,7 @@ export interface TrainingFeature extends CoreFeature<'training.overview'> {
 export function trainingFeature(needs: TrainingNeeds): TrainingFeature {
   const timers = needs.timers ?? realTimers;
   const failures = new FleetFailures(needs.db);
+  const observed = new SharedObservations(needs.db);
   const reads = new Map<string, SchedulerRead>();
   const checkpoints = new Map<string, CheckpointStatus>();
   const stopping = new AbortController();
@@ -83,7 +85,8 @@ export function trainingFeature(needs: TrainingNeeds): TrainingFeature {
       next = { state: 'unreachable', at: needs.now(), code: e.code, reason: e.message, apiVersion: null };
     }
     if (stopping.signal.aborted || !training.clusters.includes(c)) return;
-    for (const e of schedulerChanges(c, reads.get(key), next, needs.now())) needs.record(e);
+    const windowMs = 1.5 * (c.scheduler.intervalSeconds ?? DEFAULT_SCHEDULER_INTERVAL_S) * 1000;
+    for (const e of schedulerChanges(c, reads.get(key), next, needs.now())) observed.recordOnce(e, windowMs, needs.record);
     reads.set(key, next);
     dirty = true;
     syncCheckpointSubjects();

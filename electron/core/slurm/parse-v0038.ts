@@ -3,6 +3,7 @@ import type { SlurmJob, SlurmNode, SlurmPartition } from '../../../shared/slurm'
 import { gpusInGres, jobGpus } from './gres';
 import { expandHostlist } from './hostlist';
 import { checkpointFromComment } from './job-comment';
+import { nodeFields } from './node-fields';
 import { nodeStateV0038 } from './node-state';
 import { epochMs, minutesOf, textOrNull } from './slurm-values';
 
@@ -67,16 +68,7 @@ export function nodeV0038(raw: z.infer<typeof NodeV0038>): SlurmNode {
   return {
     name: raw.name,
     ...state,
-    reason: textOrNull(raw.reason),
-    reasonBy: textOrNull(raw.reason_set_by_user, 100),
-    reasonAt: epochMs(raw.reason_changed_at),
-    gpusTotal: gpusInGres(raw.gres),
-    gpusUsed: gpusInGres(raw.gres_used),
-    gres: textOrNull(raw.gres, 200) ?? '',
-    gresUsed: textOrNull(raw.gres_used, 200) ?? '',
-    cpus: raw.cpus ?? null,
-    cpusAllocated: raw.alloc_cpus ?? null,
-    partitions: raw.partitions ?? [],
+    ...nodeFields(raw),
   };
 }
 

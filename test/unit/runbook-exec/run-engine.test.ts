@@ -10,6 +10,7 @@ import { RunbookEngine } from '../../../electron/core/runbook-exec/run-engine';
 import type { RunUpdatedEvent } from '../../../electron/core/runbook-exec/run-types';
 import { FleetError } from '../../../shared/errors';
 import { FakeActions, planOf } from './fake-actions';
+import { thrownFleetError } from '../thrown';
 
 const OPERATOR = { user: 'alice', host: 'laptop' };
 let dir: string;
@@ -46,15 +47,6 @@ function engineWith(actions: FakeActions, events: RunUpdatedEvent[] = []): Runbo
   return new RunbookEngine({ db, owner: ownerOn(db), actions, onEvent: (e) => events.push(e), newId: () => `run-${++n}-${dbs.length}` });
 }
 
-function thrown(fn: () => unknown): FleetError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FleetError);
-    return err as FleetError;
-  }
-  throw new Error('expected a throw');
-}
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fleetops-runbook-engine-'));
@@ -116,7 +108,7 @@ describe('failure', () => {
     expect(stopped.status).toBe('stopped');
     expect(actions.calls).toEqual(['s0', 's1']);
     // Still holds its lock while it waits.
-    expect(thrown(() => engine.start(planOf(1), { operator: OPERATOR })).code).toBe('RUNBOOK_LOCKED');
+    expect(thrownFleetError(() => engine.start(planOf(1), { operator: OPERATOR })).code).toBe('RUNBOOK_LOCKED');
     actions.failing.delete('s1');
     const done = await engine.continue(handle.runId).done;
     expect(actions.calls).toEqual(['s0', 's1', 's1', 's2']);
@@ -180,8 +172,8 @@ describe('abort', () => {
     const engine = engineWith(new FakeActions());
     const handle = engine.start(planOf(1), { operator: OPERATOR });
     await handle.done;
-    expect(thrown(() => engine.abort(handle.runId)).code).toBe('BAD_REQUEST');
-    expect(thrown(() => engine.abort('nope')).code).toBe('NOT_FOUND');
+    expect(thrownFleetError(() => engine.abort(handle.runId)).code).toBe('BAD_REQUEST');
+    expect(thrownFleetError(() => engine.abort('nope')).code).toBe('NOT_FOUND');
   });
 });
 
@@ -192,7 +184,7 @@ describe('locks and confirmation', () => {
     const engine = engineWith(actions);
     const first = engine.start(planOf(1), { operator: OPERATOR });
     await started;
-    const err = thrown(() => engine.start(planOf(2, { runbook: 'other', locks: ['x', 'llm/b1'] }), { operator: OPERATOR }));
+    const err = thrownFleetError(() => engine.start(planOf(2, { runbook: 'other', locks: ['x', 'llm/b1'] }), { operator: OPERATOR }));
     expect(err.code).toBe('RUNBOOK_LOCKED');
     expect(err.message).toContain(first.runId);
     expect(err.message).toContain('drain-server');
@@ -217,8 +209,8 @@ describe('locks and confirmation', () => {
     const actions = new FakeActions();
     const engine = engineWith(actions);
     const plan = planOf(1, { confirmation: 'prod-east' });
-    expect(thrown(() => engine.start(plan, { operator: OPERATOR })).code).toBe('CONFIRMATION_REQUIRED');
-    expect(thrown(() => engine.start(plan, { operator: OPERATOR, confirm: 'prod-eas' })).code).toBe('CONFIRMATION_REQUIRED');
+    expect(thrownFleetError(() => engine.start(plan, { operator: OPERATOR })).code).toBe('CONFIRMATION_REQUIRED');
+    expect(thrownFleetError(() => engine.start(plan, { operator: OPERATOR, confirm: 'prod-eas' })).code).toBe('CONFIRMATION_REQUIRED');
     expect(actions.calls).toEqual([]);
     expect(engine.list()).toEqual([]);
     expect((await engine.start(plan, { operator: OPERATOR, confirm: 'prod-east' }).done).status).toBe('succeeded');
@@ -242,7 +234,7 @@ describe('journal and recovery', () => {
     expect(interrupted[0]).toMatchObject({ id: handle.runId, status: 'interrupted', interruptedStep: 2, operator: OPERATOR });
     expect(interrupted[0]!.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'failed', 'pending']);
     // It keeps its lock until the operator decides.
-    expect(thrown(() => second.start(planOf(1), { operator: OPERATOR })).code).toBe('RUNBOOK_LOCKED');
+    expect(thrownFleetError(() => second.start(planOf(1), { operator: OPERATOR })).code).toBe('RUNBOOK_LOCKED');
     const run = await second.rollback(handle.runId).done;
     expect(after.calls).toEqual(['u2', 'u1', 'u0']);
     expect(run.status).toBe('rolled-back');
@@ -282,7 +274,7 @@ describe('journal and recovery', () => {
     const engine = engineWith(new FakeActions());
     const handle = engine.start(planOf(1), { operator: OPERATOR });
     await handle.done;
-    expect(thrown(() => engine.rollback(handle.runId)).code).toBe('BAD_REQUEST');
-    expect(thrown(() => engine.continue(handle.runId)).code).toBe('BAD_REQUEST');
+    expect(thrownFleetError(() => engine.rollback(handle.runId)).code).toBe('BAD_REQUEST');
+    expect(thrownFleetError(() => engine.continue(handle.runId)).code).toBe('BAD_REQUEST');
   });
 });

@@ -8,6 +8,7 @@ import { formatPlan } from '../../../electron/core/runbooks/format-plan';
 import { loadRunbooks, parseRunbook } from '../../../electron/core/runbooks/load-runbooks';
 import { planRunbook, type PlanOptions } from '../../../electron/core/runbooks/plan-runbook';
 import type { RunbookFile } from '../../../electron/core/runbooks/runbook-schema';
+import { thrownFleetError } from '../thrown';
 
 const inventoryPath = join(__dirname, '../../fixtures/runbooks/fleet.yaml');
 let inventory: LoadedInventory;
@@ -29,15 +30,6 @@ function plan(name: string, target: string, extra: Partial<PlanOptions> = {}) {
   return p;
 }
 
-function thrown(fn: () => unknown): FleetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof FleetError) return err;
-    throw err;
-  }
-  throw new Error('expected a FleetError');
-}
 
 describe('planRunbook: drain-replica', () => {
   it('renders the exact HAProxy commands and their undos, and leaves out the SSH step unless asked', () => {
@@ -71,16 +63,16 @@ describe('planRunbook: drain-replica', () => {
   });
 
   it.each(['; rm -rf /', '$(id)', '`id`', 'vllm\nreboot', "vllm'", 'vllm"'])('refuses the hostile service %j by its pattern, naming param and pattern', (service) => {
-    const err = thrown(() => plan('drain-replica', 'r-a1', { params: { stopService: 'yes', service } }));
+    const err = thrownFleetError(() => plan('drain-replica', 'r-a1', { params: { stopService: 'yes', service } }));
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toBe(`parameter "service" = ${JSON.stringify(service)} does not match its pattern [a-z0-9][a-z0-9@._-]{0,63}`);
   });
 
   it('unknown target, unknown parameter and missing parameter are clear errors', () => {
-    expect(thrown(() => plan('drain-replica', 'r-zz'))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^runbook drain-replica targets a replica, and "r-zz" is not one \(replicas: r-a1, /) });
-    expect(thrown(() => plan('drain-replica', 'r-a1', { params: { sevice: 'x' } }))).toMatchObject({ code: 'BAD_REQUEST', message: 'runbook drain-replica has no parameter "sevice" (parameters: stopService, service, drainTimeoutSeconds)' });
-    expect(thrown(() => plan('replace-replica', 'r-a1'))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^runbook replace-replica needs --param spare=…/) });
-    expect(thrown(() => plan('replace-replica', 'r-a1', { params: { spare: 'nope' } }))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^parameter "spare": "nope" is not a replica/) });
+    expect(thrownFleetError(() => plan('drain-replica', 'r-zz'))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^runbook drain-replica targets a replica, and "r-zz" is not one \(replicas: r-a1, /) });
+    expect(thrownFleetError(() => plan('drain-replica', 'r-a1', { params: { sevice: 'x' } }))).toMatchObject({ code: 'BAD_REQUEST', message: 'runbook drain-replica has no parameter "sevice" (parameters: stopService, service, drainTimeoutSeconds)' });
+    expect(thrownFleetError(() => plan('replace-replica', 'r-a1'))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^runbook replace-replica needs --param spare=…/) });
+    expect(thrownFleetError(() => plan('replace-replica', 'r-a1', { params: { spare: 'nope' } }))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^parameter "spare": "nope" is not a replica/) });
   });
 
   it('names the run that holds a lock', () => {
@@ -194,12 +186,12 @@ describe('planRunbook: region runbooks', () => {
   });
 
   it('refuses a spare or standby region that is the target itself', () => {
-    expect(thrown(() => plan('replace-replica', 'r-a1', { params: { spare: 'r-a1' } })).message).toBe('parameter "spare" names the target itself (r-a1): choose another replica');
-    expect(thrown(() => plan('region-failover', 'us-west', { params: { to: 'us-west' } })).code).toBe('BAD_REQUEST');
+    expect(thrownFleetError(() => plan('replace-replica', 'r-a1', { params: { spare: 'r-a1' } })).message).toBe('parameter "spare" names the target itself (r-a1): choose another replica');
+    expect(thrownFleetError(() => plan('region-failover', 'us-west', { params: { to: 'us-west' } })).code).toBe('BAD_REQUEST');
   });
 
   it('refuses to plan an undo that restores a weight HAProxy did not report', () => {
-    const err = thrown(() => plan('region-failover', 'us-west', { params: { to: 'eu-central' }, serverWeight: (_l, _b, s) => (s === 'r-b1' ? null : 1) }));
+    const err = thrownFleetError(() => plan('region-failover', 'us-west', { params: { to: 'eu-central' }, serverWeight: (_l, _b, s) => (s === 'r-b1' ? null : 1) }));
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toMatch(/would restore llama\/r-b1's weight on rollback, but lb-global did not say what it is now/);
     expect(() => plan('region-failover', 'us-west', { params: { to: 'eu-central' }, serverWeight: undefined })).toThrow(/did not say what it is now/);

@@ -13,6 +13,7 @@ import { planRunbook } from '../../../electron/core/runbooks/plan-runbook';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainingFleet } from '../training/fixture';
+import { thrownFleetError } from '../thrown';
 
 const cordon = parseRunbook(readFileSync(join(BUILTIN_RUNBOOK_DIR, 'cordon-gpu-node.yaml'), 'utf8'), 'cordon-gpu-node.yaml');
 
@@ -31,15 +32,6 @@ function plan(target: string, params: Record<string, string> = {}, extra: { read
   return p;
 }
 
-function thrown(fn: () => unknown): FleetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof FleetError) return err;
-    throw err;
-  }
-  throw new Error('expected a FleetError');
-}
 
 describe('cordon-gpu-node', () => {
   it('drains with the given reason, waits for the jobs by default, and resumes on rollback', () => {
@@ -65,10 +57,10 @@ describe('cordon-gpu-node', () => {
   });
 
   it('refuses what it cannot plan: a node of a cluster with no Slurm, an empty reason, a replica as target', () => {
-    expect(thrown(() => plan('gpu-u01')).message).toMatch(/cluster train-b has no Slurm the console has read/);
-    expect(thrown(() => plan('gpu-t01', {}, { slurm: () => undefined })).message).toMatch(/has no Slurm the console has read/);
-    expect(thrown(() => plan('gpu-t01', { reason: 'bad\nreason' })).code).toBe('BAD_REQUEST');
-    expect(thrown(() => plan('nope')).message).toMatch(/targets a node, and "nope" is not one/);
+    expect(thrownFleetError(() => plan('gpu-u01')).message).toMatch(/cluster train-b has no Slurm the console has read/);
+    expect(thrownFleetError(() => plan('gpu-t01', {}, { slurm: () => undefined })).message).toMatch(/has no Slurm the console has read/);
+    expect(thrownFleetError(() => plan('gpu-t01', { reason: 'bad\nreason' })).code).toBe('BAD_REQUEST');
+    expect(thrownFleetError(() => plan('nope')).message).toMatch(/targets a node, and "nope" is not one/);
   });
 
   it('read-only on the cluster refuses the drain', () => {

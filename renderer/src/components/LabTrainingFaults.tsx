@@ -1,7 +1,10 @@
+import { useState } from 'react';
 import { LabJobFaultKind, type LabTraining } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
 import { useJobFault } from '../api/mutations/lab';
 import { ErrorNote } from './ErrorNote';
+
+type Asked = { job: string; kind: LabJobFaultKind; active: boolean };
 
 /**
  * The lab's training side in the lab panel: its Slurm (or why it has none) and, per lab job, its
@@ -11,6 +14,9 @@ import { ErrorNote } from './ErrorNote';
 export function LabTrainingFaults({ training }: { training: LabTraining }) {
   const jobFault = useJobFault();
   const connected = useConnectionState().status === 'open';
+  // While a toggle is on its way, the box shows what was asked for (set in the click's own render):
+  // a controlled box would otherwise spring back until the lab answers, and the click look ignored.
+  const [asked, setAsked] = useState<Asked | null>(null);
   return (
     <div data-testid="lab-training">
       <h3>Training</h3>
@@ -32,14 +38,19 @@ export function LabTrainingFaults({ training }: { training: LabTraining }) {
           </span>
           {LabJobFaultKind.options.map((kind) => {
             const active = job.faults.includes(kind);
+            const shown = asked && asked.job === job.name && asked.kind === kind ? asked.active : active;
             return (
               <label key={kind}>
                 <input
                   type="checkbox"
                   data-testid={`lab-job-fault-${job.name}-${kind}`}
-                  checked={active}
+                  checked={shown}
                   disabled={!connected || jobFault.isPending}
-                  onChange={() => jobFault.mutate({ job: job.name, kind, active: !active })}
+                  onChange={() => {
+                    const next = { job: job.name, kind, active: !active };
+                    setAsked(next);
+                    jobFault.mutate(next, { onSettled: () => setAsked(null) });
+                  }}
                 />
                 {kind}
               </label>

@@ -11,6 +11,7 @@ import { drillReportMethods } from './drill-report';
 import { incidentMethods, incidentPushEvents } from './incident';
 import { timelineMethods } from './timeline';
 import { trainingMethods, trainingPushEvents } from './training';
+import { capacityMethods, capacityPushEvents } from './capacity';
 
 /**
  * The one contract between the engine and every client (Electron IPC, WebSocket, CLI).
@@ -194,6 +195,8 @@ export const methods = {
   ...timelineMethods,
   /** Training clusters: schedulers, their nodes beside the console's verdict, jobs and checkpoints (shared/training.ts). */
   ...trainingMethods,
+  /** Spare capacity: per failure domain, per service, the largest-domain loss (shared/capacity.ts). */
+  ...capacityMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -243,6 +246,8 @@ export const pushEvents = {
   ...incidentPushEvents,
   /** The training overview changed: shared/training.ts. */
   ...trainingPushEvents,
+  /** The capacity overview changed: shared/capacity.ts. */
+  ...capacityPushEvents,
 } as const;
 
 export type PushEvents = typeof pushEvents;

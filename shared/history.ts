@@ -42,7 +42,8 @@ export type NodeOutcome = (typeof NODE_OUTCOMES)[number];
 export const NODE_HEALTH_CLASSES = ['healthy', 'degraded', 'unhealthy', 'unreachable', 'unknown'] as const;
 
 /** shared/services.ts's ReplicaHealth. */
-export const REPLICA_HEALTH_CLASSES = ['healthy', 'throttled', 'degraded', 'unhealthy', 'unreachable', 'unknown'] as const;
+// Appended only: a stored sample keeps its class by position (standby: a spare out of rotation, not warm).
+export const REPLICA_HEALTH_CLASSES = ['healthy', 'throttled', 'degraded', 'unhealthy', 'unreachable', 'unknown', 'standby'] as const;
 
 /** How a replica probe ended: `ok`, or shared/services.ts's ReplicaFailure (`other`: a failure without a class). */
 export const REPLICA_OUTCOMES = ['ok', 'timeout', 'refused', 'network', 'http-5xx', 'wrong-answer', 'auth', 'rate-limited', 'http-other', 'bad-response', 'other'] as const;

@@ -63,6 +63,12 @@ export const InventoryNode = z.strictObject({
   slurmName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a Slurm node name').optional(),
   probe: ProbeSettings.partial().optional(),
   thresholds: Thresholds.partial().optional(),
+  /**
+   * A spare node: held out of work, ready to take a failed node's place. `warm`: powered, healthy,
+   * idle — verified by its GPU probe, never assumed; `cold`: powered down or not set up (a Slurm
+   * node in the scheduler's spare partition or with its spare feature is one without this).
+   */
+  spare: z.strictObject({ mode: z.enum(['warm', 'cold']) }).optional(),
 });
 export type InventoryNode = z.infer<typeof InventoryNode>;
 
@@ -92,6 +98,8 @@ export const InventoryScheduler = z.strictObject({
     .optional(),
   /** How often slurmrestd is read. Default 15 s. */
   intervalSeconds: z.number().min(1).max(3600).optional(),
+  /** What marks a spare node in Slurm: a partition and/or a node feature (default both `spare`). */
+  spares: z.strictObject({ partition: z.string().min(1).max(64).optional(), feature: z.string().min(1).max(64).optional() }).optional(),
 });
 export type InventoryScheduler = z.infer<typeof InventoryScheduler>;
 
@@ -142,6 +150,20 @@ export const InventoryReplica = z.strictObject({
    * current request rate (HAProxy's `rate`); without it the plan says the load was not checked.
    */
   capacity: z.strictObject({ requestsPerSecond: z.number().positive() }).optional(),
+  /**
+   * `spare`: held out of rotation, ready to replace a failed replica (default `active`). A spare
+   * needs `mode`: `warm` (service running, model loaded, held in HAProxy `maint`/`disabled` or at
+   * weight 0 — verified by its own health and completion probes, never assumed) or `cold` (service
+   * stopped; only its node and its unit are checked, and `startup` says how long it takes to
+   * start and load the weights).
+   */
+  role: z.enum(['active', 'spare']).optional(),
+  mode: z.enum(['warm', 'cold']).optional(),
+  startup: Duration.optional(),
+  /** The systemd unit of the inference server on its node (default `vllm`): a cold spare's is checked to be stopped, not failed. */
+  unit: z.string().regex(/^[A-Za-z0-9@._-]{1,64}$/, 'expected a systemd unit name').optional(),
+  /** The backends or clusters it may replace into (default: the backends it is a server of). */
+  replaces: z.array(name).min(1).optional(),
 });
 export type InventoryReplica = z.infer<typeof InventoryReplica>;
 
@@ -239,6 +261,8 @@ export const ResolvedNode = z.object({
   gpus: z.object({ count: z.number().int(), model: z.string().optional() }),
   probe: ProbeSettings,
   thresholds: Thresholds,
+  /** The inventory lists it as a spare node (a Slurm spare partition or feature marks others at run time). */
+  spare: z.object({ mode: z.enum(['warm', 'cold']) }).optional(),
 });
 export type ResolvedNode = z.infer<typeof ResolvedNode>;
 

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { FleetErrorData } from './errors';
 import { Health } from './health';
+import { SpareView } from './capacity';
 
 /**
  * Replicas, load balancers and services as the console shows them. A replica has one state a
- * node does not: `throttled` — a 429 means quota or rate limit, not death.
+ * node does not: `throttled` — a 429 means quota or rate limit, not death — and `standby`: a
+ * spare out of rotation that is not warm (cold, or warm failing its probes), which is never a
+ * problem in itself (issue 13: counted in no unhealthy total, opens no incident, notifies no one).
  */
-export const ReplicaHealth = z.enum(['healthy', 'throttled', 'degraded', 'unhealthy', 'unreachable', 'unknown']);
+export const ReplicaHealth = z.enum(['healthy', 'throttled', 'degraded', 'unhealthy', 'unreachable', 'unknown', 'standby']);
 export type ReplicaHealth = z.infer<typeof ReplicaHealth>;
 
 export const ReplicaFailure = z.enum(['timeout', 'refused', 'network', 'http-5xx', 'wrong-answer', 'auth', 'rate-limited', 'http-other', 'bad-response']);
@@ -55,6 +58,8 @@ export const ReplicaStatus = z.object({
   breaker: CircuitBreakerView,
   /** Estimated tokens per day the completion probe costs (null: no completion probe). */
   tokensPerDay: z.number().nullable(),
+  /** A spare (inventory `role: spare`): how ready it really is; null or absent for an active replica. */
+  spare: SpareView.nullable().optional(),
 });
 export type ReplicaStatus = z.infer<typeof ReplicaStatus>;
 
@@ -167,7 +172,8 @@ export const TrafficStats = z.object({
 });
 export type TrafficStats = z.infer<typeof TrafficStats>;
 
-export const LabReplicaFaultKind = z.enum(['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer']);
+/** `model-load-failed`: up but without its model (health and completions 503): what breaks a warm spare unseen while it is out of rotation. */
+export const LabReplicaFaultKind = z.enum(['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer', 'model-load-failed']);
 export type LabReplicaFaultKind = z.infer<typeof LabReplicaFaultKind>;
 
 /** The lab's inference side: replicas, the HAProxy in front of them (when haproxy is installed), the traffic generator. */
@@ -180,8 +186,10 @@ export const LabServicesInfo = z.object({
       retryAfterSeconds: z.number().nullable(),
       /** Its unit `vllm` on its node, as `systemctl is-active` would say. */
       service: z.enum(['active', 'inactive']),
-      /** Started as a spare: service stopped, held in maintenance by HAProxy. */
+      /** Started as a spare: held in maintenance by HAProxy, its service stopped (cold) or running with its model loaded (warm). */
       spare: z.boolean(),
+      /** Which kind of spare it started as; null for an active replica (absent from labs of older builds). */
+      spareMode: z.enum(['warm', 'cold']).nullable().optional(),
     }),
   ),
   loadBalancer: z.object({

@@ -54,6 +54,10 @@ export const SlurmNode = z.object({
   cpus: z.number().int().nullable(),
   cpusAllocated: z.number().int().nullable(),
   partitions: z.array(z.string()),
+  /** Node features as configured (slurm.conf `Features=`: `spare`, `ib`, …); empty when none. */
+  features: z.array(z.string()),
+  /** The features currently active (differs from `features` only for changeable ones, e.g. KNL modes). */
+  activeFeatures: z.array(z.string()),
 });
 export type SlurmNode = z.infer<typeof SlurmNode>;
 

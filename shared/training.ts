@@ -61,6 +61,9 @@ export const TrainingNode = z.object({
    * schedules here (state MIXED, job 4123 running)"; null when they agree.
    */
   disagreement: z.string().nullable(),
+  /** Slurm's partitions and node features of it (a spare partition or feature marks a spare node); absent when unknown. */
+  partitions: z.array(z.string()).optional(),
+  features: z.array(z.string()).optional(),
 });
 export type TrainingNode = z.infer<typeof TrainingNode>;
 

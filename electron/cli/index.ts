@@ -4,6 +4,7 @@
  */
 import { runAuditCommand } from './audit-command';
 import { runBundleCommand } from './bundle-command';
+import { runCapacityCommand } from './capacity-command';
 import { runCheckCommand } from './check-command';
 import { runDrillCommand } from './drill-command';
 import { runIncidentCommand } from './incident-command';
@@ -15,12 +16,15 @@ import { runRunCommand } from './run-command';
 import { runServeCommand } from './serve-command';
 
 export const USAGE = `Usage: fleetops <command> [options]
-  serve [--inventory FILE] [--lab [--lab-nodes N] [--lab-spares N] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
+  serve [--inventory FILE] [--lab [--lab-nodes N] [--lab-spares N] [--lab-warm-spares N] [--lab-spare-nodes] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
         [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
                                              the console in a browser (127.0.0.1 unless --allow-remote)
   check --inventory FILE [--json] [--concurrency N]
                                              probe every node, replica and load balancer once
-  lab [--nodes N] [--replicas N] [--spares N] [--dir DIR]
+  capacity --inventory FILE [--json] [--data-dir DIR] [--concurrency N]
+                                             spares and the largest-domain loss per service (exit 0
+                                             survives, 1 only with cold spares or below SLO, 2 fails)
+  lab [--nodes N] [--replicas N] [--spares N] [--warm-spares N] [--spare-nodes] [--dir DIR]
                                              run the simulated lab fleet (its own data dir: DIR/data)
   lab fault --dir DIR --node NAME --kind KIND [--gpu I]
   lab clear --dir DIR --node NAME [--kind KIND]
@@ -63,6 +67,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runServeCommand(rest, io);
     case 'check':
       return runCheckCommand(rest, io);
+    case 'capacity':
+      return runCapacityCommand(rest, io);
     case 'lab':
       return runLabCommand(rest, io);
     case 'audit':

@@ -26,9 +26,12 @@ export interface LabCommandOptions {
 const KINDS = LabFaultKind.options.join(', ');
 
 export const LAB_USAGE = `Usage:
-  fleetops lab [--nodes N] [--replicas N] [--spares N] [--dir DIR]
+  fleetops lab [--nodes N] [--replicas N] [--spares N] [--warm-spares N] [--spare-nodes] [--dir DIR]
       run the lab until Ctrl+C (default: 12 nodes, 6 replicas behind HAProxy, no spare, new temp dir);
-      the last --spares replicas start stopped and in maintenance, for the replace-replica runbook
+      the last --spares replicas are cold spares (stopped, in maintenance) for the replace-replica
+      runbook; the --warm-spares (0-5) before them are warm spares (running, model loaded, in
+      maintenance); at least one replica serves. --spare-nodes adds two spare nodes (one warm,
+      one cold) to the first training cluster, marked so in the inventory
   fleetops lab fault --dir DIR --node NAME --kind KIND [--gpu I]
   fleetops lab clear --dir DIR --node NAME [--kind KIND]
   fleetops lab status --dir DIR [--json]
@@ -38,7 +41,14 @@ class UsageError extends Error {}
 
 /** Every option each form of `lab` parses (the usage texts and the README list each: test/unit/readme.test.ts). */
 export const LAB_OPTIONS = {
-  run: { nodes: { type: 'string' }, dir: { type: 'string' }, replicas: { type: 'string' }, spares: { type: 'string' } },
+  run: {
+    nodes: { type: 'string' },
+    dir: { type: 'string' },
+    replicas: { type: 'string' },
+    spares: { type: 'string' },
+    'warm-spares': { type: 'string' },
+    'spare-nodes': { type: 'boolean' },
+  },
   status: { dir: { type: 'string' }, json: { type: 'boolean' } },
   fault: { dir: { type: 'string' }, node: { type: 'string' }, kind: { type: 'string' }, gpu: { type: 'string' } },
   clear: { dir: { type: 'string' }, node: { type: 'string' }, kind: { type: 'string' }, gpu: { type: 'string' } },
@@ -103,6 +113,8 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
   const nodes = values.nodes === undefined ? 12 : integer('nodes', values.nodes, 1, 5000);
   const replicaCount = values.replicas === undefined ? 6 : integer('replicas', values.replicas, 0, 100);
   const spares = values.spares === undefined ? 0 : integer('spares', values.spares, 0, Math.max(0, replicaCount - 1));
+  // Warm spares come on top of the cold ones, and one replica still serves.
+  const warmSpares = values['warm-spares'] === undefined ? 0 : integer('warm-spares', values['warm-spares'], 0, Math.min(5, Math.max(0, replicaCount - 1 - spares)));
   const dir = values.dir ? resolve(values.dir) : await mkdtemp(join(tmpdir(), 'fleetops-lab-'));
   // A second lab in the same directory would replace the first one's key and inventory under it.
   const alreadyRunning = await labControlClient(dir).status().then(
@@ -113,11 +125,11 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
   // Listen for signals before the (possibly long) start, so Ctrl+C during start still stops cleanly.
   const signals = opts.until ? null : signalWaiter();
   try {
-    const lab = await startLab({ dir, nodes });
+    const lab = await startLab({ dir, nodes, spareNodes: values['spare-nodes'] === true });
     let services: LabServices | null = null;
     const control = await (async () => {
       // Inference replicas on the inference nodes, behind a real HAProxy when it is installed.
-      if (replicaCount > 0) services = await startLabServices({ dir, inventoryPath: lab.inventoryPath, maxReplicas: replicaCount, fleet: lab, spares });
+      if (replicaCount > 0) services = await startLabServices({ dir, inventoryPath: lab.inventoryPath, maxReplicas: replicaCount, fleet: lab, spares, warmSpares });
       return startLabControl(lab, services);
     })().catch(async (err: unknown) => {
       await services?.stop();
@@ -125,15 +137,19 @@ async function runForeground(argv: string[], io: LabCommandIo, opts: LabCommandO
       throw err;
     });
     const servicesInfo = (services as LabServices | null)?.info();
+    const spareNodes = lab.spareNodes();
+    const spareText = { warm: ' (warm spare: running, in maintenance)', cold: ' (cold spare: stopped, in maintenance)' };
     io.out(
       [
-        `fleetops lab: ${nodes} simulated GPU nodes listening on 127.0.0.1`,
+        `fleetops lab: ${nodes + spareNodes.length} simulated GPU nodes listening on 127.0.0.1`,
+        ...(spareNodes.length ? [`  spare nodes: ${spareNodes.map((n) => `${n.node} (${n.mode}, ${n.cluster})`).join(', ')}`] : []),
         `  dir:       ${dir}`,
         `  inventory: ${lab.inventoryPath}`,
         `  data:      ${labPaths(dir).dataDir} (the lab's own store and audit log: fleetops run/serve/audit given this inventory use it)`,
         ...(servicesInfo
           ? [
-              `  replicas:  ${servicesInfo.replicas.map((r) => `${r.name} ${r.url}${r.spare ? ' (spare, stopped)' : ''}`).join(', ')}`,
+              `  replicas:  ${servicesInfo.replicas.map((r) => `${r.name} ${r.url}${r.spareMode ? spareText[r.spareMode] : ''}`).join(', ')}`,
+              ...(services as LabServices | null)!.notes.map((n) => `  note:      ${n}`),
               servicesInfo.loadBalancer.available ? `  HAProxy:   frontend ${servicesInfo.loadBalancer.frontendUrl}` : `  no load balancer: ${servicesInfo.loadBalancer.reason}`,
             ]
           : []),

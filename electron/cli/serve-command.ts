@@ -18,14 +18,19 @@ import type { CliIo } from './io';
 import { chooseDataDir, cliAuditIdentity } from './data-dir';
 import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
-export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
+export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-warm-spares N] [--lab-spare-nodes] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
                      [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
 Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
   -i, --inventory FILE  the fleet to watch (inventory YAML)
   --lab                 start the built-in lab fleet (simulated GPU nodes over real SSH) and watch it
   --lab-nodes N         size of the lab fleet (default 12)
-  --lab-spares N        of the lab's replicas, how many are spares: service stopped, held in
-                        maintenance by HAProxy, for the replace-replica runbook (default 0)
+  --lab-spares N        of the lab's replicas, how many are cold spares (the last ones): service
+                        stopped, held in maintenance by HAProxy, for the replace-replica runbook (default 0)
+  --lab-warm-spares N   how many more, just before the cold ones, are warm spares: service running,
+                        model loaded, held in maintenance by HAProxy (0-5, default 0; at least one
+                        replica always serves)
+  --lab-spare-nodes     add two spare nodes to the lab's first training cluster: one warm (idle),
+                        one cold; under Slurm both are in partition "spare" only, with feature "spare"
   --lab-dir DIR         where the lab keeps its files (default: a temporary directory, removed at exit)
   --lab-no-slurm        run the lab's training clusters without a scheduler even where Slurm is
                         installed (by default, as root with Slurm installed, each runs under a real
@@ -50,6 +55,8 @@ export const SERVE_OPTIONS = {
   lab: { type: 'boolean', default: false },
   'lab-nodes': { type: 'string' },
   'lab-spares': { type: 'string' },
+  'lab-warm-spares': { type: 'string' },
+  'lab-spare-nodes': { type: 'boolean', default: false },
   'lab-dir': { type: 'string' },
   'lab-no-slurm': { type: 'boolean', default: false },
   'lab-checkpoint-every': { type: 'string' },
@@ -80,6 +87,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   if (!Number.isInteger(labNodes) || labNodes < 1 || labNodes > 5000) throw new Error('--lab-nodes must be an integer from 1 to 5000');
   const labSpares = values['lab-spares'] === undefined ? 0 : Number(values['lab-spares']);
   if (!Number.isInteger(labSpares) || labSpares < 0 || labSpares > 5) throw new Error('--lab-spares must be an integer from 0 to 5');
+  const labWarmSpares = values['lab-warm-spares'] === undefined ? 0 : Number(values['lab-warm-spares']);
+  if (!Number.isInteger(labWarmSpares) || labWarmSpares < 0 || labWarmSpares > 5) throw new Error('--lab-warm-spares must be an integer from 0 to 5');
   const labCheckpointEvery = values['lab-checkpoint-every'] === undefined ? 20 : Number(values['lab-checkpoint-every']);
   if (!Number.isInteger(labCheckpointEvery) || labCheckpointEvery < 2 || labCheckpointEvery > 86_400) throw new Error('--lab-checkpoint-every must be an integer from 2 to 86400 (seconds)');
   if (values.lab && values.inventory) throw new Error('use either --lab or --inventory, not both');
@@ -104,10 +113,10 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   let labServices: LabServices | null = null;
   if (values.lab) {
     const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
-    lab = await startLab({ dir, nodes: labNodes, training: { slurm: !values['lab-no-slurm'], checkpointEverySeconds: labCheckpointEvery } });
+    lab = await startLab({ dir, nodes: labNodes, spareNodes: values['lab-spare-nodes'], training: { slurm: !values['lab-no-slurm'], checkpointEverySeconds: labCheckpointEvery } });
     inventoryPath = lab.inventoryPath;
     try {
-      labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath, fleet: lab, spares: labSpares });
+      labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath, fleet: lab, spares: labSpares, warmSpares: labWarmSpares });
       // So `fleetops lab fault --dir DIR` (and `fleetops drill run` on this lab's inventory) work
       // from another terminal, as with `fleetops lab`.
       labControl = await startLabControl(lab, labServices);
@@ -123,9 +132,12 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
         : `lab: no scheduler for the training clusters: ${training?.reason ?? 'none started'}`,
     );
     const lb = labServices.info().loadBalancer;
-    io.out(`lab: ${labNodes} simulated nodes in ${dir}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
-    const spareNames = labServices.info().replicas.filter((r) => r.spare).map((r) => r.name);
-    io.out(`lab: ${labServices.info().replicas.length} inference replicas${spareNames.length ? ` (spare: ${spareNames.join(', ')})` : ''}; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
+    const spareNodes = lab.spareNodes();
+    io.out(`lab: ${labNodes + spareNodes.length} simulated nodes in ${dir}${spareNodes.length ? ` (spare nodes: ${spareNodes.map((n) => `${n.node} ${n.mode}`).join(', ')})` : ''}; inject faults from the lab panel or \`fleetops lab fault --dir ${dir} …\``);
+    const spares = (mode: 'warm' | 'cold') => labServices!.info().replicas.filter((r) => r.spareMode === mode).map((r) => r.name);
+    const spareText = [spares('warm').length ? `warm spare: ${spares('warm').join(', ')}` : '', spares('cold').length ? `cold spare: ${spares('cold').join(', ')}` : ''].filter(Boolean).join('; ');
+    io.out(`lab: ${labServices.info().replicas.length} inference replicas${spareText ? ` (${spareText})` : ''}; ${lb.available ? `HAProxy frontend ${lb.frontendUrl}` : `no load balancer: ${lb.reason}`}`);
+    for (const note of labServices.notes) io.out(`lab: ${note}`);
   }
 
   // A lab (--lab, or a lab's own inventory) keeps its store and audit log in DIR/data unless

@@ -78,9 +78,9 @@ async function holdSessionOn(server: string): Promise<{ release(): void }> {
 const ended = (id: string) => () => pushes.find((v) => v.id === id && ['succeeded', 'rolled-back', 'rollback-failed'].includes(v.status));
 
 describe('runbooks through the contract', () => {
-  it('lists the five built-ins and plans drain-replica with the HAProxy commands exactly', async () => {
+  it('lists the six built-ins and plans drain-replica with the HAProxy commands exactly', async () => {
     const list = await call<RunbookSummary[]>('runbooks.list', {});
-    expect(list.map((r) => r.name).sort()).toEqual(['cordon-gpu-node', 'drain-replica', 'region-failback', 'region-failover', 'replace-replica']);
+    expect(list.map((r) => r.name).sort()).toEqual(['cordon-gpu-node', 'drain-replica', 'promote-spare-node', 'region-failback', 'region-failover', 'replace-replica']);
     expect(list.every((r) => r.builtin)).toBe(true);
     expect(list.find((r) => r.name === 'drain-replica')!.params.map((p) => p.name)).toContain('drainTimeoutSeconds');
 

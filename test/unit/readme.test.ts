@@ -12,6 +12,7 @@ import { AUDIT_OPTIONS } from '../../electron/cli/audit-command';
 import { BUNDLE_OPTIONS } from '../../electron/cli/bundle-command';
 import { INCIDENT_OPTIONS } from '../../electron/cli/incident-command';
 import { CHECK_OPTIONS } from '../../electron/cli/check-command';
+import { CAPACITY_OPTIONS } from '../../electron/cli/capacity-command';
 import { DRILL_OPTIONS } from '../../electron/cli/drill-command';
 import { DRILL_REPORT_OPTIONS } from '../../electron/cli/drill-report-command';
 import { USAGE } from '../../electron/cli/index';
@@ -91,6 +92,7 @@ function optionNames(spec: Spec, command: string): string[] {
 const COMMANDS: Record<string, Spec[]> = {
   serve: [SERVE_OPTIONS],
   check: [CHECK_OPTIONS],
+  capacity: [CAPACITY_OPTIONS],
   // clear parses --gpu only to refuse it with a better message than "unknown option".
   lab: [LAB_OPTIONS.run, LAB_OPTIONS.status, LAB_OPTIONS.fault, { dir: {}, node: {}, kind: {} }],
   run: [RUN_OPTIONS],

@@ -7,6 +7,8 @@ import type { ReplicaHealth, ReplicaStatus } from '../../../shared/services';
 import { toErrorData } from '../../../shared/errors';
 import { HaproxyRuntime } from '../haproxy';
 import type { ResolvedLoadBalancer, ResolvedReplica } from '../inventory/resolve-services';
+import type { SpareReadiness, UnitState } from '../../../shared/capacity';
+import { withSpare } from '../services/spare-status';
 import { probeReplica } from '../replica/replica-prober';
 import { ReplicaState } from '../replica/replica-state';
 import { lbHealth, lbServers } from '../services/lb-view';
@@ -21,6 +23,8 @@ export interface CheckReplica {
   reasons: string[];
   latencyMs: number | null;
   retryAfterSeconds: number | null;
+  /** A spare's readiness (warm, warm-unverified, cold); null for an active replica. */
+  spare: SpareReadiness | null;
 }
 
 export interface CheckLoadBalancer {
@@ -32,26 +36,39 @@ export interface CheckLoadBalancer {
 
 export async function checkReplicas(
   replicas: ResolvedReplica[],
-  deps: { getSecret(ref: string): Promise<string | undefined>; now(): number; concurrency?: number },
+  deps: {
+    getSecret(ref: string): Promise<string | undefined>;
+    now(): number;
+    concurrency?: number;
+    /** A cold spare's unit, asked of its node instead of probing its (stopped) server. */
+    unitState?(replica: ResolvedReplica): Promise<{ state: UnitState; error: string | null }>;
+  },
 ): Promise<{ report: CheckReplica[]; statuses: Map<string, ReplicaStatus> }> {
   const statuses = new Map<string, ReplicaStatus>();
   const report = await mapLimit(replicas, deps.concurrency ?? 16, async (r) => {
     const spec = replicaSpecOf(r);
     const state = new ReplicaState(spec, { now: deps.now });
-    const health = await probeReplica(spec, 'health', { getSecret: deps.getSecret, now: deps.now });
-    state.record(health);
-    // A throttled replica gets no completion either: its Retry-After stands for both probes.
-    if (spec.prompt && state.gate('completion').allowed) state.record(await probeReplica(spec, 'completion', { getSecret: deps.getSecret, now: deps.now }));
+    // One check cannot see the rotation before the load balancers are read: a spare is taken as
+    // held out, where a spare belongs. A cold one's unit is asked; its server only if that runs.
+    const unit = r.spare?.mode === 'cold' ? ((await deps.unitState?.(r)) ?? { state: null, error: 'no node to ask' }) : { state: null, error: null };
+    if (r.spare?.mode !== 'cold' || unit.state === 'active') {
+      const health = await probeReplica(spec, 'health', { getSecret: deps.getSecret, now: deps.now });
+      state.record(health);
+      // A throttled replica gets no completion either: its Retry-After stands for both probes.
+      if (spec.prompt && state.gate('completion').allowed) state.record(await probeReplica(spec, 'completion', { getSecret: deps.getSecret, now: deps.now }));
+    }
     const view = state.view();
-    const status = replicaStatus(r, view, deps.now());
+    const plain = replicaStatus(r, view, deps.now());
+    const status = r.spare ? withSpare(plain, r.spare, { inRotation: false, unitState: unit.state, unitError: unit.error }) : plain;
     statuses.set(r.name, status);
     const last = view.last.completion ?? view.last.health;
     return {
       name: r.name,
-      health: view.health,
-      reasons: view.reasons,
+      health: status.health,
+      reasons: status.reasons,
       latencyMs: last ? Math.round(last.latencyMs * 10) / 10 : null,
       retryAfterSeconds: view.retryAfterSeconds,
+      spare: status.spare?.readiness ?? null,
     };
   });
   return { report, statuses };
@@ -65,7 +82,7 @@ export async function checkLoadBalancers(lbs: ResolvedLoadBalancer[], pool: SshP
     );
     try {
       const servers = lbServers(lb, await runtime.servers(), replicaOf, now());
-      const { health, reasons } = lbHealth(lb, servers);
+      const { health, reasons } = lbHealth(lb, servers, (r) => !!replicaOf(r)?.spare);
       return {
         name: lb.name,
         health,

@@ -8,6 +8,7 @@ import type { LoadedInventory } from '../inventory/load-inventory';
 import { createGpuFieldDialect } from '../gpu/gpu-probe';
 import type { SshPool } from '../ssh/pool';
 import { mapLimit } from '../util/map-limit';
+import { unitStateOver } from '../services/unit-state';
 import { checkLoadBalancers, checkReplicas, type CheckLoadBalancer, type CheckReplica } from './check-services';
 import { probeNode } from './probe-node';
 import { checkTraining, type CheckJob, type CheckScheduler } from '../training/check-training';
@@ -54,7 +55,7 @@ export async function checkFleet(
   const getSecret = opts.getSecret ?? (async () => undefined);
   const [results, replicas, training] = await Promise.all([
     mapLimit(nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now)),
-    checkReplicas(inventory.replicas, { getSecret, now }),
+    checkReplicas(inventory.replicas, { getSecret, now, unitState: unitStateOver(pool, () => nodes) }),
     checkTraining(inventory, pool, { getSecret, now }),
   ]);
   // The LB is read after the replicas so disagreements compare like with like.

@@ -48,6 +48,8 @@ import type { SshPoolOptions } from '../ssh/types';
 import { openStore, type AppendEventInput, type Store } from '../store/open-store';
 import { timelineFeature, type TimelineOptions } from '../timeline/timeline-feature';
 import { trainingForCore } from '../training/training-for-core';
+import { capacityFeature } from '../capacity/capacity-feature';
+import { capacityFactsFor, recoveryRunsFrom } from '../capacity/capacity-for-core';
 import { BUILTIN_FEATURES, FLEET, fleetMigrations } from './builtin-features';
 import { EventBus, type PushListener } from './event-bus';
 import { HostKeyPrompts } from './host-key-prompts';
@@ -252,6 +254,25 @@ export class FleetCore {
           bundles: { dataDir: deps.dataDir, signingKey: () => loadSigningKey(deps.dataDir, (ref) => secrets.get(ref)), events: incidentEventSource(this.coordination.db, now), readOnly: () => this.gate.readOnly.frozen([]).length > 0, flushHistory: () => this.history?.flush({ close: false }) } }),
         timelineFeature({ path: this.store.path, inventory, now, timers: deps.timers, record, options: deps.timeline }),
         training.feature,
+        capacityFeature({
+          facts: capacityFactsFor({
+            recoveryRuns: () => recoveryRunsFrom(this.coordination.db),
+            inventory,
+            nodeStatus: (name) => {
+              const n = this.monitor.status(name);
+              return n && n.since !== null ? { health: n.health, reasons: n.reasons } : undefined;
+            },
+            replica: (name) => replicas.status(name),
+            services: () => availability.services(),
+            loadBalancers: () => loadBalancers.statuses(),
+            trainingNodes: () => training.feature.overview().nodes,
+            now,
+          }),
+          subscribe: (l) => this.bus.subscribe(l),
+          push,
+          now,
+          timers: deps.timers,
+        }),
         // Last: it stops first, so every running drill is restored while the rest still runs.
         this.drills,
       ],

@@ -21,6 +21,7 @@ export function crossCheck(source: YamlSource): InventoryIssue[] {
       issues.push({ file: source.file, line, column, path: formatPath(path), message });
     },
     lineOf: (path) => locate(source, path).line,
+    clusters: new Set(),
   };
 
   const root = asRecord(source.data);
@@ -34,6 +35,7 @@ export function crossCheck(source: YamlSource): InventoryIssue[] {
     const inRegion = children(region, 'clusters');
     checkUniqueNames(inRegion, 'cluster', report);
     clusters.push(...inRegion);
+    for (const c of inRegion) if (typeof c.value.name === 'string') report.clusters.add(c.value.name);
     for (const cluster of inRegion) nodes.push(...children(cluster, 'nodes'));
   }
   // Node names are unique fleet-wide: they are how runbooks, jumps and events name a machine.
@@ -120,6 +122,7 @@ function checkServices(root: Raw, nodesByName: Map<string, Located<Raw>>, report
       });
     }
   }
+  checkSpares(replicas, backendNames, report);
   const slos = children(rootLocated, 'slo');
   const services = new Set<string>();
   for (const slo of slos) {
@@ -131,7 +134,33 @@ function checkServices(root: Raw, nodesByName: Map<string, Located<Raw>>, report
   }
 }
 
+/**
+ * A spare replica says how ready it is (`mode`), and only a spare has a mode, a start-up time or
+ * somewhere it replaces into; `replaces` names backends (or clusters: a spare may stand in for a
+ * replica of any backend whose servers run there). Clusters are checked by the caller's schema.
+ */
+function checkSpares(replicas: Located<Raw>[], backendNames: Set<string>, report: Report): void {
+  for (const replica of replicas) {
+    const spare = replica.value.role === 'spare';
+    if (spare && replica.value.mode === undefined) report.add([...replica.path, 'role'], 'a spare needs a mode: warm (running, held out of rotation) or cold (stopped)');
+    for (const key of ['mode', 'startup', 'replaces'] as const) {
+      if (!spare && replica.value[key] !== undefined) report.add([...replica.path, key], `only a spare (role: spare) has "${key}"`);
+    }
+    // A warm spare may declare `startup` too: one that fails its probes counts as cold, and then it matters.
+    const replaces = replica.value.replaces;
+    if (Array.isArray(replaces)) {
+      replaces.forEach((target, i) => {
+        if (typeof target === 'string' && !backendNames.has(target) && !report.clusters.has(target)) {
+          report.add([...replica.path, 'replaces', i], `names neither a load balancer backend nor a cluster ("${target}")`);
+        }
+      });
+    }
+  }
+}
+
 interface Report {
+  /** Every cluster name of the inventory. */
+  clusters: Set<string>;
   add(path: PathSegment[], message: string): void;
   lineOf(path: PathSegment[]): number;
 }

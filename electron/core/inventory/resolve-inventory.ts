@@ -85,6 +85,7 @@ export function resolveInventory(file: InventoryFile, path: string, env: Invento
           gpus: node.gpus.model === undefined ? { count: node.gpus.count } : { count: node.gpus.count, model: node.gpus.model },
           probe: { ...DEFAULT_PROBE, ...defaults.probe, ...node.probe },
           thresholds: { ...DEFAULT_THRESHOLDS, ...defaults.thresholds, ...cluster.thresholds, ...node.thresholds },
+          ...(node.spare ? { spare: { mode: node.spare.mode } } : {}),
         });
       }
     }

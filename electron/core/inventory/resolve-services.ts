@@ -20,7 +20,21 @@ export interface ResolvedReplica {
   prompt: { text: string; expect: string; maxTokens: number; intervalSeconds: number } | null;
   /** Requests per second one replica serves (inventory `capacity`); null when not declared. */
   capacity: { requestsPerSecond: number } | null;
+  /** Held out of rotation to replace a failed replica; null for an active replica. */
+  spare: ResolvedSpare | null;
 }
+
+export interface ResolvedSpare {
+  mode: 'warm' | 'cold';
+  /** Expected seconds from starting its service to its first healthy answer (inventory `startup`); null when not declared. */
+  startupSeconds: number | null;
+  /** Its inference server's systemd unit (default `vllm`). */
+  unit: string;
+  /** Backends or clusters it may replace into; empty: the backends it is a server of. */
+  replaces: string[];
+}
+
+export const DEFAULT_SPARE_UNIT = 'vllm';
 
 export type ResolvedRuntime = { kind: 'ssh-unix'; via: ResolvedNode; path: string } | { kind: 'tcp'; host: string; port: number };
 
@@ -65,6 +79,10 @@ export function resolveServices(
       health: { path: r.health.path, intervalSeconds: r.health.intervalSeconds, timeoutSeconds: r.health.timeoutSeconds ?? DEFAULT_REPLICA_HEALTH_TIMEOUT_SECONDS },
       prompt: r.prompt ?? null,
       capacity: r.capacity ?? null,
+      spare:
+        r.role === 'spare'
+          ? { mode: r.mode ?? 'cold', startupSeconds: r.startup ? parseDurationMs(r.startup)! / 1000 : null, unit: r.unit ?? DEFAULT_SPARE_UNIT, replaces: r.replaces ?? [] }
+          : null,
     };
   });
   const loadBalancers: ResolvedLoadBalancer[] = (file.loadBalancers ?? []).map((lb) => ({

@@ -127,9 +127,9 @@ function telemetryOverrides(node: string, gpu: number, activity: GpuActivity, ro
   };
 }
 
-/** The GPUs of one lab node: unique identities, readings that vary plausibly per GPU. */
-export function labNodeGpus(node: string, role: ClusterRole, gpuCount: number): GpuProfile[] {
-  const busy = busyGpuCount(node, role, gpuCount);
+/** The GPUs of one lab node: unique identities, readings that vary plausibly per GPU. `idle`: none busy (a spare node). */
+export function labNodeGpus(node: string, role: ClusterRole, gpuCount: number, opts: { idle?: boolean } = {}): GpuProfile[] {
+  const busy = opts.idle ? 0 : busyGpuCount(node, role, gpuCount);
   const basePid = between(unit(node, -1, 'pid'), 2_000, 60_000);
   return Array.from({ length: gpuCount }, (_, gpu) => {
     const activity: GpuActivity = gpu < busy ? 'busy' : 'idle';

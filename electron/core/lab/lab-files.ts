@@ -140,7 +140,8 @@ export function labInventory(paths: LabPaths, nodes: readonly LabNodeEndpoint[],
         name: clusterName,
         role: c.role,
         ...(c.protected ? { protected: true } : {}),
-        nodes: c.nodes.map((n) => ({ name: n.name, host: LAB_HOST, port: n.port, gpus: { count: n.gpuCount, model: LAB_GPU_MODEL } })),
+        // A spare node says so here; under Slurm the training side leaves the warm one to Slurm's spare partition.
+        nodes: c.nodes.map((n) => ({ name: n.name, host: LAB_HOST, port: n.port, gpus: { count: n.gpuCount, model: LAB_GPU_MODEL }, ...(n.spare ? { spare: { mode: n.spare } } : {}) })),
       })),
     })),
   };

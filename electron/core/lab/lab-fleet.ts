@@ -49,6 +49,18 @@ export interface LabOptions {
    * installed, running lab jobs, a checkpoint writer. Absent: the lab runs no scheduler.
    */
   training?: LabTrainingOptions;
+  /**
+   * Two spare nodes in the first training cluster, beyond `nodes` (lab-topology.ts): one warm
+   * (powered, healthy, idle), one cold. Default false, so a lab of N nodes has N nodes.
+   */
+  spareNodes?: boolean;
+}
+
+/** A spare node of the lab: where it is and how ready it is kept. */
+export interface LabSpareNode {
+  node: string;
+  cluster: string;
+  mode: 'warm' | 'cold';
 }
 
 export interface LabFleet {
@@ -67,6 +79,8 @@ export interface LabFleet {
   secret(ref: string): string | undefined;
   /** The real Slurm a training cluster runs under, if any. */
   slurmOf(cluster: string): LabSlurm | undefined;
+  /** Its spare nodes (none unless started with `spareNodes`). */
+  spareNodes(): LabSpareNode[];
   stop(): Promise<void>;
 }
 
@@ -127,13 +141,13 @@ export async function startLab(opts: LabOptions): Promise<LabFleet> {
 
   const nodes: LabNode[] = [];
   const hostPublicKeys = new Map<string, string>();
-  for (const placement of labTopology(nodeCount)) {
+  for (const placement of labTopology(nodeCount, { spareNodes: opts.spareNodes === true })) {
     const hostKeys = generateEd25519();
     hostPublicKeys.set(placement.name, hostKeys.public);
     const faults = new NodeFaults(placement.name, gpusPerNode);
     const host = new FakeHost({
       hostname: placement.name,
-      gpus: labNodeGpus(placement.name, placement.role, gpusPerNode),
+      gpus: labNodeGpus(placement.name, placement.role, gpusPerNode, { idle: placement.spare !== undefined }),
       faults,
       bootedAtMs: startedAt - initialUptimeMs(placement.name),
       clock,
@@ -221,6 +235,10 @@ class RunningLab implements LabFleet {
 
   slurmOf(cluster: string): LabSlurm | undefined {
     return this.training?.slurmOf(cluster);
+  }
+
+  spareNodes(): LabSpareNode[] {
+    return this.nodes.flatMap(({ placement: p }) => (p.spare ? [{ node: p.name, cluster: p.cluster, mode: p.spare }] : []));
   }
 
   inject(fault: LabFault): LabInfo {

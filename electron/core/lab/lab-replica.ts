@@ -14,7 +14,11 @@
  * - `slow`: every response is held back `slowMs` (default 3000);
  * - `rate-limit`: every request gets 429 with `Retry-After: retryAfterSeconds` (default 30);
  * - `http-500`: every request gets 500;
- * - `wrong-answer`: completions answer something else, `/health` stays 200.
+ * - `wrong-answer`: completions answer something else, `/health` stays 200;
+ * - `model-load-failed`: the server is up but its weights did not load (vLLM's engine failing at
+ *   start-up, CUDA out of memory): `/health` and completions answer 503 with a JSON error that
+ *   says so, and `/v1/models` lists no model. A warm spare out of rotation breaks this way unseen
+ *   unless its own probes run: HAProxy's checks would catch it, but it is in maintenance.
  *
  * Besides faults, the replica is a service a node's init system starts and stops (the lab's
  * `systemctl`, see lab-units.ts): stopped, nothing listens on its port; started, it listens
@@ -31,8 +35,8 @@ import { FleetError } from '../../../shared/errors';
 import { chatCompletion, modelList, openAiError, type LabAnswer } from './lab-replica-answers';
 import { LabReplicaMetrics } from './lab-replica-metrics';
 
-export type LabReplicaFault = 'down' | 'slow' | 'rate-limit' | 'http-500' | 'wrong-answer';
-export const LAB_REPLICA_FAULTS: readonly LabReplicaFault[] = ['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer'];
+export type LabReplicaFault = 'down' | 'slow' | 'rate-limit' | 'http-500' | 'wrong-answer' | 'model-load-failed';
+export const LAB_REPLICA_FAULTS: readonly LabReplicaFault[] = ['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer', 'model-load-failed'];
 
 export interface LabReplicaFaultOptions {
   retryAfterSeconds?: number;
@@ -177,7 +181,8 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       return { route, answer: e, headers: { 'retry-after': String(retryAfterSeconds) } };
     }
     if (fault === 'http-500') return { route, answer: openAiError(500, 'The server had an error while processing your request.', 'server_error') };
-    if (route === '/health' && req.method === 'GET') return { route, answer: { status: 200, body: null }, raw: '' };
+    const noModel = fault === 'model-load-failed' ? modelLoadFailed(opts.model) : null;
+    if (route === '/health' && req.method === 'GET') return noModel ? { route, answer: noModel } : { route, answer: { status: 200, body: null }, raw: '' };
 
     const azure = AZURE_ROUTE.exec(path);
     if (!azure && !path.startsWith('/v1/')) return { route, answer: openAiError(404, `no route ${req.method} ${path}`, 'not_found') };
@@ -185,7 +190,7 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
     if (key !== true) {
       return { route, answer: openAiError(401, `Incorrect API key provided: ${key}. You can find your API key in the lab.`, 'invalid_request_error', 'invalid_api_key') };
     }
-    if (route === '/v1/models' && req.method === 'GET') return { route, answer: modelList(opts.model, Math.floor(now() / 1000)) };
+    if (route === '/v1/models' && req.method === 'GET') return { route, answer: noModel ? { status: 200, body: { object: 'list', data: [] } } : modelList(opts.model, Math.floor(now() / 1000)) };
     const completion = req.method === 'POST' && (azure !== null || route === '/v1/chat/completions');
     if (!completion) return { route, answer: openAiError(404, `no route ${req.method} ${path}`, 'not_found') };
     if (azure) {
@@ -195,6 +200,7 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
         return { route, answer: openAiError(404, 'The API deployment for this resource does not exist.', 'not_found', 'DeploymentNotFound') };
       }
     }
+    if (noModel) return { route, answer: noModel };
     sequence++;
     const result = chatCompletion(body, {
       replica: opts.name,
@@ -343,6 +349,11 @@ export async function startLabReplica(opts: LabReplicaOptions): Promise<LabRepli
       await close();
     },
   };
+}
+
+/** What a server whose weights failed to load answers (503: not ready, not a crash of the request). */
+function modelLoadFailed(model: string): LabAnswer {
+  return openAiError(503, `model ${model} failed to load: CUDA out of memory while loading the weights (lab fault model-load-failed)`, 'service_unavailable', 'model_load_failed');
 }
 
 function routeOf(path: string): string {

@@ -41,10 +41,16 @@ export interface LabServicesOptions {
   /** The lab's nodes: each replica's service becomes unit `vllm` on its node, for `systemctl` over SSH. */
   fleet?: Pick<LabFleet, 'setUnits'>;
   /**
-   * The last N replicas are spares (default 0): their service is stopped and HAProxy holds them
-   * in maintenance, ready for `replace-replica`.
+   * The last N replicas are cold spares (default 0): their service is stopped and HAProxy holds
+   * them in maintenance, ready for `replace-replica`.
    */
   spares?: number;
+  /**
+   * N more replicas, just before the cold ones, are warm spares (default 0): service running and
+   * model loaded, but held in maintenance by HAProxy. At least one replica always serves: spares
+   * beyond that are dropped (cold ones last), and `notes` says so.
+   */
+  warmSpares?: number;
   /** How long a started replica service takes to listen (default 1500 ms: loading weights). */
   startDelayMs?: number;
   /**
@@ -57,6 +63,8 @@ export interface LabServicesOptions {
 
 export interface LabServices {
   info(): LabServicesInfo;
+  /** What the lab changed from what it was asked (spares dropped to keep one replica serving), for the operator. */
+  readonly notes: readonly string[];
   setReplicaFault(name: string, kind: LabReplicaFaultKind | null, opts?: { retryAfterSeconds?: number; slowMs?: number }): Promise<LabServicesInfo>;
   /** Starts, re-rates or (0) stops the traffic generator through the frontend. */
   setTrafficRate(ratePerSecond: number): Promise<LabServicesInfo>;
@@ -72,8 +80,8 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
   const hosts = inventory.nodes.filter((n) => n.role === 'inference').slice(0, opts.maxReplicas ?? 6);
   const replicas: LabReplica[] = [];
   const retryAfter = new Map<string, number | null>();
-  const spares = Math.min(opts.spares ?? 0, Math.max(0, hosts.length - 1));
-  const isSpare = (i: number) => i >= hosts.length - spares;
+  const { modeOf, notes } = spareLayout(hosts.length, opts.spares ?? 0, opts.warmSpares ?? 0);
+  const startDelayMs = opts.startDelayMs ?? DEFAULT_START_DELAY_MS;
   let haproxy: LabHaproxy | null = null;
   let noLbReason: string | null = null;
   try {
@@ -82,8 +90,9 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
         await startLabReplica({
           name: `${node.name}-llm`,
           model: LAB_MODEL,
-          serviceActive: !isSpare(i),
-          startDelayMs: opts.startDelayMs ?? DEFAULT_START_DELAY_MS,
+          // A warm spare runs (its model loaded); only a cold one starts stopped.
+          serviceActive: modeOf(i) !== 'cold',
+          startDelayMs,
           generationMs: opts.traffic?.kind === 'completion' ? opts.traffic.generationMs : 0,
         }),
       );
@@ -98,12 +107,20 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
       await mkdir(haproxyDir, { recursive: true, mode: 0o700 });
       haproxy = await startLabHaproxy({
         dir: haproxyDir,
-        backends: { [LAB_SERVICE]: replicas.map((r, i) => ({ name: r.name, host: '127.0.0.1', port: r.port, weight: LAB_WEIGHT, disabled: isSpare(i) })) },
+        backends: { [LAB_SERVICE]: replicas.map((r, i) => ({ name: r.name, host: '127.0.0.1', port: r.port, weight: LAB_WEIGHT, disabled: modeOf(i) !== null })) },
         tcpRuntime: ['admin'],
         haproxyPath,
       });
     }
-    await appendServices(opts, hosts.map((n) => n.name), replicas, haproxy);
+    await appendServices(opts, labServicesSections({
+      nodes: hosts.map((n) => n.name),
+      replicas,
+      modeOf,
+      startDelayMs,
+      healthIntervalSeconds: opts.healthIntervalSeconds ?? 2,
+      promptIntervalSeconds: opts.promptIntervalSeconds ?? 10,
+      haproxy,
+    }));
   } catch (err) {
     await haproxy?.stop();
     await Promise.all(replicas.map((r) => r.stop()));
@@ -134,7 +151,8 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
         fault: r.fault(),
         retryAfterSeconds: r.fault() === 'rate-limit' ? retryAfter.get(r.name) ?? null : null,
         service: r.serviceActive() ? ('active' as const) : ('inactive' as const),
-        spare: isSpare(i),
+        spare: modeOf(i) !== null,
+        spareMode: modeOf(i),
       })),
       loadBalancer: { available: haproxy !== null, reason: noLbReason, frontendUrl: haproxy?.frontendUrl ?? null },
       traffic: {
@@ -170,6 +188,7 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
 
   return {
     info,
+    notes,
     async setReplicaFault(name, kind, faultOpts = {}) {
       const replica = replicas.find((r) => r.name === name);
       if (!replica) throw new FleetError('NOT_FOUND', `the lab has no replica "${name}" (it has ${replicas.map((r) => r.name).join(', ') || 'none'})`, { subject: name });
@@ -228,34 +247,80 @@ export async function startLabServices(opts: LabServicesOptions): Promise<LabSer
   };
 }
 
-async function appendServices(opts: LabServicesOptions, nodes: string[], replicas: LabReplica[], haproxy: LabHaproxy | null): Promise<void> {
-  const health = opts.healthIntervalSeconds ?? 2;
+/**
+ * Which replica is which kind of spare: the last `cold` are cold, the `warm` before them warm, and
+ * at least the first one serves. Asked for more than that, the lab drops warm spares first (the
+ * cold ones are the older meaning of `--spares`, which drills and runbooks rely on) and says so.
+ */
+export function spareLayout(replicas: number, cold: number, warm: number): { modeOf: (i: number) => 'warm' | 'cold' | null; cold: number; warm: number; notes: string[] } {
+  const room = Math.max(0, replicas - 1);
+  const coldKept = Math.min(cold, room);
+  const warmKept = Math.min(warm, room - coldKept);
+  const notes: string[] = [];
+  if (coldKept < cold || warmKept < warm) {
+    notes.push(
+      `asked for ${cold} cold and ${warm} warm spare replicas, but the lab has ${replicas} replica${replicas === 1 ? '' : 's'} and keeps at least one serving: ` +
+        `it keeps ${coldKept} cold and ${warmKept} warm`,
+    );
+  }
+  const modeOf = (i: number) => (i >= replicas - coldKept ? 'cold' : i >= replicas - coldKept - warmKept ? 'warm' : null);
+  return { modeOf, cold: coldKept, warm: warmKept, notes };
+}
+
+export interface LabServicesSectionsInput {
+  /** The node of each replica, in order. */
+  nodes: readonly string[];
+  replicas: ReadonlyArray<Pick<LabReplica, 'name' | 'url'>>;
+  modeOf: (i: number) => 'warm' | 'cold' | null;
+  /** How long a replica's service takes to listen once started: its `startup`. */
+  startDelayMs: number;
+  healthIntervalSeconds: number;
+  promptIntervalSeconds: number;
+  haproxy: Pick<LabHaproxy, 'tcpRuntime' | 'frontendUrl'> | null;
+}
+
+/**
+ * The lab's `replicas`, `loadBalancers` and `slo` sections. A spare says what it is (`role:
+ * spare`, `mode`), its unit, and how long it takes to start and load the model (`startup`, whole
+ * seconds, rounded up from the lab's real delay): the capacity view counts a cold spare by it.
+ */
+export function labServicesSections(input: LabServicesSectionsInput): Record<string, unknown> {
+  const health = input.healthIntervalSeconds;
+  const startup = `${Math.max(1, Math.ceil(input.startDelayMs / 1000))}s`;
   const sections: Record<string, unknown> = {
-    replicas: replicas.map((r, i) => ({
-      name: r.name,
-      node: nodes[i],
-      url: r.url,
-      model: LAB_MODEL,
-      api: 'openai',
-      health: { path: '/health', intervalSeconds: health, timeoutSeconds: 2 },
-      prompt: { text: 'Respond with OK', expect: 'OK', maxTokens: 2, intervalSeconds: opts.promptIntervalSeconds ?? 10 },
-    })),
+    replicas: input.replicas.map((r, i) => {
+      const mode = input.modeOf(i);
+      return {
+        name: r.name,
+        node: input.nodes[i],
+        url: r.url,
+        model: LAB_MODEL,
+        api: 'openai',
+        health: { path: '/health', intervalSeconds: health, timeoutSeconds: 2 },
+        prompt: { text: 'Respond with OK', expect: 'OK', maxTokens: 2, intervalSeconds: input.promptIntervalSeconds },
+        ...(mode ? { role: 'spare', mode, startup, unit: LAB_UNIT } : {}),
+      };
+    }),
   };
-  if (haproxy) {
-    const runtime = haproxy.tcpRuntime.find((t) => t.level === 'admin')!;
+  if (input.haproxy) {
+    const runtime = input.haproxy.tcpRuntime.find((t) => t.level === 'admin')!;
     sections.loadBalancers = [
       {
         name: LAB_LB,
         kind: 'haproxy',
         runtime: { tcp: `${runtime.host}:${runtime.port}` },
-        frontend: { url: haproxy.frontendUrl },
-        backends: { [LAB_SERVICE]: replicas.map((r) => r.name) },
+        frontend: { url: input.haproxy.frontendUrl },
+        backends: { [LAB_SERVICE]: input.replicas.map((r) => r.name) },
         intervalSeconds: health,
       },
     ];
     sections.slo = [{ service: LAB_SERVICE, target: 99.9, probe: 'frontend' }];
   }
-  if (replicas.length === 0) return;
+  return sections;
+}
+
+async function appendServices(opts: LabServicesOptions, sections: Record<string, unknown>): Promise<void> {
+  if ((sections.replicas as unknown[]).length === 0) return;
   const text = await readFile(opts.inventoryPath, 'utf8');
   const tmp = `${opts.inventoryPath}.tmp`;
   await writeFile(tmp, `${text.trimEnd()}\n${stringify(sections)}`, { mode: 0o600 });

@@ -24,7 +24,17 @@ export interface SlurmPaths {
 export interface SlurmNodeSpec {
   name: string;
   gpus: number;
+  /**
+   * The one partition it is in, instead of the default one (e.g. `spare`): jobs submitted without
+   * `-p` never land on it, so a spare node stays idle.
+   */
+  partition?: string;
+  /** Node features (slurm.conf `Features=`), e.g. `spare`. */
+  features?: readonly string[];
 }
+
+/** A partition or feature name slurm.conf takes without quoting. */
+const SLURM_WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Creates every directory and key before any daemon starts (the spool must exist first). */
 export function slurmLayout(dir: string, nodes: readonly SlurmNodeSpec[], slurmUser: string): SlurmPaths {
@@ -69,6 +79,14 @@ export function slurmConf(c: {
 }): string {
   // slurmctld only runs where SlurmctldHost names this machine; the address keeps it on loopback.
   const host = hostname().split('.')[0];
+  for (const n of c.nodes) {
+    for (const word of [...(n.features ?? []), ...(n.partition ? [n.partition] : [])]) {
+      if (!SLURM_WORD.test(word)) throw new FleetError('BAD_REQUEST', `lab Slurm: ${JSON.stringify(word)} (node ${n.name}) is not a partition or feature name slurm.conf takes`);
+    }
+  }
+  const inDefault = c.nodes.filter((n) => n.partition === undefined || n.partition === c.partition);
+  if (inDefault.length === 0) throw new FleetError('BAD_REQUEST', `lab Slurm: no node is left in the default partition ${c.partition}`);
+  const others = [...new Set(c.nodes.map((n) => n.partition).filter((p): p is string => p !== undefined && p !== c.partition))];
   return [
     `ClusterName=${c.clusterName}`,
     `SlurmctldHost=${host}(127.0.0.1)`,
@@ -103,9 +121,10 @@ export function slurmConf(c: {
     'GresTypes=gpu',
     ...c.nodes.map(
       (n, i) =>
-        `NodeName=${n.name} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${c.ports.nodes[i]} CPUs=${c.cpus} RealMemory=1000${n.gpus > 0 ? ` Gres=gpu:${c.gpuType}:${n.gpus}` : ''}`,
+        `NodeName=${n.name} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${c.ports.nodes[i]} CPUs=${c.cpus} RealMemory=1000${n.gpus > 0 ? ` Gres=gpu:${c.gpuType}:${n.gpus}` : ''}${n.features?.length ? ` Features=${n.features.join(',')}` : ''}`,
     ),
-    `PartitionName=${c.partition} Nodes=ALL Default=YES MaxTime=INFINITE State=UP`,
+    `PartitionName=${c.partition} Nodes=${inDefault.length === c.nodes.length ? 'ALL' : inDefault.map((n) => n.name).join(',')} Default=YES MaxTime=INFINITE State=UP`,
+    ...others.map((p) => `PartitionName=${p} Nodes=${c.nodes.filter((n) => n.partition === p).map((n) => n.name).join(',')} Default=NO MaxTime=INFINITE State=UP`),
     '',
   ].join('\n');
 }

@@ -91,7 +91,10 @@ export interface LabSlurm {
   user: string;
   token: string;
   nodeNames: string[];
+  /** The default partition (`gpu`): where jobs submitted without `-p` run. */
   partition: string;
+  /** Every partition and its nodes: the default one, and e.g. `spare` for spare nodes. */
+  partitions: Record<string, string[]>;
   gpuType: string;
   slurmUser: string;
   dir: string;
@@ -137,6 +140,12 @@ export async function startLabSlurm(options: LabSlurmOptions): Promise<LabSlurm>
       if (attempt >= 3 || !/Address already in use/i.test(String(err))) throw err;
     }
   }
+}
+
+function partitionsOf(nodes: readonly SlurmNodeSpec[], defaultPartition: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const n of nodes) (out[n.partition ?? defaultPartition] ??= []).push(n.name);
+  return out;
 }
 
 async function startOnce(options: LabSlurmOptions, bin: SlurmBinaries): Promise<LabSlurm> {
@@ -201,6 +210,7 @@ async function startOnce(options: LabSlurmOptions, bin: SlurmBinaries): Promise<
       token,
       nodeNames,
       partition,
+      partitions: partitionsOf(options.nodes, partition),
       gpuType,
       slurmUser,
       dir,

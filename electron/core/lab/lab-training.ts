@@ -6,6 +6,11 @@
  * (checkpoints/lab-writer.ts) under DIR/ckpt at a fraction of its policy, with the writer's
  * faults injectable. Otherwise the lab has no scheduler, and says why.
  *
+ * Spare nodes (the lab's `spareNodes`) run a slurmd too, but only in partition `spare`, with the
+ * node feature `spare`: lab jobs go to the default partition and never land there. The warm one is
+ * then known as a spare from Slurm alone; the cold one is also marked `spare: { mode: cold }` in
+ * the inventory. Without Slurm both are marked there (lab-files.ts).
+ *
  * What the console needs goes into the lab's inventory (each cluster's `scheduler:` with its
  * controlVia node and SLURM_CONF, the followed job under `jobs:`), except the REST tokens: they
  * stay in this process, handed to the console's secret store in-process (`secret(ref)`).
@@ -48,6 +53,9 @@ export interface LabTrainingSide {
 }
 
 export const LAB_PRETRAIN_JOB = 'lab-pretrain';
+/** The Slurm partition and node feature of the lab's spare nodes (the inventory's defaults too). */
+export const LAB_SPARE_PARTITION = 'spare';
+export const LAB_SPARE_FEATURE = 'spare';
 const TOKEN_LIFESPAN_S = 7 * 86_400;
 
 interface ClusterSlurm {
@@ -55,8 +63,12 @@ interface ClusterSlurm {
   controlVia: string;
   slurm: LabSlurm;
   tokenRef: string;
-  /** The fewest GPUs a node of the cluster has: what a job may ask per node. */
+  /** The fewest GPUs a working node of the cluster has: what a job may ask per node. */
   gpusPerNode: number;
+  /** Its working nodes (the default partition), where the lab jobs run. */
+  workingNodes: number;
+  /** Its spare nodes, by name. */
+  spares: ReadonlyMap<string, 'warm' | 'cold'>;
 }
 
 interface LabJob {
@@ -111,8 +123,18 @@ export async function startLabTraining(ctx: {
   if (reason === null) {
     const started = await Promise.allSettled(
       wanted.map(async ([cluster, nodes]) => {
-        const slurm = await startLabSlurm({ nodes: nodes.map((n) => ({ name: n.name, gpus: n.gpuCount })), clusterName: cluster, tokenLifespanSeconds: TOKEN_LIFESPAN_S });
-        slurms.push({ cluster, controlVia: nodes[0].name, slurm, tokenRef: `lab-slurm-${cluster}`, gpusPerNode: Math.min(...nodes.map((n) => n.gpuCount)) });
+        const working = nodes.filter((n) => !n.spare);
+        const specs = nodes.map((n) => (n.spare ? { name: n.name, gpus: n.gpuCount, partition: LAB_SPARE_PARTITION, features: [LAB_SPARE_FEATURE] } : { name: n.name, gpus: n.gpuCount }));
+        const slurm = await startLabSlurm({ nodes: specs, clusterName: cluster, tokenLifespanSeconds: TOKEN_LIFESPAN_S });
+        slurms.push({
+          cluster,
+          controlVia: working[0].name,
+          slurm,
+          tokenRef: `lab-slurm-${cluster}`,
+          gpusPerNode: Math.min(...working.map((n) => n.gpuCount)),
+          workingNodes: working.length,
+          spares: new Map(nodes.flatMap((n) => (n.spare ? [[n.name, n.spare] as const] : []))),
+        });
       }),
     );
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -185,12 +207,19 @@ async function submitLabJobs(slurms: readonly ClusterSlurm[]): Promise<void> {
   const sleep = ['--wrap', 'exec sleep 10000000'];
   const gpus = (want: number, s: ClusterSlurm) => `--gres=gpu:${Math.max(1, Math.min(want, s.gpusPerNode))}`;
   const [first, ...others] = slurms;
-  await first.slurm.sbatch(['-J', LAB_PRETRAIN_JOB, '-N', String(Math.min(2, first.slurm.nodeNames.length)), gpus(4, first), ...sleep]);
+  // Counted on the working nodes only: a spare node is in no partition these jobs go to.
+  await first.slurm.sbatch(['-J', LAB_PRETRAIN_JOB, '-N', String(Math.min(2, first.workingNodes)), gpus(4, first), ...sleep]);
   await first.slurm.sbatch(['-J', 'lab-finetune', '-N', '1', gpus(2, first), ...sleep]);
   for (const s of others) await s.slurm.sbatch(['-J', 'lab-sweep', '-N', '1', gpus(2, s), ...sleep]);
 }
 
-function addToInventory(inventory: InventoryFile, slurms: readonly ClusterSlurm[], jobs: readonly LabJob[], intervalSeconds: number): InventoryFile {
+/** What the inventory needs of one cluster's lab Slurm. */
+export type InventorySlurm = Pick<ClusterSlurm, 'cluster' | 'controlVia' | 'tokenRef' | 'spares'> & { slurm: Pick<LabSlurm, 'url' | 'user' | 'confFile'> };
+/** What the inventory needs of one followed lab job. */
+export type InventoryJob = Pick<LabJob, 'name' | 'cluster' | 'directory' | 'everySeconds' | 'node'>;
+
+/** The inventory with each Slurm cluster's `scheduler:` (and its spares) and the followed jobs; exported for tests. */
+export function addToInventory(inventory: InventoryFile, slurms: readonly InventorySlurm[], jobs: readonly InventoryJob[], intervalSeconds: number): InventoryFile {
   const regions = inventory.regions.map((r) => ({
     ...r,
     clusters: r.clusters.map((c) => {
@@ -198,12 +227,15 @@ function addToInventory(inventory: InventoryFile, slurms: readonly ClusterSlurm[
       if (!s) return c;
       return {
         ...c,
+        // Slurm's spare partition says which node is a warm spare; a cold one is still said here.
+        nodes: c.nodes.map(({ spare, ...n }) => (spare && s.spares.get(n.name) !== 'warm' ? { ...n, spare } : n)),
         scheduler: {
           kind: 'slurm' as const,
           restd: { url: s.slurm.url, user: s.slurm.user, tokenRef: s.tokenRef },
           controlVia: s.controlVia,
           scontrol: { env: { SLURM_CONF: s.slurm.confFile } },
           intervalSeconds,
+          ...(s.spares.size ? { spares: { partition: LAB_SPARE_PARTITION, feature: LAB_SPARE_FEATURE } } : {}),
         },
       };
     }),

@@ -50,7 +50,8 @@ export function engineForCore(core: RunbookHost, inventoryNow: () => LoadedInven
       const r = core.services.replicas.status(name);
       if (!r || r.since === null) return undefined;
       // A throttled replica answers, but it is not "healthy" for a runbook waiting on it.
-      return r.health === 'throttled' ? 'degraded' : r.health;
+      // A spare standing by is not serving: "unknown" until its probes say healthy.
+      return r.health === 'throttled' ? 'degraded' : r.health === 'standby' ? 'unknown' : r.health;
     },
   });
   // Every step that changes something passes the change gate (read-only, its run's lock, audit).

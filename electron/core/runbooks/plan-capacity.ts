@@ -16,7 +16,7 @@
  * in as functions (CapacityInputs).
  */
 import type { PlannedStep } from '../../../shared/runbook';
-import { meetsTarget, redundancyOfReplicas } from '../availability/redundancy';
+import { servingCheck } from '../capacity/serving-check';
 import { names, percent, percentRange, perSecond, plural } from './capacity-text';
 import type { FleetView } from './plan-context';
 import type { Precondition } from './plan-preconditions';
@@ -162,15 +162,23 @@ function judgeDip(ctx: FleetView, run: BackendRun, dip: BackendRun['dips'][numbe
     return { step: dip.step, ok: false, text: `after step ${dip.step + 1} no server of ${run.lb} backend ${run.backend} serves${note}`, rank: [0, 0, 0, 0, dip.step] };
   }
 
-  let availabilityOk = true;
-  let estimate = 2;
+  // The one capacity model (capacity/serving-check.ts): the capacity view asks it the same question.
+  const check = servingCheck(
+    dip.serving.map((s) => ({
+      name: s,
+      availability: avail.kind === 'measured' ? (avail.own.get(s) ?? avail.mean) : null,
+      capacityRps: load.kind === 'known' ? load.capacity.get(s)! : null,
+      weight: dip.weights.get(s)!,
+    })),
+    { sloTarget: avail.kind === 'measured' ? avail.target : null, rateRps: load.kind === 'known' ? load.rate : null },
+  );
+  const availabilityOk = check.availabilityOk !== false;
+  const estimate = check.estimate ?? 2;
   let availabilityText: string;
   if (avail.kind === 'measured') {
     const measured = dip.serving.filter((s) => avail.own.has(s));
     const broughtIn = dip.serving.filter((s) => !avail.servingAtStart.has(s));
     const unmeasured = dip.serving.filter((s) => avail.servingAtStart.has(s) && !avail.own.has(s));
-    estimate = redundancyOfReplicas(dip.serving.map((s) => avail.own.get(s) ?? avail.mean));
-    availabilityOk = meetsTarget(estimate, avail.target);
     const why: string[] = [];
     if (measured.length) why.push(`${plural(measured.length, 'replica')} measured ${percentRange(measured.map((s) => avail.own.get(s)!))} over 24 h`);
     const mean = `counted at the serving replicas' mean ${percent(avail.mean)}%`;
@@ -182,21 +190,15 @@ function judgeDip(ctx: FleetView, run: BackendRun, dip: BackendRun['dips'][numbe
     availabilityText = `at least one serves (availability not checked: ${why})`;
   }
 
-  let loadOk = true;
-  let headroom = Number.POSITIVE_INFINITY;
+  const loadOk = check.loadOk !== false;
+  const headroom = check.headroomRps;
   let loadText: string;
   if (load.kind === 'known') {
-    const capacity = dip.serving.reduce((sum, s) => sum + load.capacity.get(s)!, 0);
-    loadOk = load.rate <= capacity;
-    loadText = `load ${perSecond(load.rate)} ${loadOk ? '<=' : '>'} capacity ${perSecond(capacity)}`;
+    const withinSum = load.rate <= check.capacityRps!;
+    loadText = `load ${perSecond(load.rate)} ${withinSum ? '<=' : '>'} capacity ${perSecond(check.capacityRps!)}`;
     // Round robin shares the load by weight: enough capacity in sum can still overload one server.
-    const totalWeight = dip.serving.reduce((sum, s) => sum + dip.weights.get(s)!, 0);
-    const shares = dip.serving.map((s) => ({ s, share: (load.rate * dip.weights.get(s)!) / totalWeight, cap: load.capacity.get(s)! }));
-    headroom = Math.min(...shares.map((x) => x.cap - x.share));
-    const over = shares.filter((x) => x.share > x.cap).sort((x, y) => y.share - x.share - (y.cap - x.cap));
-    if (loadOk && over.length > 0) {
-      loadOk = false;
-      loadText += `, but by weight ${over.map((x) => `${x.s} gets ${perSecond(x.share)} > its ${perSecond(x.cap)}`).join(', ')}`;
+    if (withinSum && check.overByWeight.length > 0) {
+      loadText += `, but by weight ${check.overByWeight.map((x) => `${x.name} gets ${perSecond(x.share)} > its ${perSecond(x.capacityRps)}`).join(', ')}`;
     }
   } else if (load.kind === 'no-capacity') {
     loadText = `load not checked: no capacity declared for ${names(load.missing)}`;

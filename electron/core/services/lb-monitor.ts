@@ -100,7 +100,7 @@ export class LbMonitor {
     try {
       const views = await entry.runtime.stat();
       const servers = lbServers(entry.lb, views.servers, this.deps.replicaOf, now);
-      const { health, reasons } = lbHealth(entry.lb, servers);
+      const { health, reasons } = lbHealth(entry.lb, servers, (r) => !!this.deps.replicaOf(r)?.spare);
       const backends = lbBackends(entry.lb, views.backends).map((b) => ({ ...b, ratePeak5m: entry.peaks.add(b.backend, now, b.rate) }));
       status = { name, frontendUrl: entry.lb.frontendUrl, health, reasons, lastPollAt: now, lastError: null, servers, backends };
     } catch (err) {

@@ -65,7 +65,11 @@ export function lbBackends(lb: ResolvedLoadBalancer, views: LbBackendView[]): Lb
   });
 }
 
-export function lbHealth(lb: ResolvedLoadBalancer, servers: LbServerStatus[]): { health: Health; reasons: string[] } {
+/**
+ * `isSpare`: a spare replica (inventory `role: spare`) held out of rotation is where it should be —
+ * it neither degrades its backend nor counts among the servers that should take traffic.
+ */
+export function lbHealth(lb: ResolvedLoadBalancer, servers: LbServerStatus[], isSpare: (replica: string) => boolean = () => false): { health: Health; reasons: string[] } {
   const reasons: string[] = [];
   let health: Health = 'healthy';
   const worse = (h: Health) => {
@@ -80,12 +84,15 @@ export function lbHealth(lb: ResolvedLoadBalancer, servers: LbServerStatus[]): {
       continue;
     }
     const serving = rows.filter((s) => /^UP\b|^no check$/.test(s.status) && s.weight > 0);
+    const heldOut = (s: LbServerStatus) => /^(MAINT|DRAIN)\b/.test(s.status) || s.weight === 0;
+    const heldSpares = rows.filter((s) => !serving.includes(s) && s.replica !== null && isSpare(s.replica) && heldOut(s));
     if (serving.length === 0) {
       worse('unhealthy');
       reasons.push(`backend ${backend.name}: no server takes traffic (${rows.map((r) => `${r.server} ${r.status}`).join(', ')})`);
-    } else if (serving.length < rows.length) {
+    } else if (serving.length + heldSpares.length < rows.length) {
+      const out = rows.filter((r) => !serving.includes(r) && !heldSpares.includes(r));
       worse('degraded');
-      reasons.push(`backend ${backend.name}: ${serving.length} of ${rows.length} servers take traffic (${rows.filter((r) => !serving.includes(r)).map((r) => `${r.server} ${r.status}`).join(', ')})`);
+      reasons.push(`backend ${backend.name}: ${serving.length} of ${rows.length - heldSpares.length} servers take traffic (${out.map((r) => `${r.server} ${r.status}`).join(', ')})`);
     }
     const missing = backend.servers.filter((name) => !rows.some((r) => r.server === name));
     if (missing.length) {

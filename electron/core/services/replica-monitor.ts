@@ -3,6 +3,7 @@
  * through the gate that keeps a throttled replica free of probes until its Retry-After passes.
  * Health changes go to the event store; changed statuses are pushed in batches.
  */
+import type { UnitState } from '../../../shared/capacity';
 import type { ReplicaStatus } from '../../../shared/services';
 import type { HistorySink } from '../history/history-sink';
 import type { ResolvedReplica } from '../inventory/resolve-services';
@@ -13,6 +14,7 @@ import type { ProbeKind, ReplicaProbeOutcome, ReplicaSpec } from '../replica/rep
 import type { AppendEventInput } from '../store/open-store';
 import { BatchedPublisher } from '../fleet/batched-publisher';
 import { replicaSpecOf, replicaStatus } from './replica-record';
+import { withSpare } from './spare-status';
 
 export interface ReplicaMonitorDeps {
   getSecret(ref: string): Promise<string | undefined>;
@@ -22,6 +24,13 @@ export interface ReplicaMonitorDeps {
   onOutcome?(replica: string, outcome: ReplicaProbeOutcome): void;
   /** Keeps every probe sent (awaited ones too: they are measurements all the same) for the history plots. */
   history?: Pick<HistorySink, 'recordReplicaProbe'>;
+  /**
+   * Whether HAProxy has this replica in rotation now (null: not known — a spare is then taken as
+   * held out, which is where a spare belongs).
+   */
+  inRotation?(name: string): boolean | null;
+  /** Asks the replica's node what state its unit is in (a cold spare's only check besides its node). */
+  unitState?(replica: ResolvedReplica): Promise<{ state: UnitState; error: string | null }>;
   timers?: Timers;
   concurrency?: number;
   flushMs?: number;
@@ -33,6 +42,7 @@ interface Entry {
   spec: ReplicaSpec;
   state: ReplicaState;
   status: ReplicaStatus;
+  unit: { state: UnitState | null; error: string | null };
 }
 
 const SEP = '\u0000';
@@ -65,10 +75,12 @@ export class ReplicaMonitor {
         existing.state.updateSpec(spec);
         existing.replica = replica;
         existing.spec = spec;
-        existing.status = replicaStatus(replica, existing.state.view(), existing.status.since);
+        existing.status = this.compose(existing, existing.status.since);
       } else {
         const state = new ReplicaState(spec, { now: this.timers.now });
-        this.entries.set(replica.name, { replica, spec, state, status: replicaStatus(replica, state.view(), null) });
+        const entry: Entry = { replica, spec, state, status: replicaStatus(replica, state.view(), null), unit: { state: null, error: null } };
+        entry.status = this.compose(entry, null);
+        this.entries.set(replica.name, entry);
       }
     }
     this.scheduler.setSubjects(
@@ -95,6 +107,20 @@ export class ReplicaMonitor {
 
   status(name: string): ReplicaStatus | undefined {
     return this.entries.get(name)?.status;
+  }
+
+  /**
+   * HAProxy's rotation changed (a load balancer poll): a spare taken into or out of rotation is
+   * judged differently, so its status is composed again (and pushed when it changed).
+   */
+  rotationChanged(): void {
+    for (const [name, entry] of this.entries) {
+      if (!entry.replica.spare) continue;
+      const before = entry.status;
+      const next = this.compose(entry, before.since);
+      if (next.health === before.health && JSON.stringify(next.spare) === JSON.stringify(before.spare)) continue;
+      this.setStatus(name, entry, next, this.timers.now());
+    }
   }
 
   /** Probes one replica now (both kinds), still through the Retry-After gate. */
@@ -124,24 +150,55 @@ export class ReplicaMonitor {
     const [name, kind] = key.split(SEP) as [string, ProbeKind];
     const entry = this.entries.get(name);
     if (!entry) return;
+    // A cold spare out of rotation is stopped on purpose: its unit is asked instead of its server,
+    // unless a runbook waits on it (awaited probes are not counted) or its unit runs (it was started).
+    if (opts.counted && this.isHeldColdSpare(entry)) {
+      if (kind === 'completion' && entry.unit.state !== 'active') return;
+      if (kind === 'health') {
+        const asked = await this.deps.unitState?.(entry.replica);
+        if (this.entries.get(name) !== entry) return;
+        entry.unit = asked ? { state: asked.state, error: asked.error } : { state: null, error: 'no node to ask' };
+        if (entry.unit.state !== 'active') {
+          this.setStatus(name, entry, this.compose(entry, entry.status.since), this.timers.now());
+          return;
+        }
+      }
+    }
     const result = await runReplicaProbe(entry.spec, kind, entry.state, { getSecret: this.deps.getSecret, now: this.timers.now });
     if (!result.sent) return; // the gate held it back: nothing new to say
     if (this.entries.get(name) !== entry) return;
     if (opts.counted) this.deps.onOutcome?.(name, result.outcome);
-    const view = entry.state.view();
-    const before = entry.status.health;
-    const since = view.health === before && entry.status.since !== null ? entry.status.since : result.outcome.at;
-    entry.status = replicaStatus(entry.replica, view, since);
+    const next = this.compose(entry, null);
     const o = result.outcome;
-    this.deps.history?.recordReplicaProbe(name, { kind: o.kind, at: o.at, ok: o.ok, latencyMs: o.latencyMs, failure: o.failure, health: view.health });
-    if (view.health !== before) {
+    this.deps.history?.recordReplicaProbe(name, { kind: o.kind, at: o.at, ok: o.ok, latencyMs: o.latencyMs, failure: o.failure, health: next.health });
+    this.setStatus(name, entry, next, o.at);
+  }
+
+  private isHeldColdSpare(entry: Entry): boolean {
+    return entry.replica.spare?.mode === 'cold' && this.deps.inRotation?.(entry.replica.name) !== true;
+  }
+
+  /** The replica's status from its probes, and for a spare, what that means for it (spare-status.ts). */
+  private compose(entry: Entry, since: number | null): ReplicaStatus {
+    const status = replicaStatus(entry.replica, entry.state.view(), since);
+    const spare = entry.replica.spare;
+    if (!spare) return status;
+    return withSpare(status, spare, { inRotation: this.deps.inRotation?.(entry.replica.name) === true, unitState: entry.unit.state, unitError: entry.unit.error });
+  }
+
+  /** Keeps the new status (its `since` when the health changed at `at`), records a health change, pushes it. */
+  private setStatus(name: string, entry: Entry, next: ReplicaStatus, at: number): void {
+    const before = entry.status.health;
+    const since = next.health === before && entry.status.since !== null ? entry.status.since : at;
+    entry.status = { ...next, since };
+    if (next.health !== before) {
       this.deps.appendEvent({
-        ts: result.outcome.at,
+        ts: at,
         kind: 'replica.health',
         subject: name,
-        severity: view.health === 'healthy' ? 'info' : view.health === 'throttled' || view.health === 'degraded' || view.health === 'unknown' ? 'warning' : 'error',
-        message: `${name}: ${before} → ${view.health}${view.reasons.length ? `: ${view.reasons.join('; ')}` : ''}`,
-        data: { from: before, to: view.health, reasons: view.reasons },
+        severity: next.health === 'healthy' || next.health === 'standby' ? 'info' : next.health === 'throttled' || next.health === 'degraded' || next.health === 'unknown' ? 'warning' : 'error',
+        message: `${name}: ${before} → ${next.health}${next.reasons.length ? `: ${next.reasons.join('; ')}` : ''}`,
+        data: { from: before, to: next.health, reasons: next.reasons },
       });
     }
     this.publisher.mark(name);

@@ -13,6 +13,8 @@ import type { RequestLog } from '../store/request-log';
 import { AvailabilityMonitor, replicaKey } from './availability-monitor';
 import { LbMonitor } from './lb-monitor';
 import { ReplicaMonitor } from './replica-monitor';
+import { unitStateOver } from './unit-state';
+import type { ResolvedNode } from '../../../shared/inventory';
 
 export interface ServicesEngineDeps {
   pool: SshPool;
@@ -33,6 +35,7 @@ export interface ServicesEngineDeps {
 }
 
 export class ServicesEngine {
+  private nodes = new Map<string, ResolvedNode>();
   readonly replicas: ReplicaMonitor;
   readonly loadBalancers: LbMonitor;
   readonly availability: AvailabilityMonitor;
@@ -46,6 +49,8 @@ export class ServicesEngine {
       concurrency: deps.replicaConcurrency,
       onDrift: deps.onDrift,
       history: deps.history,
+      inRotation: (name) => this.inRotation(name),
+      unitState: unitStateOver(deps.pool, () => this.nodes.values()),
       // The health probe is the replica's availability as a single server ("what redundancy buys").
       onOutcome: (name, o) => {
         if (o.kind === 'health') deps.requests.recordOutcome({ service: replicaKey(name), at: o.at, ok: o.ok, latencyMs: o.latencyMs });
@@ -54,7 +59,10 @@ export class ServicesEngine {
     this.loadBalancers = new LbMonitor({
       pool: deps.pool,
       appendEvent: deps.appendEvent,
-      publish: deps.publishLoadBalancers,
+      publish: (l) => {
+        deps.publishLoadBalancers(l);
+        this.replicas.rotationChanged();
+      },
       replicaOf: (name) => this.replicas.status(name),
       timers: deps.timers,
       history: deps.history,
@@ -69,9 +77,28 @@ export class ServicesEngine {
   }
 
   setInventory(inv: LoadedInventory): void {
+    this.nodes = new Map(inv.nodes.map((n) => [n.name, n]));
     this.replicas.setReplicas(inv.replicas);
     this.loadBalancers.setLoadBalancers(inv.loadBalancers);
     this.availability.configure(inv.slos, inv.loadBalancers, inv.replicas);
+  }
+
+  /**
+   * HAProxy lets this replica take sessions in some backend now (null: no load balancer poll has
+   * it yet). A server is in rotation when its admin state is ready (not MAINT or DRAIN) and its
+   * weight above 0, whatever its checks say: a spare put in rotation that fails is a failure.
+   */
+  private inRotation(name: string): boolean | null {
+    let seen = false;
+    for (const lb of this.loadBalancers.statuses()) {
+      if (lb.lastError !== null) continue;
+      for (const s of lb.servers) {
+        if (s.replica !== name) continue;
+        seen = true;
+        if (!/^(MAINT|DRAIN)\b/.test(s.status) && (s.userWeight ?? s.weight) > 0) return true;
+      }
+    }
+    return seen ? false : null;
   }
 
   start(): void {

@@ -1,11 +1,13 @@
 /**
  * The node fields both OpenAPI shapes (v0.0.38 and v0.0.39+) carry under the same names: the drain
- * reason with who set it and when, GRES (GPUs) total and in use, CPUs and partitions. The state,
- * which the two spell differently, is each parser's own.
+ * reason with who set it and when, GRES (GPUs) total and in use, CPUs, partitions and features.
+ * The state, which the two spell differently, is each parser's own. Features are one
+ * comma-separated string in v0.0.38 (`"spare,ib"`, `""` for none: recorded from 22.05) and a list
+ * from v0.0.39 (`["spare", "ib"]`, published schema); both shapes are read in either.
  */
 import type { SlurmNode } from '../../../shared/slurm';
 import { gpusInGres } from './gres';
-import { epochMs, textOrNull, type SlurmNumberIn } from './slurm-values';
+import { epochMs, listOf, textOrNull, type SlurmNumberIn } from './slurm-values';
 
 export interface NodeFieldsIn {
   reason?: string | null;
@@ -16,6 +18,15 @@ export interface NodeFieldsIn {
   cpus?: number | null;
   alloc_cpus?: number | null;
   partitions?: string[] | null;
+  features?: string | string[] | null;
+  active_features?: string | string[] | null;
+}
+
+/** A feature list, each name cleaned and capped (they are shown), blanks dropped. */
+function featureList(v: string | string[] | null | undefined): string[] {
+  return listOf(v)
+    .map((f) => textOrNull(f, 100))
+    .filter((f): f is string => f !== null);
 }
 
 export function nodeFields(raw: NodeFieldsIn): Omit<SlurmNode, 'name' | 'state' | 'flags' | 'drain' | 'schedulable' | 'stateText'> {
@@ -30,5 +41,7 @@ export function nodeFields(raw: NodeFieldsIn): Omit<SlurmNode, 'name' | 'state' 
     cpus: raw.cpus ?? null,
     cpusAllocated: raw.alloc_cpus ?? null,
     partitions: raw.partitions ?? [],
+    features: featureList(raw.features),
+    activeFeatures: featureList(raw.active_features),
   };
 }

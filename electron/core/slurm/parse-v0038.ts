@@ -5,7 +5,7 @@ import { expandHostlist } from './hostlist';
 import { checkpointFromComment } from './job-comment';
 import { nodeFields } from './node-fields';
 import { nodeStateV0038 } from './node-state';
-import { epochMs, minutesOf, textOrNull } from './slurm-values';
+import { epochMs, minutesOf, StringOrListIn, textOrNull } from './slurm-values';
 
 /**
  * The v0.0.38 plugin's shapes (Slurm 22.05), as recorded from Debian 12's slurmrestd 22.05.8
@@ -14,7 +14,7 @@ import { epochMs, minutesOf, textOrNull } from './slurm-values';
  *
  *   node: { name, state: "mixed", state_flags: ["DRAIN"], reason, reason_changed_at,
  *           reason_set_by_user, gres: "gpu:h100:4", gres_used: "gpu:h100:2(IDX:0-1)",
- *           cpus, alloc_cpus, partitions: ["gpu"] }
+ *           cpus, alloc_cpus, partitions: ["gpu"], features: "spare,ib", active_features }
  *   job:  { job_id, name, job_state: "RUNNING", state_reason, user_name, partition,
  *           nodes: "node[1-2]", gres_detail: ["gpu:h100:2(IDX:0-1)", …], tres_per_node,
  *           node_count, start_time, submit_time, time_limit (minutes|null), restart_cnt, comment }
@@ -35,6 +35,9 @@ export const NodeV0038 = z.object({
   cpus: num,
   alloc_cpus: num,
   partitions: z.array(z.string()).nullable().optional(),
+  // A string in v0.0.38, a list from v0.0.39: either is read (node-fields.ts).
+  features: StringOrListIn.nullable().optional(),
+  active_features: StringOrListIn.nullable().optional(),
 });
 
 export const JobV0038 = z.object({

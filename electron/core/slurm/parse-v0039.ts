@@ -12,6 +12,7 @@ import { epochMs, listOf, minutesOf, numberOf, SlurmNumberIn, StringOrListIn, te
  * published OpenAPI descriptions (SchedMD's src/plugins/data_parser/v0.0.4x, and clients generated
  * from them). What changed from v0.0.38, for the fields read here:
  * - a node's `state` is one list of base and flags (["IDLE", "DRAIN"]); no `state_flags`;
+ * - a node's `features` and `active_features` are lists, not one comma-separated string;
  * - numbers become `{ set, infinite, number }` (`*_no_val_struct`): a job's `time_limit` from
  *   v0.0.39, `start_time`/`submit_time`/`node_count` and a node's `reason_changed_at` from v0.0.40
  *   (plain integers in v0.0.39) — both shapes are accepted for each;
@@ -34,6 +35,9 @@ export const NodeV0039 = z.object({
   cpus: int,
   alloc_cpus: int,
   partitions: z.array(z.string()).nullable().optional(),
+  // A string in v0.0.38, a list from v0.0.39: either is read (node-fields.ts).
+  features: StringOrListIn.nullable().optional(),
+  active_features: StringOrListIn.nullable().optional(),
 });
 
 export const JobV0039 = z.object({

@@ -11,8 +11,9 @@ import { ACTIVE_JOB_STATES, workAtRisk, type CheckpointStatus, type JobRisk, typ
 export { ACTIVE_JOB_STATES, workAtRisk };
 import type { TrainingCluster } from './training-inventory';
 
-/** What the join reads of a Slurm node and job (shared/slurm.ts, either OpenAPI version). */
-export type SlurmNodeIn = Pick<SlurmNode, 'name' | 'state' | 'flags' | 'schedulable' | 'reason' | 'reasonBy' | 'reasonAt' | 'gpusTotal' | 'gpusUsed'>;
+/** What the join reads of a Slurm node and job (shared/slurm.ts, either OpenAPI version); partitions and features when known. */
+export type SlurmNodeIn = Pick<SlurmNode, 'name' | 'state' | 'flags' | 'schedulable' | 'reason' | 'reasonBy' | 'reasonAt' | 'gpusTotal' | 'gpusUsed'> &
+  Partial<Pick<SlurmNode, 'partitions' | 'features'>>;
 export type SlurmJobIn = Pick<SlurmJob, 'id' | 'name' | 'state' | 'user' | 'nodes' | 'gpus' | 'startAt' | 'timeLimitMinutes' | 'restarts' | 'checkpointPath' | 'comment'>;
 export type SlurmPartitionIn = Pick<SlurmPartition, 'name' | 'state' | 'nodes'>;
 
@@ -54,7 +55,9 @@ export function joinNodes(c: TrainingCluster, read: Extract<SchedulerRead, { sta
         disagreement: `Slurm has no node "${slurmName}": the inventory lists it in cluster ${c.cluster}, but jobs cannot run there` });
       continue;
     }
-    out.push({ node, slurmName, region: c.region, cluster: c.cluster, state: s.state, flags: [...s.flags], schedulable: s.schedulable, reason: s.reason, reasonBy: s.reasonBy, reasonAt: s.reasonAt, gpusTotal: s.gpusTotal, gpusUsed: s.gpusUsed, jobs, health: v.health, healthReasons: [...v.reasons], disagreement: disagreement(s, v, jobs) });
+    out.push({ node, slurmName, region: c.region, cluster: c.cluster, state: s.state, flags: [...s.flags], schedulable: s.schedulable, reason: s.reason, reasonBy: s.reasonBy, reasonAt: s.reasonAt, gpusTotal: s.gpusTotal, gpusUsed: s.gpusUsed, jobs, health: v.health, healthReasons: [...v.reasons], disagreement: disagreement(s, v, jobs),
+      ...(s.partitions ? { partitions: [...s.partitions] } : {}),
+      ...(s.features ? { features: [...s.features] } : {}) });
   }
   return out;
 }

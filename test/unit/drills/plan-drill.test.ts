@@ -203,7 +203,7 @@ describe('what cannot be planned at all', () => {
 
   it('a response runbook that does not exist, or does not resolve on the drill\'s targets', () => {
     const response = (r: DrillFileInput['response']) => () => planDrill(drill({ response: r }), inputs());
-    expect(refusal(response({ runbook: 'nope', after: 'detection' }))).toMatchObject({ code: 'NOT_FOUND', message: 'response: there is no runbook "nope" (runbooks: cordon-gpu-node, drain-replica, region-failback, region-failover, replace-replica)' });
+    expect(refusal(response({ runbook: 'nope', after: 'detection' }))).toMatchObject({ code: 'NOT_FOUND', message: 'response: there is no runbook "nope" (runbooks: cordon-gpu-node, drain-replica, promote-spare-node, region-failback, region-failover, replace-replica)' });
     expect(refusal(response({ runbook: 'drain-replica', params: { stopService: 'maybe' }, after: '30s' })).message).toBe('parameter "stopService" = "maybe" does not match its pattern yes|no');
     expect(refusal(() => planDrill(drill({ targets: { replicasOf: 'edge', count: 2, maxTargets: 2 }, response: { runbook: 'drain-replica', after: 'detection' } }), inputs())).message).toBe(
       'response: runbook drain-replica targets a replica, and this drill hits 2 (edge-01-llm, edge-02-llm): name it with response.target',

@@ -32,7 +32,7 @@ describe('the built-in features', () => {
   it('are registered once each', () => {
     const names = BUILTIN_FEATURES.map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
-    expect([...names].sort()).toEqual(['drill-reports', 'drills', 'fleet', 'gate', 'history', 'incidents', 'lab', 'ownership', 'runbooks', 'services', 'timeline', 'training', 'trust']);
+    expect([...names].sort()).toEqual(['capacity', 'drill-reports', 'drills', 'fleet', 'gate', 'history', 'incidents', 'lab', 'ownership', 'runbooks', 'services', 'timeline', 'training', 'trust']);
   });
 
   it('give FleetCore one handler for every contract method, and the store their schema', () => {

@@ -104,6 +104,37 @@ describe('inventory: replicas, load balancers, SLOs', () => {
     expect(out[0]).toMatch(message);
   });
 
+  it('reads spares: role, mode, start-up, unit and where they may replace into; active replicas have none', () => {
+    const spare = '    role: spare\n    mode: cold\n    startup: 90s\n    replaces: [llama, infer-a]\n    prompt: {';
+    const inv = parseInventory(base + services.replace('    prompt: {', spare), '/srv/fleet.yaml', env);
+    expect(inv.replicas.map((r) => [r.name, r.spare])).toEqual([
+      ['llama-a01-0', { mode: 'cold', startupSeconds: 90, unit: 'vllm', replaces: ['llama', 'infer-a'] }],
+      ['azure-0', null],
+    ]);
+    const warm = parseInventory(base + services.replace('    prompt: {', '    role: spare\n    mode: warm\n    unit: vllm@llama\n    prompt: {'), '/srv/fleet.yaml', env);
+    expect(warm.replicas[0]!.spare).toEqual({ mode: 'warm', startupSeconds: null, unit: 'vllm@llama', replaces: [] });
+  });
+
+  it.each([
+    ['a spare without a mode', '    role: spare\n', /replicas\[0\]\.role: a spare needs a mode: warm \(running, held out of rotation\) or cold \(stopped\)$/],
+    ['a mode on an active replica', '    mode: warm\n', /replicas\[0\]\.mode: only a spare \(role: spare\) has "mode"$/],
+    ['a start-up on an active replica', '    role: active\n    startup: 30s\n', /replicas\[0\]\.startup: only a spare \(role: spare\) has "startup"$/],
+    ['an unknown mode', '    role: spare\n    mode: lukewarm\n', /replicas\[0\]\.mode/],
+    ['a start-up that is no duration', '    role: spare\n    mode: cold\n    startup: soon\n', /replicas\[0\]\.startup: a duration is a whole number and one unit/],
+    ['replaces naming nothing', '    role: spare\n    mode: cold\n    replaces: [llama, nowhere]\n', /replicas\[0\]\.replaces\[1\]: names neither a load balancer backend nor a cluster \("nowhere"\)$/],
+    ['a unit name with a shell in it', '    role: spare\n    mode: cold\n    unit: "vllm; reboot"\n', /replicas\[0\]\.unit: expected a systemd unit name$/],
+  ])('refuses %s, naming where', (_what, lines, message) => {
+    const out = issues(base + services.replace('    prompt: {', `${lines}    prompt: {`));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(message);
+  });
+
+  it('reads spare nodes and a scheduler\'s spare marks', () => {
+    const inv = parseInventory(base.replace('gpus: { count: 8 } }', 'gpus: { count: 8 }, spare: { mode: warm } }'), '/srv/fleet.yaml', env);
+    expect(inv.nodes.map((n) => [n.name, n.spare ?? null])).toEqual([['gpu-a01', { mode: 'warm' }], ['lb-node-1', null]]);
+    expect(issues(base.replace('gpus: { count: 8 } }', 'gpus: { count: 8 }, spare: { mode: tepid } }'))[0]).toMatch(/spare\.mode/);
+  });
+
   it('an inventory without services still loads, with empty lists', () => {
     const inv = parseInventory(base, '/srv/fleet.yaml', env);
     expect([inv.replicas, inv.loadBalancers, inv.slos]).toEqual([[], [], []]);

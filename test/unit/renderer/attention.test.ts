@@ -180,3 +180,10 @@ describe('attentionItems: drills', () => {
     expect(items[0]).toMatchObject({ score: SCORES.drillRestoreFailed, href: expect.stringContaining('fault-a1'), reason: 'restore-failed because', tone: 'unhealthy' });
   });
 });
+
+describe('spares standing by (issue 13)', () => {
+  it('lists no spare standing by, cold or warm-unverified: a spare is never a problem in itself', () => {
+    const input = { ...healthy(), replicas: [replica('r1'), replica('spare-cold', { health: 'standby', reasons: ['unit vllm inactive'] })] };
+    expect(attentionItems(input)).toEqual([]);
+  });
+});

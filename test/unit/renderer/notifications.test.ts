@@ -160,6 +160,18 @@ describe('detecting what got worse', () => {
     d2.update(t0);
     expect(d2.update(replaceServices(t0, [service('llama', { burnRate1h: FAST_BURN - 0.01 })])).worse).toEqual([]);
   });
+
+  it('never notifies a spare standing by (issue 13): cold, or a warm spare failing its checks, is not a turn for the worse', () => {
+    const d = new TransitionDetector();
+    const s0 = fleet([], { replicas: [replica('spare', { region: 'eu' }), replica('cold', { region: 'eu', health: 'standby' })] });
+    d.update(s0);
+    const s1 = mergeReplicas(s0, [replica('spare', { region: 'eu', health: 'standby', reasons: ['health probe failed: HTTP 503'] })]);
+    expect(d.update(s1).worse).toEqual([]);
+    expect(d.levelOf('replica', 'spare')).toBe('ok');
+    // Promoted, then failing in rotation: that is news.
+    const s2 = mergeReplicas(s1, [replica('cold', { region: 'eu', health: 'unhealthy' })]);
+    expect(d.update(s2).worse.map((w) => [w.key, w.to])).toEqual([['replica/cold', 'critical']]);
+  });
 });
 
 const t = (name: string, over: Partial<Transition> = {}): Transition => ({

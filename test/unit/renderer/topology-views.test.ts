@@ -86,6 +86,20 @@ describe('traffic paths', () => {
     expect(buildTrafficPaths({ loadBalancers: [lb], replicas, nodes }, { text: 'nothing', problemsOnly: false })).toEqual([]);
   });
 
+  it('does not flag a spare held out of rotation (MAINT, not warm) as a problem; a disagreement on it still is', () => {
+    const spare = { mode: 'cold' as const, readiness: 'cold' as const, reason: null, startupSeconds: 40, unit: 'vllm', unitState: 'inactive' as const, inRotation: false, replaces: [] };
+    const withSpare = [...replicas, replica('s1', { node: 'n1', region: 'eu', health: 'standby', spare })];
+    const spareLb = loadBalancer('lb1', { servers: [lbServer('llama', 'r1'), lbServer('llama', 's1', { status: 'MAINT' })] });
+    const [path] = buildTrafficPaths({ loadBalancers: [spareLb], replicas: withSpare, nodes }, { text: '', problemsOnly: false });
+    expect(path.backends[0].servers.map((s) => [s.server, s.replicaHealth, s.problem])).toEqual([
+      ['r1', 'healthy', false],
+      ['s1', 'standby', false],
+    ]);
+    expect(path.backends[0].servers[1].replicaStatus?.spare?.readiness).toBe('cold');
+    const disagreeing = loadBalancer('lb1', { servers: [lbServer('llama', 's1', { status: 'UP', disagreement: 'HAProxy says UP, the spare is stopped' })] });
+    expect(buildTrafficPaths({ loadBalancers: [disagreeing], replicas: withSpare, nodes }, { text: '', problemsOnly: true })[0].backends[0].servers.map((s) => s.server)).toEqual(['s1']);
+  });
+
   it('warns when a backend’s serving servers share one node or one region, or when one or none serves', () => {
     expect(spreadText({ serving: 3, regions: ['eu', 'us'], nodes: ['a', 'b', 'c'] })).toEqual({ text: 'across 2 regions, 3 nodes', single: false });
     expect(spreadText({ serving: 2, regions: ['eu'], nodes: ['a', 'b'] }).single).toBe(true);

@@ -83,9 +83,9 @@ describe('weight: previous', () => {
 });
 
 describe('runbook loader: built-ins and overrides', () => {
-  it('loads the five built-ins when the inventory has no runbooks directory', async () => {
+  it('loads the six built-ins when the inventory has no runbooks directory', async () => {
     const set = await loadRunbooks(join(fixtures, 'fleet.yaml'));
-    expect([...set.runbooks.keys()].sort()).toEqual(['cordon-gpu-node', 'drain-replica', 'region-failback', 'region-failover', 'replace-replica']);
+    expect([...set.runbooks.keys()].sort()).toEqual(['cordon-gpu-node', 'drain-replica', 'promote-spare-node', 'region-failback', 'region-failover', 'replace-replica']);
     expect([...set.runbooks.values()].every((r) => r.builtin)).toBe(true);
     expect(set.notices).toEqual([]);
   });

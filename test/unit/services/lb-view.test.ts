@@ -56,6 +56,17 @@ describe('LB view', () => {
     expect(lbHealth(lb, []).health).toBe('unhealthy');
   });
 
+  it('a spare held out of rotation (MAINT, DRAIN or weight 0) is where it belongs: the LB stays healthy', () => {
+    const spare = (name: string) => name === 'r2';
+    const servers = (b: string, w = 1) => lbServers(lb, [view('r1', 'UP'), view('r2', b, w)], () => undefined, NOW);
+    expect(lbHealth(lb, servers('MAINT'), spare)).toEqual({ health: 'healthy', reasons: [] });
+    expect(lbHealth(lb, servers('UP', 0), spare)).toEqual({ health: 'healthy', reasons: [] });
+    // A spare in rotation that HAProxy finds DOWN is a server not taking traffic like any other.
+    expect(lbHealth(lb, servers('DOWN'), spare)).toEqual({ health: 'degraded', reasons: ['backend llama: 1 of 2 servers take traffic (r2 DOWN)'] });
+    // The spare alone does not make a backend serve.
+    expect(lbHealth(lb, lbServers(lb, [view('r1', 'DOWN'), view('r2', 'MAINT')], () => undefined, NOW), spare).health).toBe('unhealthy');
+  });
+
   it('maps servers to replicas and ignores backends the inventory does not name', () => {
     const rows = lbServers(lb, [view('r1', 'UP'), { ...view('x', 'UP'), backend: 'other' }], () => undefined, NOW);
     expect(rows.map((r) => [r.backend, r.server, r.replica])).toEqual([['llama', 'r1', 'r1']]);

@@ -27,7 +27,7 @@ function monitor() {
     name: 'r1', node: null, region: null, cluster: null, url: lab.url, model: 'm', api: 'openai', apiVersion: null, auth: null,
     health: { path: '/health', intervalSeconds: 3600, timeoutSeconds: 2 },
     prompt: { text: 'Respond with OK', expect: 'OK', maxTokens: 2, intervalSeconds: 3600 },
-    capacity: null,
+    capacity: null, spare: null,
   };
   m.setReplicas([replica]);
   return { m, counted };

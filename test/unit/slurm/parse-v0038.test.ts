@@ -36,6 +36,28 @@ describe('v0.0.38 nodes (recorded)', () => {
   it('finds the release in meta', () => {
     expect(releaseFromMeta(nodes())).toBe('22.05.8');
   });
+
+  it('reads features as 22.05 writes them: one comma-separated string, empty for none', () => {
+    // Recorded: nodes without features have `features: ""` and `active_features: ""`.
+    expect(byName.node1).toMatchObject({ features: [], activeFeatures: [] });
+    const json = nodes();
+    const list = json.nodes as Record<string, unknown>[];
+    // What the lab's spare node answers (slurm.conf `Features=spare,ib`), checked against a real 22.05.8 slurmrestd.
+    list[0] = { ...list[0], features: 'spare,ib', active_features: 'spare,ib', partitions: ['spare'] };
+    list[1] = { ...list[1], features: null, active_features: undefined };
+    const parsed = parseNodes(json, 'v0.0.38');
+    expect(parsed.skipped).toEqual([]);
+    expect(parsed.items[0]).toMatchObject({ features: ['spare', 'ib'], activeFeatures: ['spare', 'ib'], partitions: ['spare'] });
+    expect(parsed.items[1]).toMatchObject({ features: [], activeFeatures: [] });
+    for (const n of parsed.items) expect(SlurmNode.parse(n)).toEqual(n);
+  });
+
+  it('cleans feature names it will show, and drops blanks', () => {
+    const json = nodes();
+    const list = json.nodes as Record<string, unknown>[];
+    list[0] = { ...list[0], features: 'spare,,\u001b[31mred, ib ' };
+    expect(parseNodes(json, 'v0.0.38').items[0].features).toEqual(['spare', '[31mred', 'ib']);
+  });
 });
 
 describe('v0.0.38 jobs (recorded)', () => {

@@ -30,6 +30,17 @@ for (const version of ['v0.0.39', 'v0.0.41']) {
       expect(byName['gpu-001'].reasonAt).toBeNull();
       expect(byName['gpu-001'].reason).toBeNull();
     });
+
+    it('reads features and active features as lists, beside the partitions', () => {
+      expect(byName['gpu-001']).toMatchObject({ features: ['h100'], activeFeatures: ['h100'], partitions: ['train'] });
+      const json = slurmFixture(`${version}/nodes`);
+      const list = json.nodes as Record<string, unknown>[];
+      list[0] = { ...list[0], features: ['spare', 'h100'], active_features: [], partitions: ['spare'] };
+      delete list[1].features;
+      const items = parseNodes(json, 'v0.0.39+').items;
+      expect(items[0]).toMatchObject({ features: ['spare', 'h100'], activeFeatures: [], partitions: ['spare'] });
+      expect(items[1]).toMatchObject({ features: [], activeFeatures: ['h100'] });
+    });
   });
 
   describe(`${version} jobs (hand-made from the published schema)`, () => {

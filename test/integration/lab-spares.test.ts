@@ -8,7 +8,8 @@
  *   is stopped (its port refuses, its unit inactive over SSH); `model-load-failed` breaks the warm
  *   one while HAProxy keeps it out of rotation;
  * - the warm spare node probes healthy and idle over SSH, and XID 79 on it is seen as on any node;
- * - Slurm has the spare partition with both spare nodes idle in it, and lab jobs never run there,
+ * - Slurm has both spare nodes drained ("fleetops spare") in the default partition and in partition
+ *   `spare`, and lab jobs never run there,
  *   even when they wait for GPUs the spare nodes have free.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -171,7 +172,7 @@ describe.skipIf(!withSlurm)('the lab Slurm with spare nodes', () => {
     expect(scheduler()).toMatchObject({ spares: { partition: 'spare', feature: 'spare' } });
   });
 
-  it('has the spare partition with both spare nodes idle, features "spare", and the lab jobs on the working nodes only', async () => {
+  it('has both spare nodes drained in the default and the spare partition, features "spare", and the lab jobs on the working nodes only', async () => {
     const snap = await waitFor(
       async () => {
         const s = await client().snapshot();
@@ -181,11 +182,11 @@ describe.skipIf(!withSlurm)('the lab Slurm with spare nodes', () => {
       { what: 'the lab jobs running', timeoutMs: 20_000, intervalMs: 200 },
     );
     expect(snap.partitions.map((p) => [p.name, p.nodes])).toEqual([
-      ['gpu', WORKING],
+      ['gpu', [...WORKING, WARM_NODE, COLD_NODE]],
       ['spare', [WARM_NODE, COLD_NODE]],
     ]);
     for (const name of [WARM_NODE, COLD_NODE]) {
-      expect(snap.nodes.find((n) => n.name === name)).toMatchObject({ state: 'IDLE', flags: [], schedulable: true, gpusTotal: 8, gpusUsed: 0, partitions: ['spare'], features: ['spare'], activeFeatures: ['spare'] });
+      expect(snap.nodes.find((n) => n.name === name)).toMatchObject({ state: 'IDLE', flags: ['DRAIN'], drain: 'drained', schedulable: false, reason: 'fleetops spare', gpusTotal: 8, gpusUsed: 0, partitions: ['gpu', 'spare'], features: ['spare'], activeFeatures: ['spare'] });
     }
     expect(snap.nodes.find((n) => n.name === WORKING[0])).toMatchObject({ partitions: ['gpu'], features: [] });
     for (const j of snap.jobs) expect(j.nodes.filter((n) => !WORKING.includes(n)), `${j.name} ${j.nodes.join(',')}`).toEqual([]);

@@ -7,7 +7,8 @@
  * in its spare partition or with its spare feature (default both `spare`). A warm one is warm
  * only while its GPU probe (the console's node verdict) says healthy and Slurm, when read, has
  * it idle and powered; otherwise "warm (unverified)" with the reason, counted as cold. A Slurm-
- * marked node without an inventory mode is warm unless Slurm has it powered down.
+ * marked node without an inventory mode is warm unless Slurm has it powered down. A spare Slurm
+ * schedules in another partition (resumed by promote-spare-node) is in service: not a spare now.
  */
 import type { DomainCapacity, SpareNode, Tally } from '../../../shared/capacity';
 import type { ResolvedNode } from '../../../shared/inventory';
@@ -29,6 +30,8 @@ export function spareNodes(facts: CapacityFacts): SpareNode[] {
       else if ((s.features ?? []).includes(mark.feature)) source = `Slurm feature ${mark.feature}`;
     }
     if (!source) continue;
+    // Slurm may place jobs on it in a partition that is not its spare one: it was promoted, and serves.
+    if (s && s.schedulable && (s.partitions ?? []).some((p) => p !== (mark?.partition ?? 'spare'))) continue;
     const poweredOff = s ? s.flags.some((f) => POWERED_OFF.includes(f)) : false;
     const mode = node.spare?.mode ?? (poweredOff ? 'cold' : 'warm');
     const { readiness, reason } = judgeSpareNode(node, mode, facts.nodeHealth(node.name), s);

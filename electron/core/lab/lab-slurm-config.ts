@@ -29,8 +29,12 @@ export interface SlurmNodeSpec {
    * `-p` never land on it, so a spare node stays idle.
    */
   partition?: string;
+  /** Partitions it is in besides that one (e.g. `spare` for a spare node also in the default partition). */
+  alsoPartitions?: readonly string[];
   /** Node features (slurm.conf `Features=`), e.g. `spare`. */
   features?: readonly string[];
+  /** Starts drained with this reason (slurm.conf `State=DRAIN Reason=`): a spare no job lands on until it is resumed. */
+  drainReason?: string;
 }
 
 /** A partition or feature name slurm.conf takes without quoting. */
@@ -80,13 +84,17 @@ export function slurmConf(c: {
   // slurmctld only runs where SlurmctldHost names this machine; the address keeps it on loopback.
   const host = hostname().split('.')[0];
   for (const n of c.nodes) {
-    for (const word of [...(n.features ?? []), ...(n.partition ? [n.partition] : [])]) {
+    for (const word of [...(n.features ?? []), ...(n.partition ? [n.partition] : []), ...(n.alsoPartitions ?? [])]) {
       if (!SLURM_WORD.test(word)) throw new FleetError('BAD_REQUEST', `lab Slurm: ${JSON.stringify(word)} (node ${n.name}) is not a partition or feature name slurm.conf takes`);
     }
   }
   const inDefault = c.nodes.filter((n) => n.partition === undefined || n.partition === c.partition);
   if (inDefault.length === 0) throw new FleetError('BAD_REQUEST', `lab Slurm: no node is left in the default partition ${c.partition}`);
-  const others = [...new Set(c.nodes.map((n) => n.partition).filter((p): p is string => p !== undefined && p !== c.partition))];
+  for (const n of c.nodes) {
+    if (n.drainReason !== undefined && !/^[A-Za-z0-9 _.:-]{1,100}$/.test(n.drainReason)) throw new FleetError('BAD_REQUEST', `lab Slurm: drain reason ${JSON.stringify(n.drainReason)} (node ${n.name}) is not one slurm.conf takes in quotes`);
+  }
+  const partitionsOfNode = (n: SlurmNodeSpec) => [n.partition ?? c.partition, ...(n.alsoPartitions ?? [])];
+  const others = [...new Set(c.nodes.flatMap(partitionsOfNode).filter((p) => p !== c.partition))];
   return [
     `ClusterName=${c.clusterName}`,
     `SlurmctldHost=${host}(127.0.0.1)`,
@@ -121,10 +129,10 @@ export function slurmConf(c: {
     'GresTypes=gpu',
     ...c.nodes.map(
       (n, i) =>
-        `NodeName=${n.name} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${c.ports.nodes[i]} CPUs=${c.cpus} RealMemory=1000${n.gpus > 0 ? ` Gres=gpu:${c.gpuType}:${n.gpus}` : ''}${n.features?.length ? ` Features=${n.features.join(',')}` : ''}`,
+        `NodeName=${n.name} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${c.ports.nodes[i]} CPUs=${c.cpus} RealMemory=1000${n.gpus > 0 ? ` Gres=gpu:${c.gpuType}:${n.gpus}` : ''}${n.features?.length ? ` Features=${n.features.join(',')}` : ''}${n.drainReason ? ` State=DRAIN Reason="${n.drainReason}"` : ''}`,
     ),
     `PartitionName=${c.partition} Nodes=${inDefault.length === c.nodes.length ? 'ALL' : inDefault.map((n) => n.name).join(',')} Default=YES MaxTime=INFINITE State=UP`,
-    ...others.map((p) => `PartitionName=${p} Nodes=${c.nodes.filter((n) => n.partition === p).map((n) => n.name).join(',')} Default=NO MaxTime=INFINITE State=UP`),
+    ...others.map((p) => `PartitionName=${p} Nodes=${c.nodes.filter((n) => partitionsOfNode(n).includes(p)).map((n) => n.name).join(',')} Default=NO MaxTime=INFINITE State=UP`),
     '',
   ].join('\n');
 }

@@ -144,7 +144,7 @@ export async function startLabSlurm(options: LabSlurmOptions): Promise<LabSlurm>
 
 function partitionsOf(nodes: readonly SlurmNodeSpec[], defaultPartition: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const n of nodes) (out[n.partition ?? defaultPartition] ??= []).push(n.name);
+  for (const n of nodes) for (const p of [n.partition ?? defaultPartition, ...(n.alsoPartitions ?? [])]) (out[p] ??= []).push(n.name);
   return out;
 }
 
@@ -192,7 +192,8 @@ async function startOnce(options: LabSlurmOptions, bin: SlurmBinaries): Promise<
       pollUntil(
         async () => {
           const res = await run(bin.sinfo, ['-h', '-N', '-o', '%N %T']);
-          const idle = new Set(res.stdout.split('\n').filter((l) => l.endsWith(' idle')).map((l) => l.split(' ')[0]));
+          // A spare starts drained: "drained" (no "*") means its slurmd has registered all the same.
+          const idle = new Set(res.stdout.split('\n').filter((l) => l.endsWith(' idle') || l.endsWith(' drained')).map((l) => l.split(' ')[0]));
           return nodeNames.every((n) => idle.has(n));
         },
         { what: `nodes ${nodeNames.join(', ')} idle`, timeoutMs: 20_000, intervalMs: 50 },

@@ -6,10 +6,11 @@
  * (checkpoints/lab-writer.ts) under DIR/ckpt at a fraction of its policy, with the writer's
  * faults injectable. Otherwise the lab has no scheduler, and says why.
  *
- * Spare nodes (the lab's `spareNodes`) run a slurmd too, but only in partition `spare`, with the
- * node feature `spare`: lab jobs go to the default partition and never land there. The warm one is
- * then known as a spare from Slurm alone; the cold one is also marked `spare: { mode: cold }` in
- * the inventory. Without Slurm both are marked there (lab-files.ts).
+ * Spare nodes (the lab's `spareNodes`) run a slurmd too, in the default partition and in partition
+ * `spare`, with the node feature `spare`, drained ("fleetops spare") from the start: no lab job
+ * lands there until a runbook resumes one (promote-spare-node). The warm one is then known as a
+ * spare from Slurm alone; the cold one is also marked `spare: { mode: cold }` in the inventory.
+ * Without Slurm both are marked there (lab-files.ts).
  *
  * What the console needs goes into the lab's inventory (each cluster's `scheduler:` with its
  * controlVia node and SLURM_CONF, the followed job under `jobs:`), except the REST tokens: they
@@ -56,6 +57,8 @@ export const LAB_PRETRAIN_JOB = 'lab-pretrain';
 /** The Slurm partition and node feature of the lab's spare nodes (the inventory's defaults too). */
 export const LAB_SPARE_PARTITION = 'spare';
 export const LAB_SPARE_FEATURE = 'spare';
+/** Why the lab's spare nodes start drained (what promote-spare-node's rollback drains them with again). */
+export const LAB_SPARE_DRAIN_REASON = 'fleetops spare';
 const TOKEN_LIFESPAN_S = 7 * 86_400;
 
 interface ClusterSlurm {
@@ -124,7 +127,8 @@ export async function startLabTraining(ctx: {
     const started = await Promise.allSettled(
       wanted.map(async ([cluster, nodes]) => {
         const working = nodes.filter((n) => !n.spare);
-        const specs = nodes.map((n) => (n.spare ? { name: n.name, gpus: n.gpuCount, partition: LAB_SPARE_PARTITION, features: [LAB_SPARE_FEATURE] } : { name: n.name, gpus: n.gpuCount }));
+        // A spare is in the default partition too, drained until a runbook resumes it (promote-spare-node).
+        const specs = nodes.map((n) => (n.spare ? { name: n.name, gpus: n.gpuCount, alsoPartitions: [LAB_SPARE_PARTITION], features: [LAB_SPARE_FEATURE], drainReason: LAB_SPARE_DRAIN_REASON } : { name: n.name, gpus: n.gpuCount }));
         const slurm = await startLabSlurm({ nodes: specs, clusterName: cluster, tokenLifespanSeconds: TOKEN_LIFESPAN_S });
         slurms.push({
           cluster,
@@ -207,7 +211,7 @@ async function submitLabJobs(slurms: readonly ClusterSlurm[]): Promise<void> {
   const sleep = ['--wrap', 'exec sleep 10000000'];
   const gpus = (want: number, s: ClusterSlurm) => `--gres=gpu:${Math.max(1, Math.min(want, s.gpusPerNode))}`;
   const [first, ...others] = slurms;
-  // Counted on the working nodes only: a spare node is in no partition these jobs go to.
+  // Counted on the working nodes only: a spare node is drained until it is promoted.
   await first.slurm.sbatch(['-J', LAB_PRETRAIN_JOB, '-N', String(Math.min(2, first.workingNodes)), gpus(4, first), ...sleep]);
   await first.slurm.sbatch(['-J', 'lab-finetune', '-N', '1', gpus(2, first), ...sleep]);
   for (const s of others) await s.slurm.sbatch(['-J', 'lab-sweep', '-N', '1', gpus(2, s), ...sleep]);

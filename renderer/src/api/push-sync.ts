@@ -17,6 +17,7 @@ import {
 } from './cache-updates';
 import { applyDrillRun } from './drill-cache';
 import { applyIncident } from './incident-cache';
+import { capacityQueries } from './queries/capacity';
 import { perfMarksEnabled } from './perf-marks';
 import { INCIDENT_RUNS } from './queries/incidents';
 import { EVENTS_CACHE_CAP, eventQueries } from './queries/events';
@@ -80,6 +81,10 @@ export function applyPushEvent(client: QueryClient, push: PushEvent): void {
     case 'training.updated':
       // The whole overview, every time: it replaces what is cached (cached even before the view opens: the sidebar's badge reads it).
       client.setQueryData(trainingQueries.overview().queryKey, push.payload);
+      return;
+    case 'capacity.updated':
+      // Likewise whole: the sidebar's badge and the Overview's warning read it before the view opens.
+      client.setQueryData(capacityQueries.overview().queryKey, push.payload);
       return;
   }
 }

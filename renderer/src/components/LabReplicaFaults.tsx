@@ -4,7 +4,7 @@ import { useReplicaFault } from '../api/mutations/lab-services';
 import { parseNumberField } from '../model/number-input';
 import { ErrorNote } from './ErrorNote';
 
-/** Fault injection against the lab's fake inference replicas: down, slow, 429 with Retry-After, 500, wrong answer. */
+/** Fault injection against the lab's fake inference replicas: down, slow, 429 with Retry-After, 500, wrong answer, model load failed (health and completions 503). */
 export function LabReplicaFaults({ replicas, connected }: { replicas: LabServicesInfo['replicas']; connected: boolean }) {
   const [picked, setPicked] = useState('');
   const [kind, setKind] = useState<LabReplicaFaultKind>(LabReplicaFaultKind.options[0]);
@@ -123,8 +123,8 @@ export function LabReplicaFaults({ replicas, connected }: { replicas: LabService
       {stopped.length > 0 ? (
         <ul className="faults" data-testid="lab-replica-services">
           {stopped.map((r) => (
-            <li key={r.name} data-testid={`lab-replica-service-${r.name}`} data-service={r.service}>
-              <span className="mono">{r.name}</span> {r.spare ? 'spare, ' : ''}service {r.service === 'active' ? 'running' : 'stopped'} (unit vllm: runbooks start and stop it over SSH)
+            <li key={r.name} data-testid={`lab-replica-service-${r.name}`} data-service={r.service} data-spare={r.spareMode ?? (r.spare ? 'spare' : '')}>
+              <span className="mono">{r.name}</span> {r.spareMode ? `${r.spareMode} spare, ` : r.spare ? 'spare, ' : ''}service {r.service === 'active' ? 'running' : 'stopped'} (unit vllm: runbooks start and stop it over SSH)
             </li>
           ))}
         </ul>

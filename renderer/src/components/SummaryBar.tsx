@@ -39,17 +39,21 @@ export function SummaryBar({ nodes, replicas, services, kind, children }: Props)
       {replicas.length > 0 ? (
         <span className="summary-group" data-testid="replica-summary">
           <span className="summary-item">{replicas.length} replicas</span>
-          {REPLICA_HEALTH_ORDER.map((health) => (
-            <span
-              key={health}
-              className={`summary-count h-${health}`}
-              data-testid={replicaCountId(health)}
-              data-count={replicaCounts[health]}
-            >
-              <span className="dot" aria-hidden="true" />
-              {replicaCounts[health]} {health}
-            </span>
-          ))}
+          {REPLICA_HEALTH_ORDER.map((health) =>
+            // Spares standing by are no health verdict: counted apart, muted, and only when there are some.
+            health === 'standby' && replicaCounts.standby === 0 ? null : (
+              <span
+                key={health}
+                className={`summary-count h-${health}`}
+                data-testid={replicaCountId(health)}
+                data-count={replicaCounts[health]}
+                title={health === 'standby' ? 'spares out of rotation, not warm (cold, or warm but unverified): not a problem' : undefined}
+              >
+                <span className="dot" aria-hidden="true" />
+                {replicaCounts[health]} {health === 'standby' ? 'spare standing by' : health}
+              </span>
+            ),
+          )}
         </span>
       ) : null}
       {services.length > 0 ? (

@@ -14,7 +14,8 @@ import { FAST_BURN } from '../views/overview/attention';
  *   critical  node / replica unhealthy or unreachable, load balancer unhealthy or unreachable,
  *             service burning its error budget at the fast-burn rate (1 h burn ≥ FAST_BURN)
  *   warning   node / replica / load balancer degraded, replica throttled
- *   ok        healthy, or a service below the fast-burn rate
+ *   ok        healthy, a spare standing by (`standby`: cold, or warm but unverified — never a
+ *             problem in itself, issue 13), or a service below the fast-burn rate
  * A subject without a verdict yet (health `unknown`, a service without traffic) has no level:
  * it keeps the one it had, and its first verdict is where it starts from — so a subject already
  * down when the page loads (or when it first appears) is not news, only a change is.
@@ -72,7 +73,7 @@ function replicaAssessment(r: ReplicaStatus): Assessment {
       ? 'critical'
       : r.health === 'degraded' || r.health === 'throttled'
         ? 'warning'
-        : r.health === 'healthy'
+        : r.health === 'healthy' || r.health === 'standby'
           ? 'ok'
           : null;
   return { level, region: r.region, state: r.health, reason: r.reasons[0] ?? '', href: replicaHref(r.name) };

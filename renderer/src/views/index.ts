@@ -1,4 +1,5 @@
 import { routeTableOf, type RouteTable } from '../model/route';
+import { capacityView } from './capacity';
 import { drillsView } from './drills';
 import { incidentsView } from './incidents';
 import { overviewView } from './overview';
@@ -14,7 +15,7 @@ import type { ViewDefinition, ViewSubject } from './types';
  * exporting its ViewDefinition, and one line here; its routes, subjects, shortcut and palette
  * entries come with it. The first view is the landing page.
  */
-export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, trainingView, runbooksView, drillsView, incidentsView, timelineView];
+export const VIEWS: readonly ViewDefinition[] = [overviewView, topologyView, servicesView, capacityView, trainingView, runbooksView, drillsView, incidentsView, timelineView];
 
 export const ROUTES: RouteTable = routeTableOf(
   VIEWS.map((v) => ({ id: v.id, subjects: v.subjects.map((s) => ({ kind: s.kind, drawer: s.Drawer !== undefined })) })),

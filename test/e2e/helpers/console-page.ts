@@ -16,7 +16,7 @@ export const tileSelector = (node: string, health?: Health): string =>
   `[data-testid="node-tile-${node}"]${health ? `[data-health="${health}"]` : ''}`;
 
 /** The console's sidebar views (renderer/src/views/index.ts). */
-export type ViewId = 'overview' | 'topology' | 'services' | 'training' | 'runbooks' | 'drills' | 'incidents' | 'timeline';
+export type ViewId = 'overview' | 'topology' | 'services' | 'capacity' | 'training' | 'runbooks' | 'drills' | 'incidents' | 'timeline';
 
 /**
  * Opens a view by its URL (`#/<view>`), which also closes a drawer, and waits until it shows.

@@ -10,6 +10,7 @@ import { formatWhen } from '../../model/format';
 import { serviceHref, viewHref } from '../../model/route';
 import { buildTopologyView } from '../../model/topology-view';
 import type { ViewProps } from '../types';
+import { CapacityWarning } from './CapacityWarning';
 import { OpenIncidents } from './OpenIncidents';
 import { attentionItems, attentionRows, fleetCounts, type AttentionGroup, type AttentionItem } from './attention';
 
@@ -171,7 +172,7 @@ function ServiceGlance({ snapshot }: { snapshot: FleetSnapshot }) {
   );
 }
 
-/** The state of the fleet at a glance: what needs attention, worst first, then the failure domains and services. */
+/** The state of the fleet at a glance: what needs attention, worst first, what the next domain failure would cost, then the failure domains and services. */
 export function OverviewView({ snapshot }: ViewProps) {
   return (
     <div className="view-body">
@@ -179,6 +180,7 @@ export function OverviewView({ snapshot }: ViewProps) {
         <h1>Overview</h1>
       </header>
       <AttentionList snapshot={snapshot} />
+      <CapacityWarning />
       <OpenIncidents />
       <div className="overview-glance">
         <FailureDomains snapshot={snapshot} />

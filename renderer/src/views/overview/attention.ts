@@ -138,7 +138,8 @@ function probedItems(kind: 'node' | 'replica', subjects: readonly Probed[], scor
   const out: AttentionItem[] = [];
   for (const s of subjects) {
     const score = scores[s.health];
-    if (score === undefined || s.health === 'healthy') continue;
+    // A spare standing by (cold, or warm but unverified) is never a problem in itself (issue 13).
+    if (score === undefined || s.health === 'healthy' || s.health === 'standby') continue;
     out.push(
       item({
         kind,

@@ -6,6 +6,7 @@ import { parseNumberField } from '../../model/number-input';
 import { formatReplicaLatency } from '../../model/replica-format';
 import { nodeHref, replicaHref } from '../../model/route';
 import { LbChangeDialog } from '../../components/LbChangeDialog';
+import { ReplicaHealthPill } from '../../components/ReplicaHealthPill';
 
 interface Props {
   loadBalancer: string;
@@ -29,7 +30,7 @@ function ConsoleProbe({ server, replica }: { server: LbServerStatus; replica: Re
         <a href={replicaHref(replica.name)} className="mono">
           {replica.name}
         </a>{' '}
-        <span className={`pill h-${replica.health}`}>{replica.health}</span> {replica.reasons[0] ?? ''}
+        <ReplicaHealthPill replica={replica} /> {replica.reasons[0] ?? ''}
       </div>
       <div className="muted clip-line" title={latency}>
         {latency}

@@ -1,10 +1,12 @@
+import type { SpareView } from '../../../../shared/capacity';
 import type { LoadBalancerStatus, ReplicaProbeView, ReplicaStatus } from '../../../../shared/services';
 import { useNow } from '../../hooks';
 import { formatWhen, orDash } from '../../model/format';
 import { serverKey } from '../../model/lb-view';
 import { formatBreaker, formatClock, formatLatency, formatMs, formatRetryAfter, formatTokensPerDay } from '../../model/replica-format';
-import { nodeHref } from '../../model/route';
+import { nodeHref, viewHref } from '../../model/route';
 import { DetailDrawer } from '../../components/DetailDrawer';
+import { ReplicaHealthPill } from '../../components/ReplicaHealthPill';
 import { ReplicaHistory } from '../../plots/ReplicaHistory';
 import { SecretForm } from './SecretForm';
 
@@ -51,6 +53,18 @@ function LbPlacement({ name, loadBalancers }: { name: string; loadBalancers: rea
   );
 }
 
+/** "warm spare, warm · unit vllm active · start-up 40 s · replaces llama-1, llama-2". */
+function spareFacts(s: SpareView): string {
+  const parts = [
+    `${s.mode} spare, ${s.inRotation ? 'in rotation' : s.readiness}`,
+    `unit ${s.unit} ${s.unitState ?? 'not asked yet'}`,
+    s.startupSeconds === null ? null : `start-up ${s.startupSeconds} s`,
+    s.replaces.length > 0 ? `replaces ${s.replaces.join(', ')}` : null,
+    s.reason,
+  ];
+  return parts.filter((p) => p !== null).join(' · ');
+}
+
 function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; loadBalancers: readonly LoadBalancerStatus[] }) {
   const now = useNow(5_000);
   const retryAfter = formatRetryAfter(r);
@@ -58,9 +72,7 @@ function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; l
   return (
     <>
       <div className="detail-health">
-        <span className={`pill h-${r.health}`} data-testid="replica-detail-health" data-health={r.health}>
-          {r.health}
-        </span>
+        <ReplicaHealthPill replica={r} testid="replica-detail-health" />
         <span>since {formatWhen(r.since, now)}</span>
       </div>
       {r.reasons.length > 0 ? (
@@ -85,6 +97,14 @@ function ReplicaFacts({ replica: r, loadBalancers }: { replica: ReplicaStatus; l
         <dd>{r.node ? <a href={nodeHref(r.node)}>{r.node}</a> : 'none (external endpoint)'}</dd>
         <dt>region</dt>
         <dd>{orDash(r.region)}</dd>
+        {r.spare ? (
+          <>
+            <dt>spare</dt>
+            <dd data-testid="replica-detail-spare" data-readiness={r.spare.readiness}>
+              {spareFacts(r.spare)} · <a href={viewHref('capacity')}>Capacity</a>
+            </dd>
+          </>
+        ) : null}
         <dt>health latency</dt>
         <dd data-testid="replica-latency-health">
           {formatLatency(r.latency.health)} ({r.latency.health.samples} samples)

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { ReplicaStatus } from '../../../../shared/services';
 import { formatBreaker, formatP50P95, formatProbe, formatProbeShort, formatRetryAfter } from '../../model/replica-format';
 import { nodeHref, replicaHref } from '../../model/route';
+import { ReplicaHealthPill } from '../../components/ReplicaHealthPill';
 
 /** Column headers, kept short for a dense list; the title says what the cell holds. */
 export const REPLICA_COLUMNS: readonly { label: string; title: string }[] = [
@@ -35,7 +36,7 @@ export const ReplicaRow = memo(function ReplicaRow({ replica: r, selected }: { r
         </a>
       </div>
       <div role="cell">
-        <span className={`pill h-${r.health}`}>{r.health}</span>
+        <ReplicaHealthPill replica={r} />
       </div>
       <div role="cell" title={r.reasons.join('\n')} data-testid="replica-reason">
         {r.reasons[0] ?? ''}

@@ -11,6 +11,7 @@ import {
 } from '../../model/availability-format';
 import { AvailabilityHistory } from '../../plots/AvailabilityHistory';
 import { lbHref, serviceHref } from '../../model/route';
+import { capacityServiceHref } from '../capacity/routes';
 import { RedundancyTable } from './RedundancyTable';
 import { subjectAnchorId } from './subject-anchor';
 
@@ -51,7 +52,8 @@ const ServiceCard = memo(function ServiceCard({ service: s, selected }: { servic
           {s.service}
         </a>
         <span className="muted">
-          via <a href={lbHref(s.loadBalancer)}>{s.loadBalancer}</a> · target {formatTarget(s.target)} over 30 d
+          via <a href={lbHref(s.loadBalancer)}>{s.loadBalancer}</a> · target {formatTarget(s.target)} over 30 d ·{' '}
+          <a href={capacityServiceHref(s.service)}>spare capacity</a>
         </span>
         <span className={`slo-badge slo-${state}`}>{SLO_TEXT[state]}</span>
       </header>

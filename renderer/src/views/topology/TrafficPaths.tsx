@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
+import { ReplicaHealthPill } from '../../components/ReplicaHealthPill';
 import { lbStatusKind } from '../../model/lb-view';
 import { lbHref, nodeHref, replicaHref } from '../../model/route';
 import type { TopologyFilter } from '../../model/topology-view';
@@ -56,7 +57,7 @@ export function TrafficPaths({ snapshot, filter }: { snapshot: Pick<FleetSnapsho
                       ) : (
                         <span className="muted">not in the inventory</span>
                       )}
-                      {s.replicaHealth ? <span className={`pill h-${s.replicaHealth}`}>{s.replicaHealth}</span> : null}
+                      {s.replicaStatus ? <ReplicaHealthPill replica={s.replicaStatus} /> : null}
                       <span aria-hidden="true" className="path-arrow">
                         →
                       </span>

@@ -1,6 +1,6 @@
 import type { FleetSnapshot } from '../../../../shared/contract';
 import type { Health } from '../../../../shared/health';
-import type { ReplicaHealth } from '../../../../shared/services';
+import type { ReplicaHealth, ReplicaStatus } from '../../../../shared/services';
 import { groupByBackend, lbStatusKind } from '../../model/lb-view';
 import type { TopologyFilter } from '../../model/topology-view';
 
@@ -16,6 +16,8 @@ export interface PathServer {
   lbStatus: string;
   replica: string | null;
   replicaHealth: ReplicaHealth | null;
+  /** The replica's health, spare status and reasons, for its pill (null: no status, or not a replica). */
+  replicaStatus: Pick<ReplicaStatus, 'health' | 'spare' | 'reasons'> | null;
   node: string | null;
   nodeHealth: Health | null;
   /** The replica's region, else its node's; null when neither is known. */
@@ -59,12 +61,17 @@ export function buildTrafficPaths(snapshot: Pick<FleetSnapshot, 'loadBalancers' 
         const nodeName = replica?.node ?? null;
         const node = nodeName === null ? undefined : nodes.get(nodeName);
         const up = lbStatusKind(s.status) === 'up';
-        const problem = !up || s.disagreement !== null || (replica !== undefined && replica.health !== 'healthy') || (node !== undefined && node.health !== 'healthy');
+        // A spare out of rotation is held in MAINT on purpose, and need not be warm: never a problem in itself (issue 13).
+        const standingBy = replica?.spare != null && !replica.spare.inRotation;
+        const problem = standingBy
+          ? s.disagreement !== null
+          : !up || s.disagreement !== null || (replica !== undefined && replica.health !== 'healthy') || (node !== undefined && node.health !== 'healthy');
         return {
           server: s.server,
           lbStatus: s.status,
           replica: s.replica,
           replicaHealth: replica?.health ?? null,
+          replicaStatus: replica ?? null,
           node: nodeName,
           nodeHealth: node?.health ?? null,
           region: replica?.region ?? node?.region ?? null,

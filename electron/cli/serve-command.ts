@@ -30,7 +30,7 @@ Runs the console headless and serves it to a browser on 127.0.0.1 (token in the 
                         model loaded, held in maintenance by HAProxy (0-5, default 0; at least one
                         replica always serves)
   --lab-spare-nodes     add two spare nodes to the lab's first training cluster: one warm (idle),
-                        one cold; under Slurm both are in partition "spare" only, with feature "spare"
+                        one cold; under Slurm both drained ("fleetops spare"), in partition "spare" too
   --lab-dir DIR         where the lab keeps its files (default: a temporary directory, removed at exit)
   --lab-no-slurm        run the lab's training clusters without a scheduler even where Slurm is
                         installed (by default, as root with Slurm installed, each runs under a real

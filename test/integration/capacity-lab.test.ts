@@ -11,6 +11,7 @@
  * - `fleetops capacity` exits 0, 1 and 2 on lab fleets built to survive, to survive only with a
  *   cold spare, and not to survive;
  * - replace-replica promoting the warm spare: the capacity overview shows it active;
+ * - with traffic, the peak rate against the declared capacity: N+k and the k/(k−1) ratio;
  * - under Slurm, promote-spare-node resumes the warm spare node, and a job waiting for GPUs lands on it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -166,9 +167,28 @@ describe('spare capacity on the lab', () => {
     expect(done.status, JSON.stringify(done.steps.map((x) => [x.title, x.status, x.output, x.error]))).toBe('succeeded');
     const o = await until((x) => member(x, warm)?.state === 'active' && member(x, target)?.state === 'failed' && x, 'the spare active, the replaced replica out', 20_000);
     expect(member(o, target)!.reason).toMatch(/held out of rotation/);
+    // The run is a measured replacement now: a warm spare's, so only HAProxy's take-in is timed.
+    expect(service(o).recovery).toMatchObject({ source: 'measured', runs: 1 });
+    expect(service(o).recovery.warmSeconds).toBeGreaterThan(0);
     const snap = await call<{ replicas: ReplicaStatus[] }>('fleet.snapshot', {});
     expect(snap.replicas.find((r) => r.name === warm)).toMatchObject({ health: 'healthy', spare: { inRotation: true } });
   }, 90_000);
+
+  it("with traffic through the frontend: HAProxy's peak rate against the replicas' declared capacity, N+k and the ratio", async () => {
+    await call('lab.traffic', { ratePerSecond: 20 });
+    try {
+      const o = await until((x) => (service(x).peakRps ?? 0) >= 10 && x, 'a measured peak rate', 20_000);
+      const s = service(o);
+      expect(s.now.capacityRps).toBe(100 * s.tally.active);
+      expect(s.now.loadOk).toBe(true);
+      expect(s.needed).toBe(1);
+      expect(s.k).toBe(s.tally.active - 1);
+      expect(s.ratio.actual).toBeCloseTo(s.now.capacityRps! / s.peakRps!, 9);
+      expect(s.ratio.needed).toBeCloseTo(s.ratio.domains / (s.ratio.domains - 1), 9);
+    } finally {
+      await call('lab.traffic', { ratePerSecond: 0 });
+    }
+  }, 60_000);
 
   it.skipIf(!withSlurm)('promote-spare-node resumes the warm spare node in Slurm, and a job waiting for GPUs lands on it', async () => {
     const slurm = lab.slurmOf(CLUSTER)!;

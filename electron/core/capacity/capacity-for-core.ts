@@ -25,7 +25,7 @@ export interface CapacitySourcesForCore {
   now: () => number;
 }
 
-/** The newest replacement drills are what the fleet does today; older ones are history. */
+/** The newest replacements (drills, runs) are what the fleet does today; older ones are history. */
 const RECOVERY_RUNS = 20;
 const DEFAULT_SPARE_MARK = 'spare';
 
@@ -49,14 +49,46 @@ export function capacityFactsFor(src: CapacitySourcesForCore): () => CapacityFac
   };
 }
 
-/** The newest replacement drills' measured times from a data directory's drill runs. */
+/**
+ * The newest replacements' measured times from a data directory: replacement drills (their
+ * derived figures) and `replace-replica` runs (from their steps' own timings: the spare's start
+ * to the end of the wait for it to be healthy, and HAProxy's wait for it to be up). A run whose
+ * spare was already healthy (its wait ended within half a second: a warm spare) says nothing
+ * about a cold start, only about the load balancer taking it in.
+ */
 export function recoveryRunsFrom(db: Database.Database): RecoveryRun[] {
-  const rows = db
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+  const drills = db
     .prepare(`SELECT derived FROM drill_runs WHERE derived IS NOT NULL AND json_extract(derived, '$.spareModelLoadSeconds') IS NOT NULL ORDER BY started_at DESC LIMIT ?`)
     .all(RECOVERY_RUNS) as { derived: string }[];
-  return rows.map((r) => {
+  const fromDrills = drills.map((r) => {
     const d = JSON.parse(r.derived) as { spareModelLoadSeconds?: unknown; riseTimesInterSeconds?: unknown };
-    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
     return { spareModelLoadSeconds: num(d.spareModelLoadSeconds), riseTimesInterSeconds: num(d.riseTimesInterSeconds) };
   });
+  return [...fromDrills, ...replaceRuns(db)];
+}
+
+const WARM_WAIT_MS = 500;
+
+function replaceRuns(db: Database.Database): RecoveryRun[] {
+  const runs = db
+    .prepare(`SELECT id, plan FROM runbook_runs WHERE runbook = 'replace-replica' AND status = 'succeeded' ORDER BY started_at DESC LIMIT ?`)
+    .all(RECOVERY_RUNS) as { id: string; plan: string }[];
+  const stepsOf = db.prepare(`SELECT step_index AS i, started_at AS at, duration_ms AS ms FROM runbook_run_steps WHERE run_id = ? AND status = 'succeeded'`);
+  const out: RecoveryRun[] = [];
+  for (const run of runs) {
+    const plan = JSON.parse(run.plan) as { steps?: { index: number; action: { type: string } }[] };
+    const timing = new Map((stepsOf.all(run.id) as { i: number; at: number | null; ms: number | null }[]).map((s) => [s.i, s]));
+    const steps = plan.steps ?? [];
+    const wait = steps.find((s) => s.action.type === 'wait.healthy');
+    const start = wait ? [...steps].reverse().find((s) => s.index < wait.index && s.action.type === 'ssh.run') : undefined;
+    const take = steps.find((s) => s.action.type === 'lb.wait');
+    const w = wait ? timing.get(wait.index) : undefined;
+    const st = start ? timing.get(start.index) : undefined;
+    const t = take ? timing.get(take.index) : undefined;
+    const cold = w?.at != null && w.ms != null && st?.at != null && w.ms > WARM_WAIT_MS ? (w.at + w.ms - st.at) / 1000 : null;
+    const takeIn = t?.ms != null ? t.ms / 1000 : null;
+    if (cold !== null || takeIn !== null) out.push({ spareModelLoadSeconds: cold, riseTimesInterSeconds: takeIn });
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import type { LoadBalancerStatus } from '../../../shared/services';
 import type { TrainingNode } from '../../../shared/training';
 import { successRatio } from '../availability/success-ratio';
 import { checkReplicas } from '../fleet/check-services';
+import { spareVerdict } from '../fleet/node-record';
 import { probeNode, sshTargetFor } from '../fleet/probe-node';
 import { createGpuFieldDialect } from '../gpu/gpu-probe';
 import { HaproxyRuntime } from '../haproxy';
@@ -43,7 +44,13 @@ export async function capacityOnce(
     mapLimit(inventory.nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now)),
     checkReplicas(inventory.replicas, { getSecret: opts.getSecret, now, unitState: unitStateOver(pool, () => inventory.nodes) }),
   ]);
-  const verdicts = new Map<string, { health: Health; reasons: string[] }>(inventory.nodes.map((n, i) => [n.name, { health: probes[i]!.health, reasons: probes[i]!.reasons }]));
+  // As the console judges them: a cold spare node not answering is where it should be (node-record.ts).
+  const verdicts = new Map<string, { health: Health; reasons: string[] }>(
+    inventory.nodes.map((n, i) => {
+      const { health, reasons } = spareVerdict(n, probes[i]!);
+      return [n.name, { health, reasons }];
+    }),
+  );
   const replicaOf = (name: string) => replicas.statuses.get(name);
 
   const loadBalancers = await mapLimit(inventory.loadBalancers, 8, async (lb): Promise<LoadBalancerStatus> => {

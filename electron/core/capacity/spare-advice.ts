@@ -6,9 +6,10 @@
  *   availability: 1 − Π(1 − aᵢ)·(1 − ā)^j. A step is "little" when it adds less than a tenth of
  *   the SLO's error budget (1 − target; 99.9 % when the service has no SLO): past that point the
  *   next spare buys capacity, not availability.
- * - Recovery: measured from this console's replacement drills when there are some (the spare's
- *   start → its first healthy answer, and HAProxy's rise × inter to take it in), else from the
- *   inventory's declared start-up. A warm spare only needs taking in; a cold one starts first.
+ * - Recovery: measured from this console's replacements when there are some — drills (the spare's
+ *   start → its first healthy answer, HAProxy's rise × inter to take it in) and replace-replica
+ *   runs (the same from their steps' timings) — else from the inventory's declared start-up. A
+ *   warm spare only needs taking in; a cold one starts first.
  */
 import type { RecoveryEstimate, SpareAdvice } from '../../../shared/capacity';
 import { redundancyOfReplicas } from '../availability/redundancy';
@@ -42,23 +43,27 @@ function median(values: number[]): number | null {
 }
 
 export function recoveryEstimate(members: readonly Member[], runs: readonly RecoveryRun[]): RecoveryEstimate {
-  const measured = runs.filter((r) => r.spareModelLoadSeconds !== null);
+  const measured = runs.filter((r) => r.spareModelLoadSeconds !== null || r.riseTimesInterSeconds !== null);
   if (measured.length > 0) {
-    const load = median(measured.map((r) => r.spareModelLoadSeconds!))!;
+    const load = median(measured.flatMap((r) => (r.spareModelLoadSeconds === null ? [] : [r.spareModelLoadSeconds])));
     const takeIn = median(measured.flatMap((r) => (r.riseTimesInterSeconds === null ? [] : [r.riseTimesInterSeconds])));
-    const warm = takeIn;
-    const cold = load + (takeIn ?? 0);
+    const declaredCold = declaredStartup(members);
+    // A cold start not measured yet: the declared start-up stands in for it, and the text says so.
+    const coldLoad = load ?? declaredCold;
+    const parts = [
+      load !== null ? `a cold spare loads its model in ${round(load)} s (median)` : declaredCold !== null ? `no cold start measured (declared start-up ${round(declaredCold)} s)` : 'no cold start measured',
+      takeIn !== null ? `HAProxy takes a ready one in after ${round(takeIn)} s` : null,
+    ].filter((p): p is string => p !== null);
     return {
-      warmSeconds: warm,
-      coldSeconds: cold,
+      warmSeconds: takeIn,
+      coldSeconds: coldLoad === null ? null : coldLoad + (takeIn ?? 0),
       source: 'measured',
       runs: measured.length,
-      text: `measured over ${measured.length} replacement drill${measured.length === 1 ? '' : 's'}: a cold spare loads its model in ${round(load)} s (median)${takeIn === null ? '' : ` and HAProxy takes a ready one in after ${round(takeIn)} s (rise × inter)`}; a warm one only needs taking in`,
+      text: `measured over ${measured.length} replacement${measured.length === 1 ? '' : 's'} (drills and replace-replica runs): ${parts.join('; ')}; a warm one only needs taking in`,
     };
   }
-  const declared = members.filter((m) => (m.state === 'cold' || m.state === 'warm') && m.startupSeconds !== null).map((m) => m.startupSeconds!);
-  if (declared.length > 0) {
-    const cold = Math.max(...declared);
+  const cold = declaredStartup(members);
+  if (cold !== null) {
     return {
       warmSeconds: null,
       coldSeconds: cold,
@@ -68,6 +73,12 @@ export function recoveryEstimate(members: readonly Member[], runs: readonly Reco
     };
   }
   return { warmSeconds: null, coldSeconds: null, source: 'none', runs: 0, text: 'no replacement drill measured and no spare declares its start-up' };
+}
+
+/** The longest start-up a spare of the service declares (null: none does). */
+function declaredStartup(members: readonly Member[]): number | null {
+  const declared = members.filter((m) => (m.state === 'cold' || m.state === 'warm') && m.startupSeconds !== null).map((m) => m.startupSeconds!);
+  return declared.length ? Math.max(...declared) : null;
 }
 
 const round = (n: number) => (n < 10 ? Number(n.toFixed(1)) : Math.round(n));

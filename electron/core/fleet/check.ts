@@ -10,6 +10,7 @@ import type { SshPool } from '../ssh/pool';
 import { mapLimit } from '../util/map-limit';
 import { unitStateOver } from '../services/unit-state';
 import { checkLoadBalancers, checkReplicas, type CheckLoadBalancer, type CheckReplica } from './check-services';
+import { spareVerdict } from './node-record';
 import { probeNode } from './probe-node';
 import { checkTraining, type CheckJob, type CheckScheduler } from '../training/check-training';
 
@@ -68,8 +69,8 @@ export async function checkFleet(
       name: node.name,
       region: node.region,
       cluster: node.cluster,
-      health: results[i].health,
-      reasons: results[i].reasons,
+      // A cold spare not answering is where it should be (node-record.ts).
+      ...(({ health, reasons }) => ({ health, reasons }))(spareVerdict(node, results[i])),
       gpus: results[i].gpus.map((g) => ({
         index: g.index,
         uuid: g.uuid,

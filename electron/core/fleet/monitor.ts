@@ -14,7 +14,7 @@ import type { SshPool } from '../ssh/pool';
 import type { AppendEventInput } from '../store/open-store';
 import { mapLimit } from '../util/map-limit';
 import { BatchedPublisher } from './batched-publisher';
-import { newRecord, statusAfterProbe, withInventoryNode, type NodeRecord } from './node-record';
+import { newRecord, spareVerdict, statusAfterProbe, withInventoryNode, type NodeRecord } from './node-record';
 import { NodeUpdates, type NodesUpdate } from './node-updates';
 import { probeNode, type NodeProbeResult } from './probe-node';
 
@@ -130,9 +130,10 @@ export class FleetMonitor {
     const current = this.records.get(name);
     if (!current) return;
     this.deps.onProbe?.(name, result);
+    const verdict = spareVerdict(current.node, { health: result.health, reasons: result.reasons });
     const { state, transition } = applyVerdict(
       current.state,
-      { health: result.health, reasons: result.reasons },
+      { health: verdict.health, reasons: verdict.reasons },
       current.node.probe,
       result.at,
     );
@@ -144,7 +145,7 @@ export class FleetMonitor {
         ts: result.at,
         kind: 'node.health',
         subject: name,
-        severity: transition.to === 'healthy' ? 'info' : transition.to === 'degraded' || transition.to === 'unknown' ? 'warning' : 'error',
+        severity: transition.to === 'healthy' || verdict.spare ? 'info' : transition.to === 'degraded' || transition.to === 'unknown' ? 'warning' : 'error',
         message: `${name}: ${transition.from} → ${transition.to}${transition.reasons.length ? `: ${transition.reasons.join('; ')}` : ''}`,
         data: { from: transition.from, to: transition.to, reasons: transition.reasons, error: result.error },
       });

@@ -75,3 +75,14 @@ export function withInventoryNode(record: NodeRecord, node: ResolvedNode): NodeR
     status: { ...record.status, region: node.region, cluster: node.cluster, host: node.host, port: node.port, expectedGpus: node.gpus.count },
   };
 }
+
+/**
+ * A cold spare node (inventory `spare: { mode: cold }`) is often powered down: not answering SSH is
+ * what it should be doing, not a problem (issue 13). Its verdict is then `unknown` — in no
+ * unreachable total, opening no incident — with the reason; anything its probe does say (a GPU
+ * fault on a powered spare) stands.
+ */
+export function spareVerdict(node: ResolvedNode, verdict: { health: NodeStatus['health']; reasons: string[] }): { health: NodeStatus['health']; reasons: string[]; spare: boolean } {
+  if (node.spare?.mode !== 'cold' || verdict.health !== 'unreachable') return { ...verdict, spare: false };
+  return { health: 'unknown', reasons: [`spare (cold): not answering, as a powered-down spare does${verdict.reasons.length ? ` (${verdict.reasons[0]})` : ''}`], spare: true };
+}

@@ -280,6 +280,13 @@ export interface LabServicesSectionsInput {
 }
 
 /**
+ * What a lab replica declares it serves (inventory `capacity`): well above the traffic generator's
+ * usual rates, so the capacity view and the planner's load check have numbers without refusing
+ * the lab's runbooks; turn the lab traffic up past it to see them say no.
+ */
+export const LAB_REPLICA_CAPACITY_RPS = 100;
+
+/**
  * The lab's `replicas`, `loadBalancers` and `slo` sections. A spare says what it is (`role:
  * spare`, `mode`), its unit, and how long it takes to start and load the model (`startup`, whole
  * seconds, rounded up from the lab's real delay): the capacity view counts a cold spare by it.
@@ -298,6 +305,7 @@ export function labServicesSections(input: LabServicesSectionsInput): Record<str
         api: 'openai',
         health: { path: '/health', intervalSeconds: health, timeoutSeconds: 2 },
         prompt: { text: 'Respond with OK', expect: 'OK', maxTokens: 2, intervalSeconds: input.promptIntervalSeconds },
+        capacity: { requestsPerSecond: LAB_REPLICA_CAPACITY_RPS },
         ...(mode ? { role: 'spare', mode, startup, unit: LAB_UNIT } : {}),
       };
     }),

@@ -139,6 +139,12 @@ describe('recovery: warm versus cold', () => {
     expect(s.recovery).toMatchObject({ source: 'measured', runs: 3, warmSeconds: 4, coldSeconds: 29 });
   });
 
+  it('a warm replacement measures only the take-in: the cold start stays the declared one, and says so', () => {
+    const { s } = llama({ spares: [coldB] }, { recovery: [{ spareModelLoadSeconds: null, riseTimesInterSeconds: 3 }] });
+    expect(s.recovery).toMatchObject({ source: 'measured', runs: 1, warmSeconds: 3, coldSeconds: 93 });
+    expect(s.recovery.text).toContain('no cold start measured (declared start-up 90 s)');
+  });
+
   it("else from the spares' declared start-up", () => {
     expect(llama({ spares: [coldB, warmC] }).s.recovery).toMatchObject({ source: 'declared', warmSeconds: null, coldSeconds: 90 });
     expect(llama({}).s.recovery).toMatchObject({ source: 'none', warmSeconds: null, coldSeconds: null });

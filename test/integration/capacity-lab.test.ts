@@ -160,6 +160,16 @@ describe('spare capacity on the lab', () => {
     expect(fails.out).toContain('FAILS');
   }, 90_000);
 
+  it('fleetops check judges the spares alike: the cold one standing by, not unreachable; the load balancer not degraded by them', async () => {
+    let out = '';
+    await main(['check', '--inventory', lab.inventoryPath, '--json'], { out: (t) => void (out += t), err: () => undefined });
+    const report = JSON.parse(out) as { replicas: { name: string; health: string; spare: string | null }[]; loadBalancers: { health: string; reasons: string[] }[] };
+    expect(report.replicas.find((r) => r.name === cold)).toMatchObject({ health: 'standby', spare: 'cold' });
+    expect(report.replicas.find((r) => r.name === warm)).toMatchObject({ health: 'healthy', spare: 'warm' });
+    expect(report.replicas.filter((r) => active.includes(r.name)).every((r) => r.health === 'healthy' && r.spare === null)).toBe(true);
+    expect(report.loadBalancers[0]).toMatchObject({ health: 'healthy', reasons: [] });
+  }, 60_000);
+
   it('replace-replica promoting the warm spare: the spare serves, and the capacity overview says so', async () => {
     const target = active[0]!;
     const started = await core.runbooks().run({ runbook: 'replace-replica', target, params: { spare: warm }, confirm: target, overrideReason: 'lab test: availability history is minutes old' });

@@ -42,7 +42,7 @@ export async function capacityOnce(
   const { now } = opts;
   const [probes, replicas] = await Promise.all([
     mapLimit(inventory.nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now)),
-    checkReplicas(inventory.replicas, { getSecret: opts.getSecret, now, unitState: unitStateOver(pool, () => inventory.nodes) }),
+    checkReplicas(inventory.replicas, { getSecret: opts.getSecret, now, unitState: unitStateOver(pool, (name) => inventory.nodes.find((n) => n.name === name)) }),
   ]);
   // As the console judges them: a cold spare node not answering is where it should be (node-record.ts).
   const verdicts = new Map<string, { health: Health; reasons: string[] }>(

@@ -56,7 +56,7 @@ export async function checkFleet(
   const getSecret = opts.getSecret ?? (async () => undefined);
   const [results, replicas, training] = await Promise.all([
     mapLimit(nodes, opts.concurrency ?? 32, (node) => probeNode(pool, node, createGpuFieldDialect(), now)),
-    checkReplicas(inventory.replicas, { getSecret, now, unitState: unitStateOver(pool, () => nodes) }),
+    checkReplicas(inventory.replicas, { getSecret, now, unitState: unitStateOver(pool, (name) => nodes.find((n) => n.name === name)) }),
     checkTraining(inventory, pool, { getSecret, now }),
   ]);
   // The LB is read after the replicas so disagreements compare like with like.

@@ -50,7 +50,7 @@ export class ServicesEngine {
       onDrift: deps.onDrift,
       history: deps.history,
       inRotation: (name) => this.inRotation(name),
-      unitState: unitStateOver(deps.pool, () => this.nodes.values()),
+      unitState: unitStateOver(deps.pool, (name) => this.nodes.get(name)),
       // The health probe is the replica's availability as a single server ("what redundancy buys").
       onOutcome: (name, o) => {
         if (o.kind === 'health') deps.requests.recordOutcome({ service: replicaKey(name), at: o.at, ok: o.ok, latencyMs: o.latencyMs });

@@ -14,9 +14,9 @@ import { parseUnitState } from './spare-status';
 const UNIT_TIMEOUT_MS = 10_000;
 
 /** `systemctl is-active UNIT` on a replica's node over `pool` (a cold spare's check). */
-export function unitStateOver(pool: SshPool, nodes: () => Iterable<ResolvedNode>): (r: ResolvedReplica) => Promise<{ state: UnitState; error: string | null }> {
+export function unitStateOver(pool: SshPool, nodeOf: (name: string) => ResolvedNode | undefined): (r: ResolvedReplica) => Promise<{ state: UnitState; error: string | null }> {
   return async (r) => {
-    const node = [...nodes()].find((n) => n.name === r.node);
+    const node = r.node === null ? undefined : nodeOf(r.node);
     if (!node) return { state: 'unknown', error: 'it runs on no inventory node' };
     try {
       const out = await pool.exec(sshTargetFor(node), `systemctl is-active ${r.spare?.unit ?? DEFAULT_SPARE_UNIT}`, { timeoutMs: UNIT_TIMEOUT_MS });

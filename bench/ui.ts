@@ -234,7 +234,8 @@ async function main(): Promise<void> {
     console.log(`bench:ui: starting serve --lab --lab-nodes ${NODES} …`);
     const output: string[] = [];
     const rendererArgs = values['renderer-dir'] ? ['--renderer-dir', values['renderer-dir']] : [];
-    const handle = await startServe(['--lab', '--lab-nodes', String(NODES), '--data-dir', dataDir, ...rendererArgs], {
+    // No Slurm: the lab's training clusters would run a slurmd per node (hundreds at 1,000 nodes), which is not the console's cost.
+    const handle = await startServe(['--lab', '--lab-nodes', String(NODES), '--lab-no-slurm', '--data-dir', dataDir, ...rendererArgs], {
       out: (t) => void output.push(t),
       err: (t) => void output.push(`[err] ${t}`),
     });

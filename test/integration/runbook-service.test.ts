@@ -90,12 +90,12 @@ describe('runbooks through the contract', () => {
     expect(commands).toEqual([`set server ${LAB_SERVICE}/${target} state drain`, `set server ${LAB_SERVICE}/${target} state maint`]);
     expect(plan.confirmation).toBe(target);
     // Capacity: each replica's 24 h measurement from the availability monitor, weighed against the
-    // lab's SLO; the lab's replicas declare no capacity, so the load is said to be unchecked.
+    // lab's SLO; each lab replica declares 100 req/s, so the two left carry HAProxy's rate into the backend.
     expect(plan.preconditions.at(-1)).toEqual({
       ok: true,
       overridable: true,
       text: expect.stringMatching(
-        new RegExp(`^after step 2, lab-lb backend ${LAB_SERVICE} keeps 2 serving servers: estimated availability [0-9.]+% >= SLO 99\\.9% \\(2 replicas measured [0-9.-]+% over 24 h\\); load not checked: no capacity declared for `),
+        new RegExp(`^after step 2, lab-lb backend ${LAB_SERVICE} keeps 2 serving servers: estimated availability [0-9.]+% >= SLO 99\\.9% \\(2 replicas measured [0-9.-]+% over 24 h\\); load [0-9.]+ req/s <= capacity 200 req/s$`),
       ),
     });
     // The rate the load check reads: HAProxy's BACKEND row, from the poll the plan made, and its peak over the polls so far.

@@ -6,6 +6,7 @@
  */
 import type { LoadBalancerStatus, ServiceAvailability } from '../../../shared/services';
 import type { CapacityInputs } from '../runbooks/plan-capacity';
+import { adminHeldOut } from '../services/lb-view';
 
 export interface CapacitySources {
   /** AvailabilityMonitor.services(): per SLO, each of its backend's servers measured over 24 h. */
@@ -36,7 +37,7 @@ export function capacityInputs(sources: CapacitySources): Required<Pick<Capacity
       const row = fresh(lb)?.servers.find((s) => s.backend === backend && s.server === server);
       if (!row) return null;
       // The weight the operator set: during slowstart the effective one is only a share of it.
-      return { ready: !/^(MAINT|DRAIN)\b/.test(row.status), weight: row.userWeight ?? row.weight, up: !/^DOWN\b/.test(row.status) };
+      return { ready: !adminHeldOut(row.status), weight: row.userWeight ?? row.weight, up: !/^DOWN\b/.test(row.status) };
     },
   };
 }

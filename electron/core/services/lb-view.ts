@@ -66,6 +66,15 @@ export function lbBackends(lb: ResolvedLoadBalancer, views: LbBackendView[]): Lb
 }
 
 /**
+ * HAProxy's administrative state keeps this server out of new sessions (MAINT or DRAIN, whatever
+ * its checks say): what the operator or a runbook decided, as the planner, the capacity view and
+ * a spare's rotation all read it.
+ */
+export function adminHeldOut(status: string): boolean {
+  return /^(MAINT|DRAIN)\b/.test(status);
+}
+
+/**
  * `isSpare`: a spare replica (inventory `role: spare`) held out of rotation is where it should be —
  * it neither degrades its backend nor counts among the servers that should take traffic.
  */
@@ -84,7 +93,7 @@ export function lbHealth(lb: ResolvedLoadBalancer, servers: LbServerStatus[], is
       continue;
     }
     const serving = rows.filter((s) => /^UP\b|^no check$/.test(s.status) && s.weight > 0);
-    const heldOut = (s: LbServerStatus) => /^(MAINT|DRAIN)\b/.test(s.status) || s.weight === 0;
+    const heldOut = (s: LbServerStatus) => adminHeldOut(s.status) || s.weight === 0;
     const heldSpares = rows.filter((s) => !serving.includes(s) && s.replica !== null && isSpare(s.replica) && heldOut(s));
     if (serving.length === 0) {
       worse('unhealthy');

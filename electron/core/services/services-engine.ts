@@ -12,6 +12,7 @@ import type { AppendEventInput } from '../store/open-store';
 import type { RequestLog } from '../store/request-log';
 import { AvailabilityMonitor, replicaKey } from './availability-monitor';
 import { LbMonitor } from './lb-monitor';
+import { adminHeldOut } from './lb-view';
 import { ReplicaMonitor } from './replica-monitor';
 import { unitStateOver } from './unit-state';
 import type { ResolvedNode } from '../../../shared/inventory';
@@ -95,7 +96,7 @@ export class ServicesEngine {
       for (const s of lb.servers) {
         if (s.replica !== name) continue;
         seen = true;
-        if (!/^(MAINT|DRAIN)\b/.test(s.status) && (s.userWeight ?? s.weight) > 0) return true;
+        if (!adminHeldOut(s.status) && (s.userWeight ?? s.weight) > 0) return true;
       }
     }
     return seen ? false : null;

@@ -68,6 +68,28 @@ export function recoveryRunsFrom(db: Database.Database): RecoveryRun[] {
   return [...fromDrills, ...replaceRuns(db)];
 }
 
+/**
+ * recoveryRunsFrom, read again only when a replacement may have ended: the capacity overview is
+ * recomputed up to once a second, and its recovery figures change only when a drill run or a
+ * runbook run is written (by this process or another on the same data directory) — two cheap
+ * MAX/COUNT reads tell, instead of a query per run each time.
+ */
+export function cachedRecoveryRuns(db: Database.Database): () => RecoveryRun[] {
+  const marker = db.prepare(
+    `SELECT (SELECT COUNT(*) || ':' || IFNULL(MAX(updated_at), 0) FROM drill_runs) || '/' || (SELECT COUNT(*) || ':' || IFNULL(MAX(IFNULL(ended_at, started_at)), 0) FROM runbook_runs) AS m`,
+  );
+  let seen: string | null = null;
+  let runs: RecoveryRun[] = [];
+  return () => {
+    const m = (marker.get() as { m: string }).m;
+    if (m !== seen) {
+      runs = recoveryRunsFrom(db);
+      seen = m;
+    }
+    return runs;
+  };
+}
+
 const WARM_WAIT_MS = 500;
 
 function replaceRuns(db: Database.Database): RecoveryRun[] {

@@ -49,7 +49,7 @@ import { openStore, type AppendEventInput, type Store } from '../store/open-stor
 import { timelineFeature, type TimelineOptions } from '../timeline/timeline-feature';
 import { trainingForCore } from '../training/training-for-core';
 import { capacityFeature } from '../capacity/capacity-feature';
-import { capacityFactsFor, recoveryRunsFrom } from '../capacity/capacity-for-core';
+import { cachedRecoveryRuns, capacityFactsFor } from '../capacity/capacity-for-core';
 import { BUILTIN_FEATURES, FLEET, fleetMigrations } from './builtin-features';
 import { EventBus, type PushListener } from './event-bus';
 import { HostKeyPrompts } from './host-key-prompts';
@@ -256,7 +256,7 @@ export class FleetCore {
         training.feature,
         capacityFeature({
           facts: capacityFactsFor({
-            recoveryRuns: () => recoveryRunsFrom(this.coordination.db),
+            recoveryRuns: cachedRecoveryRuns(this.coordination.db),
             inventory,
             nodeStatus: (name) => {
               const n = this.monitor.status(name);

@@ -18,7 +18,7 @@ import { writeBundle } from '../core/bundle/write-bundle';
 import { renderDrillReport } from '../core/drills/report/render-report';
 import { reportInputFor, resolveDrillRun, storeReportSource } from '../core/drills/report/report-source';
 import { fleetMigrations } from '../core/fleet/builtin-features';
-import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
+import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import type { CliIo } from './io';
 import { defaultDataDir, secretFromEnv } from './runtime-env';
@@ -69,6 +69,8 @@ export async function runDrillReportCommand(argv: string[], io: CliIo, now: () =
     // Opened once with every migration, so an older data directory gets the drill tables (empty) rather than an SQL error.
     openStore(dataDir, { migrations: fleetMigrations() }).close();
     const db = new Database(file, { readonly: true, fileMustExist: true });
+    // A reader can meet a lock too (a console recovering the WAL after a crash): wait, as the writers do.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     try {
       const source = storeReportSource(db);
       const run = resolveDrillRun(source, positionals[0], values.drill);

@@ -24,7 +24,7 @@ import { importIncidentBundle } from '../core/incidents/bundle/import-incident';
 import { incidentEventSource } from '../core/incidents/bundle/incident-events';
 import { IncidentStore } from '../core/incidents/incident-store';
 import { loadInventoryFile, type LoadedInventory } from '../core/inventory/load-inventory';
-import { DEFAULT_STORE_FILE, openStore, type Store } from '../core/store/open-store';
+import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE, openStore, type Store } from '../core/store/open-store';
 import type { CliIo } from './io';
 import { inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
@@ -33,7 +33,7 @@ async function withStore<T>(dataDir: string, fn: (store: Store, db: Database.Dat
   // With every migration: an older data directory gets the tables it lacks (empty).
   const store = openStore(dataDir, { migrations: fleetMigrations() });
   const db = new Database(join(dataDir, DEFAULT_STORE_FILE), { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   try {
     return await fn(store, db);

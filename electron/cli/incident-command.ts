@@ -14,7 +14,7 @@ import { IncidentExportFormat, IncidentStatus, type IncidentView } from '../../s
 import { osAuditIdentity } from '../core/audit/identity';
 import { fleetMigrations } from '../core/fleet/builtin-features';
 import { IncidentStore } from '../core/incidents/incident-store';
-import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
+import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import { exportIncidentCommand, importIncidentCommand } from './incident-bundle-command';
 import type { CliIo } from './io';
@@ -82,7 +82,7 @@ export async function runIncidentCommand(argv: string[], io: CliIo): Promise<num
     // log records what a person does here, as the console's does.
     const fleetStore = openStore(dataDir, { migrations: fleetMigrations() });
     const db = new Database(file, { fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     try {
       const store = new IncidentStore(db, Date.now, undefined, fleetStore.audit);
       const who = osAuditIdentity();

@@ -8,7 +8,11 @@
  *   written then. A flush (every 10 s, one transaction) appends the pending readings in key
  *   order, and for each minute that has ended (plus a grace for probes still running) writes
  *   its rollups and merges them into their half hour's, closeBatch subjects per flush (a
- *   large minute goes on in the next flush, 100 ms later); pruning runs once a minute.
+ *   large minute goes on in the next flush, 100 ms later); pruning runs once a minute, a bounded
+ *   batch per flush (history-prune.ts), a backlog going on 100 ms later too.
+ * - each flush takes the write lock up front (IMMEDIATE): it reads rollups before writing them,
+ *   and a read upgraded to a write while another process holds the lock fails at once with
+ *   SQLITE_BUSY instead of waiting the busy timeout.
  * - a rollup row that already exists (a second process on the same data directory, or this one
  *   before a restart: close() writes the minute in progress) is merged with, never overwritten.
  * A crash loses the readings of the last flush interval and the minute in progress's rollup.
@@ -25,6 +29,7 @@ import {
 import { realTimers, type Timers } from '../probe/scheduler';
 import { BUSY_TIMEOUT_MS } from '../store/open-store';
 import { decodeSample, decodeStats, encodeSample, encodeStats, scratch } from './codec';
+import { HistoryPruner, type PruneCounts, type PruneCutoffs, type PruneStep } from './history-prune';
 import type { HistorySink, LbServerReading, NodeProbeReading, ReplicaProbeReading } from './history-sink';
 import { lbServerSubject } from './history-sink';
 import { SUBJECT_KIND_CODE, SUBJECT_LAYOUT, type Layout, type Sample, type SubjectKind } from './layout';
@@ -60,6 +65,8 @@ export interface HistoryOptions {
    * moment apart (~10 ms each on the event loop) rather than one of ~40 ms. Default 250.
    */
   closeBatch?: number;
+  /** Rows deleted per table per flush at most, so no flush holds the write lock long (history-prune.ts). Default 10,000. */
+  pruneBatch?: number;
   /** Readings held while writes fail; past it the oldest are dropped (and said so). Default 100,000. */
   maxPendingSamples?: number;
   /**
@@ -123,6 +130,8 @@ export class HistoryStore implements HistorySink {
   /** The last minute this process wrote; a reading that comes later still is counted in the next one. */
   private closedThrough = Number.NEGATIVE_INFINITY;
   private lastPruneMinute = Number.NEGATIVE_INFINITY;
+  /** The last prune stopped at its batch: the next flush comes soon and goes on with it. */
+  private pruneBehind = false;
   private timer: unknown = null;
   private closed = false;
   private failure: string | null = null;
@@ -136,12 +145,11 @@ export class HistoryStore implements HistorySink {
     rawInsert: Database.Statement;
     rollupSelect: Database.Statement;
     rollupWrite: Database.Statement;
-    pruneRaw: Database.Statement;
-    pruneRollup: Database.Statement;
     raw: Database.Statement;
     rollups: Database.Statement;
   };
-  private readonly writeTx: (pending: Pending[], closing: Closing[], pruneAt: number | null) => void;
+  private readonly pruner: HistoryPruner;
+  private readonly writeTx: Database.Transaction<(pending: Pending[], closing: Closing[], pruneAt: number | null) => PruneStep | null>;
 
   constructor(file: string, opts: HistoryOptions = {}) {
     this.timers = opts.timers ?? realTimers;
@@ -172,19 +180,19 @@ export class HistoryStore implements HistorySink {
         rawInsert: this.db.prepare('INSERT OR REPLACE INTO history_raw (slot, subject, ms, sample) VALUES (?, ?, ?, ?)'),
         rollupSelect: this.db.prepare('SELECT stats FROM history_rollup WHERE step = ? AND bucket = ? AND subject = ?').pluck(),
         rollupWrite: this.db.prepare('INSERT OR REPLACE INTO history_rollup (step, bucket, subject, stats) VALUES (?, ?, ?, ?)'),
-        pruneRaw: this.db.prepare('DELETE FROM history_raw WHERE slot < ?'),
-        pruneRollup: this.db.prepare('DELETE FROM history_rollup WHERE step = ? AND bucket < ?'),
         raw: this.db.prepare(RAW_SQL),
         rollups: this.db.prepare(ROLLUP_SQL),
       };
+      this.pruner = new HistoryPruner(this.db, opts.pruneBatch);
     } catch (err) {
       this.db.close();
+      if (err instanceof FleetError) throw err; // a bad option, not the file
       throw new FleetError('INTERNAL', `${file} has no usable history tables (migration 7): ${(err as Error).message}`, { cause: err });
     }
     this.writeTx = this.db.transaction((pending: Pending[], closing: Closing[], pruneAt: number | null) => {
       this.writeRaw(pending);
       for (const c of closing) this.writeMinute(c.minute, c.entries);
-      if (pruneAt !== null) this.pruneAt(pruneAt);
+      return pruneAt === null ? null : this.pruner.step(this.cutoffs(pruneAt), HALF_HOUR_MINUTES);
     });
   }
 
@@ -225,8 +233,9 @@ export class HistoryStore implements HistorySink {
     if (this.pending.length === 0 && closing.length === 0 && pruneAt === null) return;
     const pending = this.pending;
     this.assigned = [];
+    let pruned: PruneStep | null;
     try {
-      this.writeTx(pending, closing, pruneAt);
+      pruned = this.writeTx.immediate(pending, closing, pruneAt);
     } catch (err) {
       for (const s of this.assigned) s.id = null;
       if (err instanceof FleetError) throw err;
@@ -245,12 +254,16 @@ export class HistoryStore implements HistorySink {
         this.closedThrough = Math.max(this.closedThrough, minute);
       }
     }
-    if (pruneAt !== null) this.lastPruneMinute = nowMinute;
+    if (pruned) {
+      this.pruneBehind = pruned.more;
+      // Not done for this minute until a batch comes back short.
+      if (!pruned.more) this.lastPruneMinute = nowMinute;
+    }
   }
 
-  /** Deletes what is past its retention, as of `now` (flush does it once a minute). */
-  prune(now = this.timers.now()): { raw: number; minute: number; halfHour: number } {
-    return this.db.transaction(() => this.pruneAt(now))();
+  /** Deletes what is past its retention, as of `now` (flush does it once a minute): a batch per transaction. */
+  prune(now = this.timers.now()): PruneCounts {
+    return this.pruner.all(this.cutoffs(now), HALF_HOUR_MINUTES);
   }
 
   /** One subject's series over the range, as columns (see shared/history.ts). */
@@ -433,12 +446,8 @@ export class HistoryStore implements HistorySink {
     this.stmt.rollupWrite.run(step, bucket, id, scratch.toBuffer());
   }
 
-  private pruneAt(now: number): { raw: number; minute: number; halfHour: number } {
-    return {
-      raw: this.stmt.pruneRaw.run(slotOf(now - this.retention.rawMs)).changes,
-      minute: this.stmt.pruneRollup.run(1, minuteOf(now - this.retention.minuteMs)).changes,
-      halfHour: this.stmt.pruneRollup.run(HALF_HOUR_MINUTES, halfHourOf(minuteOf(now - this.retention.halfHourMs))).changes,
-    };
+  private cutoffs(now: number): PruneCutoffs {
+    return { slot: slotOf(now - this.retention.rawMs), minute: minuteOf(now - this.retention.minuteMs), halfHour: halfHourOf(minuteOf(now - this.retention.halfHourMs)) };
   }
 
   private drop(): void {
@@ -454,8 +463,8 @@ export class HistoryStore implements HistorySink {
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;
       this.flushReporting();
-      // A minute left half written goes on in a moment; otherwise at the usual cadence.
-      if (this.closableMinutes(this.timers.now()).length > 0 && this.failure === null) this.schedule(CLOSE_AGAIN_MS);
+      // A minute left half written, or a prune backlog, goes on in a moment; otherwise at the usual cadence.
+      if ((this.closableMinutes(this.timers.now()).length > 0 || this.pruneBehind) && this.failure === null) this.schedule(CLOSE_AGAIN_MS);
       else if (this.pending.length > 0 || this.open.size > 0) this.schedule();
     }, ms);
   }

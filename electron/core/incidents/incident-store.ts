@@ -1,7 +1,11 @@
 /**
  * Incidents in the store (incident-migration.ts): signals open or join them, people acknowledge,
  * annotate, correct, resolve and close them. Every method is one transaction, safe with other
- * processes on the same data directory (the one-open-per-scope index decides races). What a
+ * processes on the same data directory (the one-open-per-scope index decides races). Each that
+ * reads and then writes begins IMMEDIATE (`write()`): a DEFERRED one would hold a read snapshot
+ * and then have to upgrade it to the write lock, which SQLite refuses at once with SQLITE_BUSY —
+ * without waiting out the busy timeout — whenever another process holds that lock or has
+ * committed since the read (the console writes events, history and requests all the time). What a
  * person does is also an entry in the audit chain (`incident.<action>`), so a review can tell
  * who said what when — the rule's own changes are in the incident itself.
  */
@@ -53,6 +57,11 @@ interface IncidentRow {
 
 const SEVERITY_RANK: Record<IncidentSeverity, number> = { sev1: 1, sev2: 2, sev3: 3 };
 
+/** An open incident of this console's whose subjects are all healthy: what settle() may change. */
+const SETTLE_CANDIDATE = `SELECT 1 FROM incidents i WHERE i.status = 'open' AND i.origin IS NULL
+  AND EXISTS (SELECT 1 FROM incident_subjects s WHERE s.incident_id = i.id)
+  AND NOT EXISTS (SELECT 1 FROM incident_subjects s WHERE s.incident_id = i.id AND s.health <> 'healthy') LIMIT 1`;
+
 /**
  * The rule: a service burning its error budget fast (its users feel it now) and a protected
  * cluster are sev1; a replica (a service's capacity) sev2; a node alone sev3.
@@ -74,6 +83,14 @@ export class IncidentStore {
     private readonly budget: ((view: IncidentView) => IncidentBudgetSpent[] | undefined) | null = null,
   ) {}
 
+  /**
+   * Runs `fn` in a transaction that takes the write lock first, waiting the busy timeout for it
+   * like any single write (see the header). Nested in another transaction, a savepoint.
+   */
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   private audited(action: string, id: string, by: string, detail: Record<string, unknown> = {}): void {
     this.audit?.append({ kind: `incident.${action}`, subject: id, detail: { by, ...detail } });
   }
@@ -84,7 +101,7 @@ export class IncidentStore {
    * of the incidents it touched.
    */
   signal(s: HealthSignal): string[] {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const touched = new Set<string>();
       for (const { incident_id } of this.db.prepare("SELECT s.incident_id FROM incident_subjects s JOIN incidents i ON i.id = s.incident_id WHERE s.subject = ? AND i.status = 'open' AND i.origin IS NULL").all(s.subject) as Array<{ incident_id: string }>) {
         this.db.prepare('UPDATE incident_subjects SET health = ?, changed_at = ? WHERE incident_id = ? AND subject = ? AND changed_at <= ?').run(s.health, s.at, incident_id, s.subject, s.at);
@@ -95,7 +112,7 @@ export class IncidentStore {
         touched.add(id);
       }
       return [...touched];
-    })();
+    });
   }
 
   private openOrJoin(s: HealthSignal): string {
@@ -134,7 +151,10 @@ export class IncidentStore {
    * the last one turned healthy); and healthy for `quietMs` since → resolved. Returns the ids changed.
    */
   settle(quietMs: number): string[] {
-    return this.db.transaction(() => {
+    // Runs every few hundred ms in the console and mostly has nothing to do: ask without the write
+    // lock first, so an idle rule neither takes it nor waits on another process's writes.
+    if (!this.db.prepare(SETTLE_CANDIDATE).get()) return [];
+    return this.write(() => {
       const changed: string[] = [];
       const open = this.db.prepare("SELECT id FROM incidents WHERE status = 'open' AND origin IS NULL").all() as Array<{ id: string }>;
       for (const { id } of open) {
@@ -149,51 +169,54 @@ export class IncidentStore {
         }
       }
       return [...new Set(changed)];
-    })();
+    });
   }
 
   /** By hand: its own scope, started and detected now. */
   open(title: string, severity: IncidentSeverity = 'sev3', by: string): IncidentView {
     const id = this.newId();
     const at = this.now();
-    this.db.transaction(() => {
+    this.write(() => {
       this.db.prepare("INSERT INTO incidents (id, title, severity, severity_reason, scope, opened_by, status, started_at) VALUES (?, ?, ?, ?, ?, 'operator', 'open', ?)").run(id, title, severity, `set by ${by}`, `manual:${id}`, at);
       this.putMilestone(id, 'started', at, by);
       this.putMilestone(id, 'detected', at, by);
-    })();
+    });
     this.audited('open', id, by, { title, severity });
     return this.get(id);
   }
 
   acknowledge(id: string, by: string): IncidentView {
-    this.requireOwn(id);
-    if (!this.milestones(id).some((m) => m.name === 'acknowledged')) {
-      this.db.transaction(() => this.putMilestone(id, 'acknowledged', this.now(), by))();
-      this.audited('ack', id, by);
-    }
+    // Checked inside the transaction: two people acknowledging at once record (and audit) one.
+    const acked = this.write(() => {
+      this.requireOwn(id);
+      if (this.milestones(id).some((m) => m.name === 'acknowledged')) return false;
+      this.putMilestone(id, 'acknowledged', this.now(), by);
+      return true;
+    });
+    if (acked) this.audited('ack', id, by);
     return this.get(id);
   }
 
   resolve(id: string, by: string): IncidentView {
-    this.db.transaction(() => {
+    this.write(() => {
       const row = this.requireOwn(id);
       if (row.status === 'closed') throw new FleetError('BAD_REQUEST', `incident ${id} is closed`, { subject: id });
       if (!this.milestones(id).some((m) => m.name === 'resolved')) this.putMilestone(id, 'resolved', this.now(), by);
       this.db.prepare("UPDATE incidents SET status = 'resolved' WHERE id = ?").run(id);
-    })();
+    });
     this.audited('resolve', id, by);
     return this.get(id);
   }
 
   /** After review: resolved first if it was not. */
   close(id: string, by: string): IncidentView {
-    this.db.transaction(() => {
+    this.write(() => {
       this.requireOwn(id);
       const names = new Set(this.milestones(id).map((m) => m.name));
       if (!names.has('resolved')) this.putMilestone(id, 'resolved', this.now(), by);
       if (!names.has('closed')) this.putMilestone(id, 'closed', this.now(), by);
       this.db.prepare("UPDATE incidents SET status = 'closed' WHERE id = ?").run(id);
-    })();
+    });
     this.audited('close', id, by);
     return this.get(id);
   }
@@ -230,7 +253,7 @@ export class IncidentStore {
    * refused and nothing changes.
    */
   setMilestone(id: string, name: IncidentMilestoneName, at: number, by: string): IncidentView {
-    const before = this.db.transaction(() => this.putMilestone(id, name, at, by))();
+    const before = this.write(() => this.putMilestone(id, name, at, by));
     this.audited('milestone', id, by, { name, at, ...(before ? { was: before.at } : {}) });
     return this.get(id);
   }

@@ -37,6 +37,8 @@ export const DRILL_AFTERMATH_MS = 60_000;
 export const MAINTENANCE_WAIT_MS = 30_000;
 /** How many of the newest incidents the rule compares with what it last pushed. */
 const WATCHED = 50;
+/** Signals kept while the store refuses them; past it the oldest go (a store down that long has been said). */
+const MAX_UNSTORED = 10_000;
 
 export interface IncidentsNeeds {
   db: Database.Database;
@@ -130,14 +132,61 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       }
     }
     waiting.delete(s.subject);
+    // In order behind any the store could not take yet (a recovery must not overtake its fault).
+    if (unstored.length > 0) {
+      queueUnstored(s);
+      return;
+    }
+    try {
+      storeSignal(s);
+    } catch (err) {
+      queueUnstored(s);
+      reportFailure(err);
+    }
+  };
+  const storeSignal = (s: HealthSignal): void => {
     for (const id of store.signal(s)) {
       // The fleet as it was when the incident opened (once per incident): its bundle carries it.
       recordInventorySnapshot(needs.db, id, needs.inventory(), s.at);
       publish(store.get(id));
     }
   };
+  /** Signals the store refused (busy past its timeout, a disk error): stored at the rule's next looks, oldest first. */
+  const unstored: HealthSignal[] = [];
+  const queueUnstored = (s: HealthSignal): void => {
+    unstored.push(s);
+    if (unstored.length > MAX_UNSTORED) unstored.shift();
+  };
+  /** The last failure reported, so a store that stays unwritable is said once, not every look. */
+  let failing: string | null = null;
+  const reportFailure = (err: unknown): void => {
+    const message = `incident rule: ${(err as Error).message}`;
+    if (message === failing) return;
+    failing = message;
+    try {
+      needs.record?.({ ts: needs.now(), kind: 'incident.rule.failed', subject: null, severity: 'error', message });
+    } catch {
+      // The event log shares the store that just failed: nothing more to say it with.
+    }
+  };
   const burns = new BurnWatch({ db: needs.db, inventory: needs.inventory, heldByDrills: needs.heldByDrills });
   const settle = () => {
+    try {
+      look();
+      failing = null;
+    } catch (err) {
+      // A look that failed (the store busy past its timeout, a disk error) must not end the rule:
+      // said once as an event, and the next look tries again.
+      reportFailure(err);
+    } finally {
+      if (unsubscribe !== null) timer = timers.setTimeout(settle, needs.settleEveryMs ?? DEFAULT_SETTLE_EVERY_MS);
+    }
+  };
+  const look = () => {
+    while (unstored.length > 0) {
+      storeSignal(unstored[0]!);
+      unstored.shift();
+    }
     for (const s of [...waiting.values()]) {
       waiting.delete(s.subject);
       consider(s);
@@ -151,7 +200,6 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
     store.settle(needs.quietMs ?? DEFAULT_QUIET_MS);
     // The rule's changes, and any another process made since.
     for (const s of store.list({ limit: WATCHED })) publish(store.get(s.id));
-    timer = timers.setTimeout(settle, needs.settleEveryMs ?? DEFAULT_SETTLE_EVERY_MS);
   };
   const rule: BackgroundService = {
     name: 'incident rule',

@@ -17,8 +17,10 @@ export interface Coordination {
 
 export function openCoordination(storePath: string, opts: ProcessOwnerOptions): Coordination {
   const db = new Database(storePath);
-  db.pragma('journal_mode = WAL');
+  // The busy timeout first: even the journal-mode pragma reads the file, and without a busy
+  // handler any statement meeting another process's lock fails at once.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('journal_mode = WAL');
   // As the store: durable across application crashes (what the journal and locks are for) without an fsync per commit.
   db.pragma('synchronous = NORMAL');
   try {

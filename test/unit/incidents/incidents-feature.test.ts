@@ -2,7 +2,8 @@
  * The incident rule on the console's events (electron/core/incidents/incidents-feature.ts): a
  * node.health event to unreachable opens an incident and is pushed; one for a subject a running
  * drill holds opens nothing (the drill's fault is the drill's); a recovery of a held subject
- * still reaches its open incident; events of other kinds are ignored.
+ * still reaches its open incident; events of other kinds are ignored. A look that fails (the
+ * store busy past its timeout) is said once as an event and does not end the rule.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ const health = (subject: string, to: string, ts: number): PushEvent => ({
   payload: { id: ++seq, ts, kind: 'node.health', subject, severity: 'error', message: '', data: { from: 'healthy', to } } as FleetEvent,
 });
 
-function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known: () => boolean = () => true) {
+function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known: () => boolean = () => true, recorded: Array<{ kind: string; message: string }> = []) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-incident-rule-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'store.db'));
@@ -47,6 +48,7 @@ function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known:
     timers: { now: () => 10_000, setTimeout: (fn) => (ticks.push(fn), ticks.length), clearTimeout: () => undefined },
     now: () => 10_000,
     settleEveryMs: 3_600_000,
+    record: (e) => void recorded.push({ kind: e.kind, message: e.message }),
   });
   void feature.services![0]!.start();
   const emit = (e: PushEvent) => listeners.forEach((l) => l(e));
@@ -114,6 +116,29 @@ describe('the incident rule', () => {
     known = true;
     ticks.shift()!();
     expect(await scopes()).toEqual(['subject:live-1', 'subject:old-1']);
+    stop();
+  });
+
+  it('a signal or a look the store refuses is said once as an event, kept, and stored in order at the rule’s next look', async () => {
+    ticks.length = 0;
+    const recorded: Array<{ kind: string; message: string }> = [];
+    const { feature, emit, db, stop } = setup(new Set(), new Set(), () => true, recorded);
+    // Another process holds the write lock past the busy timeout.
+    db.pragma('busy_timeout = 0');
+    const other = new Database(db.name);
+    other.prepare('BEGIN IMMEDIATE').run();
+    expect(() => emit(health('n1', 'unreachable', 1000))).not.toThrow();
+    emit(health('n2', 'unreachable', 1100));
+    expect(() => ticks.shift()!()).not.toThrow();
+    expect(recorded).toEqual([{ kind: 'incident.rule.failed', message: 'incident rule: database is locked' }]);
+    // Still scheduled; once the lock is free the next look stores both, in order: one incident for the region.
+    other.prepare('ROLLBACK').run();
+    other.close();
+    expect(ticks).toHaveLength(1);
+    ticks.shift()!();
+    const [inc] = await feature.handlers!['incidents.list']({});
+    expect(inc).toMatchObject({ subjects: 2, status: 'open', scope: 'region:r' });
+    expect(ticks).toHaveLength(1);
     stop();
   });
 });

@@ -51,7 +51,8 @@ export interface Phase {
  * sheets it waits for, the entry's code starting, the socket, the snapshot asked for, its reply
  * arriving (the server building, encoding and sending it; the page meanwhile evaluating the
  * console's chunk, then receiving the frame), parsed, checked, and the view's content in the DOM
- * (React).
+ * (React). In the order they were reached: the page's early socket asks for the snapshot as soon
+ * as it opens, before the entry has finished evaluating (renderer/src/api/early-socket.ts).
  */
 export function loadPhases(m: PageMilestones): Phase[] {
   const mark = (name: string) => m.marks.find((x) => x.name === name)?.at ?? null;
@@ -74,8 +75,8 @@ export function loadPhases(m: PageMilestones): Phase[] {
   ];
   const out: Phase[] = [];
   let last = 0;
-  for (const [phase, at] of milestones) {
-    if (at === null) continue;
+  const reached = milestones.filter((m): m is [string, number] => m[1] !== null).sort((a, b) => a[1] - b[1]);
+  for (const [phase, at] of reached) {
     out.push({ phase, ms: at - last, atMs: at });
     last = at;
   }

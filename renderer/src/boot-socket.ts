@@ -1,4 +1,4 @@
-import { openEarlySocket, setPageEarlySocket, type RawSocket } from './api/early-socket';
+import { openEarlySocket, PAGE_EARLY_CALL, setPageEarlySocket, type RawSocket } from './api/early-socket';
 import { socketProtocols, socketUrl, takeToken } from './api/token';
 
 /**
@@ -15,7 +15,8 @@ function openPageSocket(): void {
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${searchWithoutToken}${window.location.hash}`);
   }
   if (token === null) return;
-  setPageEarlySocket(openEarlySocket(socketUrl(window.location), socketProtocols(token), (url, protocols) => new WebSocket(url, protocols) as unknown as RawSocket));
+  // It asks for the snapshot as soon as it opens: the server sends it while the console evaluates.
+  setPageEarlySocket(openEarlySocket(socketUrl(window.location), socketProtocols(token), (url, protocols) => new WebSocket(url, protocols) as unknown as RawSocket, PAGE_EARLY_CALL));
 }
 
 try {

@@ -1,4 +1,5 @@
-import type { SocketConnection, SocketFactory, SocketHandlers } from './ws-transport';
+import { PERF_MARK, perfMark } from './perf-marks';
+import type { EarlyCall, SocketConnection, SocketFactory, SocketHandlers } from './ws-transport';
 
 /**
  * The page's first WebSocket, opened by the first module the page evaluates (boot-socket.ts),
@@ -6,7 +7,15 @@ import type { SocketConnection, SocketFactory, SocketHandlers } from './ws-trans
  * so the handshake with a busy server runs while that code evaluates instead of after it. The
  * transport takes it over on its first connect (adoptingEarly); what the socket reported in the
  * meantime (open, messages, close) is handed on then, in order.
+ *
+ * It may also send one call the moment it opens — the page's `fleet.snapshot`, which every view
+ * waits for — so the server builds and sends the fleet while the page is still evaluating the
+ * console, instead of after. The transport adopts that call (ws-transport.ts): the console's own
+ * query for the snapshot gets its reply rather than asking again.
  */
+
+/** The call the page's early socket sends on open: the snapshot every view starts from (id 0; the transport numbers from 1). */
+export const PAGE_EARLY_CALL: EarlyCall = { id: 0, method: 'fleet.snapshot', params: {} };
 
 /** The slice of the browser's WebSocket used here (a fake in tests). */
 export interface RawSocket {
@@ -28,8 +37,8 @@ export interface EarlySocket {
   discard(): void;
 }
 
-/** Opens `url` now and keeps what the socket reports until `take`. */
-export function openEarlySocket(url: string, protocols: readonly string[], open: (url: string, protocols: string[]) => RawSocket): EarlySocket {
+/** Opens `url` now and keeps what the socket reports until `take`; sends `firstCall` as soon as it opens. */
+export function openEarlySocket(url: string, protocols: readonly string[], open: (url: string, protocols: string[]) => RawSocket, firstCall?: EarlyCall): EarlySocket {
   const socket = open(url, [...protocols]);
   const reported: Reported[] = [];
   let handlers: SocketHandlers | null = null;
@@ -42,10 +51,21 @@ export function openEarlySocket(url: string, protocols: readonly string[], open:
     else if (r.kind === 'message') handlers.onMessage(r.data);
     else handlers.onClose(r.code, r.reason);
   };
-  socket.onopen = () => report({ kind: 'open' });
+  socket.onopen = () => {
+    // Before the open is reported: the transport's own calls queued until then go out after it.
+    if (firstCall) {
+      socket.send(JSON.stringify({ id: firstCall.id, method: firstCall.method, params: firstCall.params }));
+      perfMark(PERF_MARK.call(firstCall.method));
+    }
+    report({ kind: 'open' });
+  };
   socket.onmessage = (ev) => report({ kind: 'message', data: ev.data });
   // 'error' is always followed by 'close' (browser-socket.ts): close alone drives reconnects.
-  socket.onclose = (ev) => report({ kind: 'close', code: ev.code, reason: ev.reason });
+  let closed = false;
+  socket.onclose = (ev) => {
+    closed = true;
+    report({ kind: 'close', code: ev.code, reason: ev.reason });
+  };
   return {
     url,
     protocols,
@@ -55,7 +75,7 @@ export function openEarlySocket(url: string, protocols: readonly string[], open:
         handlers = next;
         for (const r of reported.splice(0)) report(r);
       });
-      return { send: (data) => socket.send(data), close: (code, reason) => socket.close(code, reason) };
+      return { send: (data) => socket.send(data), close: (code, reason) => socket.close(code, reason), adoptable: firstCall && !closed ? [firstCall] : [] };
     },
     discard() {
       socket.onopen = socket.onmessage = socket.onclose = null;

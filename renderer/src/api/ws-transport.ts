@@ -16,10 +16,19 @@ export interface SocketHandlers {
   onClose(code: number, reason: string): void;
 }
 
+/** A call a socket sent (or sends on open) before the transport held it: early-socket.ts. */
+export interface EarlyCall {
+  id: number;
+  method: MethodName;
+  params: unknown;
+}
+
 /** The slice of a WebSocket the transport needs; the browser adapter and the tests' fake both provide it. */
 export interface SocketConnection {
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /** Calls already on their way on this socket: the transport's first matching call takes the reply instead of asking again. */
+  adoptable?: readonly EarlyCall[];
 }
 
 /** Opens a socket to `url` offering `protocols` (the WebSocket constructor's second argument). */
@@ -76,6 +85,38 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const inFlight = new Map<number, PendingCall>();
   /** Not sent yet because the socket is not open. */
   const queued = new Map<number, PendingCall>();
+  /**
+   * Calls the current socket sent before the transport held it, nobody has made yet: by id, with
+   * the reply once it came. Kept no longer than a call waits for its reply.
+   */
+  const unclaimed = new Map<number, { key: string; reply?: { frame: unknown; receivedAt: number; parsedAt: number }; timer: ReturnType<typeof setTimeout> }>();
+  const callKey = (method: string, params: unknown) => `${method} ${JSON.stringify(params ?? null)}`;
+
+  function dropUnclaimed(): void {
+    for (const entry of unclaimed.values()) clearTimeout(entry.timer);
+    unclaimed.clear();
+  }
+
+  /** Takes an unclaimed early call matching this one; resolves it now if its reply already came. */
+  function claim(method: MethodName, params: unknown, resolve: (v: unknown) => void, reject: (e: FleetApiError) => void): boolean {
+    const key = callKey(method, params);
+    for (const [id, entry] of unclaimed) {
+      if (entry.key !== key) continue;
+      unclaimed.delete(id);
+      clearTimeout(entry.timer);
+      const call: PendingCall = { method, frame: '', resolve, reject };
+      if (entry.reply) deliver(call, entry.reply.frame, entry.reply.receivedAt, entry.reply.parsedAt);
+      else {
+        inFlight.set(id, call);
+        call.timer = setTimeout(() => {
+          inFlight.delete(id);
+          call.reject(new FleetApiError('CALL_TIMEOUT', `${call.method}: no reply from the server within ${callTimeoutMs / 1000} s`));
+        }, callTimeoutMs);
+      }
+      return true;
+    }
+    return false;
+  }
 
   function setState(next: ConnectionState): void {
     state = next;
@@ -139,16 +180,27 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       );
       return;
     }
+    const parsedAt = marks ? performance.now() : 0;
     // A reply for an id we no longer wait for belongs to a call that already timed out: its
     // caller has its error, so there is nobody left to hand this to.
     const call = settle(frame.id);
-    if (!call) return;
-    const parsedAt = marks ? performance.now() : 0;
+    if (!call) {
+      // An early call's reply before its caller asked: kept for it.
+      const early = unclaimed.get(frame.id);
+      if (early && !early.reply) early.reply = { frame, receivedAt, parsedAt };
+      return;
+    }
+    deliver(call, frame, receivedAt, parsedAt);
+  }
+
+  /** Hands a reply frame to the call it answers (arrival and JSON-parsed times for the perf marks). */
+  function deliver(call: PendingCall, frame: unknown, receivedAt: number, parsedAt: number): void {
+    const checkFrom = marks ? performance.now() : 0;
     try {
       const result = resultFromCall(call.method, frame);
       if (marks) {
         perfMeasure(PERF_MARK.replyParse(call.method), receivedAt, parsedAt);
-        perfMeasure(PERF_MARK.replyCheck(call.method), parsedAt);
+        perfMeasure(PERF_MARK.replyCheck(call.method), checkFrom);
       }
       call.resolve(result);
     } catch (err) {
@@ -180,6 +232,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
         if (!isCurrent()) return;
         generation++;
         socket = null;
+        dropUnclaimed();
         rejectAll(inFlight, () => new FleetApiError('CONNECTION_LOST', 'the connection to the server dropped before the reply arrived'));
         if (code === CLOSE_UNAUTHORIZED) {
           rejectAll(queued, unauthorizedError);
@@ -194,6 +247,11 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     };
     try {
       socket = opts.connect(opts.url, handlers, opts.protocols ?? []);
+      for (const early of socket.adoptable ?? []) {
+        // Its reply is not kept past a call's own timeout: nobody asked for it by then.
+        const timer = setTimeout(() => unclaimed.delete(early.id), callTimeoutMs);
+        unclaimed.set(early.id, { key: callKey(early.method, early.params), timer });
+      }
     } catch (err) {
       // The constructor throws synchronously for a malformed URL: report it, then treat it like an abnormal close (1006).
       // Reported on the next microtask, so listeners added right after createWsTransport hear about the first attempt too.
@@ -211,6 +269,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       return new Promise<MethodOutput<M>>((resolve, reject) => {
         if (state.status === 'unauthorized') return reject(unauthorizedError());
         if (state.status === 'closed') return reject(new FleetApiError('CONNECTION_LOST', 'the connection was closed'));
+        if (claim(method, params, resolve as (v: unknown) => void, reject)) return;
         const id = nextId++;
         const envelope: RequestEnvelope = { id, method, params };
         const call: PendingCall = { method, frame: JSON.stringify(envelope), resolve: resolve as (v: unknown) => void, reject };
@@ -229,6 +288,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       const closing = socket;
       socket = null;
       closing?.close(1000, 'page closed');
+      dropUnclaimed();
       const lost = () => new FleetApiError('CONNECTION_LOST', 'the connection was closed');
       rejectAll(inFlight, lost);
       rejectAll(queued, lost);

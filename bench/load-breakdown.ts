@@ -59,9 +59,10 @@ export function loadPhases(m: PageMilestones): Phase[] {
   const snapshotParse = m.measures.find((x) => x.name === PERF_MARK.replyParse('fleet.snapshot'));
   const snapshotCheck = m.measures.find((x) => x.name === PERF_MARK.replyCheck('fleet.snapshot'));
   const boot = mark(PERF_MARK.boot);
-  // What the entry waited for: its file, and the style sheets in the page (a parser-inserted
-  // style sheet holds module scripts back until it has arrived): the last of those to arrive.
-  const before = m.resources.filter((r) => boot !== null && r.responseEnd <= boot && (r.name.startsWith('index') || r.name.endsWith('.css')));
+  // What the app's start waited for: the entry's file and the start chunk's (renderer/src/main.tsx,
+  // start.tsx), and the style sheets in the page (a parser-inserted style sheet holds module
+  // scripts back until it has arrived): the last of those to arrive.
+  const before = m.resources.filter((r) => boot !== null && r.responseEnd <= boot && (r.name.startsWith('index') || r.name.startsWith('start') || r.name.endsWith('.css')));
   const milestones: Array<[string, number | null]> = [
     ['HTML', m.htmlEnd],
     ['entry and style sheets download', before.length ? Math.max(...before.map((r) => r.responseEnd)) : null],

@@ -2,26 +2,33 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * The console's chunk (src/console.tsx: React, the views) is imported by the entry only once the
- * snapshot has been asked for (src/main.tsx), but it is needed at once: a modulepreload link in
- * index.html has the browser fetch it alongside the entry instead of after it. (Its styles are in
- * the page's one style sheet: cssCodeSplit below.)
+ * The entry (src/main.tsx) only opens the socket; it imports the start (src/start.tsx: the
+ * transport, the contract, the query cache) and, once the snapshot has been asked for, the
+ * console (src/console.tsx: React, the views) — both needed at once: modulepreload links in
+ * index.html have the browser fetch them alongside the entry instead of one after the other.
+ * (Their styles are in the page's one style sheet: cssCodeSplit below.)
  */
-function preloadConsoleChunk(): Plugin {
+const PRELOADED = ['/src/start.tsx', '/src/console.tsx'];
+
+function preloadChunks(): Plugin {
   return {
-    name: 'fleetops-preload-console',
+    name: 'fleetops-preload-chunks',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
-        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isDynamicEntry && c.facadeModuleId?.endsWith('/src/console.tsx'));
-        if (!chunk || chunk.type !== 'chunk') throw new Error('preloadConsoleChunk: no chunk for src/console.tsx');
-        // Its imports but the entry, which index.html loads already.
-        const shared = chunk.imports.filter((file) => {
-          const c = ctx.bundle?.[file];
-          return !(c?.type === 'chunk' && c.isEntry);
-        });
-        return [chunk.fileName, ...shared].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const }));
+        const files: string[] = [];
+        for (const source of PRELOADED) {
+          const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isDynamicEntry && c.facadeModuleId?.endsWith(source));
+          if (!chunk || chunk.type !== 'chunk') throw new Error(`preloadChunks: no chunk for ${source}`);
+          // Its imports but the entry, which index.html loads already.
+          const shared = chunk.imports.filter((file) => {
+            const c = ctx.bundle?.[file];
+            return !(c?.type === 'chunk' && c.isEntry);
+          });
+          for (const file of [chunk.fileName, ...shared]) if (!files.includes(file)) files.push(file);
+        }
+        return files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const }));
       },
     },
   };
@@ -32,7 +39,7 @@ function preloadConsoleChunk(): Plugin {
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react(), preloadConsoleChunk()],
+  plugins: [react(), preloadChunks()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -2,7 +2,7 @@ import { openEarlySocket, PAGE_EARLY_CALL, setPageEarlySocket, type RawSocket } 
 import { socketProtocols, socketUrl, takeToken } from './api/token';
 
 /**
- * Evaluated first (main.tsx imports it before anything else): opens the console's WebSocket
+ * Evaluated first (main.tsx, the page's entry, imports it and nothing else of the app): opens the console's WebSocket
  * while the rest of the entry evaluates (api/early-socket.ts says why). Only in a browser tab
  * with a token in its URL or its sessionStorage; Electron talks IPC, and a tab without a token
  * asks the console's other tabs for one (select-transport.ts) before it can connect.
@@ -23,6 +23,6 @@ try {
   openPageSocket();
 } catch {
   // A refused sessionStorage, a malformed URL: no early socket. selectTransport meets the same
-  // failure inside main.tsx's start(), which says on the page why the console cannot start (a
+  // failure inside start.tsx's start(), which says on the page why the console cannot start (a
   // throw here would stop the whole entry, silently).
 }

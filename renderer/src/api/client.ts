@@ -3,7 +3,7 @@ import { FleetApiError } from './errors';
 import type { Transport } from './transport';
 
 /**
- * The transport the page runs on, installed once at startup (main.tsx) before anything renders.
+ * The transport the page runs on, installed once at startup (start.tsx) before anything renders.
  * Query and mutation factories reach it through `call`, like Actual Budget's `send`, so that a
  * factory such as `fleetQueries.snapshot()` needs no arguments and owns its key alone.
  */

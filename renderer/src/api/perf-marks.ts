@@ -11,7 +11,7 @@ export const PERF_MARKS_FLAG = '__FLEETOPS_PERF_MARKS__';
 
 /** Names of the marks and measures, all under one prefix. */
 export const PERF_MARK = {
-  /** main.tsx starts: the bundle has been fetched and evaluated up to the app's own code. */
+  /** start.tsx starts: the entry and the start chunk have been fetched and evaluated up to the app's own code. */
   boot: 'fleetops:boot',
   socketOpen: 'fleetops:socket-open',
   /** `fleetops:call:<method>`: the request left. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOCK_EVENT_REASON_BITS, clockEventReasonBits } from './clock-event-reasons';
 
 /**
  * History: what the monitors measured, kept so the last hour, day and month can be looked at
@@ -55,25 +56,8 @@ export const REPLICA_OUTCOMES = ['ok', 'timeout', 'refused', 'network', 'http-5x
 export const LB_SERVER_STATES = ['UP', 'going-down', 'going-up', 'NOLB', 'DRAIN', 'DOWN', 'MAINT', 'no check', 'other'] as const;
 export type LbServerState = (typeof LB_SERVER_STATES)[number];
 
-/**
- * Bits of `clocks_event_reasons.active` (nvml.h's nvmlClocksEventReason*), the same as
- * electron/core/gpu/clock-event-reasons.ts (a unit test keeps them equal). A reason the driver
- * reports without a name here is kept by its bit when below 2^31.
- */
-export const CLOCK_EVENT_REASON_FLAGS = [
-  { bit: 0x1, name: 'gpu_idle' },
-  { bit: 0x2, name: 'applications_clocks_setting' },
-  { bit: 0x4, name: 'sw_power_cap' },
-  { bit: 0x8, name: 'hw_slowdown' },
-  { bit: 0x10, name: 'sync_boost' },
-  { bit: 0x20, name: 'sw_thermal_slowdown' },
-  { bit: 0x40, name: 'hw_thermal_slowdown' },
-  { bit: 0x80, name: 'hw_power_brake_slowdown' },
-  { bit: 0x100, name: 'display_clock_setting' },
-] as const;
-
 /** The reasons that slow a GPU down (power cap, thermal, power brake, HW slowdown): what `active` counts. */
-export const THROTTLE_REASONS_MASK = 0x4 | 0x8 | 0x20 | 0x40 | 0x80;
+export const THROTTLE_REASONS_MASK = clockEventReasonBits('sw_power_cap', 'hw_slowdown', 'sw_thermal_slowdown', 'hw_thermal_slowdown', 'hw_power_brake_slowdown');
 
 export interface NumericField {
   type: 'numeric';
@@ -128,7 +112,7 @@ export const HISTORY_FIELDS: {
     utilizationPct: { type: 'numeric', unit: '%', scale: 1 },
     memoryUsedMiB: { type: 'numeric', unit: 'MiB', scale: 1 },
     smClockMHz: { type: 'numeric', unit: 'MHz', scale: 1 },
-    clockEventReasons: { type: 'flags', flags: CLOCK_EVENT_REASON_FLAGS, activeMask: THROTTLE_REASONS_MASK },
+    clockEventReasons: { type: 'flags', flags: CLOCK_EVENT_REASON_BITS, activeMask: THROTTLE_REASONS_MASK },
   },
   // Latencies are those of the probes that succeeded; a failure's "latency" is its timeout.
   node: {
@@ -194,11 +178,15 @@ export function lbServerStateOf(status: string): LbServerState {
   return status === 'no check' ? 'no check' : 'other';
 }
 
-/** The bitmask of clock event reason names (`bit_0x…` names keep their bit); bits from 2^31 up are dropped. */
+/**
+ * The bitmask of clock event reason names as the history stores it (shared/clock-event-reasons.ts's
+ * bits; `bit_0x…` names, a reason the driver reports without a name there, keep their bit); bits
+ * from 2^31 up are dropped.
+ */
 export function clockReasonsMask(names: readonly string[]): number {
   let mask = 0;
   for (const name of names) {
-    const known = CLOCK_EVENT_REASON_FLAGS.find((f) => f.name === name);
+    const known = CLOCK_EVENT_REASON_BITS.find((f) => f.name === name);
     const bit = known ? known.bit : /^bit_0x([0-9a-f]+)$/i.test(name) ? Number.parseInt(name.slice(6), 16) : 0;
     if (bit > 0 && bit < 0x8000_0000) mask |= bit;
   }

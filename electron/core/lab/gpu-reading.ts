@@ -2,6 +2,7 @@
  * The value of every `--query-gpu` field for one lab GPU right now: the captured value, unless
  * the GPU's profile, the enumeration, the clock or one of its faults says otherwise.
  */
+import { CLOCK_EVENT_REASON_BITS, clockEventReasonBits } from '../../../shared/clock-event-reasons';
 import type { CapturedData, CapturedField } from './captured-data';
 import type { GpuProfile } from './gpu-profile';
 import { SLOWDOWN_TEMPERATURE_C } from './gpu-profile';
@@ -18,19 +19,10 @@ export interface GpuReading {
   header(canonical: string): string | undefined;
 }
 
-/** The bits of `clocks_event_reasons.active` that have a per-reason field (NVML's nvmlClocksEventReason*). */
-const REASON_BITS: ReadonlyArray<readonly [string, number]> = [
-  ['gpu_idle', 0x1],
-  ['applications_clocks_setting', 0x2],
-  ['sw_power_cap', 0x4],
-  ['hw_slowdown', 0x8],
-  ['sync_boost', 0x10],
-  ['sw_thermal_slowdown', 0x20],
-  ['hw_thermal_slowdown', 0x40],
-  ['hw_power_brake_slowdown', 0x80],
-];
-export const SW_THERMAL_SLOWDOWN = 0x20;
-export const HW_THERMAL_SLOWDOWN = 0x40;
+/** The bits of `clocks_event_reasons.active` that have a per-reason field: nvidia-smi prints none for display_clock_setting. */
+const REASON_BITS = CLOCK_EVENT_REASON_BITS.filter((r) => r.name !== 'display_clock_setting');
+export const SW_THERMAL_SLOWDOWN = clockEventReasonBits('sw_thermal_slowdown');
+export const HW_THERMAL_SLOWDOWN = clockEventReasonBits('hw_thermal_slowdown');
 
 /** Temperature a GPU in thermal slowdown reports: past the 87 C slowdown point, short of shutdown. */
 export const THERMAL_FAULT_TEMPERATURE_C = 94;
@@ -103,7 +95,7 @@ export function readGpu(input: ReadGpuInput, data: CapturedData): GpuReading {
   }
   // The per-reason fields always follow the bitmask, as the driver derives both from one NVML word.
   o['clocks_event_reasons.active'] = `0x${reasons.toString(16).toUpperCase().padStart(16, '0')}`;
-  for (const [name, bit] of REASON_BITS) o[`clocks_event_reasons.${name}`] = reasons & bit ? 'Active' : 'Not Active';
+  for (const { name, bit } of REASON_BITS) o[`clocks_event_reasons.${name}`] = reasons & bit ? 'Active' : 'Not Active';
 
   return {
     header: (f) => base.get(f)?.header,

@@ -5,16 +5,16 @@
  * it back: exactly, but the mean, to a tenth of the stored unit.
  */
 import { describe, expect, it } from 'vitest';
-import { CLOCK_EVENT_REASON_BITS } from '../../../electron/core/gpu/clock-event-reasons';
 import { decodeSample, decodeStats, encodeSample, encodeStats } from '../../../electron/core/history/codec';
 import { GPU_LAYOUT, LB_SERVER_LAYOUT, NODE_LAYOUT, REPLICA_LAYOUT, type Sample } from '../../../electron/core/history/layout';
 import { lbServerSample, nodeSample, replicaSample } from '../../../electron/core/history/samples';
 import { capPoints, columns, type Point } from '../../../electron/core/history/series';
 import { Stats } from '../../../electron/core/history/stats';
 import { ByteWriter } from '../../../electron/core/history/varint';
+import { CLOCK_EVENT_REASON_BITS } from '../../../shared/clock-event-reasons';
 import { Health } from '../../../shared/health';
 import {
-  CLOCK_EVENT_REASON_FLAGS,
+  HISTORY_FIELDS,
   NODE_HEALTH_CLASSES,
   REPLICA_HEALTH_CLASSES,
   REPLICA_OUTCOMES,
@@ -189,8 +189,10 @@ describe('points for a plot', () => {
 });
 
 describe('classes and flags', () => {
-  it('match the enums and the GPU module they mirror', () => {
-    expect([...CLOCK_EVENT_REASON_FLAGS]).toEqual(CLOCK_EVENT_REASON_BITS.map((b) => ({ ...b })));
+  it('match the enums they mirror, and keep the clock event bits stored on disk', () => {
+    // Stored masks are made of these bits: the history's flags are the one list, with nvml.h's values.
+    expect(HISTORY_FIELDS.gpu.clockEventReasons).toEqual({ type: 'flags', flags: CLOCK_EVENT_REASON_BITS, activeMask: 0x4 | 0x8 | 0x20 | 0x40 | 0x80 });
+    expect(CLOCK_EVENT_REASON_BITS.map((b) => b.bit)).toEqual([0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100]);
     expect([...NODE_HEALTH_CLASSES].sort()).toEqual([...Health.options].sort());
     expect([...REPLICA_HEALTH_CLASSES].sort()).toEqual([...ReplicaHealth.options].sort());
     expect(REPLICA_OUTCOMES.slice(1, -1).sort()).toEqual([...ReplicaFailure.options].sort());

@@ -62,8 +62,14 @@ export function composeMigrations(sources: readonly MigrationSource[]): Migratio
  * transaction together with its schema_migrations row and the user_version bump, so a failure
  * leaves the database at the previous version. A database from a newer build is refused before
  * anything is written to it.
+ *
+ * Several processes may open one data directory at once (the console, `fleetops run`, a second
+ * console): each migration's transaction takes the write lock first (IMMEDIATE) and reads the
+ * version again under it, so a migration another process applied since is skipped, not applied
+ * twice ("table already exists"). `beforeEach` runs before each migration's transaction: where a
+ * test puts the other process.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[], file: string, now: () => number): { applied: number[] } {
+export function migrate(db: Database.Database, migrations: readonly Migration[], file: string, now: () => number, beforeEach?: (m: Migration) => void): { applied: number[] } {
   const current = assertSupportedVersion(db, migrations, file);
 
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -76,18 +82,21 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= current) continue;
-    const apply = db.transaction(() => {
+    beforeEach?.(m);
+    const apply = db.transaction((): boolean => {
+      // Another process may have applied it since we looked: under the lock, it is certain.
+      if (currentVersion(db) >= m.version) return false;
       db.exec(m.up);
       record.run(m.version, m.name, now());
       // user_version lives in the database header and is rolled back with the transaction.
       db.pragma(`user_version = ${m.version}`);
+      return true;
     });
     try {
-      apply();
+      if (apply.immediate()) applied.push(m.version);
     } catch (err) {
       throw new FleetError('INTERNAL', `migration ${m.version} "${m.name}" failed on ${file}: ${(err as Error).message}`, { cause: err });
     }
-    applied.push(m.version);
   }
   return { applied };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FleetError } from '../../../shared/errors';
-import type { Migration } from '../../../electron/core/store/migrate';
+import { migrate, type Migration } from '../../../electron/core/store/migrate';
 import { openStore } from '../../../electron/core/store/open-store';
 import { fleetMigrations } from '../../../electron/core/fleet/builtin-features';
 
@@ -111,6 +111,26 @@ describe('migrations', () => {
     store.close();
     expect(inspect(store.path, (db) => db.prepare('SELECT step FROM log').all())).toEqual([{ step: base + 2 }, { step: base + 3 }]);
     expect(recorded(store.path).map((r) => (r as { applied_at: number }).applied_at)).toEqual([...fake.slice(0, -1).map(() => 1), 2]);
+  });
+
+  it('two processes migrating one fresh data directory at once: each migration applied once, by whichever got there first', () => {
+    const file = path.join(tempDir(), 'fleetops.db');
+    const mine = new Database(file);
+    const other = new Database(file);
+    cleanups.push(() => (mine.close(), other.close()));
+    // This process has read the version (0) and is about to apply the first migration; the other
+    // process then migrates the whole list before this one's first transaction begins.
+    let otherRan = false;
+    const result = migrate(mine, fake, file, () => 1, () => {
+      if (otherRan) return;
+      otherRan = true;
+      expect(migrate(other, fake, file, () => 2).applied).toHaveLength(latest);
+    });
+    // Nothing failed ("table already exists") and nothing ran twice.
+    expect(result.applied).toEqual([]);
+    expect(recorded(file).map((r) => (r as { applied_at: number }).applied_at)).toEqual(fake.map(() => 2));
+    expect(inspect(file, (db) => db.prepare('SELECT step FROM log').all())).toEqual([{ step: base + 2 }, { step: base + 3 }]);
+    expect(userVersion(file)).toBe(latest);
   });
 
   it('rolls a failing migration back entirely and leaves the previous version', () => {

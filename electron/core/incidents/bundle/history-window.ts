@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { GpuMetric, HistoryColumn, NodeMetric, ReplicaMetric } from '../../../../shared/history';
 import { decodeSample, decodeStats } from '../../history/codec';
-import { MINUTE_MS, SLOT_MS } from '../../history/history-store';
+import { MINUTE_MS, minuteOf, SLOT_MS, slotOf } from '../../history/history-time';
 import { GPU_LAYOUT, NODE_LAYOUT, REPLICA_LAYOUT, SUBJECT_KIND_CODE, type Layout } from '../../history/layout';
 import { capPoints, columns, type Point } from '../../history/series';
 import { Stats } from '../../history/stats';
@@ -32,9 +32,6 @@ export interface HistorySubject {
 }
 
 type Source = 'raw' | '1m' | '30m';
-
-const slotOf = (ms: number) => Math.floor(ms / SLOT_MS);
-const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS);
 
 function hasTables(db: Database.Database): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_raw'").get() !== undefined;

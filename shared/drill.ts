@@ -63,7 +63,7 @@ export const LAB_GPU_FAULTS = ['gpu-lost', 'gpu-missing', 'ecc-uncorrectable', '
 /** Faults of a whole lab node (its SSH service). */
 export const LAB_NODE_FAULTS = ['node-unreachable', 'slow-ssh'] as const;
 /** A lab replica's faults, as drill kinds: `replica-` + the lab's own name (shared/services.ts LabReplicaFaultKind). */
-export const LAB_REPLICA_FAULTS = ['replica-down', 'replica-slow', 'replica-rate-limit', 'replica-http-500', 'replica-wrong-answer'] as const;
+export const LAB_REPLICA_FAULTS = ['replica-down', 'replica-slow', 'replica-rate-limit', 'replica-http-500', 'replica-wrong-answer', 'replica-model-load-failed'] as const;
 
 /**
  * The fault library. Real-fleet kinds: `stop-service` and `freeze` (over SSH, on the unit that
@@ -86,7 +86,7 @@ export const DrillFault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.enum(LAB_NODE_FAULTS) }),
   z.strictObject({ kind: z.literal('replica-rate-limit'), retryAfterSeconds: z.number().int().min(1).max(3600).optional() }),
   z.strictObject({ kind: z.literal('replica-slow'), slowMs: z.number().int().min(1).max(120_000).optional() }),
-  z.strictObject({ kind: z.enum(['replica-down', 'replica-http-500', 'replica-wrong-answer']) }),
+  z.strictObject({ kind: z.enum(['replica-down', 'replica-http-500', 'replica-wrong-answer', 'replica-model-load-failed']) }),
   z.strictObject({ kind: z.literal('region-down') }),
 ]);
 export type DrillFault = z.infer<typeof DrillFault>;

@@ -86,7 +86,8 @@ export function renderFault(given: DrillFault, targets: readonly ChosenTarget[],
     case 'replica-slow':
     case 'replica-rate-limit':
     case 'replica-http-500':
-    case 'replica-wrong-answer': {
+    case 'replica-wrong-answer':
+    case 'replica-model-load-failed': {
       const replicas = affectedReplicas(targets, fleet);
       if (replicas.length === 0) throw new FleetError('BAD_REQUEST', `${fault.kind}: ${names(targets)} hosts no replica to inject it into`);
       const kind = fault.kind.slice('replica-'.length) as LabReplicaFaultKind;

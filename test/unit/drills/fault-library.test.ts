@@ -175,6 +175,7 @@ describe('the lab\'s faults', () => {
     ['replica-down', { kind: 'replica-down' }, { kind: 'down' }, 'down into replica edge-01-llm'],
     ['replica-http-500', { kind: 'replica-http-500' }, { kind: 'http-500' }, 'http-500 into replica edge-01-llm'],
     ['replica-wrong-answer', { kind: 'replica-wrong-answer' }, { kind: 'wrong-answer' }, 'wrong-answer into replica edge-01-llm'],
+    ['replica-model-load-failed', { kind: 'replica-model-load-failed' }, { kind: 'model-load-failed' }, 'model-load-failed into replica edge-01-llm'],
     ['replica-rate-limit (default Retry-After)', { kind: 'replica-rate-limit' }, { kind: 'rate-limit', retryAfterSeconds: 30 }, 'rate-limit into replica edge-01-llm (Retry-After 30 s)'],
     ['replica-rate-limit', { kind: 'replica-rate-limit', retryAfterSeconds: 5 }, { kind: 'rate-limit', retryAfterSeconds: 5 }, 'rate-limit into replica edge-01-llm (Retry-After 5 s)'],
     ['replica-slow', { kind: 'replica-slow', slowMs: 8000 }, { kind: 'slow', slowMs: 8000 }, 'slow into replica edge-01-llm (8000 ms per answer)'],

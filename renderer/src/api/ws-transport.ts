@@ -92,9 +92,33 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const unclaimed = new Map<number, { key: string; reply?: { frame: unknown; receivedAt: number; parsedAt: number }; timer: ReturnType<typeof setTimeout> }>();
   const callKey = (method: string, params: unknown) => `${method} ${JSON.stringify(params ?? null)}`;
 
+  /**
+   * Claimed early calls waiting for a reply, by id, while the transport has not heard their socket
+   * open: a socket that closes without ever opening never sent them, so they are queued for the
+   * next socket like any call made before the open, not failed as lost.
+   */
+  const adoptedBeforeOpen = new Map<number, { method: MethodName; params: unknown }>();
+
   function dropUnclaimed(): void {
     for (const entry of unclaimed.values()) clearTimeout(entry.timer);
     unclaimed.clear();
+  }
+
+  /** At a close with no open before it: the adopted calls go back to the queue, with ids of their own. */
+  function requeueAdopted(): void {
+    // Ahead of the calls queued after them: they were asked first.
+    const later = [...queued];
+    queued.clear();
+    for (const [id, { method, params }] of adoptedBeforeOpen) {
+      const call = inFlight.get(id);
+      if (!call) continue;
+      inFlight.delete(id);
+      clearTimeout(call.timer);
+      const next = nextId++;
+      queued.set(next, { ...call, frame: JSON.stringify({ id: next, method, params } satisfies RequestEnvelope), timer: undefined });
+    }
+    for (const [id, call] of later) queued.set(id, call);
+    adoptedBeforeOpen.clear();
   }
 
   /** Takes an unclaimed early call matching this one; resolves it now if its reply already came. */
@@ -108,6 +132,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       if (entry.reply) deliver(call, entry.reply.frame, entry.reply.receivedAt, entry.reply.parsedAt);
       else {
         inFlight.set(id, call);
+        if (state.status !== 'open') adoptedBeforeOpen.set(id, { method, params });
         call.timer = setTimeout(() => {
           inFlight.delete(id);
           call.reject(new FleetApiError('CALL_TIMEOUT', `${call.method}: no reply from the server within ${callTimeoutMs / 1000} s`));
@@ -219,6 +244,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
         if (!isCurrent()) return;
         attempt = 0;
         perfMark(PERF_MARK.socketOpen);
+        // The socket sent its early calls before it reported the open: in flight like any other now.
+        adoptedBeforeOpen.clear();
         setState({ status: 'open' });
         for (const [id, call] of [...queued]) {
           queued.delete(id);
@@ -233,6 +260,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
         generation++;
         socket = null;
         dropUnclaimed();
+        requeueAdopted();
         rejectAll(inFlight, () => new FleetApiError('CONNECTION_LOST', 'the connection to the server dropped before the reply arrived'));
         if (code === CLOSE_UNAUTHORIZED) {
           rejectAll(queued, unauthorizedError);
@@ -289,6 +317,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       socket = null;
       closing?.close(1000, 'page closed');
       dropUnclaimed();
+      adoptedBeforeOpen.clear();
       const lost = () => new FleetApiError('CONNECTION_LOST', 'the connection was closed');
       rejectAll(inFlight, lost);
       rejectAll(queued, lost);

@@ -183,6 +183,31 @@ describe('early socket', () => {
       }
     });
 
+    it('taken before the socket opened, then the socket closed without opening: the call goes out on the next socket, not lost', async () => {
+      const { socket, raw } = early(PAGE_EARLY_CALL);
+      const server = new FakeServer();
+      const transport = createWsTransport({ url: URL, protocols: PROTOCOLS, connect: adoptingEarly(socket, server.connect), backoff: () => 0 });
+      const reply = transport.call('fleet.snapshot', {});
+      const other = transport.call('runs.list', {});
+      await tick();
+      // It never opened, so it never sent the snapshot request.
+      raw.onclose?.({ code: 1006, reason: '' });
+      expect(raw.sent).toEqual([]);
+      await new Promise((r) => setTimeout(r, 0));
+      const next = server.sockets[0];
+      next.open();
+      // Asked first, sent first.
+      expect(next.sent).toEqual([
+        { id: 2, method: 'fleet.snapshot', params: {} },
+        { id: 1, method: 'runs.list', params: {} },
+      ]);
+      next.reply(2, snapshot());
+      next.reply(1, []);
+      expect((await reply).nodes).toHaveLength(3);
+      expect(await other).toEqual([]);
+      transport.close();
+    });
+
     it('is not offered when the socket closed before it could be sent', async () => {
       const { socket, raw } = early(PAGE_EARLY_CALL);
       raw.onclose?.({ code: 1006, reason: '' });

@@ -51,21 +51,20 @@ export function openEarlySocket(url: string, protocols: readonly string[], open:
     else if (r.kind === 'message') handlers.onMessage(r.data);
     else handlers.onClose(r.code, r.reason);
   };
+  /** What this socket sent before reporting its open: the transport reads it when it hears the open. */
+  const sent: EarlyCall[] = [];
   socket.onopen = () => {
     // Before the open is reported: the transport's own calls queued until then go out after it.
     if (firstCall) {
       socket.send(JSON.stringify({ id: firstCall.id, method: firstCall.method, params: firstCall.params }));
+      sent.push(firstCall);
       perfMark(PERF_MARK.call(firstCall.method));
     }
     report({ kind: 'open' });
   };
   socket.onmessage = (ev) => report({ kind: 'message', data: ev.data });
   // 'error' is always followed by 'close' (browser-socket.ts): close alone drives reconnects.
-  let closed = false;
-  socket.onclose = (ev) => {
-    closed = true;
-    report({ kind: 'close', code: ev.code, reason: ev.reason });
-  };
+  socket.onclose = (ev) => report({ kind: 'close', code: ev.code, reason: ev.reason });
   return {
     url,
     protocols,
@@ -75,7 +74,7 @@ export function openEarlySocket(url: string, protocols: readonly string[], open:
         handlers = next;
         for (const r of reported.splice(0)) report(r);
       });
-      return { send: (data) => socket.send(data), close: (code, reason) => socket.close(code, reason), adoptable: firstCall && !closed ? [firstCall] : [] };
+      return { send: (data) => socket.send(data), close: (code, reason) => socket.close(code, reason), adoptable: sent };
     },
     discard() {
       socket.onopen = socket.onmessage = socket.onclose = null;

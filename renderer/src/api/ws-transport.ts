@@ -27,7 +27,7 @@ export interface EarlyCall {
 export interface SocketConnection {
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  /** Calls already on their way on this socket: the transport's first matching call takes the reply instead of asking again. */
+  /** Calls this socket sent before it reported the open: the transport's first matching call takes the reply instead of asking again. */
   adoptable?: readonly EarlyCall[];
 }
 
@@ -56,6 +56,7 @@ const ServerFrameShape = z.discriminatedUnion('type', [
 
 interface PendingCall {
   method: MethodName;
+  params: unknown;
   frame: string;
   resolve(value: unknown): void;
   reject(error: FleetApiError): void;
@@ -92,52 +93,20 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const unclaimed = new Map<number, { key: string; reply?: { frame: unknown; receivedAt: number; parsedAt: number }; timer: ReturnType<typeof setTimeout> }>();
   const callKey = (method: string, params: unknown) => `${method} ${JSON.stringify(params ?? null)}`;
 
-  /**
-   * Claimed early calls waiting for a reply, by id, while the transport has not heard their socket
-   * open: a socket that closes without ever opening never sent them, so they are queued for the
-   * next socket like any call made before the open, not failed as lost.
-   */
-  const adoptedBeforeOpen = new Map<number, { method: MethodName; params: unknown }>();
-
   function dropUnclaimed(): void {
     for (const entry of unclaimed.values()) clearTimeout(entry.timer);
     unclaimed.clear();
   }
 
-  /** At a close with no open before it: the adopted calls go back to the queue, with ids of their own. */
-  function requeueAdopted(): void {
-    // Ahead of the calls queued after them: they were asked first.
-    const later = [...queued];
-    queued.clear();
-    for (const [id, { method, params }] of adoptedBeforeOpen) {
-      const call = inFlight.get(id);
-      if (!call) continue;
-      inFlight.delete(id);
-      clearTimeout(call.timer);
-      const next = nextId++;
-      queued.set(next, { ...call, frame: JSON.stringify({ id: next, method, params } satisfies RequestEnvelope), timer: undefined });
-    }
-    for (const [id, call] of later) queued.set(id, call);
-    adoptedBeforeOpen.clear();
-  }
-
-  /** Takes an unclaimed early call matching this one; resolves it now if its reply already came. */
-  function claim(method: MethodName, params: unknown, resolve: (v: unknown) => void, reject: (e: FleetApiError) => void): boolean {
-    const key = callKey(method, params);
+  /** Gives `call` the reply of the current socket's early call it matches, if any: now if it came already. */
+  function adopt(call: PendingCall): boolean {
+    const key = callKey(call.method, call.params);
     for (const [id, entry] of unclaimed) {
       if (entry.key !== key) continue;
       unclaimed.delete(id);
       clearTimeout(entry.timer);
-      const call: PendingCall = { method, frame: '', resolve, reject };
       if (entry.reply) deliver(call, entry.reply.frame, entry.reply.receivedAt, entry.reply.parsedAt);
-      else {
-        inFlight.set(id, call);
-        if (state.status !== 'open') adoptedBeforeOpen.set(id, { method, params });
-        call.timer = setTimeout(() => {
-          inFlight.delete(id);
-          call.reject(new FleetApiError('CALL_TIMEOUT', `${call.method}: no reply from the server within ${callTimeoutMs / 1000} s`));
-        }, callTimeoutMs);
-      }
+      else track(id, call);
       return true;
     }
     return false;
@@ -148,12 +117,17 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     connectionListeners.emit(next);
   }
 
-  function send(id: number, call: PendingCall): void {
+  /** Waits for the reply to `id`, no longer than a call's timeout. */
+  function track(id: number, call: PendingCall): void {
     inFlight.set(id, call);
     call.timer = setTimeout(() => {
       inFlight.delete(id);
       call.reject(new FleetApiError('CALL_TIMEOUT', `${call.method}: no reply from the server within ${callTimeoutMs / 1000} s`));
     }, callTimeoutMs);
+  }
+
+  function send(id: number, call: PendingCall): void {
+    track(id, call);
     socket?.send(call.frame);
     perfMark(PERF_MARK.call(call.method));
   }
@@ -244,12 +218,18 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
         if (!isCurrent()) return;
         attempt = 0;
         perfMark(PERF_MARK.socketOpen);
-        // The socket sent its early calls before it reported the open: in flight like any other now.
-        adoptedBeforeOpen.clear();
+        // What this socket sent before it reported the open (early-socket.ts): a call asking the
+        // same takes that reply instead of asking again. Known only now: a socket that closed
+        // without opening sent nothing, and the calls queued meanwhile go out on the next one.
+        for (const early of socket?.adoptable ?? []) {
+          // Its reply is not kept past a call's own timeout: nobody asked for it by then.
+          const timer = setTimeout(() => unclaimed.delete(early.id), callTimeoutMs);
+          unclaimed.set(early.id, { key: callKey(early.method, early.params), timer });
+        }
         setState({ status: 'open' });
         for (const [id, call] of [...queued]) {
           queued.delete(id);
-          send(id, call);
+          if (!adopt(call)) send(id, call);
         }
       },
       onMessage(data) {
@@ -260,7 +240,6 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
         generation++;
         socket = null;
         dropUnclaimed();
-        requeueAdopted();
         rejectAll(inFlight, () => new FleetApiError('CONNECTION_LOST', 'the connection to the server dropped before the reply arrived'));
         if (code === CLOSE_UNAUTHORIZED) {
           rejectAll(queued, unauthorizedError);
@@ -275,11 +254,6 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     };
     try {
       socket = opts.connect(opts.url, handlers, opts.protocols ?? []);
-      for (const early of socket.adoptable ?? []) {
-        // Its reply is not kept past a call's own timeout: nobody asked for it by then.
-        const timer = setTimeout(() => unclaimed.delete(early.id), callTimeoutMs);
-        unclaimed.set(early.id, { key: callKey(early.method, early.params), timer });
-      }
     } catch (err) {
       // The constructor throws synchronously for a malformed URL: report it, then treat it like an abnormal close (1006).
       // Reported on the next microtask, so listeners added right after createWsTransport hear about the first attempt too.
@@ -297,12 +271,11 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       return new Promise<MethodOutput<M>>((resolve, reject) => {
         if (state.status === 'unauthorized') return reject(unauthorizedError());
         if (state.status === 'closed') return reject(new FleetApiError('CONNECTION_LOST', 'the connection was closed'));
-        if (claim(method, params, resolve as (v: unknown) => void, reject)) return;
         const id = nextId++;
         const envelope: RequestEnvelope = { id, method, params };
-        const call: PendingCall = { method, frame: JSON.stringify(envelope), resolve: resolve as (v: unknown) => void, reject };
-        if (state.status === 'open') send(id, call);
-        else queued.set(id, call);
+        const call: PendingCall = { method, params, frame: JSON.stringify(envelope), resolve: resolve as (v: unknown) => void, reject };
+        if (state.status !== 'open') queued.set(id, call);
+        else if (!adopt(call)) send(id, call);
       });
     },
     onEvent: (listener) => events.add(listener),
@@ -317,7 +290,6 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       socket = null;
       closing?.close(1000, 'page closed');
       dropUnclaimed();
-      adoptedBeforeOpen.clear();
       const lost = () => new FleetApiError('CONNECTION_LOST', 'the connection was closed');
       rejectAll(inFlight, lost);
       rejectAll(queued, lost);

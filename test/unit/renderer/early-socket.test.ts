@@ -112,15 +112,15 @@ describe('early socket', () => {
       const other = transport.call('runs.list', {});
       await tick();
       // Only the other call went out; the snapshot was asked once.
-      expect(raw.sent).toEqual([{ id: 0, method: 'fleet.snapshot', params: {} }, { id: 1, method: 'runs.list', params: {} }]);
+      expect(raw.sent).toEqual([{ id: 0, method: 'fleet.snapshot', params: {} }, { id: 2, method: 'runs.list', params: {} }]);
       raw.onmessage?.(snapshotReply(0));
       expect((await reply).nodes).toHaveLength(3);
-      raw.onmessage?.({ data: JSON.stringify({ type: 'reply', id: 1, ok: true, result: [] }) });
+      raw.onmessage?.({ data: JSON.stringify({ type: 'reply', id: 2, ok: true, result: [] }) });
       expect(await other).toEqual([]);
       // Adopted once: a second snapshot call is a call of its own.
       const again = transport.call('fleet.snapshot', {});
-      expect(raw.sent.at(-1)).toEqual({ id: 2, method: 'fleet.snapshot', params: {} });
-      raw.onmessage?.(snapshotReply(2));
+      expect(raw.sent.at(-1)).toEqual({ id: 3, method: 'fleet.snapshot', params: {} });
+      raw.onmessage?.(snapshotReply(3));
       expect((await again).nodes).toHaveLength(3);
       transport.close();
     });
@@ -198,11 +198,11 @@ describe('early socket', () => {
       next.open();
       // Asked first, sent first.
       expect(next.sent).toEqual([
-        { id: 2, method: 'fleet.snapshot', params: {} },
-        { id: 1, method: 'runs.list', params: {} },
+        { id: 1, method: 'fleet.snapshot', params: {} },
+        { id: 2, method: 'runs.list', params: {} },
       ]);
-      next.reply(2, snapshot());
-      next.reply(1, []);
+      next.reply(1, snapshot());
+      next.reply(2, []);
       expect((await reply).nodes).toHaveLength(3);
       expect(await other).toEqual([]);
       transport.close();

@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from '../../electron/serve/server';
 import type { PushEvent, ServerFrame } from '../../shared/contract';
 import { socketProtocols } from '../../shared/socket-auth';
 import { closedPort, waitFor } from './helpers/free-port';
+import { generateEd25519 } from '../../electron/core/lab/lab-keys';
 
 let core: FleetCore;
 let server: RunningServer;
@@ -42,7 +43,7 @@ regions:
 `,
   );
   await writeFile(join(dir, 'known_hosts'), '');
-  await writeFile(join(dir, 'id_ed25519'), utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+  await writeFile(join(dir, 'id_ed25519'), generateEd25519().private, { mode: 0o600 });
   const rendererDir = join(dir, 'renderer');
   await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>fleetops</title>');

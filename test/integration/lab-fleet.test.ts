@@ -13,6 +13,7 @@ import { InventoryFile } from '../../shared/inventory';
 import type { LabInfo } from '../../shared/status';
 import { buildProbeCommand, splitProbeOutput } from '../../electron/core/gpu/probe-command';
 import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
+import { generateEd25519 } from '../../electron/core/lab/lab-keys';
 
 const NONCE = 'labtest01';
 type Sections = ReturnType<typeof splitProbeOutput>;
@@ -165,7 +166,7 @@ describe('lab nodes over SSH', () => {
   });
 
   it('refuses a client key that is not the lab key, and a user that is not ops', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateEd25519();
     expect((await connectError('usw2-inf-01', { privateKey: stranger.private })).message).toMatch(/All configured authentication methods failed/);
     expect((await connectError('usw2-inf-01', { username: 'root' })).message).toMatch(/All configured authentication methods failed/);
   });

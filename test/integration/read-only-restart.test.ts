@@ -17,6 +17,7 @@ import { main } from '../../electron/cli/index';
 import { FleetCore } from '../../electron/core/fleet/core';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { closedPort } from './helpers/free-port';
+import { generateEd25519 } from '../../electron/core/lab/lab-keys';
 
 let dir: string;
 let inventoryPath: string;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const [ssh, http, runtime] = [await closedPort(), await closedPort(), await closedPort()];
   inventoryPath = join(dir, 'fleet.yaml');
   await writeFile(join(dir, 'known_hosts'), '');
-  await writeFile(join(dir, 'id_ed25519'), utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+  await writeFile(join(dir, 'id_ed25519'), generateEd25519().private, { mode: 0o600 });
   await writeFile(
     inventoryPath,
     `version: 1

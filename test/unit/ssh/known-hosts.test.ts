@@ -14,9 +14,10 @@ import {
   parseKnownHosts,
 } from '../../../electron/core/ssh/known-hosts';
 import { preferredHostKeyAlgorithms } from '../../../electron/core/ssh/host-key-check';
+import { generateEd25519 } from '../../../electron/core/lab/lab-keys';
 
 function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519'): { type: string; b64: string; blob: Buffer } {
-  const pub = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }).public : utils.generateKeyPairSync('ed25519').public;
+  const pub = type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }).public : generateEd25519().public; // drawn again when ssh2's keygen hands out an unparseable one
   const [keyType, b64] = pub.split(' ');
   return { type: keyType, b64, blob: Buffer.from(b64, 'base64') };
 }

@@ -31,6 +31,7 @@ import { createDispatch, type Dispatch } from '../../electron/core/rpc/dispatch'
 import { SlurmRestClient } from '../../electron/core/slurm/rest-client';
 import { waitFor } from './helpers/free-port';
 import { slurmAvailable } from './helpers/slurm';
+import { contractCall } from './helpers/contract-call';
 
 const withSlurm = slurmAvailable() && process.getuid?.() === 0;
 const CLUSTER = 'usw2-training';
@@ -78,11 +79,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function call<T>(method: string, params: unknown): Promise<T> {
-  const r = await dispatch(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T>(method: string, params: unknown): Promise<T> => contractCall(dispatch)<T>(method, params);
 
 const overview = () => call<CapacityOverview>('capacity.overview', {});
 const service = (o: CapacityOverview): ServiceCapacity => o.services.find((s) => s.service === LAB_SERVICE)!;

@@ -17,6 +17,7 @@ import { clockReasonsMask } from '../../shared/history';
 import type { NodeStatus } from '../../shared/status';
 import { waitFor } from './helpers/free-port';
 import { followNodePushes } from './helpers/node-pushes';
+import { contractCall } from './helpers/contract-call';
 
 let lab: LabFleet;
 let core: FleetCore;
@@ -39,11 +40,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const call = async <T>(method: string, params: unknown): Promise<T> => {
-  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-};
+const call = <T>(method: string, params: unknown): Promise<T> => contractCall(createDispatch(core.handlers, { validateOutput: true }))<T>(method, params);
 const gpuHistory = (gpu: number, range = '1h') =>
   call<HistorySeries>('history.series', { kind: 'gpu', subject: node, gpu, metrics: ['temperatureC', 'clockEventReasons', 'smClockMHz'], range });
 const column = (s: HistorySeries, metric: string) => s.columns[metric] as Extract<HistorySeries['columns'][string], { type: 'numeric' | 'flags' }>;

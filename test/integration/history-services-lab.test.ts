@@ -14,6 +14,7 @@ import { LAB_LB, LAB_SERVICE, startLabServices, type LabServices } from '../../e
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import type { HistorySeries } from '../../shared/history';
 import { waitFor } from './helpers/free-port';
+import { contractCall } from './helpers/contract-call';
 
 let lab: LabFleet;
 let services: LabServices;
@@ -37,11 +38,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const call = async <T>(method: string, params: unknown): Promise<T> => {
-  const r = await createDispatch(core.handlers, { validateOutput: true })(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-};
+const call = <T>(method: string, params: unknown): Promise<T> => contractCall(createDispatch(core.handlers, { validateOutput: true }))<T>(method, params);
 const categorical = (s: HistorySeries, metric: string) => s.columns[metric] as { values: (string | null)[]; counts: Record<string, number[]> };
 const total = (counts: Record<string, number[]>, cls: string) => (counts[cls] ?? []).reduce((a, b) => a + b, 0);
 

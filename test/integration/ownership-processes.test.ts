@@ -18,6 +18,7 @@ import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { spawnFleetops, type CliProcess } from './helpers/cli-process';
 import { waitFor } from './helpers/free-port';
 import { startHoldLab, type HoldLab } from './helpers/hold-runbook';
+import { contractCall } from './helpers/contract-call';
 
 let root: string;
 let inventoryPath: string;
@@ -60,11 +61,7 @@ describe('a fleetops run and a console on one data directory', () => {
     core.subscribe((e: PushEvent) => void (e.event === 'run.updated' && pushes.push(e.payload)));
     await core.start();
     const dispatch = createDispatch(core.handlers, { validateOutput: true });
-    const call = async <T>(method: string, params: unknown): Promise<T> => {
-      const r = await dispatch(method, params);
-      if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-      return r.result as T;
-    };
+    const call = contractCall(dispatch);
     const runs = await call<RunView[]>('runs.list', {});
     expect(runs).toHaveLength(1);
     const live = runs[0]!;

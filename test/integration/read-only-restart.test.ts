@@ -18,6 +18,7 @@ import { FleetCore } from '../../electron/core/fleet/core';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { closedPort } from './helpers/free-port';
 import { generateEd25519 } from '../../electron/core/lab/lab-keys';
+import { contractCall } from './helpers/contract-call';
 
 let dir: string;
 let inventoryPath: string;
@@ -68,11 +69,7 @@ async function startConsole(dataDir: string) {
   open.push(core);
   await core.start();
   const dispatch = createDispatch(core.handlers, { validateOutput: true });
-  const call = async <T>(method: string, params: unknown): Promise<T> => {
-    const r = await dispatch(method, params);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.result as T;
-  };
+  const call = contractCall(dispatch);
   return {
     core,
     call,

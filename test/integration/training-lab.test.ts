@@ -23,6 +23,7 @@ import { LAB_PRETRAIN_JOB } from '../../electron/core/lab/lab-training';
 import { createDispatch, type Dispatch } from '../../electron/core/rpc/dispatch';
 import { waitFor } from './helpers/free-port';
 import { slurmAvailable } from './helpers/slurm';
+import { contractCall } from './helpers/contract-call';
 
 const CLUSTER = 'usw2-training';
 const NODES = ['usw2-trn-01', 'usw2-trn-02', 'usw2-trn-03'];
@@ -56,11 +57,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function call<T>(method: string, params: unknown): Promise<T> {
-  const r = await dispatch(method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T>(method: string, params: unknown): Promise<T> => contractCall(dispatch)<T>(method, params);
 
 const overview = () => call<TrainingOverview>('training.overview', {});
 const until = <T>(pick: (o: TrainingOverview) => T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> =>

@@ -15,6 +15,7 @@ import { startLabServices, type LabServices } from '../../../electron/core/lab/l
 import { createDispatch } from '../../../electron/core/rpc/dispatch';
 import type { PushEvent } from '../../../shared/contract';
 import { waitFor } from './free-port';
+import { contractCall } from './contract-call';
 
 export interface LabConsole {
   /** Everything the suite writes: `lab/` and `data/`. */
@@ -90,12 +91,7 @@ export async function startLabConsole(opts: LabConsoleOptions): Promise<LabConso
     const rt = inv.loadBalancers[0]!.runtime;
     if (rt.kind !== 'tcp') throw new Error('the lab LB runtime is on TCP');
     const runtime = new HaproxyRuntime({ kind: 'tcp', host: rt.host, port: rt.port });
-    const dispatch = createDispatch(core.handlers, { validateOutput: true });
-    const call = async <T>(method: string, params: unknown): Promise<T> => {
-      const r = await dispatch(method, params);
-      if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code, detail: r.error.detail });
-      return r.result as T;
-    };
+    const call = contractCall(createDispatch(core.handlers, { validateOutput: true }));
     return { dir, dataDir, lab, services, core, runtime, replicas: services.info().replicas.map((r) => r.name), call, stop };
   } catch (err) {
     await stop();

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { capacityExitCode, type CapacityOverview, type ServingCheck, type Tally } from '../../shared/capacity';
 import { toErrorData } from '../../shared/errors';
 import { capacityOnce } from '../core/capacity/capacity-once';
 import { loadInventoryFile } from '../core/inventory/load-inventory';
 import { SshPool } from '../core/ssh/pool';
-import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE } from '../core/store/open-store';
+import { openConnection } from '../core/store/connection';
+import { DEFAULT_STORE_FILE } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import type { CliIo } from './io';
 import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
@@ -83,9 +84,8 @@ export async function runCapacityCommand(argv: string[], io: CliIo): Promise<num
 
 function openReadOnly(file: string): Database.Database | null {
   try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    // A reader can meet a lock too (a console recovering the WAL after a crash): wait, as the writers do.
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // A reader can meet a lock too (a console recovering the WAL after a crash): it waits, as the writers do.
+    const db = openConnection(file, { readonly: true, fileMustExist: true });
     // A store from before drills existed has no drill_runs: then nothing was measured by drills.
     const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('drill_runs', 'request_buckets')`).all().length === 2;
     if (has) return db;

@@ -9,7 +9,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { DrillReportFormat } from '../../shared/drill-report';
 import { toErrorData } from '../../shared/errors';
 import { osAuditIdentity } from '../core/audit/identity';
@@ -18,7 +18,8 @@ import { writeBundle } from '../core/bundle/write-bundle';
 import { renderDrillReport } from '../core/drills/report/render-report';
 import { reportInputFor, resolveDrillRun, storeReportSource } from '../core/drills/report/report-source';
 import { fleetMigrations } from '../core/fleet/builtin-features';
-import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
+import { openConnection } from '../core/store/connection';
+import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import type { CliIo } from './io';
 import { defaultDataDir, secretFromEnv } from './runtime-env';
@@ -68,9 +69,8 @@ export async function runDrillReportCommand(argv: string[], io: CliIo, now: () =
   try {
     // Opened once with every migration, so an older data directory gets the drill tables (empty) rather than an SQL error.
     openStore(dataDir, { migrations: fleetMigrations() }).close();
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    // A reader can meet a lock too (a console recovering the WAL after a crash): wait, as the writers do.
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // A reader can meet a lock too (a console recovering the WAL after a crash): it waits, as the writers do.
+    const db = openConnection(file, { readonly: true, fileMustExist: true });
     try {
       const source = storeReportSource(db);
       const run = resolveDrillRun(source, positionals[0], values.drill);

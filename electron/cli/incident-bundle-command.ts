@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { toErrorData } from '../../shared/errors';
 import type { IncidentExportFormat } from '../../shared/incident';
 import { osAuditIdentity } from '../core/audit/identity';
@@ -24,7 +24,8 @@ import { importIncidentBundle } from '../core/incidents/bundle/import-incident';
 import { incidentEventSource } from '../core/incidents/bundle/incident-events';
 import { IncidentStore } from '../core/incidents/incident-store';
 import { loadInventoryFile, type LoadedInventory } from '../core/inventory/load-inventory';
-import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE, openStore, type Store } from '../core/store/open-store';
+import { openConnection } from '../core/store/connection';
+import { DEFAULT_STORE_FILE, openStore, type Store } from '../core/store/open-store';
 import type { CliIo } from './io';
 import { inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
@@ -32,8 +33,7 @@ import { inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 async function withStore<T>(dataDir: string, fn: (store: Store, db: Database.Database) => Promise<T>): Promise<T> {
   // With every migration: an older data directory gets the tables it lacks (empty).
   const store = openStore(dataDir, { migrations: fleetMigrations() });
-  const db = new Database(join(dataDir, DEFAULT_STORE_FILE), { fileMustExist: true });
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const db = openConnection(join(dataDir, DEFAULT_STORE_FILE), { fileMustExist: true });
   db.pragma('foreign_keys = ON');
   try {
     return await fn(store, db);

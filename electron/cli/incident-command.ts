@@ -8,13 +8,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { toErrorData } from '../../shared/errors';
 import { IncidentExportFormat, IncidentStatus, type IncidentView } from '../../shared/incident';
 import { osAuditIdentity } from '../core/audit/identity';
 import { fleetMigrations } from '../core/fleet/builtin-features';
 import { IncidentStore } from '../core/incidents/incident-store';
-import { BUSY_TIMEOUT_MS, DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
+import { openConnection } from '../core/store/connection';
+import { DEFAULT_STORE_FILE, openStore } from '../core/store/open-store';
 import { chooseDataDir } from './data-dir';
 import { exportIncidentCommand, importIncidentCommand } from './incident-bundle-command';
 import type { CliIo } from './io';
@@ -81,8 +82,7 @@ export async function runIncidentCommand(argv: string[], io: CliIo): Promise<num
     // With every migration: an older data directory gets the incident tables (empty). Its audit
     // log records what a person does here, as the console's does.
     const fleetStore = openStore(dataDir, { migrations: fleetMigrations() });
-    const db = new Database(file, { fileMustExist: true });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const db = openConnection(file, { fileMustExist: true });
     try {
       const store = new IncidentStore(db, Date.now, undefined, fleetStore.audit);
       const who = osAuditIdentity();

@@ -11,11 +11,11 @@
  * A crash loses the readings of the last flush interval and the minute in progress's rollup.
  * Latencies' rollups carry a quantile sketch (quantiles.ts) for their p50/p95, merged like the rest.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { FleetError } from '../../../shared/errors';
 import type { HistoryQuery, HistorySeries } from '../../../shared/history';
 import { realTimers, type Timers } from '../probe/scheduler';
-import { BUSY_TIMEOUT_MS } from '../store/open-store';
+import { openConnection } from '../store/connection';
 import { resolveRetention, type HistoryOptions } from './history-options';
 import type { PruneCounts } from './history-prune';
 import type { HistorySink, LbServerReading, NodeProbeReading, ReplicaProbeReading } from './history-sink';
@@ -55,12 +55,11 @@ export class HistoryStore implements HistorySink {
     this.onError = opts.onError ?? ((err) => process.emitWarning(err.message, 'FleetopsHistory'));
     try {
       const trace = opts.trace;
-      this.db = new Database(file, trace ? { verbose: (sql) => trace(String(sql)) } : {});
+      this.db = openConnection(file, trace ? { verbose: (sql) => trace(String(sql)) } : {});
     } catch (err) {
       throw new FleetError('INTERNAL', `cannot open ${file} for the history: ${(err as Error).message}`, { cause: err });
     }
     try {
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`cache_size = -${opts.cacheKiB ?? 2048}`);
       const subjects = new SubjectIds(this.db);

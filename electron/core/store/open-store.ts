@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { FleetError } from '../../../shared/errors';
@@ -6,6 +6,7 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log';
 import { auditEventOf } from '../audit/audit-mirror';
 import { osAuditIdentity, type AuditIdentity } from '../audit/identity';
 import type { FleetEvent } from '../../../shared/status';
+import { openConnection } from './connection';
 import { createEventLog, type AppendEventInput, type ListEventsQuery } from './event-log';
 import { assertSupportedVersion, currentVersion, migrate, type Migration } from './migrate';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log';
@@ -56,8 +57,7 @@ export interface OpenStoreOptions {
 }
 
 export const DEFAULT_STORE_FILE = 'fleetops.db';
-/** How long a write waits for another connection's lock (the CLI and the app may share the file). */
-export const BUSY_TIMEOUT_MS = 5000;
+export { BUSY_TIMEOUT_MS } from './connection';
 
 /**
  * Opens (creating if needed) the SQLite event store in `dataDir` and brings its schema up to
@@ -76,13 +76,12 @@ export function openStore(dataDir: string, opts: OpenStoreOptions): Store {
 
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = openConnection(path);
   } catch (err) {
     throw new FleetError('INTERNAL', `cannot open event store ${path}: ${(err as Error).message}`, { cause: err });
   }
 
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     assertSupportedVersion(db, migrations, path);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new FleetError('INTERNAL', `event store ${path} could not switch to WAL mode (got "${String(mode)}")`);

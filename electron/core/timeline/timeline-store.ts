@@ -8,11 +8,11 @@
  * It keeps a connection of its own (openTimelineDb): its page cache and memory map serve the
  * timeline's reads without crowding the other features' connections.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { FleetError } from '../../../shared/errors';
 import type { FleetEvent } from '../../../shared/status';
 import type { TimelineCursor, TimelineEntry, TimelineFilter, TimelineHistogram, TimelinePage } from '../../../shared/timeline';
-import { BUSY_TIMEOUT_MS } from '../store/open-store';
+import { openConnection } from '../store/connection';
 import { ftsQuery } from './fts-query';
 import { incidentWindowOf } from './incident-window';
 import { subjectsInScope, type TimelineInventory } from './timeline-scope';
@@ -54,8 +54,7 @@ interface EventRow {
  * place rather than copying each through the page cache.
  */
 export function openTimelineDb(path: string): Database.Database {
-  const db = new Database(path, { fileMustExist: true });
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const db = openConnection(path, { fileMustExist: true });
   db.pragma('mmap_size = 1073741824');
   db.pragma('cache_size = -32768');
   return db;

@@ -37,8 +37,8 @@ export const DRILL_AFTERMATH_MS = 60_000;
 export const MAINTENANCE_WAIT_MS = 30_000;
 /** How many of the newest incidents the rule compares with what it last pushed. */
 const WATCHED = 50;
-/** Signals kept while the store refuses them; past it the oldest go (a store down that long has been said). */
-const MAX_UNSTORED = 10_000;
+/** Signals kept while the store refuses them, by default; past it the oldest go, and that is said. */
+export const DEFAULT_MAX_UNSTORED = 10_000;
 
 export interface IncidentsNeeds {
   db: Database.Database;
@@ -65,6 +65,8 @@ export interface IncidentsNeeds {
   timers?: Timers;
   quietMs?: number;
   settleEveryMs?: number;
+  /** Health signals kept while the store refuses them (default DEFAULT_MAX_UNSTORED). */
+  maxUnstoredSignals?: number;
   /** Export and import (incidents.export / incidents.import); without it they answer INTERNAL. */
   bundles?: IncidentBundleNeeds;
 }
@@ -153,10 +155,21 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
   };
   /** Signals the store refused (busy past its timeout, a disk error): stored at the rule's next looks, oldest first. */
   const unstored: HealthSignal[] = [];
+  const maxUnstored = needs.maxUnstoredSignals ?? DEFAULT_MAX_UNSTORED;
   const queueUnstored = (s: HealthSignal): void => {
     unstored.push(s);
-    if (unstored.length > MAX_UNSTORED) unstored.shift();
+    if (unstored.length <= maxUnstored) return;
+    const dropped = unstored.shift()!;
+    // Said once per backlog (the store refusing writes may refuse this event too).
+    if (droppedSaid) return;
+    droppedSaid = true;
+    try {
+      needs.record?.({ ts: needs.now(), kind: 'incident.rule.failed', subject: null, severity: 'error', message: `incident rule: more than ${maxUnstored} health signals waited for the store; the oldest are dropped, from ${dropped.subject} ${dropped.health}` });
+    } catch {
+      // As reportFailure: nothing more to say it with.
+    }
   };
+  let droppedSaid = false;
   /** The last failure reported, so a store that stays unwritable is said once, not every look. */
   let failing: string | null = null;
   const reportFailure = (err: unknown): void => {
@@ -187,6 +200,7 @@ export function incidentsFeature(needs: IncidentsNeeds): CoreFeature<IncidentMet
       storeSignal(unstored[0]!);
       unstored.shift();
     }
+    droppedSaid = false;
     for (const s of [...waiting.values()]) {
       waiting.delete(s.subject);
       consider(s);

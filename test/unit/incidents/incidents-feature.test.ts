@@ -29,7 +29,7 @@ const health = (subject: string, to: string, ts: number): PushEvent => ({
   payload: { id: ++seq, ts, kind: 'node.health', subject, severity: 'error', message: '', data: { from: 'healthy', to } } as FleetEvent,
 });
 
-function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known: () => boolean = () => true, recorded: Array<{ kind: string; message: string }> = []) {
+function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known: () => boolean = () => true, recorded: Array<{ kind: string; message: string }> = [], maxUnstoredSignals?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetops-incident-rule-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'store.db'));
@@ -49,6 +49,7 @@ function setup(held: Set<string>, maint: ReadonlySet<string> = new Set(), known:
     now: () => 10_000,
     settleEveryMs: 3_600_000,
     record: (e) => void recorded.push({ kind: e.kind, message: e.message }),
+    maxUnstoredSignals,
   });
   void feature.services![0]!.start();
   const emit = (e: PushEvent) => listeners.forEach((l) => l(e));
@@ -139,6 +140,31 @@ describe('the incident rule', () => {
     const [inc] = await feature.handlers!['incidents.list']({});
     expect(inc).toMatchObject({ subjects: 2, status: 'open', scope: 'region:r' });
     expect(ticks).toHaveLength(1);
+    stop();
+  });
+
+  it('keeps at most maxUnstoredSignals while the store refuses them: the oldest go, and that is said once', async () => {
+    ticks.length = 0;
+    const recorded: Array<{ kind: string; message: string }> = [];
+    const { feature, emit, db, stop } = setup(new Set(), new Set(), () => true, recorded, 2);
+    db.pragma('busy_timeout = 0');
+    const other = new Database(db.name);
+    other.prepare('BEGIN IMMEDIATE').run();
+    emit(health('n1', 'unreachable', 1000));
+    emit(health('n2', 'unreachable', 1100));
+    emit(health('n2', 'unhealthy', 1200));
+    emit(health('n2', 'unreachable', 1300));
+    expect(recorded.map((r) => r.message)).toEqual([
+      'incident rule: database is locked',
+      'incident rule: more than 2 health signals waited for the store; the oldest are dropped, from n1 unreachable',
+    ]);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    ticks.shift()!();
+    // n1's fault was dropped: the incident has n2 only.
+    const [inc] = await feature.handlers!['incidents.list']({});
+    expect(inc).toMatchObject({ subjects: 1, status: 'open' });
+    expect((await feature.handlers!['incidents.get']({ id: inc!.id })).affected.map((a) => a.subject)).toEqual(['n2']);
     stop();
   });
 });

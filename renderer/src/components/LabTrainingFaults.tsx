@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { LabJobFaultKind, type LabTraining } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
 import { useJobFault } from '../api/mutations/lab';
@@ -14,9 +14,15 @@ type Asked = { job: string; kind: LabJobFaultKind; active: boolean };
 export function LabTrainingFaults({ training }: { training: LabTraining }) {
   const jobFault = useJobFault();
   const connected = useConnectionState().status === 'open';
-  // While a toggle is on its way, the box shows what was asked for (set in the click's own render):
-  // a controlled box would otherwise spring back until the lab answers, and the click look ignored.
+  // Once toggled, the box shows what was asked for (set in the click's own render) until the lab's
+  // state shows it too, or the call failed: a controlled box would otherwise spring back until then —
+  // the call's answer and the lab's pushes do not arrive in one render — and the click look ignored.
   const [asked, setAsked] = useState<Asked | null>(null);
+  useEffect(() => {
+    if (!asked) return;
+    const job = training.jobs.find((j) => j.name === asked.job);
+    if (!job || job.faults.includes(asked.kind) === asked.active) setAsked(null);
+  }, [asked, training]);
   return (
     <div data-testid="lab-training">
       <h3>Training</h3>
@@ -49,7 +55,7 @@ export function LabTrainingFaults({ training }: { training: LabTraining }) {
                   onChange={() => {
                     const next = { job: job.name, kind, active: !active };
                     setAsked(next);
-                    jobFault.mutate(next, { onSettled: () => setAsked(null) });
+                    jobFault.mutate(next, { onError: () => setAsked(null) });
                   }}
                 />
                 {kind}

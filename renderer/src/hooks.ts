@@ -24,3 +24,19 @@ export function useRevealSubject(elementId: string | null, present: boolean): vo
     el.focus({ preventScroll: true });
   }, [elementId, present]);
 }
+
+/**
+ * False until the task after the first render in which `ready` held, then true for good: for
+ * what may come a moment after the rest (the side column's lab controls and recent events,
+ * some 2,000 elements and a locale's date formats at 1,000 nodes), so the view the operator
+ * opened is in the page first instead of waiting for them.
+ */
+export function useAfterFirstRender(ready: boolean): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    if (after || !ready) return;
+    const timer = setTimeout(() => setAfter(true), 0);
+    return () => clearTimeout(timer);
+  }, [after, ready]);
+  return after;
+}

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { activeTransport } from '../api/client';
 import type { ProblemLog } from '../api/problem-log';
 import { fleetQueries } from '../api/queries/fleet';
+import { useAfterFirstRender } from '../hooks';
 import { updateFleetNames, type FleetNamesCache } from '../model/fleet-names';
 import { parseSidebar, SIDEBAR_KEY, type SidebarState } from '../model/preferences';
 import { useNavigation, useScreen } from '../navigation-context';
@@ -60,6 +61,8 @@ export function App({ problems }: { problems: ProblemLog }) {
   });
   const names = fleetNames.names;
   const collapsed = sidebar === 'collapsed';
+  // The side column follows the view by one task (useAfterFirstRender says why).
+  const sideShown = useAfterFirstRender(data !== undefined);
 
   return (
     <div className="app" data-sidebar={sidebar}>
@@ -84,10 +87,14 @@ export function App({ problems }: { problems: ProblemLog }) {
           {data ? <view.Component snapshot={data} subject={viewSubject} /> : snapshot.isPending ? <p className="empty loading">Loading the fleet…</p> : null}
         </main>
         {data ? (
-          <aside className="side" aria-label="Lab and recent events" tabIndex={0}>
-            {data.lab ? <LabPanel lab={data.lab} nodeNames={names.nodes} /> : null}
-            {data.labServices ? <LabServicesPanel info={data.labServices} /> : null}
-            <EventsPanel nodes={names.nodes} replicas={names.replicas} loadBalancers={names.loadBalancers} services={names.services} />
+          <aside className="side" aria-label="Lab and recent events" tabIndex={0} aria-busy={!sideShown}>
+            {sideShown ? (
+              <>
+                {data.lab ? <LabPanel lab={data.lab} nodeNames={names.nodes} /> : null}
+                {data.labServices ? <LabServicesPanel info={data.labServices} /> : null}
+                <EventsPanel nodes={names.nodes} replicas={names.replicas} loadBalancers={names.loadBalancers} services={names.services} />
+              </>
+            ) : null}
           </aside>
         ) : null}
       </div>

@@ -2,6 +2,7 @@
  * The command palette's items and their ranking: type part of a name, get the best matches
  * first. Pure, so the order an operator relies on in an incident is pinned by unit tests.
  */
+import { compareNatural } from './intl';
 
 export interface PaletteItem {
   /** What it is, shown as a badge and searchable: "view", "node", "replica", "service", "run"… */
@@ -91,8 +92,6 @@ export function queryTerms(query: string): string[] {
   return query.trim().toLowerCase().split(/\s+/).filter((t) => t !== '');
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
 /**
  * The palette's list for `query`: with no query, the suggested items (in their own order, worst
  * problem first) and then the views; with one, every matching item that is not only a
@@ -120,7 +119,7 @@ export function rankPalette(items: readonly PaletteItem[], query: string, limit:
     if (score > 0) ranked.push({ item, score });
   }
   ranked.sort(
-    (a, b) => b.score - a.score || a.item.label.length - b.item.label.length || collator.compare(a.item.label, b.item.label) || collator.compare(a.item.kind, b.item.kind),
+    (a, b) => b.score - a.score || a.item.label.length - b.item.label.length || compareNatural(a.item.label, b.item.label) || compareNatural(a.item.kind, b.item.kind),
   );
   for (const r of ranked) {
     if (seen.has(r.item.href)) continue;

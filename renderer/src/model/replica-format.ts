@@ -1,4 +1,5 @@
 import type { CircuitBreakerView, ReplicaProbeView, ReplicaStatus } from '../../../shared/services';
+import { formatWholeNumber } from './intl';
 
 /** "HH:MM:SS" in local time, 24-hour, whatever the browser's locale would print. */
 export function formatClock(epochMs: number): string {
@@ -75,9 +76,7 @@ export function formatBreaker(breaker: CircuitBreakerView): string {
   return parts.join(' · ');
 }
 
-const thousands = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
 /** The completion probe's cost: "≈ 14,400 tokens/day", or why there is none. */
 export function formatTokensPerDay(tokens: number | null): string {
-  return tokens === null ? 'no completion probe' : `≈ ${thousands.format(tokens)} tokens/day`;
+  return tokens === null ? 'no completion probe' : `≈ ${formatWholeNumber(tokens)} tokens/day`;
 }

@@ -1,4 +1,5 @@
 import { levelRank, type Level, type NotifyKind, type Transition } from './detect';
+import { compareNatural } from '../model/intl';
 
 /**
  * Turns transitions into few, readable notifications. Pure apart from the timers it is given
@@ -59,10 +60,9 @@ interface Group {
 }
 
 const PLURAL: Record<NotifyKind, string> = { node: 'nodes', replica: 'replicas', 'load balancer': 'load balancers', service: 'services' };
-const collator = new Intl.Collator('en', { numeric: true });
 
 function worstFirst(items: Iterable<Transition>): Transition[] {
-  return [...items].sort((a, b) => levelRank(b.to) - levelRank(a.to) || collator.compare(a.name, b.name));
+  return [...items].sort((a, b) => levelRank(b.to) - levelRank(a.to) || compareNatural(a.name, b.name));
 }
 
 function plural(n: number, kind: NotifyKind): string {
@@ -90,7 +90,7 @@ export function groupNotification(kind: NotifyKind, region: string | null, trans
   const level = first.to;
   const tag = `fleetops:${kind}:${region ?? ''}:${items
     .map((t) => t.name)
-    .sort(collator.compare)
+    .sort(compareNatural)
     .join(',')}`;
   if (items.length === 1) {
     const title = kind === 'service' ? `${first.name} is burning its error budget fast` : `${first.name} ${first.state}`;
@@ -115,7 +115,7 @@ export function summaryNotification(transitions: readonly Transition[], overview
     body: bodyLines(all),
     tag: `fleetops:summary:${all
       .map((t) => t.key)
-      .sort(collator.compare)
+      .sort(compareNatural)
       .join(',')}`,
     href: overviewHref,
     level: all[0]?.to ?? 'warning',

@@ -5,6 +5,7 @@ import type { ServiceAvailability } from '../../../../shared/services';
 import { formatBurnRate, formatExhaustion, sloState } from '../../model/availability-format';
 import { lbHref, nodeHref, replicaHref, runHref, serviceHref, viewHref } from '../../model/route';
 import { runStatusText } from '../../model/run-format';
+import { compareNatural } from '../../model/intl';
 
 /**
  * What needs attention now, worst first: the Overview's list and the command palette's
@@ -254,8 +255,6 @@ function drillItems(runs: Input['drills']): AttentionItem[] {
   return out;
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
 /**
  * Everything that needs attention, worst first (SCORES); within one score the longest-standing
  * first (it has waited longest), then by name. Healthy subjects and finished runs are not listed.
@@ -273,8 +272,8 @@ export function attentionItems(input: Input): AttentionItem[] {
     (a, b) =>
       b.score - a.score ||
       (a.since ?? Number.POSITIVE_INFINITY) - (b.since ?? Number.POSITIVE_INFINITY) ||
-      collator.compare(a.subject, b.subject) ||
-      collator.compare(a.key, b.key),
+      compareNatural(a.subject, b.subject) ||
+      compareNatural(a.key, b.key),
   );
 }
 

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { TimelineEntry, TimelineFilter } from '../../../../shared/timeline';
 import { eventQueries } from '../../api/queries/events';
 import { incidentQueries } from '../../api/queries/incidents';
@@ -12,12 +12,14 @@ import type { ViewProps } from '../types';
 import { incidentHref } from '../incidents/routes';
 import { filterFromParams, withFilter } from './filter-params';
 import { timelineHref } from './routes';
-import { TimelineAxis } from './TimelineAxis';
 import { TimelineFilters } from './TimelineFilters';
 import { TimelinePlots, type PlottedSubject } from './TimelinePlots';
 import { SubjectAsItWas } from './SubjectAsItWas';
 import { TimelineRow, ROW_HEIGHT } from './TimelineRow';
 import { VirtualList } from './VirtualList';
+
+// uPlot comes in its own chunk, loaded when a plot is first shown (plots/TimeSeriesPlot.tsx says why).
+const TimelineAxis = lazy(() => import('./TimelineAxis').then((m) => ({ default: m.TimelineAxis })));
 
 /** Slices of the axis: a bar every few pixels at the widths the console is used at. */
 const BUCKETS = 120;
@@ -96,7 +98,9 @@ export function TimelineView({ snapshot, subject }: ViewProps) {
       {histogram.error ? <ErrorNote error={histogram.error} context="timeline.histogram" /> : null}
       {h ? (
         <div className="timeline-axis-box">
-          <TimelineAxis histogram={h} markers={markers} onZoom={(from, to) => go({ ...filter, from, to })} />
+          <Suspense fallback={<div className="timeline-axis-loading" aria-busy="true" />}>
+            <TimelineAxis histogram={h} markers={markers} onZoom={(from, to) => go({ ...filter, from, to })} />
+          </Suspense>
           <div className="timeline-zoom" role="group" aria-label="Zoom">
             <button type="button" data-testid="timeline-zoom-out" onClick={() => go({ ...filter, ...zoomOut(h.from, h.to) })}>
               Zoom out

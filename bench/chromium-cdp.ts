@@ -4,7 +4,7 @@
  * domain on, and with it Chromium's renderer copies every WebSocket frame it receives into the
  * inspector (and serializes it for the protocol) on the page's main thread before the page sees
  * it — some 6 ms for each 360 KB `nodes.updated` push of a 1,000-node lab, and more for the
- * 5 MB snapshot, work a real browser never does. Here a page gets the Page and Runtime domains
+ * snapshot, work a real browser never does. Here a page gets the Page and Runtime domains
  * only, and the trace comes from the browser's Tracing domain.
  *
  * Each page opens in a new window (a browser context of its own), and Chromium 15x loads its

@@ -14,7 +14,7 @@
  *     performance.now() — ms since navigation start — when the view's content is in the DOM
  *     (Topology: its cluster sections; Overview: the attention list and the failure domains),
  *     and when the frame after it has run (bench/first-render.ts). It includes what the page
- *     waits for (HTML, the bundle, the WebSocket, the server building and sending the 5 MB
+ *     waits for (HTML, the bundle, the WebSocket, the server building and sending the 1 MB
  *     snapshot) and what it does (evaluating the bundle, parsing and checking the snapshot,
  *     React): `main thread` is the renderer main thread's busy time up to that point, from a
  *     trace of the same load. With --breakdown, the load's phases one after the other (HTML,

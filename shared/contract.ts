@@ -4,7 +4,7 @@ import { Topology } from './inventory';
 import { ChangePreview, LbChange } from './change';
 import { RunbookPlan, RunbookSummary, RunView } from './runbook';
 import { AvailabilitySeries, LabReplicaFaultKind, LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from './services';
-import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, LabJobFaultKind, NodeStatus } from './status';
+import { FleetEvent, GpuStatus, HostKeyPrompt, LabFaultKind, LabInfo, LabJobFaultKind, NodeStatus, NodeSummary } from './status';
 import { HistoryQuery, HistorySeries } from './history';
 import { drillMethods, drillPushEvents } from './drill-run';
 import { drillReportMethods } from './drill-report';
@@ -22,7 +22,8 @@ import { capacityMethods, capacityPushEvents } from './capacity';
 export const FleetSnapshot = z.object({
   topology: Topology.nullable(),
   inventoryError: FleetErrorData.nullable(),
-  nodes: z.array(NodeStatus),
+  /** Each node with its GPUs' faces (NodeSummary); a node's whole status is `node.get`. */
+  nodes: z.array(NodeSummary),
   pendingHostKeys: z.array(HostKeyPrompt),
   lab: LabInfo.nullable(),
   replicas: z.array(ReplicaStatus),

@@ -9,7 +9,7 @@
  * `next` is the whole rule (test/unit/fleet/node-delta.test.ts).
  */
 import type { NodeStatusChange } from './contract';
-import type { GpuStatus, NodeStatus } from './status';
+import { gpuFace, type GpuFace, type GpuStatus, type NodeStatus, type NodeSummary } from './status';
 
 /** Equal as JSON values (what crosses a transport): numbers, strings, booleans, null, arrays, plain objects. */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -93,6 +93,38 @@ export function applyNodeStatusChange(prev: NodeStatus, change: NodeStatusChange
       gpus[at] = withFields(gpus[at], set as Partial<GpuStatus>);
     }
     next.gpus = gpus;
+  }
+  return next;
+}
+
+const FACE_KEYS: ReadonlySet<string> = new Set(Object.keys(gpuFace({ index: 0, health: 'unknown', reasons: [], temperatureC: null, utilizationPct: null })));
+
+/**
+ * The same for a node's summary (NodeSummary, what the snapshot holds): the change's GPU fields
+ * that are not part of a GPU's face are left out, and a GPU whose face did not change keeps its
+ * object — a temperature is on the face, a power reading is not. Null as above.
+ */
+export function applyNodeSummaryChange(prev: NodeSummary, change: NodeStatusChange): NodeSummary | null {
+  if (prev.name !== change.name) return null;
+  const { gpus: whole, ...fields } = change.set;
+  const next = withFields(prev, fields as Partial<NodeSummary>);
+  if (whole !== undefined) next.gpus = whole.map(gpuFace);
+  if (change.gpus && change.gpus.length > 0) {
+    let gpus: GpuFace[] | null = null;
+    for (const { at, set } of change.gpus) {
+      if (at >= next.gpus.length) return null;
+      const face: Partial<GpuFace> = {};
+      let changed = false;
+      for (const key of Object.keys(set)) {
+        if (!FACE_KEYS.has(key) || (set as Record<string, unknown>)[key] === undefined) continue;
+        (face as Record<string, unknown>)[key] = (set as Record<string, unknown>)[key];
+        changed = true;
+      }
+      if (!changed) continue;
+      gpus ??= next.gpus.slice();
+      gpus[at] = withFields(gpus[at], face);
+    }
+    if (gpus) next.gpus = gpus;
   }
   return next;
 }

@@ -2,7 +2,7 @@
  * How the server writes a frame: JSON with every character outside ASCII written as a \uXXXX
  * escape. Why: a browser decodes a WebSocket text message from UTF-8 into a string, and one
  * non-ASCII character (the "—" in a health reason) anywhere in it makes the whole message a
- * two-byte string — Chromium then parses the 5 MB snapshot of a 1,000-node fleet, and every
+ * two-byte string — Chromium then parses the megabyte snapshot of a 1,000-node fleet, and every
  * string it holds, at two bytes a character, slower. Escaped, the frame stays one-byte from
  * end to end, and JSON.parse gives back the very same characters.
  */

@@ -17,6 +17,7 @@ import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { startServer, type RunningServer } from '../../electron/serve/server';
 import type { FleetSnapshot } from '../../shared/contract';
+import { nodeSummary } from '../../shared/status';
 import { socketProtocols } from '../../shared/socket-auth';
 import { syncCacheWithTransport } from '../../renderer/src/api/push-sync';
 import { fleetQueries } from '../../renderer/src/api/queries/fleet';
@@ -124,7 +125,8 @@ describe('node pushes over the WebSocket server', () => {
         },
         { what: 'every console at the last push', timeoutMs: 20_000 },
       );
-      const expected = byName(final.nodes);
+      // What the snapshot holds: each node's summary (its GPUs' faces).
+      const expected = byName(final.nodes.map(nodeSummary));
       for (const p of pages) expect(byName(p.cached()?.nodes ?? [])).toEqual(expected);
       expect(early.snapshotFetches).toBe(1);
       expect(late.snapshotFetches).toBe(1);

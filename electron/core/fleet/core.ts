@@ -356,7 +356,7 @@ export class FleetCore {
         'fleet.snapshot': async () => ({
           topology: this.topology(),
           inventoryError: this.inventoryError,
-          ...this.monitor.snapshotNodes(),
+          ...this.monitor.snapshotSummaries(),
           pendingHostKeys: this.hostKeys.list(),
           lab: this.deps.lab ? this.deps.lab.info() : null,
           replicas: this.services.replicas.statuses(),

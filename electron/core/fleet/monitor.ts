@@ -6,7 +6,7 @@
  * (node-updates.ts).
  */
 import type { ResolvedNode } from '../../../shared/inventory';
-import type { NodeStatus } from '../../../shared/status';
+import { nodeSummary, type NodeStatus, type NodeSummary } from '../../../shared/status';
 import { applyVerdict } from '../health/state-machine';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { HistorySink } from '../history/history-sink';
@@ -99,6 +99,12 @@ export class FleetMonitor {
   snapshotNodes(): { nodes: NodeStatus[]; nodesSeq: number } {
     this.publisher.flush();
     return { nodes: this.statuses(), nodesSeq: this.updates.lastSeq };
+  }
+
+  /** The same with each node's summary (its GPUs' faces: what `fleet.snapshot` carries). */
+  snapshotSummaries(): { nodes: NodeSummary[]; nodesSeq: number } {
+    const { nodes, nodesSeq } = this.snapshotNodes();
+    return { nodes: nodes.map(nodeSummary), nodesSeq };
   }
 
   status(name: string): NodeStatus | undefined {

@@ -2,8 +2,8 @@ import { replaceEqualDeep } from '@tanstack/react-query';
 import type { FleetSnapshot, PushEventPayload } from '../../../shared/contract';
 import type { RunView } from '../../../shared/runbook';
 import type { LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
-import { applyNodeStatusChange } from '../../../shared/node-delta';
-import type { FleetEvent, HostKeyPrompt, LabInfo, NodeStatus } from '../../../shared/status';
+import { applyNodeStatusChange, applyNodeSummaryChange } from '../../../shared/node-delta';
+import { nodeSummary, type FleetEvent, type HostKeyPrompt, type LabInfo, type NodeStatus } from '../../../shared/status';
 
 /**
  * Pure folds of pushed events into cached data. They keep the identity of every object they do
@@ -32,10 +32,13 @@ function mergeByKey<T>(list: T[], updated: readonly T[], key: (item: T) => strin
   return merged;
 }
 
-/** Replaces statuses by name, keeping order; a name the snapshot did not have is appended. */
+/**
+ * Replaces nodes by name with the summaries of the pushed statuses (the snapshot holds each
+ * GPU's face only: NodeSummary), keeping order; a name the snapshot did not have is appended.
+ */
 export function mergeNodeStatuses(snapshot: FleetSnapshot, updated: readonly NodeStatus[]): FleetSnapshot {
   if (updated.length === 0) return snapshot;
-  return { ...snapshot, nodes: mergeByKey(snapshot.nodes, updated, (n) => n.name) };
+  return { ...snapshot, nodes: mergeByKey(snapshot.nodes, updated.map(nodeSummary), (n) => n.name) };
 }
 
 /**
@@ -55,7 +58,7 @@ export function applyNodesUpdate(snapshot: FleetSnapshot, update: PushEventPaylo
     nodes = nodes.slice();
     for (const change of update.changes) {
       const i = at.get(change.name);
-      const next = i === undefined ? null : applyNodeStatusChange(nodes[i], change);
+      const next = i === undefined ? null : applyNodeSummaryChange(nodes[i], change);
       if (i === undefined || next === null) return null;
       nodes[i] = next;
     }
@@ -132,10 +135,26 @@ export function applyLab(snapshot: FleetSnapshot, lab: LabInfo | null): FleetSna
   return { ...snapshot, lab };
 }
 
-/** The newer of two statuses for a cached node detail: the pushed (or merged) one if it names this node. */
-export function pickNodeUpdate(current: NodeStatus | undefined, updatedByName: ReadonlyMap<string, NodeStatus>): NodeStatus | undefined {
-  if (current === undefined) return undefined;
-  return updatedByName.get(current.name) ?? current;
+/**
+ * A `nodes.updated` push folded into a node's detail (the whole status `node.get` gave): its
+ * whole status when the push carries one, else its changes applied in order. The detail's reply
+ * and the pushes come in the order the server sent them, so the detail is the status the next
+ * change was made against — as long as no push was missed (`inStep`: the snapshot took this
+ * push). The same object when the push does not name the node; null when the detail cannot
+ * be brought up to date (a missed push, a change that does not fit): it must be fetched again.
+ */
+export function applyNodesUpdateToDetail(current: NodeStatus, update: PushEventPayload<'nodes.updated'>, inStep: boolean): NodeStatus | null {
+  let whole: NodeStatus | undefined;
+  for (const n of update.nodes) if (n.name === current.name) whole = n;
+  if (whole) return whole;
+  let next: NodeStatus | null = current;
+  for (const change of update.changes) {
+    if (change.name !== current.name) continue;
+    if (!inStep) return null;
+    next = applyNodeStatusChange(next, change);
+    if (next === null) return null;
+  }
+  return next;
 }
 
 /** `run.updated` carries the whole run: it replaces the one with its id, or joins the list. */

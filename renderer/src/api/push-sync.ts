@@ -12,7 +12,7 @@ import {
   mergeReplicas,
   mergeRun,
   mergeRunIntoList,
-  pickNodeUpdate,
+  applyNodesUpdateToDetail,
   replaceServices,
 } from './cache-updates';
 import { applyDrillRun } from './drill-cache';
@@ -101,24 +101,16 @@ function applyNodesPush(client: QueryClient, update: PushEventPayload<'nodes.upd
   const cached = client.getQueryData<FleetSnapshot>(snapshotKey);
   const merged = cached === undefined ? null : applyNodesUpdate(cached, update);
   if (merged) client.setQueryData(snapshotKey, merged);
-  // cancelRefetch false: a fetch already on its way is the refetch (pushes every 200 ms must not restart a 5 MB one).
+  // cancelRefetch false: a fetch already on its way is the refetch (pushes every 200 ms must not restart a megabyte one).
   else if (cached !== undefined) void client.invalidateQueries({ queryKey: snapshotKey }, { cancelRefetch: false });
   // Only node details someone opened are cached: touch those, not one key per pushed node.
   const details = client.getQueriesData<NodeStatus>({ queryKey: nodeQueries.all() });
-  if (details.length === 0) return;
-  const named = new Set<string>([...update.changes.map((c) => c.name), ...update.nodes.map((n) => n.name)]);
-  const byName = new Map<string, NodeStatus>();
-  if (merged) {
-    for (const n of merged.nodes) if (named.has(n.name)) byName.set(n.name, n);
-  } else {
-    for (const n of update.nodes) byName.set(n.name, n);
-  }
   for (const [key, current] of details) {
-    if (current === undefined || !named.has(current.name)) continue;
-    const next = pickNodeUpdate(current, byName);
-    if (next !== current) client.setQueryData(key, next);
-    // A change and no merged status to take: this detail's base is unknown, ask for it again.
-    else void client.invalidateQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
+    if (current === undefined) continue;
+    // In step unless the snapshot saw a push missing (with no snapshot yet there is nothing to tell by).
+    const next = applyNodesUpdateToDetail(current, update, merged !== null || cached === undefined);
+    if (next === null) void client.invalidateQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
+    else if (next !== current) client.setQueryData(key, next);
   }
 }
 

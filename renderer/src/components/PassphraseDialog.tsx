@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import type { NodeStatus } from '../../../shared/status';
+import type { NodeSummary } from '../../../shared/status';
 import { useProvidePassphrase } from '../api/mutations/passphrases';
 import { passphraseRequests, type PassphraseRequest } from '../model/passphrase-requests';
 import { ErrorNote } from './ErrorNote';
@@ -86,7 +86,7 @@ function PassphraseRow({ request, index, onDismiss }: { request: PassphraseReque
  * Encrypted identity files the console cannot open, derived from the nodes waiting on them.
  * "Not now" hides a key for this page only (the operator may prefer loading it into ssh-agent).
  */
-export function PassphraseDialog({ nodes, kind }: { nodes: readonly NodeStatus[]; kind: 'ipc' | 'websocket' }) {
+export function PassphraseDialog({ nodes, kind }: { nodes: readonly NodeSummary[]; kind: 'ipc' | 'websocket' }) {
   const requests = useMemo(() => passphraseRequests(nodes), [nodes]);
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
   const shown = requests.filter((r) => !dismissed.has(r.identityFile));

@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import type { ReplicaHealth, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
-import type { NodeStatus } from '../../../shared/status';
+import type { NodeSummary } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
 import { countSloStates } from '../model/availability-format';
 import { countReplicasByHealth, REPLICA_HEALTH_ORDER } from '../model/replica-health';
@@ -10,7 +10,7 @@ import { HEALTH_ORDER, summarize } from '../model/summary';
 const replicaCountId = (health: ReplicaHealth) => (health === 'throttled' ? 'count-throttled' : `replica-count-${health}`);
 
 interface Props {
-  nodes: readonly NodeStatus[];
+  nodes: readonly NodeSummary[];
   replicas: readonly ReplicaStatus[];
   services: readonly ServiceAvailability[];
   kind: 'ipc' | 'websocket';

@@ -1,4 +1,4 @@
-import type { GpuStatus } from '../../../shared/status';
+import type { GpuFace } from '../../../shared/status';
 
 /** `null` is the driver's [N/A]: shown as an en dash, never as 0. */
 export function orDash(value: number | string | null | undefined, unit = ''): string {
@@ -28,7 +28,7 @@ export function formatPair(used: number | null, total: number | null, unit: stri
 }
 
 /** Tooltip of a GPU square: everything an operator scanning the grid needs before clicking. */
-export function gpuTitle(gpu: GpuStatus): string {
+export function gpuTitle(gpu: GpuFace): string {
   const lines = [
     `GPU ${gpu.index} · ${gpu.health}`,
     `temp ${orDash(gpu.temperatureC, '°C')} · util ${orDash(gpu.utilizationPct, '%')}`,

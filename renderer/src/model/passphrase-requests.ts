@@ -1,4 +1,4 @@
-import type { NodeStatus } from '../../../shared/status';
+import type { NodeSummary } from '../../../shared/status';
 
 /** One encrypted identity file the console cannot use yet, and the nodes waiting on it. */
 export interface PassphraseRequest {
@@ -20,8 +20,8 @@ export interface PassphraseRequest {
  * error's detail names the identity file. Sorted by file, so a request keeps its place (and its
  * index) while others come and go only when files sort before it.
  */
-export function passphraseRequests(nodes: readonly NodeStatus[]): PassphraseRequest[] {
-  const byFile = new Map<string, { nodes: NodeStatus[]; wrongPassphrase: boolean }>();
+export function passphraseRequests(nodes: readonly NodeSummary[]): PassphraseRequest[] {
+  const byFile = new Map<string, { nodes: NodeSummary[]; wrongPassphrase: boolean }>();
   for (const node of nodes) {
     const need = passphraseNeed(node);
     if (!need) continue;
@@ -43,7 +43,7 @@ export function passphraseRequests(nodes: readonly NodeStatus[]): PassphraseRequ
     });
 }
 
-function passphraseNeed(node: NodeStatus): { identityFile: string; wrongPassphrase: boolean } | null {
+function passphraseNeed(node: NodeSummary): { identityFile: string; wrongPassphrase: boolean } | null {
   const error = node.lastError;
   if (!error) return null;
   const detail = error.detail;

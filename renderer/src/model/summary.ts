@@ -1,5 +1,5 @@
 import type { Health } from '../../../shared/health';
-import type { NodeStatus } from '../../../shared/status';
+import type { NodeSummary } from '../../../shared/status';
 
 /** Display order of health everywhere (summary, legends): good to bad, unknown last. */
 export const HEALTH_ORDER: readonly Health[] = ['healthy', 'degraded', 'unhealthy', 'unreachable', 'unknown'];
@@ -12,14 +12,14 @@ export interface FleetSummary {
   gpusTotal: number;
 }
 
-const gpuCounts = new WeakMap<NodeStatus, { total: number; healthy: number }>();
+const gpuCounts = new WeakMap<NodeSummary, { total: number; healthy: number }>();
 
 /**
  * GPUs a node counts for (the inventory's, or more if more are reported) and how many are
  * healthy. Kept per status object: the cache keeps the object of every node a push did not
  * touch, so a 1,000-node fleet's 8,000 GPUs are not counted again for every push.
  */
-export function nodeGpuCounts(node: NodeStatus): { total: number; healthy: number } {
+export function nodeGpuCounts(node: NodeSummary): { total: number; healthy: number } {
   let counts = gpuCounts.get(node);
   if (counts === undefined) {
     let healthy = 0;
@@ -30,10 +30,10 @@ export function nodeGpuCounts(node: NodeStatus): { total: number; healthy: numbe
   return counts;
 }
 
-const summaries = new WeakMap<readonly NodeStatus[], FleetSummary>();
+const summaries = new WeakMap<readonly NodeSummary[], FleetSummary>();
 
 /** The fleet's counts; computed once per nodes array (the summary bar, the Topology and its badge share it). Do not mutate the result. */
-export function summarize(nodes: readonly NodeStatus[]): FleetSummary {
+export function summarize(nodes: readonly NodeSummary[]): FleetSummary {
   const cached = summaries.get(nodes);
   if (cached) return cached;
   const byHealth: Record<Health, number> = { healthy: 0, degraded: 0, unhealthy: 0, unreachable: 0, unknown: 0 };

@@ -1,6 +1,6 @@
 import type { FleetSnapshot } from '../../../shared/contract';
 import type { Health } from '../../../shared/health';
-import type { GpuStatus, NodeStatus } from '../../../shared/status';
+import type { GpuFace, NodeSummary } from '../../../shared/status';
 import { nodeGpuCounts } from './summary';
 
 export interface ClusterView {
@@ -11,7 +11,7 @@ export interface ClusterView {
   protected: boolean;
   /** Node names in inventory order, and their statuses (undefined until the engine reports one). */
   names: string[];
-  statuses: (NodeStatus | undefined)[];
+  statuses: (NodeSummary | undefined)[];
   /** Nodes of the cluster before filtering, and how many of them are not healthy. */
   total: number;
   problems: number;
@@ -39,14 +39,14 @@ export interface TopologyFilter {
   problemsOnly: boolean;
 }
 
-export function isProblem(status: NodeStatus | undefined): boolean {
+export function isProblem(status: NodeSummary | undefined): boolean {
   return status === undefined || status.health !== 'healthy';
 }
 
 type Layout = { name: string; clusters: { name: string; role: ClusterView['role']; protected: boolean; nodes: string[] }[] }[];
 
 /** Without a topology (first inventory invalid), group whatever statuses exist by their own region/cluster. */
-function layoutFromStatuses(nodes: readonly NodeStatus[]): Layout {
+function layoutFromStatuses(nodes: readonly NodeSummary[]): Layout {
   const regions = new Map<string, Map<string, string[]>>();
   for (const node of nodes) {
     let clusters = regions.get(node.region);
@@ -66,7 +66,7 @@ export function buildTopologyView(
   snapshot: Pick<FleetSnapshot, 'topology' | 'nodes'>,
   filter: TopologyFilter,
 ): RegionView[] {
-  const byName = new Map<string, NodeStatus>();
+  const byName = new Map<string, NodeSummary>();
   for (const node of snapshot.nodes) byName.set(node.name, node);
   const layout: Layout = snapshot.topology ? snapshot.topology.regions : layoutFromStatuses(snapshot.nodes);
   const text = filter.text.trim().toLowerCase();
@@ -80,7 +80,7 @@ export function buildTopologyView(
     let regionTotal = 0;
     for (const cluster of region.clusters) {
       const names: string[] = [];
-      const statuses: (NodeStatus | undefined)[] = [];
+      const statuses: (NodeSummary | undefined)[] = [];
       const counts = noCounts();
       let problems = 0;
       let gpusTotal = 0;
@@ -132,7 +132,7 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** What a GPU's square on a tile shows: its colour and its tooltip (model/format.ts gpuTitle). */
-function sameGpuFace(a: GpuStatus, b: GpuStatus): boolean {
+function sameGpuFace(a: GpuFace, b: GpuFace): boolean {
   return a === b || (a.index === b.index && a.health === b.health && a.temperatureC === b.temperatureC && a.utilizationPct === b.utilizationPct && sameStrings(a.reasons, b.reasons));
 }
 
@@ -141,7 +141,7 @@ function sameGpuFace(a: GpuStatus, b: GpuStatus): boolean {
  * and GPUs. A node's status is pushed each time it is probed (a new probe time and latency, every
  * few seconds for every node), but its tile changes far less often.
  */
-export function sameNodeFace(a: NodeStatus | undefined, b: NodeStatus | undefined): boolean {
+export function sameNodeFace(a: NodeSummary | undefined, b: NodeSummary | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   if (a.health !== b.health || a.expectedGpus !== b.expectedGpus || !sameStrings(a.reasons, b.reasons) || a.gpus.length !== b.gpus.length) return false;

@@ -1,6 +1,6 @@
 import type { FleetSnapshot } from '../../../shared/contract';
 import type { LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
-import type { NodeStatus } from '../../../shared/status';
+import type { NodeSummary } from '../../../shared/status';
 import { formatBurnRate } from '../model/availability-format';
 import { lbHref, nodeHref, replicaHref, serviceHref } from '../model/route';
 import { FAST_BURN } from '../views/overview/attention';
@@ -61,7 +61,7 @@ interface Assessment {
   href: string;
 }
 
-function nodeAssessment(n: NodeStatus): Assessment {
+function nodeAssessment(n: NodeSummary): Assessment {
   const level: Level | null =
     n.health === 'unhealthy' || n.health === 'unreachable' ? 'critical' : n.health === 'degraded' ? 'warning' : n.health === 'healthy' ? 'ok' : null;
   return { level, region: n.region, state: n.health, reason: n.reasons[0] ?? '', href: nodeHref(n.name) };
@@ -108,7 +108,7 @@ interface KindTable<T> {
   assess(item: T): Assessment;
 }
 
-const nodeTable: KindTable<NodeStatus> = { kind: 'node', list: (s) => s.nodes, name: (n) => n.name, assess: nodeAssessment };
+const nodeTable: KindTable<NodeSummary> = { kind: 'node', list: (s) => s.nodes, name: (n) => n.name, assess: nodeAssessment };
 const replicaTable: KindTable<ReplicaStatus> = { kind: 'replica', list: (s) => s.replicas, name: (r) => r.name, assess: replicaAssessment };
 const lbTable: KindTable<LoadBalancerStatus> = { kind: 'load balancer', list: (s) => s.loadBalancers, name: (lb) => lb.name, assess: lbAssessment };
 const serviceTable: KindTable<ServiceAvailability> = { kind: 'service', list: (s) => s.services, name: (s) => s.service, assess: serviceAssessment };

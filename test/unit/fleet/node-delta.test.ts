@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NodeStatusChange } from '../../../shared/contract';
-import { applyNodeStatusChange, diffNodeStatus, sameJson } from '../../../shared/node-delta';
-import type { NodeStatus } from '../../../shared/status';
+import { applyNodeStatusChange, applyNodeSummaryChange, diffNodeStatus, sameJson } from '../../../shared/node-delta';
+import { GpuFace, NodeSummary, nodeSummary, type NodeStatus } from '../../../shared/status';
 import { gpu, node } from '../renderer/builders';
 
 const base = node('n1', { gpus: [gpu(0), gpu(1), gpu(2)], reasons: ['fine'] });
@@ -89,3 +89,58 @@ describe('node status deltas', () => {
     expect(sameJson('1', 1)).toBe(false);
   });
 });
+
+/**
+ * The snapshot holds summaries (each GPU's face only, shared/status.ts NodeSummary) while the
+ * pushes carry changes made against whole statuses: applying a change to a node's summary must
+ * give the summary of the new status, whatever the change touched.
+ */
+describe('node summaries', () => {
+  function summaryRoundTrip(prev: NodeStatus, next: NodeStatus): NodeSummary {
+    const wire = NodeStatusChange.parse(JSON.parse(JSON.stringify(diffNodeStatus(prev, next))));
+    const before = nodeSummary(prev);
+    const applied = applyNodeSummaryChange(before, wire);
+    expect(applied).toEqual(nodeSummary(next));
+    return applied as NodeSummary;
+  }
+
+  it('a summary carries the face fields of each GPU and nothing else, and passes the contract unchanged', () => {
+    const summary = nodeSummary(base);
+    expect(summary.gpus.map((g) => Object.keys(g).sort())).toEqual(base.gpus.map(() => ['health', 'index', 'reasons', 'temperatureC', 'utilizationPct']));
+    expect(NodeSummary.parse(JSON.parse(JSON.stringify(summary)))).toEqual(summary);
+    expect(Object.keys(GpuFace.shape).sort()).toEqual(['health', 'index', 'reasons', 'temperatureC', 'utilizationPct']);
+    // About a fifth of the bytes of the whole status at this GPU count.
+    expect(JSON.stringify(summary).length).toBeLessThan(JSON.stringify(base).length * 0.4);
+  });
+
+  it('a change of face fields gives a new face for that GPU only; the others keep their objects', () => {
+    const gpus = [base.gpus[0], { ...base.gpus[1], temperatureC: 91, health: 'unhealthy' as const, reasons: ['too hot'], powerW: 690 }, base.gpus[2]];
+    const before = nodeSummary(base);
+    const wire = diffNodeStatus(base, { ...base, health: 'unhealthy', gpus })!;
+    const applied = applyNodeSummaryChange(before, wire)!;
+    expect(applied).toEqual(nodeSummary({ ...base, health: 'unhealthy', gpus }));
+    expect(applied.gpus[0]).toBe(before.gpus[0]);
+    expect(applied.gpus[2]).toBe(before.gpus[2]);
+    expect(applied.gpus[1]).not.toHaveProperty('powerW');
+  });
+
+  it('a change of GPU fields off the face (power, memory, clocks) leaves the GPUs as they were, list and objects', () => {
+    const next = { ...base, lastProbeAt: base.lastProbeAt! + 3000, gpus: base.gpus.map((g) => ({ ...g, powerW: 650, memoryUsedMiB: 1234, smClockMHz: 1755 })) };
+    summaryRoundTrip(base, next);
+    const before = nodeSummary(base);
+    const applied = applyNodeSummaryChange(before, diffNodeStatus(base, next)!);
+    expect(applied?.gpus).toBe(before.gpus);
+  });
+
+  it('a GPU list of another length arrives whole and is cut to faces', () => {
+    summaryRoundTrip(base, { ...base, gpus: [base.gpus[0], base.gpus[2]] });
+    summaryRoundTrip({ ...base, gpus: [base.gpus[0]] }, base);
+  });
+
+  it('a change that was not made against this summary is refused', () => {
+    const change = diffNodeStatus(base, { ...base, gpus: [base.gpus[0], base.gpus[1], { ...base.gpus[2], temperatureC: 80 }] })!;
+    expect(applyNodeSummaryChange(nodeSummary({ ...base, gpus: [base.gpus[0]] }), change)).toBeNull();
+    expect(applyNodeSummaryChange(nodeSummary({ ...base, name: 'n2' }), change)).toBeNull();
+  });
+});
+

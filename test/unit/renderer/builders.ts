@@ -7,7 +7,7 @@ import type {
   ReplicaStatus,
   ServiceAvailability,
 } from '../../../shared/services';
-import type { FleetEvent, GpuStatus, NodeStatus } from '../../../shared/status';
+import { nodeSummary, type FleetEvent, type GpuStatus, type NodeStatus } from '../../../shared/status';
 
 /** Contract-valid statuses for renderer tests; override only what a test is about. */
 export function gpu(index: number, over: Partial<GpuStatus> = {}): GpuStatus {
@@ -68,14 +68,14 @@ export function event(id: number, over: Partial<FleetEvent> = {}): FleetEvent {
 }
 
 export function snapshot(over: Partial<FleetSnapshot> = {}): FleetSnapshot {
-  const nodes = over.nodes ?? [node('n1'), node('n2'), node('n3')];
+  // As the server sends them: each node's summary (its GPUs' faces).
+  const nodes = (over.nodes ?? [node('n1'), node('n2'), node('n3')]).map(nodeSummary);
   return {
     topology: {
       path: '/etc/fleetops/inventory.yaml',
       regions: [{ name: 'eu', clusters: [{ name: 'train-a', role: 'training', protected: false, nodes: nodes.map((n) => n.name) }] }],
     },
     inventoryError: null,
-    nodes,
     pendingHostKeys: [],
     lab: null,
     replicas: [],
@@ -86,6 +86,7 @@ export function snapshot(over: Partial<FleetSnapshot> = {}): FleetSnapshot {
     readOnly: { global: false, clusters: [] },
     nodesSeq: 0,
     ...over,
+    nodes,
   };
 }
 

@@ -5,18 +5,19 @@ import {
   applyPendingHostKeys,
   insertEvent,
   mergeNodeStatuses,
-  pickNodeUpdate,
   withoutPendingHostKey,
 } from '../../../renderer/src/api/cache-updates';
+import { nodeSummary } from '../../../shared/status';
 import { event, node, snapshot } from './builders';
 
 describe('mergeNodeStatuses', () => {
-  it('replaces updated nodes by name and keeps the identity and order of the others', () => {
+  it('replaces updated nodes by name with their summaries and keeps the identity and order of the others', () => {
     const before = snapshot();
     const updated = node('n2', { health: 'unhealthy', reasons: ['GPU 1 fell off the bus'] });
     const after = mergeNodeStatuses(before, [updated]);
     expect(after.nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
-    expect(after.nodes[1]).toBe(updated);
+    expect(after.nodes[1]).toEqual(nodeSummary(updated));
+    expect(after.nodes[1].gpus[0]).not.toHaveProperty('uuid');
     expect(after.nodes[0]).toBe(before.nodes[0]);
     expect(after.nodes[2]).toBe(before.nodes[2]);
     expect(before.nodes[1].health).toBe('healthy');
@@ -31,7 +32,7 @@ describe('mergeNodeStatuses', () => {
     const before = snapshot();
     expect(mergeNodeStatuses(before, [])).toBe(before);
     const last = node('n1', { health: 'degraded' });
-    expect(mergeNodeStatuses(before, [node('n1', { health: 'unhealthy' }), last]).nodes[0]).toBe(last);
+    expect(mergeNodeStatuses(before, [node('n1', { health: 'unhealthy' }), last]).nodes[0]).toEqual(nodeSummary(last));
   });
 });
 
@@ -107,12 +108,3 @@ describe('host keys and lab', () => {
   });
 });
 
-describe('pickNodeUpdate', () => {
-  it('takes the pushed status for the cached node only', () => {
-    const cached = node('n1');
-    const pushed = node('n1', { health: 'unreachable' });
-    expect(pickNodeUpdate(cached, new Map([['n1', pushed]]))).toBe(pushed);
-    expect(pickNodeUpdate(cached, new Map([['n2', node('n2')]]))).toBe(cached);
-    expect(pickNodeUpdate(undefined, new Map([['n1', pushed]]))).toBeUndefined();
-  });
-});

@@ -8,7 +8,7 @@
 import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from '../../../shared/contract';
-import type { NodeStatus } from '../../../shared/status';
+import { nodeSummary, type NodeStatus } from '../../../shared/status';
 import { mergeNodeStatuses, shareSnapshot } from '../../../renderer/src/api/cache-updates';
 import { fleetQueries } from '../../../renderer/src/api/queries/fleet';
 import { updateFleetNames } from '../../../renderer/src/model/fleet-names';
@@ -46,15 +46,17 @@ describe('snapshot structural sharing', () => {
     expect(shared.loadBalancers[0].servers[1].status).toBe('DOWN');
   });
 
-  it('is the snapshot query’s sharing: a push keeps untouched statuses and takes pushed ones as they came', async () => {
+  it('is the snapshot query’s sharing: a push keeps untouched statuses and takes pushed ones as merged', async () => {
     const client = new QueryClient();
     const before = snapshot();
     await client.fetchQuery({ ...fleetQueries.snapshot(), queryFn: () => before });
     const pushed = node('n2', { health: 'degraded' });
-    client.setQueryData<FleetSnapshot>(fleetQueries.snapshot().queryKey, (s) => s && mergeNodeStatuses(s, [pushed]));
+    let merged: FleetSnapshot | undefined;
+    client.setQueryData<FleetSnapshot>(fleetQueries.snapshot().queryKey, (s) => (merged = s && mergeNodeStatuses(s, [pushed])));
     const after = client.getQueryData<FleetSnapshot>(fleetQueries.snapshot().queryKey) as FleetSnapshot;
     expect(after.nodes[0]).toBe(before.nodes[0]);
-    expect(after.nodes[1]).toBe(pushed);
+    expect(after.nodes[1]).toBe(merged?.nodes[1]);
+    expect(after.nodes[1]).toEqual(nodeSummary(pushed));
     expect(after.topology).toBe(before.topology);
   });
 });

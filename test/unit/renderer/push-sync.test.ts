@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot, NodeStatusChange, PushEvent } from '../../../shared/contract';
-import type { FleetEvent, NodeStatus } from '../../../shared/status';
+import { nodeSummary, type FleetEvent, type NodeStatus } from '../../../shared/status';
 import type { FleetApiError } from '../../../renderer/src/api/errors';
 import { syncCacheWithTransport } from '../../../renderer/src/api/push-sync';
 import { eventQueries } from '../../../renderer/src/api/queries/events';
@@ -47,19 +47,41 @@ describe('pushed events update the query cache', () => {
     const { client, push, snapshotKey, getSnapshot } = setup();
     const before = snapshot({ nodesSeq: 4 });
     client.setQueryData(snapshotKey, before);
-    client.setQueryData(nodeQueries.detail('n2').queryKey, before.nodes[1]);
+    // A detail is the whole status (node.get); the snapshot holds summaries.
+    client.setQueryData(nodeQueries.detail('n2').queryKey, node('n2'));
     const n2 = node('n2', { health: 'unreachable', reasons: ['ssh: connect timeout'] });
     const n4 = node('n4', { health: 'degraded' });
     push({
       event: 'nodes.updated',
       payload: { seq: 5, nodes: [n4], changes: [{ name: 'n2', set: { health: 'unreachable', reasons: ['ssh: connect timeout'] } }] },
     });
-    expect(getSnapshot()?.nodes).toEqual([before.nodes[0], n2, before.nodes[2], n4]);
+    expect(getSnapshot()?.nodes).toEqual([before.nodes[0], nodeSummary(n2), before.nodes[2], nodeSummary(n4)]);
     expect(getSnapshot()?.nodesSeq).toBe(5);
     expect(getSnapshot()?.nodes[0]).toBe(before.nodes[0]);
     expect(getSnapshot()?.nodes[1].gpus).toBe(before.nodes[1].gpus);
     expect(client.getQueryData<NodeStatus>(nodeQueries.detail('n2').queryKey)).toEqual(n2);
     expect(client.getQueryData(nodeQueries.detail('n4').queryKey)).toBeUndefined();
+  });
+
+  it('an opened node detail takes the whole of each change, GPU fields off the face too; the snapshot only the faces', () => {
+    const { client, push, snapshotKey, getSnapshot } = setup();
+    const before = snapshot({ nodesSeq: 1 });
+    client.setQueryData(snapshotKey, before);
+    const detailKey = nodeQueries.detail('n1').queryKey;
+    const detail = node('n1');
+    client.setQueryData(detailKey, detail);
+    push({ event: 'nodes.updated', payload: { seq: 2, nodes: [], changes: [{ name: 'n1', set: { lastProbeAt: 5 }, gpus: [{ at: 1, set: { powerW: 612, temperatureC: 77 } }] }] } });
+    push({ event: 'nodes.updated', payload: { seq: 3, nodes: [], changes: [{ name: 'n1', set: {}, gpus: [{ at: 0, set: { memoryUsedMiB: 4096 } }] }] } });
+    const now = client.getQueryData<NodeStatus>(detailKey)!;
+    expect(now).toEqual({ ...detail, lastProbeAt: 5, gpus: [{ ...detail.gpus[0], memoryUsedMiB: 4096 }, { ...detail.gpus[1], powerW: 612, temperatureC: 77 }] });
+    expect(client.getQueryState(detailKey)?.isInvalidated).toBe(false);
+    // The snapshot: the temperature (on the face), not the power; GPU 0's face object kept (nothing on it changed).
+    expect(getSnapshot()?.nodes[0].gpus).toEqual([before.nodes[0].gpus[0], { ...before.nodes[0].gpus[1], temperatureC: 77 }]);
+    expect(getSnapshot()?.nodes[0].gpus[0]).toBe(before.nodes[0].gpus[0]);
+    // A push missed: the detail's base is unknown, it is fetched again and not patched.
+    push({ event: 'nodes.updated', payload: { seq: 5, nodes: [], changes: [{ name: 'n1', set: { health: 'degraded' } }] } });
+    expect(client.getQueryData(detailKey)).toBe(now);
+    expect(client.getQueryState(detailKey)?.isInvalidated).toBe(true);
   });
 
   it('a nodes.updated that does not follow the snapshot is not applied: the snapshot and the details it names are fetched again', () => {
@@ -73,12 +95,13 @@ describe('pushed events update the query cache', () => {
     for (const [seq, changes] of cases) {
       const before = snapshot({ nodesSeq: 5 });
       client.setQueryData(snapshotKey, before);
-      client.setQueryData(nodeQueries.detail('n1').queryKey, before.nodes[0]);
-      client.setQueryData(nodeQueries.detail('n2').queryKey, before.nodes[1]);
+      const n1 = node('n1');
+      client.setQueryData(nodeQueries.detail('n1').queryKey, n1);
+      client.setQueryData(nodeQueries.detail('n2').queryKey, node('n2'));
       push({ event: 'nodes.updated', payload: { seq, nodes: [], changes } });
       expect(getSnapshot()).toBe(before);
       expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(true);
-      expect(client.getQueryData(nodeQueries.detail('n1').queryKey)).toBe(before.nodes[0]);
+      expect(client.getQueryData(nodeQueries.detail('n1').queryKey)).toBe(n1);
       expect(client.getQueryState(nodeQueries.detail('n1').queryKey)?.isInvalidated).toBe(changes[0].name === 'n1');
       expect(client.getQueryState(nodeQueries.detail('n2').queryKey)?.isInvalidated).toBe(false);
       client.clear();

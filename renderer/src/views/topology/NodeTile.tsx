@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { NodeStatus } from '../../../../shared/status';
+import type { NodeSummary } from '../../../../shared/status';
 import { gpuTitle } from '../../model/format';
 import { nodeHref } from '../../model/route';
 import { sameNodeFace } from '../../model/topology-view';
@@ -7,7 +7,7 @@ import { sameNodeFace } from '../../model/topology-view';
 export interface NodeTileProps {
   name: string;
   /** undefined until the engine has reported this node. */
-  status: NodeStatus | undefined;
+  status: NodeSummary | undefined;
   selected: boolean;
 }
 

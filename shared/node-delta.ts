@@ -9,7 +9,7 @@
  * `next` is the whole rule (test/unit/fleet/node-delta.test.ts).
  */
 import type { NodeStatusChange } from './contract';
-import { gpuFace, type GpuFace, type GpuStatus, type NodeStatus, type NodeSummary } from './status';
+import { GpuFace, gpuFace, type GpuStatus, type NodeStatus, type NodeSummary } from './status';
 
 /** Equal as JSON values (what crosses a transport): numbers, strings, booleans, null, arrays, plain objects. */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -97,7 +97,7 @@ export function applyNodeStatusChange(prev: NodeStatus, change: NodeStatusChange
   return next;
 }
 
-const FACE_KEYS: ReadonlySet<string> = new Set(Object.keys(gpuFace({ index: 0, health: 'unknown', reasons: [], temperatureC: null, utilizationPct: null })));
+const FACE_KEYS: ReadonlySet<string> = new Set(Object.keys(GpuFace.shape));
 
 /**
  * The same for a node's summary (NodeSummary, what the snapshot holds): the change's GPU fields

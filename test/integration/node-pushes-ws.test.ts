@@ -135,4 +135,15 @@ describe('node pushes over the WebSocket server', () => {
       for (const p of pages) p.close();
     }
   }, 90_000);
+
+  it('the snapshot carries each GPU\'s face only, and node.get the whole status', async () => {
+    const snapshot = await core.handlers['fleet.snapshot']({});
+    const gpus = snapshot.nodes.flatMap((n) => n.gpus);
+    expect(gpus.length).toBeGreaterThan(0);
+    for (const g of gpus) expect(Object.keys(g).sort()).toEqual(['health', 'index', 'reasons', 'temperatureC', 'utilizationPct']);
+    const whole = await core.handlers['node.get']({ name: snapshot.nodes[0].name });
+    expect(whole.gpus[0]).toHaveProperty('uuid');
+    expect(whole.gpus[0]).toHaveProperty('powerW');
+    expect(snapshot.nodes[0].gpus.map((g) => g.index)).toEqual(whole.gpus.map((g) => g.index));
+  });
 });

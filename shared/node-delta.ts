@@ -99,6 +99,13 @@ export function applyNodeStatusChange(prev: NodeStatus, change: NodeStatusChange
 
 const FACE_KEYS: ReadonlySet<string> = new Set(Object.keys(GpuFace.shape));
 
+/** The fields of a GPU's change that are on its face (GpuFace), or null when none is. */
+function faceFields(set: Partial<GpuStatus>): Partial<GpuFace> | null {
+  let out: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(set)) if (FACE_KEYS.has(key) && value !== undefined) (out ??= {})[key] = value;
+  return out as Partial<GpuFace> | null;
+}
+
 /**
  * The same for a node's summary (NodeSummary, what the snapshot holds): the change's GPU fields
  * that are not part of a GPU's face are left out, and a GPU whose face did not change keeps its
@@ -109,22 +116,14 @@ export function applyNodeSummaryChange(prev: NodeSummary, change: NodeStatusChan
   const { gpus: whole, ...fields } = change.set;
   const next = withFields(prev, fields as Partial<NodeSummary>);
   if (whole !== undefined) next.gpus = whole.map(gpuFace);
-  if (change.gpus && change.gpus.length > 0) {
-    let gpus: GpuFace[] | null = null;
-    for (const { at, set } of change.gpus) {
-      if (at >= next.gpus.length) return null;
-      const face: Partial<GpuFace> = {};
-      let changed = false;
-      for (const key of Object.keys(set)) {
-        if (!FACE_KEYS.has(key) || (set as Record<string, unknown>)[key] === undefined) continue;
-        (face as Record<string, unknown>)[key] = (set as Record<string, unknown>)[key];
-        changed = true;
-      }
-      if (!changed) continue;
-      gpus ??= next.gpus.slice();
-      gpus[at] = withFields(gpus[at], face);
-    }
-    if (gpus) next.gpus = gpus;
+  let gpus: GpuFace[] | null = null;
+  for (const { at, set } of change.gpus ?? []) {
+    if (at >= next.gpus.length) return null;
+    const face = faceFields(set as Partial<GpuStatus>);
+    if (face === null) continue;
+    gpus ??= next.gpus.slice();
+    gpus[at] = withFields(gpus[at], face);
   }
+  if (gpus) next.gpus = gpus;
   return next;
 }

@@ -424,6 +424,40 @@ describe('views and navigation in the browser', () => {
     }
   }, 40_000);
 
+  it('a page draws the view first and the side column (lab, recent events) in a later task, keeping its place meanwhile', async () => {
+    // Each MutationObserver callback closes one task's DOM changes: the view's clusters must be
+    // in an earlier callback than the lab panel (App.tsx, useAfterFirstRender).
+    const ORDER = `(() => {
+      const seen = { callbacks: 0, view: null, side: null, sideEmptyWithView: false };
+      window.__sideOrder = seen;
+      new MutationObserver(() => {
+        seen.callbacks++;
+        const view = document.querySelector('[data-testid="view-topology"] [data-testid^="cluster-"]');
+        const side = document.querySelector('aside.side [data-testid="lab-panel"]');
+        if (view && seen.view === null) {
+          seen.view = seen.callbacks;
+          const aside = document.querySelector('aside.side');
+          seen.sideEmptyWithView = aside !== null && aside.childElementCount === 0 && aside.getAttribute('aria-busy') === 'true';
+        }
+        if (side && seen.side === null) seen.side = seen.callbacks;
+      }).observe(document, { childList: true, subtree: true });
+    })();`;
+    const fresh = await browser.newContext({ viewport: WIDE });
+    try {
+      await fresh.addInitScript({ content: ORDER });
+      const tab = await openTab(fresh, `${serve.url}#/topology`);
+      await tab.page.getByTestId('lab-panel').waitFor({ state: 'attached', timeout: PUSH_MS });
+      const order = (await tab.page.evaluate('window.__sideOrder')) as { view: number | null; side: number | null; sideEmptyWithView: boolean };
+      expect(order.view).not.toBeNull();
+      expect(order.side).not.toBeNull();
+      expect(order.view as number).toBeLessThan(order.side as number);
+      expect(order.sideEmptyWithView).toBe(true);
+      expect(tab.errors, 'page errors').toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('the node drawer’s GPU table: one line per GPU and no sideways scroll, at 1600×1000 and in a narrow window', async () => {
     const node = nodes[4];
     serve.handle.lab?.inject({ node, kind: 'ecc-uncorrectable', gpuIndex: 0 });

@@ -190,26 +190,3 @@ export const CheckpointVerdict = z.strictObject({
 });
 export type CheckpointVerdict = z.infer<typeof CheckpointVerdict>;
 
-/**
- * Work at risk: what a job loses if it dies now, in GPU-hours. Everything since its last
- * complete checkpoint is redone after a restart; if the job (re)started after that checkpoint,
- * only the time since its start was spent training (it resumed from that checkpoint). Here, not
- * in the engine, because the console ticks it live between two reports.
- */
-export interface WorkAtRiskInput {
-  /** GPUs the job holds. */
-  gpus: number;
-  nowMs: number;
-  /** The newest complete checkpoint's time; null when it has none. */
-  lastCompleteAtMs: number | null;
-  /** When the job (re)started; null when unknown. */
-  jobStartedAtMs?: number | null;
-}
-
-/** GPUs × hours since the later of the last complete checkpoint and the job's start; null when neither is known. */
-export function workAtRiskGpuHours(input: WorkAtRiskInput): number | null {
-  const known = [input.lastCompleteAtMs, input.jobStartedAtMs ?? null].filter((t): t is number => t !== null && Number.isFinite(t));
-  if (known.length === 0 || !(input.gpus >= 0)) return null;
-  const since = Math.max(...known);
-  return (input.gpus * Math.max(0, input.nowMs - since)) / 3_600_000;
-}

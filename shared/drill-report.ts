@@ -76,41 +76,4 @@ export const drillReportMethods = {
   'drills.history': { input: z.strictObject({ drill: drillNameInput, limit: z.number().int().min(1).max(500).optional() }), output: DrillHistory },
 } as const;
 
-// ---- words shared by the reports and the Drills view -----------------------------------------
-
-export const MILESTONE_LABELS: Readonly<Record<DrillMilestoneName, string>> = {
-  started: 'drill started',
-  injected: 'fault injected (T0)',
-  'first-failure': 'first failed request at the frontend',
-  'console-detected': 'console detected the fault',
-  'lb-down': 'HAProxy marked the server DOWN',
-  'response-started': 'response started',
-  'response-finished': 'response finished',
-  'spare-started': 'spare started',
-  'spare-healthy': 'spare answered healthy',
-  mitigated: 'mitigated (hypothesis holds again)',
-  restored: 'fault restored',
-  baseline: 'back to baseline',
-  aborted: 'aborted',
-  'restore-failed': 'restore FAILED',
-};
-
-export const EXPECTATION_LABELS: Readonly<Record<DrillExpectationName, string>> = {
-  detectedWithin: 'detected within',
-  mitigatedWithin: 'mitigated within',
-  restoredWithin: 'restored within (RTO)',
-  maxFailedRequests: 'failed requests at most',
-};
-
-export const TREND_METRIC_LABELS: Readonly<Record<DrillTrendMetric, string>> = {
-  detectSeconds: 'time to detect',
-  mitigateSeconds: 'time to mitigate',
-  recoverSeconds: 'time to recover',
-  failedRequests: 'failed requests',
-};
-
-/** "time to recover 41 s > 33.5 s (median 26 s of 5 runs)". */
-export function describeRegression(g: DrillRegression): string {
-  const n = (v: number) => (g.metric === 'failedRequests' ? String(Number(v.toFixed(2))) : `${Number(v.toFixed(2))} s`);
-  return `${TREND_METRIC_LABELS[g.metric]} ${n(g.value)} > ${n(g.limit)} (median ${n(g.median)} of ${g.baselineRunIds.length} runs)`;
-}
+// The words shared by the reports and the Drills view are in drill-words.ts (no zod: the page's first render reads them).

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DrillPlan } from './drill';
 import { DrillOccurrenceRecord, UpcomingDrillRun } from './drill-schedule';
+import { DRILL_RUN_STATUSES } from './drill-run-status';
 
 /**
  * A drill run (issue 10): one drill executed end to end — pre-checks, the fault injected as a
@@ -15,14 +16,9 @@ import { DrillOccurrenceRecord, UpcomingDrillRun } from './drill-schedule';
  * same), skipped (a pre-check refused it: nothing was injected), restore-failed (the fault may
  * still be in place: an alarm until someone deals with it).
  */
-export const DrillRunStatus = z.enum(['pre-checks', 'injecting', 'observing', 'responding', 'restoring', 'passed', 'failed', 'aborted', 'skipped', 'restore-failed']);
+export const DrillRunStatus = z.enum(DRILL_RUN_STATUSES);
 export type DrillRunStatus = z.infer<typeof DrillRunStatus>;
-
-/** Statuses after which nothing changes any more. */
-export const DRILL_RUN_FINAL: readonly DrillRunStatus[] = ['passed', 'failed', 'aborted', 'skipped', 'restore-failed'];
-export function isFinalDrillStatus(status: DrillRunStatus): boolean {
-  return DRILL_RUN_FINAL.includes(status);
-}
+export { DRILL_RUN_FINAL, isFinalDrillStatus } from './drill-run-status';
 
 /** The stable reason of an abort, skip or restore failure (the `reason` text says more). */
 export const DrillReasonCode = z.enum([

@@ -9,7 +9,8 @@
  * `next` is the whole rule (test/unit/fleet/node-delta.test.ts).
  */
 import type { NodeStatusChange } from './contract';
-import { GpuFace, gpuFace, type GpuStatus, type NodeStatus, type NodeSummary } from './status';
+import { GPU_FACE_KEYS, gpuFace } from './node-summary';
+import type { GpuFace, GpuStatus, NodeStatus, NodeSummary } from './status';
 
 /** Equal as JSON values (what crosses a transport): numbers, strings, booleans, null, arrays, plain objects. */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -97,7 +98,7 @@ export function applyNodeStatusChange(prev: NodeStatus, change: NodeStatusChange
   return next;
 }
 
-const FACE_KEYS: ReadonlySet<string> = new Set(Object.keys(GpuFace.shape));
+const FACE_KEYS: ReadonlySet<string> = new Set(GPU_FACE_KEYS);
 
 /** The fields of a GPU's change that are on its face (GpuFace), or null when none is. */
 function faceFields(set: Partial<GpuStatus>): Partial<GpuFace> | null {

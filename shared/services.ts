@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FleetErrorData } from './errors';
 import { Health } from './health';
 import { SpareView } from './capacity';
+import { LAB_REPLICA_FAULT_KINDS } from './lab-fault-kinds';
 
 /**
  * Replicas, load balancers and services as the console shows them. A replica has one state a
@@ -173,7 +174,7 @@ export const TrafficStats = z.object({
 export type TrafficStats = z.infer<typeof TrafficStats>;
 
 /** `model-load-failed`: up but without its model (health and completions 503): what breaks a warm spare unseen while it is out of rotation. */
-export const LabReplicaFaultKind = z.enum(['down', 'slow', 'rate-limit', 'http-500', 'wrong-answer', 'model-load-failed']);
+export const LabReplicaFaultKind = z.enum(LAB_REPLICA_FAULT_KINDS);
 export type LabReplicaFaultKind = z.infer<typeof LabReplicaFaultKind>;
 
 /** The lab's inference side: replicas, the HAProxy in front of them (when haproxy is installed), the traffic generator. */

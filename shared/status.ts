@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FleetErrorData } from './errors';
 import { Health } from './health';
+import { LAB_FAULT_KINDS, LAB_JOB_FAULT_KINDS } from './lab-fault-kinds';
 
 /** One GPU as the last probe saw it. `null` is "the driver said [N/A] / [Not Supported]". */
 export const GpuStatus = z.object({
@@ -88,15 +89,6 @@ export type GpuFace = z.infer<typeof GpuFace>;
 export const NodeSummary = NodeStatus.extend({ gpus: z.array(GpuFace) });
 export type NodeSummary = z.infer<typeof NodeSummary>;
 
-/** The face of a GPU (a GpuFace or a whole GpuStatus): a new object with those fields alone. */
-export function gpuFace(gpu: GpuFace): GpuFace {
-  return { index: gpu.index, health: gpu.health, reasons: gpu.reasons, temperatureC: gpu.temperatureC, utilizationPct: gpu.utilizationPct };
-}
-
-/** A node's summary: its status with its GPUs' faces. */
-export function nodeSummary(status: NodeStatus | NodeSummary): NodeSummary {
-  return { ...status, gpus: status.gpus.map(gpuFace) };
-}
 
 export const Severity = z.enum(['info', 'warning', 'error']);
 
@@ -123,22 +115,14 @@ export const HostKeyPrompt = z.object({
 });
 export type HostKeyPrompt = z.infer<typeof HostKeyPrompt>;
 
-export const LabFaultKind = z.enum([
-  'gpu-lost',
-  'gpu-missing',
-  'ecc-uncorrectable',
-  'xid-79',
-  'thermal-slowdown',
-  'node-unreachable',
-  'slow-ssh',
-]);
+export const LabFaultKind = z.enum(LAB_FAULT_KINDS);
 export type LabFaultKind = z.infer<typeof LabFaultKind>;
 
 export const LabFault = z.object({ node: z.string(), kind: LabFaultKind, gpuIndex: z.number().int().min(0).optional() });
 export type LabFault = z.infer<typeof LabFault>;
 
 /** Faults of a lab training job's checkpoint writer (electron/core/checkpoints/lab-writer.ts). */
-export const LabJobFaultKind = z.enum(['stall', 'no-metadata', 'truncated-shard', 'disk-full', 'mount-gone']);
+export const LabJobFaultKind = z.enum(LAB_JOB_FAULT_KINDS);
 export type LabJobFaultKind = z.infer<typeof LabJobFaultKind>;
 
 /** One lab training cluster's real Slurm (slurmrestd on loopback). */

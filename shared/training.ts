@@ -6,7 +6,7 @@
  * A scheduler that cannot be read is `unreachable` with the reason; nothing else depends on it.
  */
 import { z } from 'zod';
-import { CheckpointVerdict, workAtRiskGpuHours } from './checkpoints';
+import { CheckpointVerdict } from './checkpoints';
 import { Health } from './health';
 
 export const SchedulerReadState = z.enum(['ok', 'unreachable', 'pending']);
@@ -125,17 +125,3 @@ export const trainingPushEvents = {
   'training.updated': TrainingOverview,
 } as const;
 
-/** Slurm states in which a job holds its nodes (and its GPUs' work is at risk). */
-export const ACTIVE_JOB_STATES: ReadonlySet<string> = new Set(['RUNNING', 'COMPLETING', 'SUSPENDED', 'CONFIGURING', 'STOPPED']);
-
-/**
- * GPUs × hours since the newest complete checkpoint — or since the job started, when it has none
- * yet (or it is older than the start: a restart resumes from it, but what ran since is unsaved).
- * Null for a job that holds no GPUs right now. The engine reports it; the console ticks it
- * every second between two reports with this same function.
- */
-export function workAtRisk(job: Pick<TrainingJob, 'state' | 'gpus' | 'startedAt'>, checkpoint: Pick<CheckpointStatus, 'newestComplete'> | null, now: number): number | null {
-  if (!ACTIVE_JOB_STATES.has(job.state) || job.startedAt === null) return null;
-  const hours = workAtRiskGpuHours({ gpus: job.gpus, nowMs: now, lastCompleteAtMs: checkpoint?.newestComplete?.at ?? null, jobStartedAtMs: job.startedAt });
-  return hours === null ? null : Math.round(hours * 100) / 100;
-}

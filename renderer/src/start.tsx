@@ -1,4 +1,3 @@
-import './zod-jitless';
 import { installTransport } from './api/client';
 import { connectionSettled } from './api/connection-settled';
 import { PERF_MARK, perfMark } from './api/perf-marks';

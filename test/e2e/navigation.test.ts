@@ -6,7 +6,7 @@
  * GPU table on one line per GPU; and axe over every view in both themes.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HaproxyRuntime } from '../../electron/core/haproxy';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
 import { formatViolations, isSerious, axeViolations } from './helpers/axe';
@@ -452,6 +452,40 @@ describe('views and navigation in the browser', () => {
       expect(order.side).not.toBeNull();
       expect(order.view as number).toBeLessThan(order.side as number);
       expect(order.sideEmptyWithView).toBe(true);
+      expect(tab.errors, 'page errors').toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('the first render needs no zod: the contract parser’s chunk is asked for only after the view is drawn, then loads while the page is idle', async () => {
+    // api/parse.ts: the snapshot passes the quick check against the contract's shapes; zod and the
+    // contract's schemas (zod-parse.ts, a chunk of its own) come later. A snapshot the quick check
+    // left to zod, or a module of the first render importing a schema, would load it before.
+    const ZOD_ORDER = `(() => {
+      const seen = { zodAtView: null };
+      window.__zodOrder = seen;
+      const zodAsked = () =>
+        performance.getEntriesByType('resource').some((e) => /zod-parse-/.test(e.name)) ||
+        [...document.querySelectorAll('link[rel="modulepreload"], script[src]')].some((l) => /zod-parse-/.test(l.href || l.src));
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('[data-testid="view-topology"] [data-testid^="cluster-"]')) return;
+        seen.zodAtView = zodAsked();
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    })();`;
+    const fresh = await browser.newContext({ viewport: WIDE });
+    try {
+      await fresh.addInitScript({ content: ZOD_ORDER });
+      const tab = await openTab(fresh, `${serve.url}#/topology`);
+      // Polled with evaluate: waitForFunction evaluates a string in the page, which its CSP forbids.
+      await vi.waitFor(async () => expect(await tab.page.evaluate('window.__zodOrder.zodAtView')).not.toBeNull(), { timeout: PUSH_MS, interval: 50 });
+      expect(await tab.page.evaluate('window.__zodOrder.zodAtView')).toBe(false);
+      // …and it does load once the page is drawn (App.tsx, when idle): a reply the quick check leaves to zod does not wait for it.
+      await vi.waitFor(async () => expect(await tab.page.evaluate("performance.getEntriesByType('resource').some((e) => /zod-parse-/.test(e.name))")).toBe(true), {
+        timeout: PUSH_MS,
+        interval: 50,
+      });
       expect(tab.errors, 'page errors').toEqual([]);
     } finally {
       await fresh.close();

@@ -17,7 +17,7 @@ import { startLab, type LabFleet } from '../../electron/core/lab/lab-fleet';
 import { createDispatch } from '../../electron/core/rpc/dispatch';
 import { startServer, type RunningServer } from '../../electron/serve/server';
 import type { FleetSnapshot } from '../../shared/contract';
-import { nodeSummary } from '../../shared/status';
+import { nodeSummary } from '../../shared/node-summary';
 import { socketProtocols } from '../../shared/socket-auth';
 import { syncCacheWithTransport } from '../../renderer/src/api/push-sync';
 import { fleetQueries } from '../../renderer/src/api/queries/fleet';

@@ -6,7 +6,8 @@
  * (node-updates.ts).
  */
 import type { ResolvedNode } from '../../../shared/inventory';
-import { nodeSummary, type NodeStatus, type NodeSummary } from '../../../shared/status';
+import { nodeSummary } from '../../../shared/node-summary';
+import type { NodeStatus, NodeSummary } from '../../../shared/status';
 import { applyVerdict } from '../health/state-machine';
 import { ProbeScheduler, realTimers, type Timers } from '../probe/scheduler';
 import type { HistorySink } from '../history/history-sink';

@@ -6,7 +6,8 @@
  */
 import type { Health } from '../../../shared/health';
 import type { SlurmJob, SlurmNode, SlurmPartition } from '../../../shared/slurm';
-import { ACTIVE_JOB_STATES, workAtRisk, type CheckpointStatus, type JobRisk, type SchedulerStatus, type TrainingJob, type TrainingNode } from '../../../shared/training';
+import type { CheckpointStatus, JobRisk, SchedulerStatus, TrainingJob, TrainingNode } from '../../../shared/training';
+import { ACTIVE_JOB_STATES, workAtRisk } from '../../../shared/work-at-risk';
 
 export { ACTIVE_JOB_STATES, workAtRisk };
 import type { TrainingCluster } from './training-inventory';

@@ -8,7 +8,7 @@
 import { FleetError, toErrorData } from '../../../shared/errors';
 import type { ResolvedNode } from '../../../shared/inventory';
 import type { SlurmApi } from '../../../shared/slurm';
-import { ACTIVE_JOB_STATES } from '../../../shared/training';
+import { ACTIVE_JOB_STATES } from '../../../shared/work-at-risk';
 import { sshTargetFor } from '../fleet/probe-node';
 import type { SlurmRoute } from '../runbooks/plan-context';
 import type { SlurmActions } from '../runbook-exec/slurm-step-actions';

@@ -3,7 +3,8 @@ import type { FleetSnapshot, PushEventPayload } from '../../../shared/contract';
 import type { RunView } from '../../../shared/runbook';
 import type { LabServicesInfo, LoadBalancerStatus, ReplicaStatus, ServiceAvailability } from '../../../shared/services';
 import { applyNodeStatusChange, applyNodeSummaryChange } from '../../../shared/node-delta';
-import { nodeSummary, type FleetEvent, type HostKeyPrompt, type LabInfo, type NodeStatus } from '../../../shared/status';
+import { nodeSummary } from '../../../shared/node-summary';
+import type { FleetEvent, HostKeyPrompt, LabInfo, NodeStatus } from '../../../shared/status';
 
 /**
  * Pure folds of pushed events into cached data. They keep the identity of every object they do

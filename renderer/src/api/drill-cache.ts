@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { isFinalDrillStatus, type DrillRunView } from '../../../shared/drill-run';
+import type { DrillRunView } from '../../../shared/drill-run';
+import { isFinalDrillStatus } from '../../../shared/drill-run-status';
 import { drillQueries } from './queries/drills';
 
 /**

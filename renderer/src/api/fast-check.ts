@@ -1,23 +1,24 @@
-import type { z } from 'zod';
+import type { Shape, ShapeCheck, ShapeTable } from '../../../shared/contract-shapes/shape';
 
 /**
  * A quick yes to "would the contract's zod schema accept this value, and give back a value equal
  * to it?", so a pushed event or a reply that is fine can be used as it came, and zod parses only
- * what is not.
+ * what is not — and is loaded only then (parse.ts).
  *
  * Why: the page's CSP forbids eval, so zod runs jitless (zod-jitless.ts), interpreting every
  * schema node and copying every object and array of the value as it goes. A `nodes.updated`
  * push of a 1,000-node fleet carries some 60 node statuses with 8 GPUs each — over ten thousand
  * fields, several times a second — and the 1,000-node snapshot ten times that: on a busy
- * machine that validation alone took a frame's budget. These checkers are closures built once
- * per schema from zod's own definitions (`schema._zod.def`), with no allocation per value.
+ * machine that validation alone took a frame's budget. And building the contract's schemas is
+ * itself a good part of the page's start. So the checks are closures built once per shape from
+ * the contract's shape table (shared/contract-shapes/: plain data written from the zod schemas at
+ * build time), with no allocation per value and no zod.
  *
  * The rule is one-sided: a checker says `true` only when zod would succeed with an output deeply
  * equal to the input; `false` means "ask zod" (parse.ts then runs zod, which gives the value or
- * the error it always gave). So a schema node it does not know (a transform, a default, a pipe,
- * a lazy, a string format other than a plain regex, a refinement…) is checked by running zod on
- * that node alone and comparing its output with the input; and an object schema that strips
- * unknown keys answers `false` when there are any, since zod's output would lack them.
+ * the error it always gave). So a shape only zod can judge (`t: 'zod'`: a transform, a default,
+ * a format, a refinement…) answers `false`, and an object whose schema strips unknown keys
+ * answers `false` when there are any, since zod's output would lack them.
  */
 
 type Check = (value: unknown) => boolean;
@@ -25,59 +26,41 @@ type Check = (value: unknown) => boolean;
 interface Compiled {
   check: Check;
   /**
-   * True when every value zod accepts comes out equal to itself (nothing stripped, transformed or
-   * defaulted anywhere below). A plain union is checked option by option only when all its options
-   * are exact: zod takes the first option that succeeds, which must then give the input back too.
+   * True when every value zod accepts comes out equal to itself (nothing stripped anywhere
+   * below). A plain union is checked option by option only when all its options are exact: zod
+   * takes the first option that succeeds, which must then give the input back too.
    */
   exact: boolean;
 }
 
-/** The slice of zod 4's internals read here (`schema._zod`): public to libraries building on zod. */
-interface Internals {
-  def: Record<string, unknown> & { type: string; checks?: Array<{ _zod: { def: Record<string, unknown> & { check: string } } }> };
-  values?: Set<unknown>;
-  propValues?: Record<string, Set<unknown>>;
-}
+const NO: Compiled = { check: () => false, exact: false };
 
-const internals = (schema: unknown): Internals => (schema as { _zod: Internals })._zod;
+/** The checkers of a shape table's shapes, each built on first use and kept. */
+export function shapeCheckers(table: ShapeTable): (id: number) => Check {
+  const compiled: Array<Compiled | undefined> = [];
+  const compiling = new Set<number>();
 
-const compiled = new WeakMap<object, Compiled>();
-const compiling = new WeakSet<object>();
-
-/** The checker of `schema`, built on first use and kept. */
-export function fastCheck(schema: z.ZodType): Check {
-  return compile(schema).check;
-}
-
-function compile(schema: z.ZodType): Compiled {
-  const done = compiled.get(schema);
-  if (done) return done;
-  if (compiling.has(schema)) {
-    // A schema that contains itself (an object shape getter): look it up when it is used.
-    return { check: (v) => (compiled.get(schema) as Compiled).check(v), exact: false };
+  function compile(id: number): Compiled {
+    const done = compiled[id];
+    if (done) return done;
+    if (compiling.has(id)) {
+      // A shape that contains itself: look it up when it is used.
+      return { check: (v) => (compiled[id] ?? NO).check(v), exact: false };
+    }
+    const shape = table.shapes[id];
+    if (!shape) return NO;
+    compiling.add(id);
+    let result: Compiled;
+    try {
+      result = build(shape, compile);
+    } finally {
+      compiling.delete(id);
+    }
+    compiled[id] = result;
+    return result;
   }
-  compiling.add(schema);
-  let result: Compiled;
-  try {
-    result = build(schema) ?? zodLeaf(schema);
-  } catch {
-    result = zodLeaf(schema);
-  } finally {
-    compiling.delete(schema);
-  }
-  compiled.set(schema, result);
-  return result;
-}
 
-/** Any schema node: zod itself on this node, its output compared with the input. */
-function zodLeaf(schema: z.ZodType): Compiled {
-  return {
-    check: (v) => {
-      const r = schema.safeParse(v);
-      return r.success && deepEqual(r.data, v);
-    },
-    exact: false,
-  };
+  return (id) => compile(id).check;
 }
 
 /** Own enumerable keys and values, equal all the way down (what JSON or structured clone can hold). */
@@ -101,58 +84,51 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-type CheckDef = Record<string, unknown> & { check: string };
-
-/** The node's checks, or null when one of them is of a kind (or has a condition) not handled here. */
-function checksOf(def: Internals['def'], handled: (c: CheckDef) => Check | null): Check[] | null {
-  const out: Check[] = [];
-  for (const c of def.checks ?? []) {
-    const cd = c._zod.def;
-    if (cd.when !== undefined) return null;
-    const fn = handled(cd);
-    if (!fn) return null;
-    out.push(fn);
-  }
-  return out;
-}
-
 const all = (checks: Check[]): Check => (checks.length === 0 ? () => true : checks.length === 1 ? checks[0] : (v) => checks.every((c) => c(v)));
 
-function lengthCheck(c: CheckDef): Check | null {
-  if (c.check === 'min_length' && typeof c.minimum === 'number') {
-    const min = c.minimum;
-    return (v) => (v as { length: number }).length >= min;
+function checkOf(c: ShapeCheck): Check {
+  switch (c[0]) {
+    case 'min_length': {
+      const min = c[1];
+      return (v) => (v as { length: number }).length >= min;
+    }
+    case 'max_length': {
+      const max = c[1];
+      return (v) => (v as { length: number }).length <= max;
+    }
+    case 'length': {
+      const len = c[1];
+      return (v) => (v as { length: number }).length === len;
+    }
+    case 'regex': {
+      const pattern = new RegExp(c[1], c[2]);
+      return (v) => {
+        pattern.lastIndex = 0;
+        return pattern.test(v as string);
+      };
+    }
+    case 'safeint':
+      return (v) => Number.isSafeInteger(v);
+    case '>': {
+      const bound = c[1];
+      return (v) => (v as number) > bound;
+    }
+    case '>=': {
+      const bound = c[1];
+      return (v) => (v as number) >= bound;
+    }
+    case '<': {
+      const bound = c[1];
+      return (v) => (v as number) < bound;
+    }
+    case '<=': {
+      const bound = c[1];
+      return (v) => (v as number) <= bound;
+    }
+    default:
+      // A check this page does not know (a newer table): never a yes.
+      return () => false;
   }
-  if (c.check === 'max_length' && typeof c.maximum === 'number') {
-    const max = c.maximum;
-    return (v) => (v as { length: number }).length <= max;
-  }
-  if (c.check === 'length_equals' && typeof c.length === 'number') {
-    const len = c.length;
-    return (v) => (v as { length: number }).length === len;
-  }
-  return null;
-}
-
-function stringCheck(c: CheckDef): Check | null {
-  if (c.check === 'string_format' && c.format === 'regex' && c.pattern instanceof RegExp) {
-    const pattern = c.pattern;
-    return (v) => {
-      pattern.lastIndex = 0;
-      return pattern.test(v as string);
-    };
-  }
-  return lengthCheck(c);
-}
-
-function numberCheck(c: CheckDef): Check | null {
-  if (c.check === 'number_format' && c.format === 'safeint') return (v) => Number.isSafeInteger(v);
-  if ((c.check === 'greater_than' || c.check === 'less_than') && typeof c.value === 'number') {
-    const bound = c.value;
-    if (c.check === 'greater_than') return c.inclusive ? (v) => (v as number) >= bound : (v) => (v as number) > bound;
-    return c.inclusive ? (v) => (v as number) <= bound : (v) => (v as number) < bound;
-  }
-  return null;
 }
 
 /** What JSON.parse and structured clone make; zod's output objects are the same kind. */
@@ -160,52 +136,42 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-/** The checker of one schema node, or null to use zod on it (zodLeaf). */
-function build(schema: z.ZodType): Compiled | null {
-  const z = internals(schema);
-  const def = z.def;
-  // Coercion changes the value; a format schema (z.int(), z.email(), z.uuid()…) is its own check.
-  if (def.coerce === true || def.check !== undefined || def.format !== undefined) return null;
-  switch (def.type) {
-    case 'unknown':
+/** The checker of one shape; `compile` gives those of the shapes it refers to. */
+function build(shape: Shape, compile: (id: number) => Compiled): Compiled {
+  switch (shape.t) {
     case 'any':
-      return (def.checks ?? []).length === 0 ? { check: () => true, exact: true } : null;
+      return { check: () => true, exact: true };
+    case 'zod':
+      return NO;
     case 'string': {
-      const checks = checksOf(def, stringCheck);
-      if (!checks) return null;
-      const rest = all(checks);
+      const rest = all(shape.checks.map(checkOf));
       return { check: (v) => typeof v === 'string' && rest(v), exact: true };
     }
     case 'number': {
-      const checks = checksOf(def, numberCheck);
-      if (!checks) return null;
-      const rest = all(checks);
+      const rest = all(shape.checks.map(checkOf));
       // zod 4 refuses NaN and ±Infinity.
       return { check: (v) => typeof v === 'number' && Number.isFinite(v) && rest(v), exact: true };
     }
     case 'boolean':
-      return (def.checks ?? []).length === 0 ? { check: (v) => typeof v === 'boolean', exact: true } : null;
+      return { check: (v) => typeof v === 'boolean', exact: true };
     case 'null':
       return { check: (v) => v === null, exact: true };
-    case 'enum':
-    case 'literal': {
-      const values = z.values;
-      if (!(values instanceof Set) || (def.checks ?? []).length > 0) return null;
+    case 'values': {
+      const values = new Set<unknown>(shape.values);
       return { check: (v) => values.has(v), exact: true };
     }
     case 'nullable': {
-      const inner = compile(def.innerType as z.ZodType);
+      const inner = compile(shape.of);
       return { check: (v) => v === null || inner.check(v), exact: inner.exact };
     }
     case 'optional': {
-      const inner = compile(def.innerType as z.ZodType);
+      const inner = compile(shape.of);
       return { check: (v) => v === undefined || inner.check(v), exact: inner.exact };
     }
     case 'array': {
-      const checks = checksOf(def, lengthCheck);
-      if (!checks) return null;
-      const rest = all(checks);
-      const element = compile(def.element as z.ZodType);
+      if (shape.of === undefined) return NO;
+      const rest = all(shape.checks.map(checkOf));
+      const element = compile(shape.of);
       return {
         check: (v) => {
           if (!Array.isArray(v) || !rest(v)) return false;
@@ -216,11 +182,9 @@ function build(schema: z.ZodType): Compiled | null {
       };
     }
     case 'object':
-      return buildObject(def);
+      return buildObject(shape, compile);
     case 'record': {
-      const key = internals(def.keyType).def;
-      if (key.type !== 'string' || (key.checks ?? []).length > 0 || (def.checks ?? []).length > 0) return null;
-      const value = compile(def.valueType as z.ZodType);
+      const value = compile(shape.of);
       return {
         check: (v) => {
           if (!isPlainObject(v) || hasOwn(v, '__proto__')) return false;
@@ -232,22 +196,18 @@ function build(schema: z.ZodType): Compiled | null {
       };
     }
     case 'union':
-      return buildUnion(def);
+      return buildUnion(shape, compile);
     default:
-      return null;
+      // A kind this page does not know (a newer table): never a yes.
+      return NO;
   }
 }
 
-function buildObject(def: Internals['def']): Compiled | null {
-  if ((def.checks ?? []).length > 0) return null;
-  const shape = def.shape as Record<string, z.ZodType>;
-  const keys = Object.keys(shape);
-  const fields = keys.map((key) => ({ key, optional: internals(shape[key]).def.type === 'optional', compiled: compile(shape[key]) }));
-  const known = new Set(keys);
-  const catchall = def.catchall as z.ZodType | undefined;
-  // No catchall: zod strips unknown keys (its output would lack them). `never`: strict, they fail.
-  // Anything else: kept, each checked against it.
-  const extra = catchall === undefined || internals(catchall).def.type === 'never' ? null : compile(catchall);
+function buildObject(shape: Extract<Shape, { t: 'object' }>, compile: (id: number) => Compiled): Compiled {
+  const fields = shape.fields.map(([key, id, optional]) => ({ key, optional, compiled: compile(id) }));
+  const known = new Set(fields.map((f) => f.key));
+  // 'strip': zod leaves unknown keys out of its output. 'strict': they fail. A shape: kept, each checked against it.
+  const extra = typeof shape.rest === 'number' ? compile(shape.rest) : null;
   return {
     check: (v) => {
       if (!isPlainObject(v)) return false;
@@ -273,33 +233,25 @@ function buildObject(def: Internals['def']): Compiled | null {
       }
       return true;
     },
-    exact: catchall !== undefined && fields.every((f) => f.compiled.exact) && (extra === null || extra.exact),
+    exact: shape.rest !== 'strip' && fields.every((f) => f.compiled.exact) && (extra === null || extra.exact),
   };
 }
 
-function buildUnion(def: Internals['def']): Compiled | null {
-  if ((def.checks ?? []).length > 0) return null;
-  const options = (def.options as z.ZodType[]).map((o) => ({ schema: o, compiled: compile(o) }));
-  const disc = def.discriminator;
-  if (typeof disc === 'string') {
-    // As zod picks: the one option whose discriminator values hold the value's (ambiguous: none).
-    const byValue = new Map<unknown, Compiled | null>();
-    for (const o of options) {
-      const values = internals(o.schema).propValues?.[disc];
-      if (!values || values.size === 0) return null;
-      for (const value of values) byValue.set(value, byValue.has(value) ? null : o.compiled);
-    }
+function buildUnion(shape: Extract<Shape, { t: 'union' }>, compile: (id: number) => Compiled): Compiled {
+  const options = shape.options.map(compile);
+  const key = shape.key;
+  if (key !== undefined) {
+    // As zod picks: the one option whose discriminator values hold the value's (-1: two claim it).
+    const byValue = new Map<unknown, Compiled | null>((shape.byValue ?? []).map(([value, i]) => [value, options[i] ?? null]));
     return {
       check: (v) => {
-        if (!isPlainObject(v) || v[disc] === undefined) return false;
-        const option = byValue.get(v[disc]);
+        if (!isPlainObject(v) || v[key] === undefined) return false;
+        const option = byValue.get(v[key]);
         return option ? option.check(v) : false;
       },
-      exact: options.every((o) => o.compiled.exact),
+      exact: options.every((o) => o.exact),
     };
   }
-  // An exclusive union (z.xor) fails on two matches: not handled here.
-  if (def.inclusive === false) return null;
-  if (!options.every((o) => o.compiled.exact)) return null;
-  return { check: (v) => options.some((o) => o.compiled.check(v)), exact: true };
+  if (!options.every((o) => o.exact)) return NO;
+  return { check: (v) => options.some((o) => o.check(v)), exact: true };
 }

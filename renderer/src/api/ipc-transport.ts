@@ -1,5 +1,6 @@
 import type { CallResult, MethodInput, MethodName, MethodOutput, PushEvent } from '../../../shared/contract';
 import { FleetApiError } from './errors';
+import { inOrder } from './in-order';
 import { parsePushEvent, resultFromCall } from './parse';
 import { Listeners, type ConnectionState, type Transport, type Unsubscribe } from './transport';
 
@@ -15,16 +16,15 @@ const OPEN: ConnectionState = { status: 'open' };
 export function createIpcTransport(bridge: FleetBridge): Transport {
   const events = new Listeners<PushEvent>();
   const problems = new Listeners<FleetApiError>();
+  /** Replies and events reach their receivers in the order they came, also when one waits for zod (parse.ts). */
+  const delivery = inOrder();
 
   const stopBridge = bridge.on(({ event, payload }) => {
-    let parsed: PushEvent;
-    try {
-      parsed = parsePushEvent(event, payload);
-    } catch (err) {
-      problems.emit(err as FleetApiError);
-      return;
-    }
-    events.emit(parsed);
+    delivery.deliver(
+      () => parsePushEvent(event, payload),
+      (parsed) => events.emit(parsed),
+      (err) => problems.emit(err as FleetApiError),
+    );
   });
 
   return {
@@ -38,7 +38,7 @@ export function createIpcTransport(bridge: FleetBridge): Transport {
         // instead of returning error data): keep the message so the operator sees it.
         throw new FleetApiError('INTERNAL', `${method} failed in the main process: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return resultFromCall(method, raw);
+      return new Promise<MethodOutput<M>>((resolve, reject) => delivery.deliver(() => resultFromCall(method, raw), resolve, reject));
     },
     onEvent: (listener) => events.add(listener),
     onProblem: (listener) => problems.add(listener),

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import type { MethodInput, MethodName, MethodOutput, PushEvent, RequestEnvelope } from '../../../shared/contract';
-import { FleetErrorData } from '../../../shared/errors';
 import { reconnectDelayMs } from './backoff';
 import { FleetApiError } from './errors';
-import { parsePushEvent, resultFromCall } from './parse';
+import { inOrder } from './in-order';
+import { errorFromData, parsePushEvent, resultFromCall } from './parse';
 import { PERF_MARK, perfMark, perfMarksEnabled, perfMeasure } from './perf-marks';
 import { Listeners, type ConnectionState, type Transport } from './transport';
 
@@ -47,12 +46,28 @@ export interface WsTransportOptions {
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
-const ServerFrameShape = z.discriminatedUnion('type', [
-  // The reply is handed whole to resultFromCall, which checks the ok/result/error part.
-  // id is null when the server could not read our frame well enough to know which call it was.
-  z.looseObject({ type: z.literal('reply'), id: z.number().int().nonnegative().nullable() }),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
-]);
+/**
+ * A server frame's outer part (shared/contract.ts ServerFrame): a reply with its id — handed whole
+ * to resultFromCall, which checks the ok/result/error part; null when the server could not read
+ * our frame well enough to know which call it was — or an event with its name and payload.
+ * Checked by hand: this runs before zod is loaded (parse.ts).
+ */
+type ServerFrameOuter = { type: 'reply'; id: number | null; error?: unknown } | { type: 'event'; event: string; payload: unknown };
+
+function serverFrame(value: unknown): ServerFrameOuter {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected an object');
+  const frame = value as Record<string, unknown>;
+  if (frame.type === 'reply') {
+    const id = frame.id;
+    if (id !== null && !(typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)) throw new Error('id: expected a whole number or null');
+    return frame as ServerFrameOuter;
+  }
+  if (frame.type === 'event') {
+    if (typeof frame.event !== 'string') throw new Error('event: expected a string');
+    return { type: 'event', event: frame.event, payload: frame.payload };
+  }
+  throw new Error('type: expected "reply" or "event"');
+}
 
 interface PendingCall {
   method: MethodName;
@@ -76,6 +91,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const problems = new Listeners<FleetApiError>();
   const connectionListeners = new Listeners<ConnectionState>();
   const marks = perfMarksEnabled();
+  /** Replies and events reach their receivers in the order they came, also when one waits for zod (parse.ts). */
+  const delivery = inOrder();
 
   let state: ConnectionState = { status: 'connecting' };
   let socket: SocketConnection | null = null;
@@ -150,32 +167,35 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
 
   function handleMessage(data: unknown): void {
     const receivedAt = marks ? performance.now() : 0;
-    let frame: z.infer<typeof ServerFrameShape>;
+    let frame: ServerFrameOuter;
     try {
       if (typeof data !== 'string') throw new Error('frame is not text');
-      const parsed = ServerFrameShape.safeParse(JSON.parse(data));
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'not a server frame');
-      frame = parsed.data;
+      frame = serverFrame(JSON.parse(data));
     } catch (err) {
-      problems.emit(new FleetApiError('PARSE_FAILED', `unreadable frame from the server: ${(err as Error).message}`));
+      // In its place among what came before it: the problems are listed in the order they came.
+      const problem = new FleetApiError('PARSE_FAILED', `unreadable frame from the server: ${(err as Error).message}`);
+      delivery.deliver(() => problem, (p) => problems.emit(p), () => undefined);
       return;
     }
     if (frame.type === 'event') {
-      try {
-        events.emit(parsePushEvent(frame.event, frame.payload));
-      } catch (err) {
-        if (err instanceof FleetApiError) problems.emit(err);
-        else throw err;
-      }
+      const { event, payload } = frame;
+      delivery.deliver(
+        () => parsePushEvent(event, payload),
+        (pushed) => events.emit(pushed),
+        (err) => {
+          if (err instanceof FleetApiError) problems.emit(err);
+          else throw err;
+        },
+      );
       return;
     }
     if (frame.id === null) {
       // The server rejected a frame it could not attribute to a call: nobody awaits it, so it is a problem to show.
-      const error = FleetErrorData.safeParse(frame.error);
-      problems.emit(
-        error.success
-          ? FleetApiError.fromData(error.data)
-          : new FleetApiError('PARSE_FAILED', 'unreadable frame from the server: reply without id or error'),
+      const { error } = frame;
+      delivery.deliver(
+        () => errorFromData(error),
+        (problem) => problems.emit(problem ?? new FleetApiError('PARSE_FAILED', 'unreadable frame from the server: reply without id or error')),
+        (err) => problems.emit(err as FleetApiError),
       );
       return;
     }
@@ -195,16 +215,17 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   /** Hands a reply frame to the call it answers (arrival and JSON-parsed times for the perf marks). */
   function deliver(call: PendingCall, frame: unknown, receivedAt: number, parsedAt: number): void {
     const checkFrom = marks ? performance.now() : 0;
-    try {
-      const result = resultFromCall(call.method, frame);
-      if (marks) {
-        perfMeasure(PERF_MARK.replyParse(call.method), receivedAt, parsedAt);
-        perfMeasure(PERF_MARK.replyCheck(call.method), checkFrom);
-      }
-      call.resolve(result);
-    } catch (err) {
-      call.reject(err as FleetApiError);
-    }
+    delivery.deliver(
+      () => resultFromCall(call.method, frame),
+      (result) => {
+        if (marks) {
+          perfMeasure(PERF_MARK.replyParse(call.method), receivedAt, parsedAt);
+          perfMeasure(PERF_MARK.replyCheck(call.method), checkFrom);
+        }
+        call.resolve(result);
+      },
+      (err) => call.reject(err as FleetApiError),
+    );
   }
 
   /** Which socket's callbacks count: a socket that was replaced or closed by us may still fire late. */

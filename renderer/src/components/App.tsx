@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { activeTransport } from '../api/client';
+import { loadZodParse } from '../api/parse';
 import type { ProblemLog } from '../api/problem-log';
 import { fleetQueries } from '../api/queries/fleet';
 import { useAfterFirstRender } from '../hooks';
@@ -11,10 +12,10 @@ import { useLocalPreference } from '../preferences';
 import { NotificationSwitch } from '../notifications/NotificationSwitch';
 import { useGlobalShortcuts } from '../shortcuts';
 import { subjectDefinition, viewById, VIEWS } from '../views';
+import { lazyComponent } from '../views/lazy-component';
 import { CommandPalette } from './CommandPalette';
 import { ConnectionBanner } from './ConnectionBanner';
 import { ErrorNote } from './ErrorNote';
-import { EventsPanel } from './EventsPanel';
 import { HostKeyDialog } from './HostKeyDialog';
 import { InventoryErrorBanner } from './InventoryErrorBanner';
 import { LabPanel } from './LabPanel';
@@ -30,6 +31,11 @@ const NONE: never[] = [];
 /** The palette's key as the keyboard says it: ⌘ on a Mac, Ctrl elsewhere (both work everywhere). */
 const PALETTE_KEY = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘ K' : 'Ctrl K';
 const serializeSidebar = (s: SidebarState) => s;
+/**
+ * Drawn a task after the view (useAfterFirstRender), from a chunk of its own: its event rows
+ * read LB changes with the contract's zod schema, which the first render does not load (api/parse.ts).
+ */
+const EventsPanel = lazyComponent(() => import('./EventsPanel').then((m) => m.EventsPanel));
 
 /**
  * The console's frame: banners and the summary on top, the sidebar of views on the left, the
@@ -63,6 +69,16 @@ export function App({ problems }: { problems: ProblemLog }) {
   const collapsed = sidebar === 'collapsed';
   // The side column follows the view by one task (useAfterFirstRender says why).
   const sideShown = useAfterFirstRender(data !== undefined);
+  // zod and the contract's schemas (api/parse.ts): not needed to draw, but to read a reply the
+  // quick check leaves to zod, and by the views in chunks of their own. Loaded once the page is
+  // drawn, when the main thread is idle, so that such a reply does not wait for them.
+  useEffect(() => {
+    if (!sideShown) return;
+    const load = () => void loadZodParse().catch(() => undefined);
+    if (typeof window.requestIdleCallback !== 'function') return void setTimeout(load, 0);
+    const id = window.requestIdleCallback(load, { timeout: 2000 });
+    return () => window.cancelIdleCallback(id);
+  }, [sideShown]);
 
   return (
     <div className="app" data-sidebar={sidebar}>
@@ -84,7 +100,14 @@ export function App({ problems }: { problems: ProblemLog }) {
       <div className="shell">
         <Sidebar views={VIEWS} current={view.id} snapshot={data} collapsed={collapsed} onToggle={() => setSidebar(collapsed ? 'expanded' : 'collapsed')} />
         <main className="view-area" id="main" data-testid={`view-${view.id}`} data-view={view.id} aria-label={view.label}>
-          {data ? <view.Component snapshot={data} subject={viewSubject} /> : snapshot.isPending ? <p className="empty loading">Loading the fleet…</p> : null}
+          {data ? (
+            // Most views are chunks of their own, loaded on first visit (views/lazy-component.ts).
+            <Suspense fallback={<p className="empty loading">Loading {view.label}…</p>}>
+              <view.Component snapshot={data} subject={viewSubject} />
+            </Suspense>
+          ) : snapshot.isPending ? (
+            <p className="empty loading">Loading the fleet…</p>
+          ) : null}
         </main>
         {data ? (
           <aside className="side" aria-label="Lab and recent events" tabIndex={0} aria-busy={!sideShown}>
@@ -92,7 +115,9 @@ export function App({ problems }: { problems: ProblemLog }) {
               <>
                 {data.lab ? <LabPanel lab={data.lab} nodeNames={names.nodes} /> : null}
                 {data.labServices ? <LabServicesPanel info={data.labServices} /> : null}
-                <EventsPanel nodes={names.nodes} replicas={names.replicas} loadBalancers={names.loadBalancers} services={names.services} />
+                <Suspense fallback={null}>
+                  <EventsPanel nodes={names.nodes} replicas={names.replicas} loadBalancers={names.loadBalancers} services={names.services} />
+                </Suspense>
               </>
             ) : null}
           </aside>
@@ -104,7 +129,11 @@ export function App({ problems }: { problems: ProblemLog }) {
           <PassphraseDialog nodes={data.nodes} kind={activeTransport().kind} />
         </>
       ) : null}
-      {Drawer && subject && data ? <Drawer key={`${subject.kind}/${subject.name}`} name={subject.name} snapshot={data} /> : null}
+      {Drawer && subject && data ? (
+        <Suspense fallback={null}>
+          <Drawer key={`${subject.kind}/${subject.name}`} name={subject.name} snapshot={data} />
+        </Suspense>
+      ) : null}
       {paletteOpen && data ? <CommandPalette views={VIEWS} snapshot={data} onClose={closePalette} /> : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import { memo, useState } from 'react';
-import { LabFaultKind, type LabInfo } from '../../../shared/status';
+import { kindOf, LAB_FAULT_KINDS } from '../../../shared/lab-fault-kinds';
+import type { LabFaultKind, LabInfo } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
 import { useClearFault, useInjectFault } from '../api/mutations/lab';
 import { parseGpuIndex } from '../model/gpu-index';
@@ -13,7 +14,7 @@ import { LabTrainingFaults } from './LabTrainingFaults';
  */
 export const LabPanel = memo(function LabPanel({ lab, nodeNames }: { lab: LabInfo; nodeNames: readonly string[] }) {
   const [node, setNode] = useState('');
-  const [kind, setKind] = useState<LabFaultKind>(LabFaultKind.options[0]);
+  const [kind, setKind] = useState<LabFaultKind>(LAB_FAULT_KINDS[0]);
   const [gpuText, setGpuText] = useState('');
   const inject = useInjectFault();
   const clear = useClearFault();
@@ -42,8 +43,8 @@ export const LabPanel = memo(function LabPanel({ lab, nodeNames }: { lab: LabInf
         </label>
         <label>
           fault
-          <select data-testid="lab-kind" value={kind} onChange={(e) => setKind(LabFaultKind.parse(e.target.value))}>
-            {LabFaultKind.options.map((k) => (
+          <select data-testid="lab-kind" value={kind} onChange={(e) => setKind(kindOf(LAB_FAULT_KINDS, e.target.value))}>
+            {LAB_FAULT_KINDS.map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>

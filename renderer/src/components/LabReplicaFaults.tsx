@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { LabReplicaFaultKind, type LabServicesInfo } from '../../../shared/services';
+import { kindOf, LAB_REPLICA_FAULT_KINDS } from '../../../shared/lab-fault-kinds';
+import type { LabReplicaFaultKind, LabServicesInfo } from '../../../shared/services';
 import { useReplicaFault } from '../api/mutations/lab-services';
 import { parseNumberField } from '../model/number-input';
 import { ErrorNote } from './ErrorNote';
@@ -7,7 +8,7 @@ import { ErrorNote } from './ErrorNote';
 /** Fault injection against the lab's fake inference replicas: down, slow, 429 with Retry-After, 500, wrong answer, model load failed (health and completions 503). */
 export function LabReplicaFaults({ replicas, connected }: { replicas: LabServicesInfo['replicas']; connected: boolean }) {
   const [picked, setPicked] = useState('');
-  const [kind, setKind] = useState<LabReplicaFaultKind>(LabReplicaFaultKind.options[0]);
+  const [kind, setKind] = useState<LabReplicaFaultKind>(LAB_REPLICA_FAULT_KINDS[0]);
   const [retryText, setRetryText] = useState('');
   const [slowText, setSlowText] = useState('');
   const fault = useReplicaFault();
@@ -47,8 +48,8 @@ export function LabReplicaFaults({ replicas, connected }: { replicas: LabService
         </label>
         <label>
           fault
-          <select data-testid="lab-replica-kind" value={kind} onChange={(e) => setKind(LabReplicaFaultKind.parse(e.target.value))}>
-            {LabReplicaFaultKind.options.map((k) => (
+          <select data-testid="lab-replica-kind" value={kind} onChange={(e) => setKind(kindOf(LAB_REPLICA_FAULT_KINDS, e.target.value))}>
+            {LAB_REPLICA_FAULT_KINDS.map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { LabJobFaultKind, type LabTraining } from '../../../shared/status';
+import { LAB_JOB_FAULT_KINDS } from '../../../shared/lab-fault-kinds';
+import type { LabJobFaultKind, LabTraining } from '../../../shared/status';
 import { useConnectionState } from '../api/connection-hooks';
 import { useJobFault } from '../api/mutations/lab';
 import { ErrorNote } from './ErrorNote';
@@ -42,7 +43,7 @@ export function LabTrainingFaults({ training }: { training: LabTraining }) {
             every {job.everySeconds}s · last {job.lastComplete ?? 'none'}
             {job.lastError ? ` · ${job.lastError}` : ''}
           </span>
-          {LabJobFaultKind.options.map((kind) => {
+          {LAB_JOB_FAULT_KINDS.map((kind) => {
             const active = job.faults.includes(kind);
             const shown = asked && asked.job === job.name && asked.kind === kind ? asked.active : active;
             return (

@@ -4,8 +4,9 @@
  * trend across runs.
  */
 import type { DrillHistory } from '../../../shared/drill-report';
-import { MILESTONE_LABELS } from '../../../shared/drill-report';
-import { isFinalDrillStatus, type DrillMilestoneName, type DrillRunStatus, type DrillRunView } from '../../../shared/drill-run';
+import type { DrillMilestoneName, DrillRunStatus, DrillRunView } from '../../../shared/drill-run';
+import { isFinalDrillStatus } from '../../../shared/drill-run-status';
+import { MILESTONE_LABELS } from '../../../shared/drill-words';
 import type { PlotMarker } from '../plots/markers';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

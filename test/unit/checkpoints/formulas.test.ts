@@ -1,6 +1,6 @@
 /** Work at risk, Young's interval, and the failure rate and MTBF it is fed with. */
 import { describe, expect, it } from 'vitest';
-import { workAtRiskGpuHours } from '../../../shared/checkpoints';
+import { workAtRiskGpuHours } from '../../../shared/work-at-risk';
 import { failureRatePerNodeHour, jobMtbfHours, youngIntervalSeconds } from '../../../electron/core/checkpoints/young-interval';
 
 const H = 3_600_000;

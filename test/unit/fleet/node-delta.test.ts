@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { NodeStatusChange } from '../../../shared/contract';
 import { applyNodeStatusChange, applyNodeSummaryChange, diffNodeStatus, sameJson } from '../../../shared/node-delta';
-import { GpuFace, NodeSummary, nodeSummary, type NodeStatus } from '../../../shared/status';
+import { GPU_FACE_KEYS, nodeSummary } from '../../../shared/node-summary';
+import { GpuFace, NodeSummary, type NodeStatus } from '../../../shared/status';
 import { gpu, node } from '../renderer/builders';
 
 const base = node('n1', { gpus: [gpu(0), gpu(1), gpu(2)], reasons: ['fine'] });
@@ -109,6 +110,8 @@ describe('node summaries', () => {
     expect(summary.gpus.map((g) => Object.keys(g).sort())).toEqual(base.gpus.map(() => ['health', 'index', 'reasons', 'temperatureC', 'utilizationPct']));
     expect(NodeSummary.parse(JSON.parse(JSON.stringify(summary)))).toEqual(summary);
     expect(Object.keys(GpuFace.shape).sort()).toEqual(['health', 'index', 'reasons', 'temperatureC', 'utilizationPct']);
+    // The plain list the page folds pushes with (no zod) is the schema's.
+    expect([...GPU_FACE_KEYS].sort()).toEqual(Object.keys(GpuFace.shape).sort());
     // About a fifth of the bytes of the whole status at this GPU count.
     expect(JSON.stringify(summary).length).toBeLessThan(JSON.stringify(base).length * 0.4);
   });

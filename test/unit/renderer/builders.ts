@@ -7,7 +7,8 @@ import type {
   ReplicaStatus,
   ServiceAvailability,
 } from '../../../shared/services';
-import { nodeSummary, type FleetEvent, type GpuStatus, type NodeStatus } from '../../../shared/status';
+import { nodeSummary } from '../../../shared/node-summary';
+import type { FleetEvent, GpuStatus, NodeStatus } from '../../../shared/status';
 
 /** Contract-valid statuses for renderer tests; override only what a test is about. */
 export function gpu(index: number, over: Partial<GpuStatus> = {}): GpuStatus {

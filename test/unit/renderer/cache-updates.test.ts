@@ -7,7 +7,7 @@ import {
   mergeNodeStatuses,
   withoutPendingHostKey,
 } from '../../../renderer/src/api/cache-updates';
-import { nodeSummary } from '../../../shared/status';
+import { nodeSummary } from '../../../shared/node-summary';
 import { event, node, snapshot } from './builders';
 
 describe('mergeNodeStatuses', () => {

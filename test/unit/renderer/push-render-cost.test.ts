@@ -8,7 +8,8 @@
 import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from '../../../shared/contract';
-import { nodeSummary, type NodeStatus } from '../../../shared/status';
+import { nodeSummary } from '../../../shared/node-summary';
+import type { NodeStatus } from '../../../shared/status';
 import { mergeNodeStatuses, shareSnapshot } from '../../../renderer/src/api/cache-updates';
 import { fleetQueries } from '../../../renderer/src/api/queries/fleet';
 import { updateFleetNames } from '../../../renderer/src/model/fleet-names';

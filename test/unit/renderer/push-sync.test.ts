@@ -1,7 +1,8 @@
 import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot, NodeStatusChange, PushEvent } from '../../../shared/contract';
-import { nodeSummary, type FleetEvent, type NodeStatus } from '../../../shared/status';
+import { nodeSummary } from '../../../shared/node-summary';
+import type { FleetEvent, NodeStatus } from '../../../shared/status';
 import type { FleetApiError } from '../../../renderer/src/api/errors';
 import { syncCacheWithTransport } from '../../../renderer/src/api/push-sync';
 import { eventQueries } from '../../../renderer/src/api/queries/events';

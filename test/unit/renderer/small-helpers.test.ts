@@ -57,6 +57,11 @@ describe('formatInventoryErrors', () => {
     expect(formatInventoryErrors({ errors: [{ file: 'inv.yaml', message: 'cannot read file' }] })).toEqual(['inv.yaml: cannot read file']);
     expect(formatInventoryErrors(undefined)).toEqual([]);
     expect(formatInventoryErrors({ errors: 'nope' })).toEqual([]);
+    // An entry that is not one (no message, a line that is text, a path of objects): no list rather than a wrong one.
+    expect(formatInventoryErrors({ errors: [{ file: 'inv.yaml', message: 'ok' }, { file: 'inv.yaml' }] })).toEqual([]);
+    expect(formatInventoryErrors({ errors: [{ line: '3', message: 'x' }] })).toEqual([]);
+    expect(formatInventoryErrors({ errors: [{ path: [{}], message: 'x' }] })).toEqual([]);
+    expect(formatInventoryErrors([{ message: 'x' }])).toEqual([]);
   });
 });
 

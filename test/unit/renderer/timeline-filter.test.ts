@@ -3,7 +3,8 @@
  * a link gives the filter back, and a mangled or hostile link keeps whatever of it is valid.
  */
 import { describe, expect, it } from 'vitest';
-import { filterFromParams, filterToParams, withFilter } from '../../../renderer/src/views/timeline/filter-params';
+import { filterFromParams } from '../../../renderer/src/views/timeline/filter-from-params';
+import { filterToParams, withFilter } from '../../../renderer/src/views/timeline/filter-params';
 import { timelineHref } from '../../../renderer/src/views/timeline/routes';
 import { parseRoute, routeTableOf } from '../../../renderer/src/model/route';
 

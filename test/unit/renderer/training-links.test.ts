@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME, parseRoute, routeTableOf } from '../../../renderer/src/model/route';
 import { parseRunbookLink, runbookLinkHref } from '../../../renderer/src/views/runbooks/runbook-link';
-import { filterFromParams } from '../../../renderer/src/views/timeline/filter-params';
+import { filterFromParams } from '../../../renderer/src/views/timeline/filter-from-params';
 import { cordonHref, jobHref, jobTimelineHref } from '../../../renderer/src/views/training/routes';
 
 // As renderer/src/views/index.ts registers the views (their .tsx components stay out of Node's typecheck).

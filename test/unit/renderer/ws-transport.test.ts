@@ -118,17 +118,41 @@ describe('ws transport: pushed events and bad frames', () => {
     expect(events).toEqual([{ event: 'nodes.updated', payload }]);
   });
 
-  it('reports an invalid payload, an unknown event and an unreadable frame as PARSE_FAILED problems, not events', () => {
+  it('reports an invalid payload, an unknown event and an unreadable frame as PARSE_FAILED problems, not events, in the order they came', async () => {
     const { server, events, problems } = setup();
     server.last.open();
+    // zod judges this one (parse.ts): what comes after it waits its turn.
     server.last.push('nodes.updated', { seq: 1, nodes: [{ name: 'n1' }], changes: [] });
     server.last.push('nodes.exploded', {});
     server.last.frame('{not json');
     server.last.frame({ type: 'reply' });
+    server.last.push('lab.changed', null);
+    expect(problems).toEqual([]);
     expect(events).toEqual([]);
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    expect(events).toEqual([{ event: 'lab.changed', payload: null }]);
     expect(problems.map((p) => p.code)).toEqual(['PARSE_FAILED', 'PARSE_FAILED', 'PARSE_FAILED', 'PARSE_FAILED']);
     expect(problems[0].message).toContain('nodes.updated');
     expect(problems[1].message).toContain('nodes.exploded');
+    expect(problems[2].message).toContain('unreadable frame');
+  });
+
+  it('hands a reply and the pushes after it over in the order they came, also when the reply waits for zod', async () => {
+    const { server, transport, events } = setup();
+    server.last.open();
+    const order: string[] = [];
+    transport.onEvent((e) => order.push(e.event));
+    // An unknown key: zod strips it, so the quick check leaves this reply to zod.
+    const pending = transport.call('node.get', { name: 'n1' }).then((n) => {
+      order.push(`reply ${n.name}`);
+      return n;
+    });
+    server.last.reply(1, { ...node('n1'), extra: true });
+    server.last.push('lab.changed', null);
+    expect(events).toEqual([]);
+    const n = await pending;
+    expect(n).not.toHaveProperty('extra');
+    await vi.waitFor(() => expect(order).toEqual(['reply n1', 'lab.changed']));
   });
 });
 

@@ -1,5 +1,6 @@
 import type { DrillMilestoneName } from '../../../../shared/drill-run';
-import { describeRegression, type DrillHistory } from '../../../../shared/drill-report';
+import type { DrillHistory } from '../../../../shared/drill-report';
+import { describeRegression } from '../../../../shared/drill-words';
 import type { RunView } from '../../../../shared/runbook';
 import { describeAction } from '../../../../shared/runbook-text';
 import { escapeHtml as esc } from './escape';

@@ -1,4 +1,5 @@
-import { describeRegression, type DrillHistory } from '../../../../shared/drill-report';
+import type { DrillHistory } from '../../../../shared/drill-report';
+import { describeRegression } from '../../../../shared/drill-words';
 import type { RunView } from '../../../../shared/runbook';
 import { describeAction } from '../../../../shared/runbook-text';
 import { escapeMarkdownInline as md, markdownCodeBlock } from './escape';

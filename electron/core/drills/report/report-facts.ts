@@ -1,5 +1,6 @@
 import type { DrillExpectationName, DrillMilestone, DrillRunView, DrillSecond } from '../../../../shared/drill-run';
-import { EXPECTATION_LABELS, MILESTONE_LABELS, type DrillHistory } from '../../../../shared/drill-report';
+import type { DrillHistory } from '../../../../shared/drill-report';
+import { EXPECTATION_LABELS, MILESTONE_LABELS } from '../../../../shared/drill-words';
 import type { RunView } from '../../../../shared/runbook';
 
 /**

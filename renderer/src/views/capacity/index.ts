@@ -3,9 +3,9 @@ import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import { capacityQueries } from '../../api/queries/capacity';
 import type { PaletteItem } from '../../model/palette';
+import { lazyComponent } from '../lazy-component';
 import type { ViewBadge, ViewDefinition } from '../types';
 import { capacityBadge, VERDICT_LABEL } from './capacity-model';
-import { CapacityView } from './CapacityView';
 import { CAPACITY_SUBJECT, capacityServiceHref } from './routes';
 
 function useSearchItems(_snapshot: FleetSnapshot): readonly PaletteItem[] {
@@ -29,7 +29,7 @@ export const capacityView: ViewDefinition = {
   label: 'Capacity',
   glyph: '▥',
   key: 'c',
-  Component: CapacityView,
+  Component: lazyComponent(() => import('./CapacityView').then((m) => m.CapacityView)),
   subjects: [{ kind: CAPACITY_SUBJECT }],
   useSearchItems,
   useBadge,

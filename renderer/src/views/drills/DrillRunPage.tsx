@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
-import { EXPECTATION_LABELS, MILESTONE_LABELS } from '../../../../shared/drill-report';
+import { EXPECTATION_LABELS, MILESTONE_LABELS } from '../../../../shared/drill-words';
 import type { DrillRunView } from '../../../../shared/drill-run';
 import { useAbortDrill } from '../../api/mutations/drills';
 import { drillQueries } from '../../api/queries/drills';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { describeRegression } from '../../../../shared/drill-report';
+import { describeRegression } from '../../../../shared/drill-words';
 import { drillQueries } from '../../api/queries/drills';
 import { ErrorNote } from '../../components/ErrorNote';
 import { drillStatusTone, trendColumns } from '../../model/drill-format';

@@ -4,8 +4,8 @@ import type { FleetSnapshot } from '../../../../shared/contract';
 import { drillQueries } from '../../api/queries/drills';
 import { describeSchedule } from '../../model/drill-format';
 import type { PaletteItem } from '../../model/palette';
+import { lazyComponent } from '../lazy-component';
 import type { ViewDefinition } from '../types';
-import { DrillsView } from './DrillsView';
 import { drillHref, drillRunHref } from './routes';
 
 function useSearchItems(_snapshot: FleetSnapshot): readonly PaletteItem[] {
@@ -35,7 +35,7 @@ export const drillsView: ViewDefinition = {
   label: 'Drills',
   glyph: '⚡',
   key: 'd',
-  Component: DrillsView,
+  Component: lazyComponent(() => import('./DrillsView').then((m) => m.DrillsView)),
   subjects: [{ kind: 'drill' }, { kind: 'drill-run' }],
   useSearchItems,
 };

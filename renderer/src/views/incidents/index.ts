@@ -3,8 +3,8 @@ import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import { incidentQueries } from '../../api/queries/incidents';
 import type { PaletteItem } from '../../model/palette';
+import { lazyComponent } from '../lazy-component';
 import type { ViewBadge, ViewDefinition } from '../types';
-import { IncidentsView } from './IncidentsView';
 import { incidentHref } from './routes';
 
 function useSearchItems(_snapshot: FleetSnapshot): readonly PaletteItem[] {
@@ -28,7 +28,7 @@ export const incidentsView: ViewDefinition = {
   label: 'Incidents',
   glyph: '!',
   key: 'i',
-  Component: IncidentsView,
+  Component: lazyComponent(() => import('./IncidentsView').then((m) => m.IncidentsView)),
   subjects: [{ kind: 'incident' }],
   useSearchItems,
   useBadge,

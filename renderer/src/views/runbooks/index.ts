@@ -5,8 +5,8 @@ import { runbookQueries, runQueries } from '../../api/queries/runbooks';
 import type { PaletteItem } from '../../model/palette';
 import { runbookHref, runHref } from '../../model/route';
 import { isRunActive, sortRunsNewestFirst } from '../../model/run-format';
+import { lazyComponent } from '../lazy-component';
 import type { ViewBadge, ViewDefinition } from '../types';
-import { RunbooksView } from './RunbooksView';
 
 function badge(snapshot: FleetSnapshot): ViewBadge | null {
   const failed = snapshot.runs.filter((r) => r.status === 'rollback-failed').length;
@@ -41,7 +41,7 @@ export const runbooksView: ViewDefinition = {
   label: 'Runbooks',
   glyph: '▶',
   key: 'r',
-  Component: RunbooksView,
+  Component: lazyComponent(() => import('./RunbooksView').then((m) => m.RunbooksView)),
   subjects: [{ kind: 'run' }, { kind: 'runbook' }],
   badge,
   useSearchItems,

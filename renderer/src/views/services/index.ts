@@ -4,9 +4,8 @@ import { countSloStates, sloState } from '../../model/availability-format';
 import type { PaletteItem } from '../../model/palette';
 import { countReplicasByHealth } from '../../model/replica-health';
 import { lbHref, replicaHref, serviceHref } from '../../model/route';
+import { lazyComponent } from '../lazy-component';
 import type { ViewBadge, ViewDefinition } from '../types';
-import { ReplicaDrawer } from './ReplicaDrawer';
-import { ServicesView } from './ServicesView';
 
 function badge(snapshot: FleetSnapshot): ViewBadge | null {
   const replicas = countReplicasByHealth(snapshot.replicas);
@@ -39,8 +38,8 @@ export const servicesView: ViewDefinition = {
   label: 'Services',
   glyph: '⇄',
   key: 's',
-  Component: ServicesView,
-  subjects: [{ kind: 'replica', Drawer: ReplicaDrawer }, { kind: 'service' }, { kind: 'lb' }],
+  Component: lazyComponent(() => import('./ServicesView').then((m) => m.ServicesView)),
+  subjects: [{ kind: 'replica', Drawer: lazyComponent(() => import('./ReplicaDrawer').then((m) => m.ReplicaDrawer)) }, { kind: 'service' }, { kind: 'lb' }],
   badge,
   useSearchItems,
 };

@@ -1,7 +1,7 @@
 import type { FleetSnapshot } from '../../../../shared/contract';
 import type { PaletteItem } from '../../model/palette';
+import { lazyComponent } from '../lazy-component';
 import type { ViewDefinition } from '../types';
-import { TimelineView } from './TimelineView';
 
 function useSearchItems(_snapshot: FleetSnapshot): readonly PaletteItem[] {
   return [];
@@ -13,7 +13,7 @@ export const timelineView: ViewDefinition = {
   label: 'Timeline',
   glyph: '≡',
   key: 'e',
-  Component: TimelineView,
+  Component: lazyComponent(() => import('./TimelineView').then((m) => m.TimelineView)),
   subjects: [{ kind: 'events' }],
   useSearchItems,
 };

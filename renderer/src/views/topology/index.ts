@@ -3,8 +3,8 @@ import type { FleetSnapshot } from '../../../../shared/contract';
 import type { PaletteItem } from '../../model/palette';
 import { nodeHref } from '../../model/route';
 import { summarize } from '../../model/summary';
+import { lazyComponent } from '../lazy-component';
 import type { ViewBadge, ViewDefinition } from '../types';
-import { NodeDetail } from './NodeDetail';
 import { TopologyView } from './TopologyView';
 
 function badge(snapshot: FleetSnapshot): ViewBadge | null {
@@ -26,7 +26,7 @@ export const topologyView: ViewDefinition = {
   glyph: '⊞',
   key: 't',
   Component: TopologyView,
-  subjects: [{ kind: 'node', Drawer: NodeDetail }],
+  subjects: [{ kind: 'node', Drawer: lazyComponent(() => import('./NodeDetail').then((m) => m.NodeDetail)) }],
   badge,
   useSearchItems,
 };

@@ -3,9 +3,9 @@ import { useMemo } from 'react';
 import type { FleetSnapshot } from '../../../../shared/contract';
 import { trainingQueries } from '../../api/queries/training';
 import type { PaletteItem } from '../../model/palette';
+import { lazyComponent } from '../lazy-component';
 import type { ViewBadge, ViewDefinition } from '../types';
 import { jobHref, jobSubjectName } from './routes';
-import { TrainingView } from './TrainingView';
 import { trainingBadge } from './training-model';
 
 function useSearchItems(_snapshot: FleetSnapshot): readonly PaletteItem[] {
@@ -28,7 +28,7 @@ export const trainingView: ViewDefinition = {
   label: 'Training',
   glyph: '◈',
   key: 'j',
-  Component: TrainingView,
+  Component: lazyComponent(() => import('./TrainingView').then((m) => m.TrainingView)),
   subjects: [{ kind: 'job' }],
   useSearchItems,
   useBadge,

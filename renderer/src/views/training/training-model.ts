@@ -1,5 +1,6 @@
 import type { CheckpointLevel } from '../../../../shared/checkpoints';
-import { ACTIVE_JOB_STATES, workAtRisk, type CheckpointStatus, type SchedulerStatus, type TrainingJob, type TrainingNode, type TrainingOverview } from '../../../../shared/training';
+import type { CheckpointStatus, SchedulerStatus, TrainingJob, TrainingNode, TrainingOverview } from '../../../../shared/training';
+import { ACTIVE_JOB_STATES, workAtRisk } from '../../../../shared/work-at-risk';
 import type { ViewBadge } from '../types';
 
 /**

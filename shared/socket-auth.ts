@@ -45,3 +45,15 @@ export function tokenFromProtocols(protocols: Iterable<string> | string | undefi
   if (offered.length !== 1) return null;
   return fromBase64url(offered[0]!.slice(TOKEN_PROTOCOL_PREFIX.length));
 }
+
+/**
+ * A first call a page may ask for in the socket's URL (`/ws?first=fleet.snapshot`) instead of in
+ * a frame once the socket has opened: the server answers it as soon as the handshake is done (and
+ * the token checked), as the reply to call id FIRST_CALL_ID. Why: a page learns that its socket
+ * opened only when its main thread is free, and while the page starts that thread is evaluating
+ * the console's code; asked in the URL, the snapshot is built and sent meanwhile
+ * (renderer/src/api/early-socket.ts). Only calls that read, with no parameters.
+ */
+export const FIRST_CALL_PARAM = 'first';
+export const FIRST_CALL_ID = 0;
+export const FIRST_CALLS: readonly string[] = ['fleet.snapshot'];

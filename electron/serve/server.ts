@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { RequestEnvelope, type PushEvent, type ServerFrame } from '../../shared/contract';
 import { FleetError } from '../../shared/errors';
-import { SOCKET_PROTOCOL, tokenFromProtocols } from '../../shared/socket-auth';
+import { FIRST_CALL_ID, FIRST_CALL_PARAM, FIRST_CALLS, SOCKET_PROTOCOL, tokenFromProtocols } from '../../shared/socket-auth';
 import type { Dispatch } from '../core/rpc/dispatch';
 import { encodeFrame } from './frame-encoding';
 import { allowedHostHeaders, hostHeaderAllowed, isLoopbackHost } from './loopback';
@@ -125,13 +125,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // the socket URL is ignored.
     const given = Buffer.from(tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? '');
     const tokenOk = given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf);
+    // A first call asked in the URL (shared/socket-auth.ts): answered once the token is known good.
+    const first = url.searchParams.get(FIRST_CALL_PARAM);
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (!tokenOk) {
         // Upgrade, then close with a code the page can explain; no message is ever read.
         ws.close(CLOSE_BAD_TOKEN, 'bad token');
         return;
       }
-      attach(ws);
+      const send = attach(ws);
+      if (first !== null) void firstCall(first).then(send);
     });
   });
 
@@ -146,7 +149,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return text;
   }
 
-  function attach(ws: WebSocket): void {
+  /** Hooks a socket up to the pushes and its calls; gives the function that sends it a frame. */
+  function attach(ws: WebSocket): (frame: ServerFrame) => void {
     sockets.add(ws);
     const sendText = (text: () => string) => {
       if (ws.readyState !== ws.OPEN) return;
@@ -168,6 +172,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       sockets.delete(ws);
     });
     ws.on('error', () => ws.terminate());
+    return send;
+  }
+
+  async function firstCall(method: string): Promise<ServerFrame> {
+    if (!FIRST_CALLS.includes(method)) return badRequest(FIRST_CALL_ID, `${FIRST_CALL_PARAM}=${method.slice(0, 100)}: only ${FIRST_CALLS.join(', ')} may be asked in the socket's URL`);
+    const result = await opts.dispatch(method, {});
+    return { type: 'reply', id: FIRST_CALL_ID, ...result };
   }
 
   async function handleMessage(data: RawData, isBinary: boolean): Promise<ServerFrame> {

@@ -183,6 +183,43 @@ describe('WebSocket transport', () => {
     expect(handlerCalls.length).toBe(before);
   });
 
+  /** Opens `/ws?first=…` with the right token; the first reply frame it receives (listened for from the start: it may come with the handshake). */
+  function firstReply(first: string): Promise<{ ws: WebSocket; reply: ServerFrame & { type: 'reply' } }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?first=${encodeURIComponent(first)}`, socketProtocols(server.token), { headers: { Origin: origin() } });
+    return new Promise((resolve, reject) => {
+      ws.on('message', (data) => {
+        const f = JSON.parse(data.toString()) as ServerFrame;
+        if (f.type === 'reply') resolve({ ws, reply: f });
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  it('answers the snapshot asked in the socket’s URL as call 0, once the handshake is done, without a frame from the page', async () => {
+    const before = handlerCalls.length;
+    const { ws, reply } = await firstReply('fleet.snapshot');
+    expect(reply).toMatchObject({ type: 'reply', id: 0, ok: true });
+    expect((reply as { result: { nodes: { name: string }[] } }).result.nodes.map((n) => n.name)).toEqual(['n1']);
+    expect(handlerCalls.slice(before)).toEqual(['fleet.snapshot']);
+    ws.close();
+  });
+
+  it('takes nothing else in the URL (BAD_REQUEST, the engine not asked), and nothing at all with a wrong token', async () => {
+    const before = handlerCalls.length;
+    for (const first of ['runs.abort', 'lab.injectFault', 'constructor', '']) {
+      const { ws, reply } = await firstReply(first);
+      expect(reply).toMatchObject({ type: 'reply', id: 0, ok: false, error: { code: 'BAD_REQUEST' } });
+      ws.close();
+    }
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?first=fleet.snapshot`, socketProtocols('wrong'), { headers: { Origin: origin() } });
+    const frames: unknown[] = [];
+    ws.on('message', (d) => frames.push(d.toString()));
+    const code = await new Promise<number>((r) => ws.once('close', (c) => r(c)));
+    expect(code).toBe(4401);
+    expect(frames).toEqual([]);
+    expect(handlerCalls.length).toBe(before);
+  });
+
   it('echoes fleetops.v1 even when the token subprotocol is offered first', async () => {
     const [name, tokenProtocol] = socketProtocols(server.token);
     const ws = await connect({ protocols: [tokenProtocol!, name!] });

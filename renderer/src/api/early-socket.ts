@@ -1,3 +1,4 @@
+import { FIRST_CALL_ID, FIRST_CALL_PARAM, FIRST_CALLS } from '../../../shared/socket-auth';
 import { PERF_MARK, perfMark } from './perf-marks';
 import type { EarlyCall, SocketConnection, SocketFactory, SocketHandlers } from './ws-transport';
 
@@ -8,10 +9,13 @@ import type { EarlyCall, SocketConnection, SocketFactory, SocketHandlers } from 
  * transport takes it over on its first connect (adoptingEarly); what the socket reported in the
  * meantime (open, messages, close) is handed on then, in order.
  *
- * It may also send one call the moment it opens — the page's `fleet.snapshot`, which every view
- * waits for — so the server builds and sends the fleet while the page is still evaluating the
- * console, instead of after. The transport adopts that call (ws-transport.ts): the console's own
- * query for the snapshot gets its reply rather than asking again.
+ * It may also make one call — the page's `fleet.snapshot`, which every view waits for — so the
+ * server builds and sends the fleet while the page is still evaluating the console, instead of
+ * after. A call the server takes in the socket's URL (shared/socket-auth.ts FIRST_CALLS) is asked
+ * there: the page hears of the open only when its main thread is free, which at start is
+ * seldom (the console's code evaluating), and the server answers as soon as the handshake is
+ * done. Any other is sent the moment the socket opens. The transport adopts that call
+ * (ws-transport.ts): the console's own query for the snapshot gets its reply rather than asking again.
  */
 
 /** The call the page's early socket sends on open: the snapshot every view starts from (id 0; the transport numbers from 1). */
@@ -37,9 +41,18 @@ export interface EarlySocket {
   discard(): void;
 }
 
-/** Opens `url` now and keeps what the socket reports until `take`; sends `firstCall` as soon as it opens. */
+/** Whether the server takes `call` in the socket's URL: a call it lists, with the id it answers with, and no parameters. */
+export function askableInUrl(call: EarlyCall): boolean {
+  const params = call.params;
+  const none = params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params) && Object.keys(params).length === 0);
+  return call.id === FIRST_CALL_ID && FIRST_CALLS.includes(call.method) && none;
+}
+
+/** Opens `url` now and keeps what the socket reports until `take`; asks `firstCall` in the URL, or sends it as soon as the socket opens. */
 export function openEarlySocket(url: string, protocols: readonly string[], open: (url: string, protocols: string[]) => RawSocket, firstCall?: EarlyCall): EarlySocket {
-  const socket = open(url, [...protocols]);
+  const inUrl = firstCall !== undefined && askableInUrl(firstCall);
+  const socket = open(inUrl ? `${url}${url.includes('?') ? '&' : '?'}${FIRST_CALL_PARAM}=${encodeURIComponent(firstCall.method)}` : url, [...protocols]);
+  if (inUrl) perfMark(PERF_MARK.call(firstCall.method));
   const reported: Reported[] = [];
   let handlers: SocketHandlers | null = null;
   const report = (r: Reported) => {
@@ -56,9 +69,12 @@ export function openEarlySocket(url: string, protocols: readonly string[], open:
   socket.onopen = () => {
     // Before the open is reported: the transport's own calls queued until then go out after it.
     if (firstCall) {
-      socket.send(JSON.stringify({ id: firstCall.id, method: firstCall.method, params: firstCall.params }));
+      // Asked in the URL: the server answers it now the socket is open (and the token good).
+      if (!inUrl) {
+        socket.send(JSON.stringify({ id: firstCall.id, method: firstCall.method, params: firstCall.params }));
+        perfMark(PERF_MARK.call(firstCall.method));
+      }
       sent.push(firstCall);
-      perfMark(PERF_MARK.call(firstCall.method));
     }
     report({ kind: 'open' });
   };

@@ -52,7 +52,7 @@ export function shapeCheckers(table: ShapeTable): (id: number) => Check {
     compiling.add(id);
     let result: Compiled;
     try {
-      result = build(shape, compile);
+      result = build(shape, compile, table.shapes);
     } finally {
       compiling.delete(id);
     }
@@ -137,7 +137,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** The checker of one shape; `compile` gives those of the shapes it refers to. */
-function build(shape: Shape, compile: (id: number) => Compiled): Compiled {
+function build(shape: Shape, compile: (id: number) => Compiled, shapes: readonly Shape[]): Compiled {
   switch (shape.t) {
     case 'any':
       return { check: () => true, exact: true };
@@ -182,7 +182,7 @@ function build(shape: Shape, compile: (id: number) => Compiled): Compiled {
       };
     }
     case 'object':
-      return buildObject(shape, compile);
+      return buildObject(shape, compile, shapes);
     case 'record': {
       const value = compile(shape.of);
       return {
@@ -203,8 +203,64 @@ function build(shape: Shape, compile: (id: number) => Compiled): Compiled {
   }
 }
 
-function buildObject(shape: Extract<Shape, { t: 'object' }>, compile: (id: number) => Compiled): Compiled {
-  const fields = shape.fields.map(([key, id, optional]) => ({ key, optional, compiled: compile(id) }));
+/**
+ * A field's check, inlined for the commonest shapes (a plain string, a finite number, a boolean,
+ * each maybe null): the snapshot's ~65,000 fields are checked once as the page starts, before V8
+ * has optimised anything, where a closure call per field was most of the cost.
+ */
+const enum Plain {
+  None,
+  String,
+  Number,
+  Boolean,
+  StringOrNull,
+  NumberOrNull,
+  BooleanOrNull,
+}
+
+function plainOf(shapes: readonly Shape[], id: number): Plain {
+  let shape = shapes[id];
+  if (shape?.t === 'optional') shape = shapes[shape.of];
+  let nullable = false;
+  if (shape?.t === 'nullable') {
+    nullable = true;
+    shape = shapes[shape.of];
+  }
+  if (shape?.t === 'string' && shape.checks.length === 0) return nullable ? Plain.StringOrNull : Plain.String;
+  if (shape?.t === 'number' && shape.checks.length === 0) return nullable ? Plain.NumberOrNull : Plain.Number;
+  if (shape?.t === 'boolean') return nullable ? Plain.BooleanOrNull : Plain.Boolean;
+  return Plain.None;
+}
+
+function plainCheck(plain: Plain, v: unknown): boolean {
+  switch (plain) {
+    case Plain.String:
+      return typeof v === 'string';
+    case Plain.Number:
+      // zod 4 refuses NaN and ±Infinity.
+      return typeof v === 'number' && Number.isFinite(v);
+    case Plain.Boolean:
+      return typeof v === 'boolean';
+    case Plain.StringOrNull:
+      return v === null || typeof v === 'string';
+    case Plain.NumberOrNull:
+      return v === null || (typeof v === 'number' && Number.isFinite(v));
+    case Plain.BooleanOrNull:
+      return v === null || typeof v === 'boolean';
+    default:
+      return false;
+  }
+}
+
+function buildObject(shape: Extract<Shape, { t: 'object' }>, compile: (id: number) => Compiled, shapes: readonly Shape[]): Compiled {
+  const fields = shape.fields.map(([key, id, optional]) => ({
+    key,
+    optional,
+    compiled: compile(id),
+    plain: plainOf(shapes, id),
+    // Read through `v[key]`, a key Object.prototype has (toString, constructor…) must be the value's own.
+    inherited: key in Object.prototype,
+  }));
   const known = new Set(fields.map((f) => f.key));
   // 'strip': zod leaves unknown keys out of its output. 'strict': they fail. A shape: kept, each checked against it.
   const extra = typeof shape.rest === 'number' ? compile(shape.rest) : null;
@@ -212,15 +268,18 @@ function buildObject(shape: Extract<Shape, { t: 'object' }>, compile: (id: numbe
     check: (v) => {
       if (!isPlainObject(v)) return false;
       let present = 0;
-      for (const f of fields) {
-        if (!hasOwn(v, f.key)) {
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        const value = v[f.key];
+        if (value === undefined) {
+          // Missing, or there as undefined: only an optional field may be either.
           if (!f.optional) return false;
+          if (hasOwn(v, f.key)) present++;
           continue;
         }
+        if (f.inherited && !hasOwn(v, f.key)) return false;
         present++;
-        const value = v[f.key];
-        if (value === undefined && !f.optional) return false;
-        if (!f.compiled.check(value)) return false;
+        if (f.plain !== Plain.None ? !plainCheck(f.plain, value) : !f.compiled.check(value)) return false;
       }
       // Counted, not listed: no array per object checked. (`for…in`, as zod walks extra keys.)
       let enumerable = 0;

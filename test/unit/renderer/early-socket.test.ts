@@ -4,7 +4,7 @@
  * handed on in order once the transport holds it (never during the transport's own connect
  * call), a call made before it opened goes out once it has, a reconnect opens a new socket, and
  * an early socket nobody can use (another URL or token) is closed, not left open. The page's
- * early socket also asks for the snapshot the moment it opens; the transport's first snapshot
+ * early socket also asks for the snapshot, in its URL; the transport's first snapshot
  * call adopts that request (its reply, whether it came before or after the call) instead of
  * asking again — once, on that socket only, and not past a call's timeout.
  */
@@ -102,17 +102,17 @@ describe('early socket', () => {
   });
 
   describe('its first call', () => {
-    it('goes out on open, before anything else, and the transport’s snapshot call takes its reply instead of asking again', async () => {
+    it('the snapshot is asked in the socket’s URL (the server answers it once the handshake is done), and the transport’s snapshot call takes its reply instead of asking again', async () => {
       const { socket, raw } = early(PAGE_EARLY_CALL);
-      expect(raw.sent).toEqual([]);
+      expect(raw.url).toBe(`${URL}?first=fleet.snapshot`);
       raw.onopen?.();
-      expect(raw.sent).toEqual([{ id: 0, method: 'fleet.snapshot', params: {} }]);
+      expect(raw.sent).toEqual([]);
       const transport = createWsTransport({ url: URL, protocols: PROTOCOLS, connect: adoptingEarly(socket, new FakeServer().connect) });
       const reply = transport.call('fleet.snapshot', {});
       const other = transport.call('runs.list', {});
       await tick();
-      // Only the other call went out; the snapshot was asked once.
-      expect(raw.sent).toEqual([{ id: 0, method: 'fleet.snapshot', params: {} }, { id: 2, method: 'runs.list', params: {} }]);
+      // Only the other call went out; the snapshot was asked once, in the URL.
+      expect(raw.sent).toEqual([{ id: 2, method: 'runs.list', params: {} }]);
       raw.onmessage?.(snapshotReply(0));
       expect((await reply).nodes).toHaveLength(3);
       raw.onmessage?.({ data: JSON.stringify({ type: 'reply', id: 2, ok: true, result: [] }) });
@@ -134,14 +134,16 @@ describe('early socket', () => {
       // Handed to the transport already; the call comes later.
       const reply = transport.call('fleet.snapshot', {});
       expect((await reply).nodes).toHaveLength(3);
-      expect(raw.sent).toHaveLength(1);
+      expect(raw.sent).toEqual([]);
       transport.close();
     });
 
     it('is not taken by a call with other parameters, nor after its socket dropped, nor once a call’s timeout has passed', async () => {
       // Other parameters.
       {
+        // Not a call the server takes in the URL: sent as the socket opens.
         const { socket, raw } = early({ id: 0, method: 'events.list', params: { limit: 10 } });
+        expect(raw.url).toBe(URL);
         raw.onopen?.();
         const transport = createWsTransport({ url: URL, protocols: PROTOCOLS, connect: adoptingEarly(socket, new FakeServer().connect) });
         await tick();

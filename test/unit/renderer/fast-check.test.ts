@@ -212,6 +212,14 @@ describe('fast contract check', () => {
     expect(agrees(loose, { a: 'x', c: 1 })).toEqual({ fast: true, ok: true });
     expect(agrees(strip, JSON.parse('{"a":"x","__proto__":{"polluted":true}}')).fast).toBe(false);
     expect(agrees(z.object({ d: z.unknown() }), {}).fast).toBe(false);
+    // A field named like an Object.prototype member is read as the value's own, never inherited.
+    expect(agrees(z.object({ constructor: z.unknown() }), {}).fast).toBe(false);
+    expect(agrees(z.object({ toString: z.string().optional() }), {}).fast).toBe(false);
+    expect(agrees(z.object({ constructor: z.string() }), { constructor: 'x' })).toEqual({ fast: true, ok: true });
+    // Plain fields checked inline: null only where the schema allows it, finite numbers only.
+    const plain = z.object({ s: z.string(), n: z.number().nullable(), b: z.boolean().optional() });
+    expect(agrees(plain, { s: 'x', n: null })).toEqual({ fast: true, ok: true });
+    for (const v of [{ s: null, n: 1 }, { s: 'x', n: Number.NaN }, { s: 'x', n: 1, b: null }, { s: 'x', n: '1' }]) expect(agrees(plain, v)).toEqual({ fast: false, ok: false });
     for (const v of [null, [], 'x', 1]) expect(agrees(strip, v)).toEqual({ fast: false, ok: false });
   });
 

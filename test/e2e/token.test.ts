@@ -96,10 +96,11 @@ describe('serve token and origin in the browser', () => {
       await page.reload({ waitUntil: 'load' });
       await page.locator('[data-testid="connection-state"][data-status="open"]').waitFor({ timeout: PAGE_MS });
       await waitForSummaryCount(page, 'healthy', LAB_NODES, PAGE_MS);
-      // One socket per load, each to the bare /ws: the token went as a subprotocol, not in the URL.
+      // One socket per load, each to /ws asking for the snapshot (shared/socket-auth.ts FIRST_CALL_PARAM)
+      // and nothing else: the token went as a subprotocol, not in the URL.
       expect(socketUrls.length).toBeGreaterThanOrEqual(2);
       for (const u of socketUrls) {
-        expect(u).toBe(`${serve.origin.replace('http:', 'ws:')}/ws`);
+        expect(u).toBe(`${serve.origin.replace('http:', 'ws:')}/ws?first=fleet.snapshot`);
         expect(u).not.toContain(serve.handle.server.token);
         expect(u).not.toContain(encodeURIComponent(serve.handle.server.token));
       }

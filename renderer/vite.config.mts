@@ -49,15 +49,13 @@ function preloadChunks(): Plugin {
 }
 
 /**
- * The page's start in two chunks and no more: the start (src/start.tsx and what it imports) and
- * the console (src/console.tsx and what it imports but the start), whole. Without this the
+ * The page's start in two chunks and no more (PRELOADED): the start (src/start.tsx and what it
+ * imports) and the console (src/console.tsx and what it imports but the start), whole. Without this the
  * bundler cuts out every module the console shares with a view or drawer loaded later
  * (views/lazy-component.ts) into a chunk of its own — a dozen small files more for the first
  * render to fetch, from a server the engine keeps busy. What the entry (src/main.tsx) imports
  * stays in the entry; what only the later chunks use is split as the bundler sees fit.
  */
-const START_GROUPS = ['/src/start.tsx', '/src/console.tsx'] as const;
-
 type ModuleGraph = { getModuleInfo(id: string): { importedIds: readonly string[] } | null };
 
 function staticImports(graph: ModuleGraph, root: string): Set<string> {
@@ -78,7 +76,7 @@ function startChunks(): (id: string, graph: ModuleGraph) => string | null {
   return (id, graph) => {
     closures ??= {
       entry: staticImports(graph, src('/src/main.tsx')),
-      groups: START_GROUPS.map((file) => [file.replace(/^.*\/(.*)\.tsx$/, '$1'), staticImports(graph, src(file))]),
+      groups: PRELOADED.map((file) => [file.replace(/^.*\/(.*)\.tsx$/, '$1'), staticImports(graph, src(file))]),
     };
     if (closures.entry.has(id)) return null;
     for (const [name, members] of closures.groups) if (members.has(id)) return name;

@@ -63,27 +63,6 @@ export function shapeCheckers(table: ShapeTable): (id: number) => Check {
   return (id) => compile(id).check;
 }
 
-/** Own enumerable keys and values, equal all the way down (what JSON or structured clone can hold). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b || Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    if (a.length !== bb.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
-    return true;
-  }
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
-}
-
 const all = (checks: Check[]): Check => (checks.length === 0 ? () => true : checks.length === 1 ? checks[0] : (v) => checks.every((c) => c(v)));
 
 function checkOf(c: ShapeCheck): Check {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FleetSnapshot, methods, pushEvents, type PushEvent } from '../../../shared/contract';
-import { deepEqual, shapeCheckers } from '../../../renderer/src/api/fast-check';
+import { shapeCheckers } from '../../../renderer/src/api/fast-check';
 import { shapeTableBuilder } from '../../../shared/contract-shapes/describe';
 import { parsePushEvent, resultFromCall } from '../../../renderer/src/api/parse';
 import '../../../renderer/src/zod-jitless';
@@ -75,6 +75,27 @@ function firstDifference(a: unknown, b: unknown, path = '$'): string {
     if (Object.prototype.hasOwnProperty.call(a, k) !== Object.prototype.hasOwnProperty.call(b, k)) return `${path}.${k}: present in one only`;
   }
   return `${path}: prototypes differ`;
+}
+
+/** Own enumerable keys and values, equal all the way down (what JSON or structured clone can hold). */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b || Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** The page's quick check of `schema`: its shape (as the build writes it, through JSON) compiled. */

@@ -88,16 +88,22 @@ export async function launchChromiumCdp(): Promise<Chromium> {
   const profile = await mkdtemp(join(tmpdir(), 'fleetops-bench-chromium-'));
   let child: ChildProcess | null = null;
   let socket: WebSocket | null = null;
+  let cdp: Cdp | null = null;
   const close = async () => {
-    socket?.close();
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((r) => child?.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 5_000);
+      // Asked to close, Chromium removes the directory it keeps its singleton socket in
+      // (/tmp/org.chromium.Chromium.*); ended by a signal, it leaves it behind. The signals are
+      // for a browser that does not answer.
+      cdp?.send('Browser.close').catch(() => undefined);
+      const term = setTimeout(() => child?.kill('SIGTERM'), cdp ? 5_000 : 0);
+      const kill = setTimeout(() => child?.kill('SIGKILL'), 10_000);
       await exited;
-      clearTimeout(timer);
+      clearTimeout(term);
+      clearTimeout(kill);
     }
-    await rm(profile, { recursive: true, force: true });
+    socket?.close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
     child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, ...BENCH_ARGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -124,7 +130,8 @@ export async function launchChromiumCdp(): Promise<Chromium> {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return { cdp: new Cdp(ws), close };
+    cdp = new Cdp(ws);
+    return { cdp, close };
   } catch (err) {
     await close();
     throw err;

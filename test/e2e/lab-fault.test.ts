@@ -51,8 +51,8 @@ describe('lab fault flow in the browser', () => {
     for (const name of nodes) {
       const tile = page.locator(tileSelector(name, 'healthy'));
       await expect(tile.count()).resolves.toBe(1);
-      // One span per GPU the probe reported, plus one per GPU the inventory expects but is missing.
-      await expect(tile.locator('.gpu').count()).resolves.toBe(GPUS_PER_NODE);
+      // A square per GPU the probe reported (one element: gpu-strip.ts), and a dashed one per GPU the inventory expects but is missing.
+      await expect(tile.locator('.gpus').getAttribute('data-gpu-health')).resolves.toBe(Array(GPUS_PER_NODE).fill('healthy').join(' '));
       await expect(tile.locator('.gpu-missing').count()).resolves.toBe(0);
     }
     expect(await page.getByTestId('gpu-count').innerText()).toBe(`GPUs ${LAB_NODES * GPUS_PER_NODE} / ${LAB_NODES * GPUS_PER_NODE} healthy`);
@@ -113,6 +113,11 @@ describe('lab fault flow in the browser', () => {
     expect(detectedMs).toBeLessThanOrEqual(fallDeadline);
     // Only the faulty node changed.
     expect(await summaryCounts(page)).toEqual({ healthy: LAB_NODES - 1, degraded: 0, unhealthy: 1, unreachable: 0, unknown: 0 });
+    // Its tile: seven GPU squares and a dashed one for the GPU that is gone, each in the tooltip.
+    const tile = page.locator(tileSelector(name));
+    await expect(tile.locator('.gpus').getAttribute('data-gpus')).resolves.toBe(String(GPUS_PER_NODE - 1));
+    await expect(tile.locator('.gpu-missing').count()).resolves.toBe(1);
+    await expect(tile.getAttribute('title')).resolves.toMatch(/\nGPU 1 · healthy · \d+°C · util \d+%/);
 
     await page.locator(tileSelector(name)).click();
     const detail = page.locator(`[data-testid="node-detail"][data-node="${name}"]`);

@@ -9,9 +9,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HaproxyRuntime } from '../../electron/core/haproxy';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
+import { PERF_MARKS_FLAG } from '../../renderer/src/api/perf-marks';
+import { PUSH_MARK_PREFIX } from '../../renderer/src/api/push-sync';
 import { formatViolations, isSerious, axeViolations } from './helpers/axe';
 import { launchChromium, openPage, openTab } from './helpers/browser';
-import { fallDeadlineMs, firstProbeDeadlineMs, riseDeadlineMs, type ProbeCadence } from './helpers/cadence';
+import { deadlineForProbes, fallDeadlineMs, firstProbeDeadlineMs, riseDeadlineMs, type ProbeCadence } from './helpers/cadence';
 import { atLeast1, showView, waitForSummaryCount, type ViewId } from './helpers/console-page';
 import { focusedTestId, lbKey, waitForPreview } from './helpers/lb-change-page';
 import { labRuntime } from './helpers/runbooks-page';
@@ -486,6 +488,34 @@ describe('views and navigation in the browser', () => {
         timeout: PUSH_MS,
         interval: 50,
       });
+      expect(tab.errors, 'page errors').toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a push writes nothing to the controls: the filter, "problems only" and the read-only switch are left alone while nodes are pushed', async () => {
+    // React writes an input's type and name back each time it renders it; the view and the header
+    // render with every push, their controls (memoized) do not.
+    const fresh = await browser.newContext({ viewport: WIDE });
+    try {
+      await fresh.addInitScript({ content: `window[${JSON.stringify(PERF_MARKS_FLAG)}] = true;` });
+      const tab = await openTab(fresh, `${serve.url}#/topology`);
+      await tab.page.locator('[data-testid="view-topology"] [data-testid^="cluster-"]').first().waitFor({ state: 'attached', timeout: PUSH_MS });
+      const pushes = `performance.getEntriesByName(${JSON.stringify(`${PUSH_MARK_PREFIX}nodes.updated`)}).length`;
+      await tab.page.evaluate(`(() => {
+        const seen = { writes: [], pushesAtStart: ${pushes} };
+        window.__controlWrites = seen;
+        const controls = ['node-filter', 'problems-only', 'read-only-toggle'].map((id) => document.querySelector('[data-testid="' + id + '"]'));
+        if (controls.some((c) => !c)) throw new Error('a control is missing');
+        const observer = new MutationObserver((list) => { for (const m of list) seen.writes.push(m.target.getAttribute('data-testid') + '@' + m.attributeName); });
+        for (const c of controls) observer.observe(c, { attributes: true });
+      })()`);
+      await vi.waitFor(async () => expect(await tab.page.evaluate(`${pushes} - window.__controlWrites.pushesAtStart`)).toBeGreaterThanOrEqual(3), {
+        timeout: deadlineForProbes(cadence, 4),
+        interval: 100,
+      });
+      expect(await tab.page.evaluate('window.__controlWrites.writes')).toEqual([]);
       expect(tab.errors, 'page errors').toEqual([]);
     } finally {
       await fresh.close();

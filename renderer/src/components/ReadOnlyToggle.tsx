@@ -1,11 +1,16 @@
+import { memo } from 'react';
 import type { FleetSnapshot } from '../../../shared/contract';
 import { useSetReadOnly } from '../api/mutations/settings';
 import { ErrorNote } from './ErrorNote';
 
 type ReadOnly = FleetSnapshot['readOnly'];
 
-/** The header's read-only switch: while on, the engine's change gate refuses every change to the fleet. */
-export function ReadOnlyToggle({ readOnly }: { readOnly: ReadOnly }) {
+/**
+ * The header's read-only switch: while on, the engine's change gate refuses every change to the fleet.
+ * Memoized: the header renders again with every push, and React writes an input's type and name
+ * back to the DOM each time it renders it (a style invalidation for nothing).
+ */
+export const ReadOnlyToggle = memo(function ReadOnlyToggle({ readOnly }: { readOnly: ReadOnly }) {
   const set = useSetReadOnly();
   return (
     <span className="read-only-switch">
@@ -22,7 +27,7 @@ export function ReadOnlyToggle({ readOnly }: { readOnly: ReadOnly }) {
       {set.error ? <ErrorNote error={set.error} context="settings.setReadOnly" /> : null}
     </span>
   );
-}
+});
 
 /** Says plainly that nothing will be changed, and which clusters are held read-only on their own. */
 export function ReadOnlyBanner({ readOnly }: { readOnly: ReadOnly }) {

@@ -27,14 +27,13 @@ export function formatPair(used: number | null, total: number | null, unit: stri
   return `${orDash(used)} / ${orDash(total)} ${unit}`;
 }
 
-/** Tooltip of a GPU square: everything an operator scanning the grid needs before clicking. */
-export function gpuTitle(gpu: GpuFace): string {
-  const lines = [
-    `GPU ${gpu.index} · ${gpu.health}`,
-    `temp ${orDash(gpu.temperatureC, '°C')} · util ${orDash(gpu.utilizationPct, '%')}`,
-  ];
-  for (const reason of gpu.reasons) lines.push(reason);
-  return lines.join('\n');
+/**
+ * A GPU's line in its node tile's tooltip: everything an operator scanning the grid needs
+ * before clicking — index, health, temperature, utilisation, and its reasons if any.
+ */
+export function gpuLine(gpu: GpuFace): string {
+  const line = `GPU ${gpu.index} · ${gpu.health} · ${orDash(gpu.temperatureC, '°C')} · util ${orDash(gpu.utilizationPct, '%')}`;
+  return gpu.reasons.length ? `${line} · ${gpu.reasons.join(' · ')}` : line;
 }
 
 /** GPU memory, used / total, in GiB: "12.3 / 80 GiB" (MiB as nvidia-smi reports them would not fit a dense row). */

@@ -131,7 +131,7 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** What a GPU's square on a tile shows: its colour and its tooltip (model/format.ts gpuTitle). */
+/** What a GPU's square on a tile shows: its colour and its line in the tile's tooltip (model/format.ts gpuLine). */
 function sameGpuFace(a: GpuFace, b: GpuFace): boolean {
   return a === b || (a.index === b.index && a.health === b.health && a.temperatureC === b.temperatureC && a.utilizationPct === b.utilizationPct && sameStrings(a.reasons, b.reasons));
 }

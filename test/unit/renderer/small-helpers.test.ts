@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from '../../../renderer/src/api/backoff';
 import { FleetApiError } from '../../../renderer/src/api/errors';
 import { shouldRetry } from '../../../renderer/src/api/query-client';
-import { formatDuration, formatGpuMemory, gpuTitle, orDash } from '../../../renderer/src/model/format';
+import { formatDuration, formatGpuMemory, gpuLine, orDash } from '../../../renderer/src/model/format';
 import { parseGpuIndex } from '../../../renderer/src/model/gpu-index';
 import { formatInventoryErrors } from '../../../renderer/src/model/inventory-errors';
 import { listClass, LONG_LIST_ROWS } from '../../../renderer/src/model/long-list';
@@ -117,9 +117,10 @@ describe('format', () => {
     expect([999, 59_000, 61_000, 3_600_000 + 120_000, 50 * 3_600_000].map(formatDuration)).toEqual(['1s', '59s', '1m 1s', '1h 2m', '2d 2h']);
   });
 
-  it('titles a GPU square with index, health, temperature, utilisation and reasons', () => {
-    expect(gpuTitle(gpu(3, { health: 'degraded', temperatureC: 91, utilizationPct: null, reasons: ['temperature 91 °C ≥ 87 °C'] }))).toBe(
-      'GPU 3 · degraded\ntemp 91°C · util –\ntemperature 91 °C ≥ 87 °C',
+  it('writes a GPU line with index, health, temperature, utilisation and reasons', () => {
+    expect(gpuLine(gpu(3, { health: 'degraded', temperatureC: 91, utilizationPct: null, reasons: ['temperature 91 °C ≥ 87 °C'] }))).toBe(
+      'GPU 3 · degraded · 91°C · util – · temperature 91 °C ≥ 87 °C',
     );
+    expect(gpuLine(gpu(0, { health: 'healthy', temperatureC: 31, utilizationPct: 0, reasons: [] }))).toBe('GPU 0 · healthy · 31°C · util 0%');
   });
 });

@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useSessionState } from '../../preferences';
 import { summarize } from '../../model/summary';
 import type { ViewProps } from '../types';
@@ -24,35 +24,23 @@ export function TopologyView({ snapshot, subject }: ViewProps) {
   const summary = useMemo(() => summarize(snapshot.nodes), [snapshot.nodes]);
   const problems = summary.nodes - summary.byHealth.healthy;
 
+  const expandAll = useCallback(() => setChoices({ clusters: {}, all: true }), [setChoices]);
+  const collapseAll = useCallback(() => setChoices({ clusters: {}, all: false }), [setChoices]);
+
   return (
     <div className="view-body">
       <header className="view-header">
         <h1>Topology</h1>
-        <div className="view-controls topology-controls">
-          <input
-            type="search"
-            placeholder="Filter by node, replica or load balancer ( / )"
-            aria-label="Filter the topology by name"
-            aria-keyshortcuts="/"
-            data-testid="node-filter"
-            data-view-filter=""
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <label>
-            <input type="checkbox" data-testid="problems-only" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} />
-            Problems only
-          </label>
-          <button type="button" data-testid="topology-expand-all" onClick={() => setChoices({ clusters: {}, all: true })}>
-            Expand all
-          </button>
-          <button type="button" data-testid="topology-collapse-all" onClick={() => setChoices({ clusters: {}, all: false })}>
-            Collapse all
-          </button>
-          <span className="muted" data-testid="topology-summary">
-            {summary.nodes} nodes · {problems === 0 ? 'all healthy' : `${problems} not healthy`}
-          </span>
-        </div>
+        <TopologyControls
+          text={text}
+          onText={setText}
+          problemsOnly={problemsOnly}
+          onProblemsOnly={setProblemsOnly}
+          onExpandAll={expandAll}
+          onCollapseAll={collapseAll}
+          nodes={summary.nodes}
+          problems={problems}
+        />
       </header>
       <section className="panel" aria-labelledby="domains-topology-title">
         <h2 id="domains-topology-title">Failure domains</h2>
@@ -62,3 +50,49 @@ export function TopologyView({ snapshot, subject }: ViewProps) {
     </div>
   );
 }
+
+interface TopologyControlsProps {
+  text: string;
+  onText(text: string): void;
+  problemsOnly: boolean;
+  onProblemsOnly(on: boolean): void;
+  onExpandAll(): void;
+  onCollapseAll(): void;
+  nodes: number;
+  problems: number;
+}
+
+/**
+ * The filter, "problems only", expand/collapse all and the count. Memoized on those: the view
+ * renders again with every push, and React writes an input's type and name back to the DOM each
+ * time it renders it (a style invalidation for nothing).
+ */
+const TopologyControls = memo(function TopologyControls(p: TopologyControlsProps) {
+  return (
+    <div className="view-controls topology-controls">
+      <input
+        type="search"
+        placeholder="Filter by node, replica or load balancer ( / )"
+        aria-label="Filter the topology by name"
+        aria-keyshortcuts="/"
+        data-testid="node-filter"
+        data-view-filter=""
+        value={p.text}
+        onChange={(e) => p.onText(e.target.value)}
+      />
+      <label>
+        <input type="checkbox" data-testid="problems-only" checked={p.problemsOnly} onChange={(e) => p.onProblemsOnly(e.target.checked)} />
+        Problems only
+      </label>
+      <button type="button" data-testid="topology-expand-all" onClick={p.onExpandAll}>
+        Expand all
+      </button>
+      <button type="button" data-testid="topology-collapse-all" onClick={p.onCollapseAll}>
+        Collapse all
+      </button>
+      <span className="muted" data-testid="topology-summary">
+        {p.nodes} nodes · {p.problems === 0 ? 'all healthy' : `${p.problems} not healthy`}
+      </span>
+    </div>
+  );
+});

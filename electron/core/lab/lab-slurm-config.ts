@@ -123,8 +123,11 @@ export function slurmConf(c: {
     // Several slurmd on one host all claim `cpus`, more than the machine has.
     'SlurmdParameters=config_overrides',
     'ReturnToService=2',
-    // Batch jobs start on the next scheduling pass instead of up to 3 s later.
-    'SchedulerParameters=batch_sched_delay=0',
+    // Batch jobs start on the next scheduling pass instead of up to 3 s later; and the main
+    // scheduling loop runs every 5 s, not every 60: an event that frees room without triggering
+    // a pass itself (a resumed node whose slurmd answers only after the resume's pass) would
+    // otherwise leave a pending job waiting up to a minute.
+    'SchedulerParameters=batch_sched_delay=0,sched_interval=5',
     'KillWait=2',
     'GresTypes=gpu',
     ...c.nodes.map(

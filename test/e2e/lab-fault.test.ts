@@ -118,6 +118,13 @@ describe('lab fault flow in the browser', () => {
     await expect(tile.locator('.gpus').getAttribute('data-gpus')).resolves.toBe(String(GPUS_PER_NODE - 1));
     await expect(tile.locator('.gpu-missing').count()).resolves.toBe(1);
     await expect(tile.getAttribute('title')).resolves.toMatch(/\nGPU 1 · healthy · \d+°C · util \d+%/);
+    // Its cluster's problem edge moves nothing: its tiles' grid is as wide as every other
+    // cluster's (a wider border re-laid out every tile of the cluster on the push that drew it).
+    await showAllTiles(page);
+    await page.locator('.cluster.has-problems .tiles').first().waitFor({ state: 'attached', timeout: PUSH_MS });
+    const widths = (await page.evaluate(`[...document.querySelectorAll('.cluster .tiles')].map((e) => e.getBoundingClientRect().width)`)) as number[];
+    expect(widths.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(widths).size, `tile grid widths ${widths.join(', ')}`).toBe(1);
 
     await page.locator(tileSelector(name)).click();
     const detail = page.locator(`[data-testid="node-detail"][data-node="${name}"]`);

@@ -60,18 +60,20 @@ function preloadChunks(): Plugin {
 export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 
 function compileHints(): Plugin {
+  const atStart = (chunk: { isEntry: boolean; moduleIds: readonly string[] }) => chunk.isEntry || PRELOADED.some((source) => chunk.moduleIds.some((id) => id.endsWith(source)));
   return {
     name: 'fleetops-compile-hints',
     apply: 'build',
+    // The hint is added after the file names are hashed (below): this makes it part of the hash,
+    // so a file with it is never named as the same file without it (a cached copy).
+    augmentChunkHash: (chunk) => (atStart(chunk) ? COMPILE_HINT : undefined),
     generateBundle: {
       // After Vite's own generateBundle, which puts its preload map at the top of a chunk: the
       // hint must be the file's first line.
       order: 'post',
       handler(_options, bundle) {
         for (const chunk of Object.values(bundle)) {
-          if (chunk.type !== 'chunk') continue;
-          const atStart = chunk.isEntry || PRELOADED.some((source) => chunk.moduleIds.some((id) => id.endsWith(source)));
-          if (!atStart || chunk.code.startsWith(COMPILE_HINT)) continue;
+          if (chunk.type !== 'chunk' || !atStart(chunk) || chunk.code.startsWith(COMPILE_HINT)) continue;
           chunk.code = `${COMPILE_HINT}\n${chunk.code}`;
           // One line more at the top: a source map's lines move down one.
           if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;

@@ -53,9 +53,13 @@ function preloadChunks(): Plugin {
  * comment has every function compiled eagerly, on the thread that streams the script in as it
  * downloads, instead of lazily on the page's main thread the first time each is called. The
  * chunks the page runs at start (the entry, the start, the console: React and the views) call
- * most of their functions before the first render, so their compiling moved off the main
- * thread: bench:ui measured the renderer main thread's CPU until the first render 197-209 ms
- * without, 155-185 with (1,000-node lab). Chunks loaded later (views, drawers) are left lazy.
+ * most of their functions before the first render, so their compiling moves off the main
+ * thread (a trace of the first render: main-thread lazy compile 37-59 ms without, ~2 with).
+ * bench:ui-ab, builds in turns on a 1,000-node lab: the main thread's CPU until the first
+ * render 14-32 ms lower; the time to the first render within that machine's noise (+10/+49,
+ * -36/-21 ms): on 2 busy cores the streaming thread has no core of its own to compile on (with
+ * one free it would run beside the main thread — not measured here). Chunks loaded later
+ * (views, drawers) are left lazy.
  */
 export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 

@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { compileHints, holds } from './build/compile-hints';
 
 /**
  * The entry (src/main.tsx) only opens the socket; it imports the start (src/start.tsx: the
@@ -21,7 +22,7 @@ function preloadChunks(): Plugin {
         const files: string[] = [];
         for (const source of PRELOADED) {
           // The chunk holding the module (startChunks groups each with what it imports).
-          const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.moduleIds.some((id) => id.endsWith(source)));
+          const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && holds(c, source));
           if (!chunk || chunk.type !== 'chunk') throw new Error(`preloadChunks: no chunk for ${source}`);
           // Its imports but the entry, which index.html loads already.
           const shared = chunk.imports.filter((file) => {
@@ -43,45 +44,6 @@ function preloadChunks(): Plugin {
           }
         }
         return files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const }));
-      },
-    },
-  };
-}
-
-/**
- * V8's explicit compile hint (Chromium 136+; Electron 39 is 142): a file that starts with this
- * comment has every function compiled eagerly, on the thread that streams the script in as it
- * downloads, instead of lazily on the page's main thread the first time each is called. The
- * chunks the page runs at start (the entry, the start, the console: React and the views) call
- * most of their functions before the first render, so their compiling moves off the main
- * thread (a trace of the first render: main-thread lazy compile 37-59 ms without, ~2 with).
- * bench:ui-ab, builds in turns on a 1,000-node lab: the main thread's CPU until the first
- * render 14-32 ms lower; the time to the first render within that machine's noise (+10/+49,
- * -36/-21 ms): on 2 busy cores the streaming thread has no core of its own to compile on (with
- * one free it would run beside the main thread — not measured here). Chunks loaded later
- * (views, drawers) are left lazy.
- */
-export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
-
-function compileHints(): Plugin {
-  const atStart = (chunk: { isEntry: boolean; moduleIds: readonly string[] }) => chunk.isEntry || PRELOADED.some((source) => chunk.moduleIds.some((id) => id.endsWith(source)));
-  return {
-    name: 'fleetops-compile-hints',
-    apply: 'build',
-    // The hint is added after the file names are hashed (below): this makes it part of the hash,
-    // so a file with it is never named as the same file without it (a cached copy).
-    augmentChunkHash: (chunk) => (atStart(chunk) ? COMPILE_HINT : undefined),
-    generateBundle: {
-      // After Vite's own generateBundle, which puts its preload map at the top of a chunk: the
-      // hint must be the file's first line.
-      order: 'post',
-      handler(_options, bundle) {
-        for (const chunk of Object.values(bundle)) {
-          if (chunk.type !== 'chunk' || !atStart(chunk) || chunk.code.startsWith(COMPILE_HINT)) continue;
-          chunk.code = `${COMPILE_HINT}\n${chunk.code}`;
-          // One line more at the top: a source map's lines move down one.
-          if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;
-        }
       },
     },
   };
@@ -128,7 +90,7 @@ function startChunks(): (id: string, graph: ModuleGraph) => string | null {
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react(), preloadChunks(), compileHints()],
+  plugins: [react(), preloadChunks(), compileHints(PRELOADED)],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

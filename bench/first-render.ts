@@ -51,7 +51,8 @@ export async function waitForFirstRender(page: CdpPage, timeoutMs = 30_000): Pro
   for (;;) {
     const r = await page.evaluate<FirstRender | null>('window.__benchFirstRender && window.__benchFirstRender.frameMs !== null ? window.__benchFirstRender : null');
     if (r) return r;
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+    const errors = await page.errors();
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     if (Date.now() - started > timeoutMs) throw new Error(`the view's content was not in the page after ${timeoutMs} ms`);
     await sleep(50);
   }

@@ -63,7 +63,8 @@ export async function measureTimelineScroll(dataDir: string, opts: { frames?: nu
         return { first: Number(el.dataset.first), count: Number(el.dataset.count) };
       })()`),
     );
-    if (page.errors.length > 0) throw new Error(`the page threw: ${page.errors.join('; ')}`);
+    const errors = await page.errors();
+    if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`);
     const costs = pushCosts(events as TraceEvent[], MARK);
     const cpu = costs.map((c) => c.cpuMs);
     return {

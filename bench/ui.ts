@@ -8,6 +8,8 @@
  * Chromium is driven over a bare DevTools connection (bench/chromium-cdp.ts), not Playwright:
  * a Playwright page has the Network domain on, which makes the renderer copy every WebSocket
  * frame into the inspector on the page's main thread — ~6 ms per push here, not the console's.
+ * Nor is the Runtime domain on (Playwright's is): with it V8 works out the source positions of
+ * every Error the page creates, 40-49 ms of a first render's main thread (chromium-cdp.ts).
  *
  *  1. First render of Topology and of Overview: a fresh browser context (empty cache and
  *     storage) opens the console's URL on the view; an init script's MutationObserver notes
@@ -173,7 +175,8 @@ async function measurePushes(cdp: Cdp, url: string, scenario: 'overview' | 'topo
       }
     });
     if (values['trace-dir']) await writeFile(join(values['trace-dir'], `push-${scenario}.json`), JSON.stringify({ traceEvents: events }));
-    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+    const errors = await page.errors();
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     const costs = pushCosts(events as TraceEvent[]).filter((c) => c.event === 'nodes.updated');
     if (costs.length < PUSHES) throw new Error(`the trace holds ${costs.length} nodes.updated pushes, fewer than ${PUSHES}`);
     const sums: Record<string, number> = {};

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { builtRendererDir } from '../../electron/cli/serve-command';
 import type { HaproxyRuntime } from '../../electron/core/haproxy';
 import { LAB_LB, LAB_SERVICE } from '../../electron/core/lab/lab-services';
+import { COMPILE_HINT } from '../../renderer/build/compile-hints';
 import { PERF_MARKS_FLAG } from '../../renderer/src/api/perf-marks';
 import { PUSH_MARK_PREFIX } from '../../renderer/src/api/push-sync';
 import { formatViolations, isSerious, axeViolations } from './helpers/axe';
@@ -498,19 +499,20 @@ describe('views and navigation in the browser', () => {
   });
 
   it('the scripts the page runs at start carry V8’s compile hint on their first line; the chunks loaded later do not', async () => {
-    // renderer/vite.config.mts compileHints(): their functions compile while they stream in, off
-    // the main thread. Read as the browser gets them, from the server that serves the page.
+    // renderer/build/compile-hints.ts: their functions compile while they stream in, off the main
+    // thread. Read as the browser gets them, from the server that serves the page.
     const origin = new URL(serve.url).origin;
     const html = await (await fetch(`${origin}/`)).text();
     const atStart = [...html.matchAll(/<(?:script type="module"[^>]* src|link rel="modulepreload"[^>]* href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
     expect(atStart.some((f) => /\/index-/.test(f)), 'the entry').toBe(true);
     expect(atStart.some((f) => /\/console-/.test(f)), 'the console chunk').toBe(true);
     const firstLine = async (file: string) => (await (await fetch(`${origin}/${file}`)).text()).split('\n', 1)[0];
-    for (const file of atStart.filter((f) => !/rolldown-runtime/.test(f))) expect(await firstLine(file), file).toBe('//# allFunctionsCalledOnLoad');
+    // The bundler's runtime (a few hundred bytes, preloaded as the start chunk's import) is neither the entry nor a start chunk.
+    for (const file of atStart.filter((f) => !/rolldown-runtime/.test(f))) expect(await firstLine(file), file).toBe(COMPILE_HINT);
     // A view's chunk, fetched when the view opens: lazy, as V8 compiles by default.
     const later = (await readdir(join(builtRendererDir(), 'assets'))).filter((f) => /^RunbooksView-.*\.js$/.test(f));
     expect(later).toHaveLength(1);
-    expect(await firstLine(`assets/${later[0]}`)).not.toContain('allFunctionsCalledOnLoad');
+    expect(await firstLine(`assets/${later[0]}`)).not.toContain(COMPILE_HINT);
   });
 
   it('a push writes nothing to the controls: the filter, "problems only" and the read-only switch are left alone while nodes are pushed', async () => {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { modalOpen } from './modal';
 
 /** Current time, refreshed every `intervalMs`, for "… ago" labels (a display tick, not a data poll). */
 export function useNow(intervalMs: number): number {
@@ -13,7 +14,9 @@ export function useNow(intervalMs: number): number {
 /**
  * Brings a subject shown in place (a service card, a load balancer, a run) into view and gives
  * it the focus when a route names it: on the first render that has the element, and again
- * whenever the route names another one.
+ * whenever the route names another one. Not the focus while a modal dialog is open: the subject
+ * may arrive (or the route change, from a notification) while the operator types in the palette
+ * or a confirmation, and the rest of what they type must not land on the page.
  */
 export function useRevealSubject(elementId: string | null, present: boolean): void {
   useEffect(() => {
@@ -21,7 +24,7 @@ export function useRevealSubject(elementId: string | null, present: boolean): vo
     const el = document.getElementById(elementId);
     if (!el) return;
     el.scrollIntoView({ block: 'start' });
-    el.focus({ preventScroll: true });
+    if (!modalOpen()) el.focus({ preventScroll: true });
   }, [elementId, present]);
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { modalOpen } from './modal';
 import { viewHref } from './model/route';
 import type { ViewDefinition } from './views/types';
 
@@ -11,8 +12,6 @@ function typing(target: EventTarget | null): boolean {
   return false;
 }
 
-/** A modal dialog (a change or run confirmation) owns the keyboard until it closes. */
-const modalOpen = () => document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
 
 /** How long after `g` the second key of a view shortcut counts. */
 const SEQUENCE_MS = 1500;

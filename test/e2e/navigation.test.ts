@@ -66,6 +66,13 @@ describe('views and navigation in the browser', () => {
   let run: { id: string; target: string } | null = null;
 
   const key = (shortcut: string) => page.keyboard.press(shortcut);
+  /** Escape on a palette a failed step left open, so the next test starts on the page. */
+  const closePalette = async () => {
+    const palette = page.getByTestId('palette');
+    if ((await palette.count()) === 0) return;
+    await key('Escape');
+    await palette.waitFor({ state: 'detached', timeout: PUSH_MS });
+  };
 
   beforeAll(async () => {
     serve = teardown.add('serve --lab', await startE2eServe(['--lab', '--lab-nodes', String(LAB_NODES)]), (s) => s.stop());
@@ -255,65 +262,97 @@ describe('views and navigation in the browser', () => {
     const choose = async (query: string, href: string) => {
       await open();
       await page.keyboard.type(query);
-      await palette.locator(`[data-testid="palette-option"][data-href="${href}"]`).waitFor({ timeout: PUSH_MS });
+      await palette
+        .locator(`[data-testid="palette-option"][data-href="${href}"]`)
+        .waitFor({ timeout: PUSH_MS })
+        .catch(async (err: Error) => {
+          // What the palette held, and where the keys went, say which of them failed.
+          const typed = await page.getByTestId('palette-input').inputValue().catch(() => '(no input)');
+          const shown = await options.evaluateAll((els) => els.slice(0, 8).map((e) => (e as unknown as { dataset: { href?: string } }).dataset.href));
+          throw new Error(`no option ${href} for "${query}": the field holds "${typed}", the focus is on ${await focusedTestId(page)}, options ${JSON.stringify(shown)}; ${err.message}`);
+        });
       expect(await options.first().getAttribute('data-href'), `first result for "${query}"`).toBe(href);
       await key('Enter');
       await palette.waitFor({ state: 'detached', timeout: PUSH_MS });
       expect(hashOf(page)).toBe(href);
     };
 
-    // Nothing typed: the views are there (the fleet is healthy: no suggestion before them).
-    await open();
-    expect(await palette.locator('[data-testid="palette-option"][data-kind="view"]').count()).toBe(VIEWS.length);
-    await key('Escape');
-    await palette.waitFor({ state: 'detached', timeout: PUSH_MS });
+    try {
+      // Nothing typed: the views are there (the fleet is healthy: no suggestion before them).
+      await open();
+      expect(await palette.locator('[data-testid="palette-option"][data-kind="view"]').count()).toBe(VIEWS.length);
+      await key('Escape');
+      await palette.waitFor({ state: 'detached', timeout: PUSH_MS });
 
-    // A node by part of its name, a view, a service, a runbook, a run, a replica.
-    const node = nodes[3];
-    await choose(node.slice(0, -1), `#/node/${node}`);
-    await page.locator(`[data-testid="node-detail"][data-node="${node}"]`).waitFor({ timeout: PUSH_MS });
-    await choose('topo', '#/topology');
-    await expectView(page, 'topology');
-    await choose(LAB_SERVICE, `#/service/${LAB_SERVICE}`);
-    await expectView(page, 'services');
-    await choose('region-failo', '#/runbook/region-failover');
-    await page.locator('[data-testid="runbook-region-failover"][aria-pressed="true"]').waitFor({ timeout: PUSH_MS });
-    if (run) {
-      await choose(`drain-replica on ${run.target}`, `#/run/${run.id}`);
-      await page.locator(`[data-testid="run-view"][data-run-id="${run.id}"]`).waitFor({ timeout: PUSH_MS });
+      // A node by part of its name, a view, a service, a runbook, a run, a replica.
+      const node = nodes[3];
+      await choose(node.slice(0, -1), `#/node/${node}`);
+      await page.locator(`[data-testid="node-detail"][data-node="${node}"]`).waitFor({ timeout: PUSH_MS });
+      await choose('topo', '#/topology');
+      await expectView(page, 'topology');
+      await choose(LAB_SERVICE, `#/service/${LAB_SERVICE}`);
+      await expectView(page, 'services');
+      await choose('region-failo', '#/runbook/region-failover');
+      await page.locator('[data-testid="runbook-region-failover"][aria-pressed="true"]').waitFor({ timeout: PUSH_MS });
+      if (run) {
+        await choose(`drain-replica on ${run.target}`, `#/run/${run.id}`);
+        await page.locator(`[data-testid="run-view"][data-run-id="${run.id}"]`).waitFor({ timeout: PUSH_MS });
+      }
+      await choose(replicas[0], `#/replica/${replicas[0]}`);
+      const drawer = page.getByTestId('replica-detail');
+      await drawer.waitFor({ state: 'visible', timeout: PUSH_MS });
+
+      // Arrows move the choice (wrapping); the mouse-free path to the second result.
+      await open();
+      await page.keyboard.type('inf-01');
+      await expect(options.count()).resolves.toBeGreaterThan(2);
+      const second = await options.nth(1).getAttribute('data-href');
+      await key('ArrowDown');
+      expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
+      await key('ArrowUp');
+      await key('ArrowUp');
+      expect(await options.last().getAttribute('aria-selected')).toBe('true');
+      await key('ArrowDown');
+      await key('ArrowDown');
+      await key('Enter');
+      expect(hashOf(page)).toBe(second);
+
+      // Escape closes the palette, not the drawer under it; nothing typed finds nothing.
+      await choose(replicas[0], `#/replica/${replicas[0]}`);
+      await drawer.waitFor({ state: 'visible', timeout: PUSH_MS });
+      await open();
+      await page.keyboard.type('zzzz-no-such-thing');
+      await palette.getByText('Nothing matches').waitFor({ timeout: PUSH_MS });
+      await key('Escape');
+      await palette.waitFor({ state: 'detached', timeout: PUSH_MS });
+      expect(await drawer.isVisible(), 'the drawer stays open').toBe(true);
+      await key('Escape');
+      await drawer.waitFor({ state: 'detached', timeout: PUSH_MS });
+      expect(errors, 'page errors').toEqual([]);
+    } finally {
+      await closePalette();
     }
-    await choose(replicas[0], `#/replica/${replicas[0]}`);
-    const drawer = page.getByTestId('replica-detail');
-    await drawer.waitFor({ state: 'visible', timeout: PUSH_MS });
-
-    // Arrows move the choice (wrapping); the mouse-free path to the second result.
-    await open();
-    await page.keyboard.type('inf-01');
-    await expect(options.count()).resolves.toBeGreaterThan(2);
-    const second = await options.nth(1).getAttribute('data-href');
-    await key('ArrowDown');
-    expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
-    await key('ArrowUp');
-    await key('ArrowUp');
-    expect(await options.last().getAttribute('aria-selected')).toBe('true');
-    await key('ArrowDown');
-    await key('ArrowDown');
-    await key('Enter');
-    expect(hashOf(page)).toBe(second);
-
-    // Escape closes the palette, not the drawer under it; nothing typed finds nothing.
-    await choose(replicas[0], `#/replica/${replicas[0]}`);
-    await drawer.waitFor({ state: 'visible', timeout: PUSH_MS });
-    await open();
-    await page.keyboard.type('zzzz-no-such-thing');
-    await palette.getByText('Nothing matches').waitFor({ timeout: PUSH_MS });
-    await key('Escape');
-    await palette.waitFor({ state: 'detached', timeout: PUSH_MS });
-    expect(await drawer.isVisible(), 'the drawer stays open').toBe(true);
-    await key('Escape');
-    await drawer.waitFor({ state: 'detached', timeout: PUSH_MS });
-    expect(errors, 'page errors').toEqual([]);
   }, 60_000);
+
+  it('a route change under the open palette (a notification, a pasted link) marks its subject and leaves the keyboard in the palette', async () => {
+    await showView(page, 'services');
+    const palette = page.getByTestId('palette');
+    try {
+      await key('Control+k');
+      await palette.waitFor({ state: 'visible', timeout: PUSH_MS });
+      await page.keyboard.type('inf');
+      await page.evaluate(`location.hash = '#/lb/${LAB_LB}'`);
+      await page.locator(`[data-testid="lb-${LAB_LB}"][aria-current="true"]`).waitFor({ state: 'attached', timeout: PUSH_MS });
+      // The reveal runs in an effect after that render: two frames later it has.
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      expect(await focusedTestId(page), 'the focus stays in the palette').toBe('palette-input');
+      await page.keyboard.type('-01');
+      expect(await page.getByTestId('palette-input').inputValue()).toBe('inf-01');
+    } finally {
+      await closePalette();
+    }
+    expect(errors, 'page errors').toEqual([]);
+  });
 
   it('`/` focuses the current view’s filter unless a field has the keyboard; `g` then a letter opens a view', async () => {
     await showView(page, 'topology');

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { eventQueries } from '../api/queries/events';
+import { modalOpen } from '../modal';
 import { viewHref } from '../model/route';
 import { useNavigation, useScreen } from '../navigation-context';
 import { ErrorNote } from './ErrorNote';
@@ -10,7 +11,8 @@ import { EventList } from './EventList';
  * The side drawer of one subject (`#/node/NAME`, `#/replica/NAME`): title, close button, Escape
  * closes it, the subject's own facts, then its recent events from the store. Closing goes to
  * the view the drawer was opened over (a new history entry: Back opens the drawer again). The
- * drawer takes the focus when it opens, so the keyboard continues inside it.
+ * drawer takes the focus when it opens, so the keyboard continues inside it (unless a modal
+ * dialog has it: the palette or a confirmation keeps what the operator types).
  */
 export function DetailDrawer({
   name,
@@ -41,7 +43,7 @@ export function DetailDrawer({
   }, [close]);
 
   useEffect(() => {
-    ref.current?.focus({ preventScroll: true });
+    if (!modalOpen()) ref.current?.focus({ preventScroll: true });
   }, []);
 
   const titleId = `${what}-detail-title`;

@@ -93,7 +93,7 @@ describe('runbook engine on a real HAProxy', () => {
     await expectRestored(before);
   }, 30_000);
 
-  it('SIGKILL mid-run: the next engine finds the run interrupted at step 2 and its rollback restores the state', async () => {
+  it('SIGKILL mid-run: the next engine finds the run interrupted at step 4 and its rollback restores the state', async () => {
     const before = await settledState();
     const file = join(dir, 'crash.db');
     const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(__dirname, 'runbook-exec-crash-child.ts'), file, tcpAddress.host, String(tcpAddress.port), 'c'], {
@@ -103,27 +103,30 @@ describe('runbook engine on a real HAProxy', () => {
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    // Wait until the child has journaled step 1 done and step 2 (index 1) started, then kill it.
+    // Kill it in the step that cannot end by itself (a server in maintenance is never DOWN), after
+    // two mutating steps. Not in step 2: its sessions-zero wait ends at the first poll on an idle
+    // server, and a loaded machine delivers the kill after the child has gone on (CI saw that).
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout });
       lines.on('line', (line) => {
         const e = JSON.parse(line) as RunUpdatedEvent;
-        if (e.run.steps[1]!.status === 'running') resolve();
+        if (e.run.steps[3]!.status === 'running') resolve();
       });
-      void exited.then(() => reject(new Error(`child exited before step 2 started: ${stderr}`)));
+      void exited.then(() => reject(new Error(`child exited before step 4 started: ${stderr}`)));
     });
     child.kill('SIGKILL');
     await exited;
-    expect((await unix.showServersState('llm')).find((r) => r.server === 'c')!.adminFlags).toContain('forced-drain');
+    expect((await unix.showServersState('llm')).find((r) => r.server === 'c')!.adminFlags).toEqual(['forced-maint']);
 
     const db = openJournalDb(file);
     dbs.push(db);
     const engine = labEngine(db, tcpAddress);
     const interrupted = engine.recover();
     expect(interrupted).toHaveLength(1);
-    expect(interrupted[0]).toMatchObject({ status: 'interrupted', interruptedStep: 1, runbook: 'drain-server' });
+    expect(interrupted[0]).toMatchObject({ status: 'interrupted', interruptedStep: 3, runbook: 'drain-server' });
     const run = await engine.rollback(interrupted[0]!.id).done;
     expect(run.status).toBe('rolled-back');
+    expect(run.steps.map((s) => s.status)).toEqual(['undone', 'succeeded', 'undone', 'failed']);
     await expectRestored(before);
   }, 30_000);
 });

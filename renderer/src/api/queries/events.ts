@@ -1,4 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
+import { shareEventsById } from '../cache-updates';
 import { call } from '../client';
 
 /** How many events a list loads; pushed events are prepended and the list is capped at EVENTS_CACHE_CAP. */
@@ -13,5 +14,6 @@ export const eventQueries = {
       queryKey: [...eventQueries.all(), 'list', { subject: subject ?? null }] as const,
       queryFn: () => call('events.list', subject === undefined ? { limit: EVENTS_PAGE } : { subject, limit: EVENTS_PAGE }),
       staleTime: Infinity,
+      structuralSharing: shareEventsById,
     }),
 };

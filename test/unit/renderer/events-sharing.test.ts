@@ -41,7 +41,7 @@ describe('the events list query', () => {
   it('keeps the row objects when an event is pushed to the top and when the list is fetched again', () => {
     const client = new QueryClient();
     const options = eventQueries.list();
-    client.getQueryCache().build(client, options);
+    client.getQueryCache().build(client, { queryKey: options.queryKey, structuralSharing: options.structuralSharing });
     client.setQueryData(options.queryKey, [event(5), event(3)]);
     const before = client.getQueryData(options.queryKey)!;
     client.setQueryData(options.queryKey, (list) => insertEvent(list, { ...event(6) }, 500));

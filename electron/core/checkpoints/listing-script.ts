@@ -167,6 +167,15 @@ export function listingCommand(directory: string, layout: CheckpointLayout): str
   return `sh -c ${shellQuote(listingScript(layout))} ${SCRIPT_NAME} ${shellQuote(directory)}`;
 }
 
+/** Each layout's script and command prefix, built once: a lab host checks every command it runs (its probes too) against them. */
+let prefixes: ReadonlyArray<{ layout: CheckpointLayout; script: string; prefix: string }> | null = null;
+function listingPrefixes(): ReadonlyArray<{ layout: CheckpointLayout; script: string; prefix: string }> {
+  return (prefixes ??= (Object.keys(LAYOUTS) as CheckpointLayout[]).map((layout) => {
+    const script = listingScript(layout);
+    return { layout, script, prefix: `sh -c ${shellQuote(script)} ${SCRIPT_NAME} ` };
+  }));
+}
+
 /**
  * The inverse of listingCommand for a host that must not run a shell on arbitrary input (the
  * lab): the command is accepted only when it is exactly one layout's command for a valid
@@ -176,9 +185,7 @@ export function listingCommand(directory: string, layout: CheckpointLayout): str
 export function recogniseListingCommand(
   command: string,
 ): { layout: CheckpointLayout; directory: string; argv: [string, string, string, string, string] } | null {
-  for (const layout of Object.keys(LAYOUTS) as CheckpointLayout[]) {
-    const script = listingScript(layout);
-    const prefix = `sh -c ${shellQuote(script)} ${SCRIPT_NAME} `;
+  for (const { layout, script, prefix } of listingPrefixes()) {
     if (!command.startsWith(prefix)) continue;
     const quoted = /^'((?:[^']|'\\'')*)'$/.exec(command.slice(prefix.length));
     if (!quoted) return null;

@@ -334,7 +334,7 @@ describe('views and navigation in the browser', () => {
     }
   }, 60_000);
 
-  it('a route change under the open palette (a notification, a pasted link) marks its subject and leaves the keyboard in the palette', async () => {
+  it('a route change under the open palette (a notification, a pasted link) marks its subject or opens its drawer and leaves the keyboard in the palette', async () => {
     await showView(page, 'services');
     const palette = page.getByTestId('palette');
     try {
@@ -348,6 +348,11 @@ describe('views and navigation in the browser', () => {
       expect(await focusedTestId(page), 'the focus stays in the palette').toBe('palette-input');
       await page.keyboard.type('-01');
       expect(await page.getByTestId('palette-input').inputValue()).toBe('inf-01');
+      // A drawer opening under it (a node's link) leaves the keyboard there too.
+      await page.evaluate(`location.hash = '#/node/${nodes[0]}'`);
+      await page.locator(`[data-testid="node-detail"][data-node="${nodes[0]}"]`).waitFor({ state: 'attached', timeout: PUSH_MS });
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      expect(await focusedTestId(page), 'the focus stays in the palette over the drawer').toBe('palette-input');
     } finally {
       await closePalette();
     }

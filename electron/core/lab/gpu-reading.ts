@@ -93,8 +93,8 @@ export interface ReadGpuInput {
 
 /**
  * A reading is made for every GPU of every probe (at 1,000 lab nodes probed every 3 s, some 2,700
- * a second, in the console's own process when it runs the lab), so it copies nothing: what this
- * instant sets sits in a small map over the profile's overrides, and a field nothing overrides
+ * a second, in the console's own process when it runs the lab), so it does not copy the profile's
+ * overrides: what this instant sets sits in a small map over them, and a field nothing overrides
  * is the captured object itself.
  */
 export function readGpu(input: ReadGpuInput, data: CapturedData): GpuReading {

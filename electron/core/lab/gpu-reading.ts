@@ -17,6 +17,8 @@ export interface GpuReading {
   /** By canonical field name; undefined for a name the driver does not know. */
   field(canonical: string): FieldValue | undefined;
   header(canonical: string): string | undefined;
+  /** The value (no units) this instant sets (index, timestamp, clock reasons, a fault's fields); undefined where profileField decides. */
+  instant(canonical: string): string | undefined;
 }
 
 /** The bits of `clocks_event_reasons.active` that have a per-reason field: nvidia-smi prints none for display_clock_setting. */
@@ -99,9 +101,8 @@ export interface ReadGpuInput {
  */
 export function readGpu(input: ReadGpuInput, data: CapturedData): GpuReading {
   const base = data[input.profile.activity];
-  const profile = input.profile.overrides;
   const o = new Map<string, string>();
-  const value = (f: string) => o.get(f) ?? profile[f] ?? (base.get(f) as CapturedField).nounits;
+  const value = (f: string) => o.get(f) ?? input.profile.overrides[f] ?? (base.get(f) as CapturedField).nounits;
   o.set('index', String(input.enumeratedIndex));
   o.set('count', String(input.enumeratedCount));
   o.set('timestamp', driverTimestamp(input.nowMs));
@@ -119,11 +120,20 @@ export function readGpu(input: ReadGpuInput, data: CapturedData): GpuReading {
 
   return {
     header: (f) => base.get(f)?.header,
+    instant: (f) => o.get(f),
     field(f) {
+      const v = o.get(f);
+      if (v === undefined) return profileField(input.profile, data, f);
       const captured = base.get(f);
-      if (!captured) return undefined;
-      const v = o.get(f) ?? profile[f];
-      return v === undefined ? captured : { csv: withUnit(v, captured.header), nounits: v };
+      return captured && { csv: withUnit(v, captured.header), nounits: v };
     },
   };
+}
+
+/** A field as the GPU's profile and the captured data set it, whatever the instant: the captured object itself where the profile sets nothing. */
+export function profileField(profile: GpuProfile, data: CapturedData, f: string): FieldValue | undefined {
+  const captured = data[profile.activity].get(f);
+  if (!captured) return undefined;
+  const v = profile.overrides[f];
+  return v === undefined ? captured : { csv: withUnit(v, captured.header), nounits: v };
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { COMPUTE_APPS_FIELDS, GPU_QUERY_FIELDS } from '../../../electron/core/gpu/probe-command';
 import { loadCapturedData, parseFieldsTsv } from '../../../electron/core/lab/captured-data';
 import { runNvidiaSmi, type DriverView } from '../../../electron/core/lab/fake-driver';
-import { referenceGpu } from '../../../electron/core/lab/gpu-profile';
+import { labNodeGpus, referenceGpu } from '../../../electron/core/lab/gpu-profile';
+import { readGpu } from '../../../electron/core/lab/gpu-reading';
 import { NodeFaults } from '../../../electron/core/lab/node-faults';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/nvidia-smi/h100-80gb-hbm3');
@@ -87,6 +88,35 @@ describe('fake nvidia-smi --query-gpu on the captured GPU', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^fleetops lab: "nvidia-smi .*" is not simulated/);
     }
+  });
+});
+
+describe('fake nvidia-smi on a lab node, asked again and again', () => {
+  it('answers each request as the uncached reading does, in either format, after more requests than a GPU keeps rows for', () => {
+    const node = 'use1-inf-07';
+    const view: DriverView = { gpus: labNodeGpus(node, 'inference', 2), faults: new NodeFaults(node, 2), nowMs: NOW };
+    const data = loadCapturedData();
+    const expected = (fields: readonly string[], units: boolean) =>
+      [0, 1]
+        .map((i) => {
+          const reading = readGpu({ profile: view.gpus[i], physicalIndex: i, enumeratedIndex: i, enumeratedCount: 2, faults: view.faults, nowMs: NOW }, data);
+          return `${fields.map((f) => reading.field(canonical(f))).map((v) => (units ? v?.csv : v?.nounits)).join(', ')}\n`;
+        })
+        .join('');
+    const ask = (fields: readonly string[], units: boolean) => smi(view, `--query-gpu=${fields.join(',')}`, units ? '--format=csv,noheader' : '--format=csv,noheader,nounits').stdout;
+    for (let round = 0; round < 2; round++) {
+      expect(ask(GPU_QUERY_FIELDS, true)).toBe(expected(GPU_QUERY_FIELDS, true));
+      expect(ask(GPU_QUERY_FIELDS, false)).toBe(expected(GPU_QUERY_FIELDS, false));
+      // Twelve more single-field requests: past the rows a GPU keeps, which then start again.
+      for (const f of GPU_QUERY_FIELDS.slice(0, 12)) expect(ask([f], true)).toBe(expected([f], true));
+    }
+    // A fault changes what the instant sets, not the rows kept: the same request shows it at once.
+    const before = ask(GPU_QUERY_FIELDS, false);
+    view.faults.inject('thermal-slowdown', 1, { nowMs: NOW, uptimeMicros: 0 });
+    const during = ask(GPU_QUERY_FIELDS, false);
+    expect(during).toBe(expected(GPU_QUERY_FIELDS, false));
+    expect(during.split('\n')[0]).toBe(before.split('\n')[0]);
+    expect(during.split('\n')[1]).not.toBe(before.split('\n')[1]);
   });
 });
 

@@ -12,7 +12,6 @@ function typing(target: EventTarget | null): boolean {
   return false;
 }
 
-
 /** How long after `g` the second key of a view shortcut counts. */
 const SEQUENCE_MS = 1500;
 

@@ -149,7 +149,7 @@ export function runNvidiaSmi(args: readonly string[], view: DriverView, data: Ca
  */
 const profileRows = new WeakMap<CapturedData, WeakMap<GpuProfile, Map<string, readonly string[]>>>();
 /** Requests kept per GPU: the console asks a handful; past that the cache starts again rather than grow. */
-const MAX_ROWS_PER_GPU = 8;
+export const MAX_ROWS_PER_GPU = 8;
 
 function profileRow(data: CapturedData, profile: GpuProfile, canonical: readonly string[], units: boolean, key: string): readonly string[] {
   let byProfile = profileRows.get(data);
@@ -166,6 +166,11 @@ function profileRow(data: CapturedData, profile: GpuProfile, canonical: readonly
     rows.set(key, row);
   }
   return row;
+}
+
+/** How many request rows the lab keeps for one GPU now (what MAX_ROWS_PER_GPU bounds; for tests). */
+export function profileRowsKept(profile: GpuProfile, data: CapturedData = loadCapturedData()): number {
+  return profileRows.get(data)?.get(profile)?.size ?? 0;
 }
 
 function appValue(field: string, p: GpuProcess, gpu: GpuReading, nowMs: number): FieldValue {

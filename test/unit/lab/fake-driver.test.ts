@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPUTE_APPS_FIELDS, GPU_QUERY_FIELDS } from '../../../electron/core/gpu/probe-command';
 import { loadCapturedData, parseFieldsTsv } from '../../../electron/core/lab/captured-data';
-import { runNvidiaSmi, type DriverView } from '../../../electron/core/lab/fake-driver';
+import { MAX_ROWS_PER_GPU, profileRowsKept, runNvidiaSmi, type DriverView } from '../../../electron/core/lab/fake-driver';
 import { labNodeGpus, referenceGpu } from '../../../electron/core/lab/gpu-profile';
 import { readGpu } from '../../../electron/core/lab/gpu-reading';
 import { NodeFaults } from '../../../electron/core/lab/node-faults';
@@ -107,9 +107,13 @@ describe('fake nvidia-smi on a lab node, asked again and again', () => {
     for (let round = 0; round < 2; round++) {
       expect(ask(GPU_QUERY_FIELDS, true)).toBe(expected(GPU_QUERY_FIELDS, true));
       expect(ask(GPU_QUERY_FIELDS, false)).toBe(expected(GPU_QUERY_FIELDS, false));
-      // Twelve more single-field requests: past the rows a GPU keeps, which then start again.
-      for (const f of GPU_QUERY_FIELDS.slice(0, 12)) expect(ask([f], true)).toBe(expected([f], true));
+      // Twelve more single-field requests: past the rows a GPU keeps, which then start again (bounded).
+      for (const f of GPU_QUERY_FIELDS.slice(0, 12)) {
+        expect(ask([f], true)).toBe(expected([f], true));
+        expect(profileRowsKept(view.gpus[0])).toBeLessThanOrEqual(MAX_ROWS_PER_GPU);
+      }
     }
+    expect(profileRowsKept(view.gpus[0])).toBeGreaterThan(0);
     // A fault changes what the instant sets, not the rows kept: the same request shows it at once.
     const before = ask(GPU_QUERY_FIELDS, false);
     view.faults.inject('thermal-slowdown', 1, { nowMs: NOW, uptimeMicros: 0 });

@@ -1,11 +1,7 @@
-import { installTransport } from './api/client';
+import { connectPage } from './api/connect-page';
 import { connectionSettled } from './api/connection-settled';
 import { PERF_MARK, perfMark } from './api/perf-marks';
-import { createProblemLog } from './api/problem-log';
-import { syncCacheWithTransport } from './api/push-sync';
-import { fleetQueries } from './api/queries/fleet';
 import { createQueryClient } from './api/query-client';
-import { selectTransport } from './api/select-transport';
 import { applyTheme, storedTheme } from './preferences';
 
 /**
@@ -25,15 +21,10 @@ const OPEN_WAIT_MS = 1000;
 
 async function start(): Promise<void> {
   perfMark(PERF_MARK.boot);
-  // Its first, synchronous part takes the token out of the address bar before anything reads it.
-  const transport = await selectTransport();
-  installTransport(transport);
-  // Subscribed before anything else runs, so no protocol problem goes unseen.
-  const problems = createProblemLog(transport);
   const queryClient = createQueryClient();
-  syncCacheWithTransport(queryClient, transport);
-  // Sent as soon as the socket opens; the console's own query for it joins this fetch.
-  void queryClient.prefetchQuery(fleetQueries.snapshot());
+  // Its first, synchronous part takes the token out of the address bar before anything reads it;
+  // the cache listens to the transport (and asks for the snapshot) from the moment it exists.
+  const { transport, problems } = await connectPage(queryClient);
   await connectionSettled(transport, OPEN_WAIT_MS);
   const { startConsole } = await import('./console');
   startConsole({ queryClient, problems });

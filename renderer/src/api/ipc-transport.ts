@@ -16,6 +16,7 @@ const OPEN: ConnectionState = { status: 'open' };
 export function createIpcTransport(bridge: FleetBridge): Transport {
   const events = new Listeners<PushEvent>();
   const problems = new Listeners<FleetApiError>();
+  const replies = new Listeners<MethodName>();
   /** Replies and events reach their receivers in the order they came, also when one waits for zod (parse.ts). */
   const delivery = inOrder();
 
@@ -38,9 +39,19 @@ export function createIpcTransport(bridge: FleetBridge): Transport {
         // instead of returning error data): keep the message so the operator sees it.
         throw new FleetApiError('INTERNAL', `${method} failed in the main process: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return new Promise<MethodOutput<M>>((resolve, reject) => delivery.deliver(() => resultFromCall(method, raw), resolve, reject));
+      return new Promise<MethodOutput<M>>((resolve, reject) =>
+        delivery.deliver(
+          () => resultFromCall(method, raw),
+          (result) => {
+            replies.emit(method);
+            resolve(result);
+          },
+          reject,
+        ),
+      );
     },
     onEvent: (listener) => events.add(listener),
+    onReply: (listener) => replies.add(listener),
     onProblem: (listener) => problems.add(listener),
     onConnection: (): Unsubscribe => () => undefined,
     connection: () => OPEN,

@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import { hashKey, type QueryClient } from '@tanstack/react-query';
 import type { FleetSnapshot, PushEvent, PushEventPayload } from '../../../shared/contract';
 import type { NodeStatus } from '../../../shared/status';
 import {
@@ -25,7 +25,26 @@ import { fleetQueries } from './queries/fleet';
 import { nodeQueries } from './queries/nodes';
 import { runQueries } from './queries/runbooks';
 import { trainingQueries } from './queries/training';
+import { SnapshotHold } from './snapshot-hold';
 import type { Transport } from './transport';
+
+/**
+ * The pushes that change the fleet snapshot (wholly or in part): these wait while a snapshot
+ * reply is on its way to the cache (snapshot-hold.ts). Each is applied whole, in order.
+ */
+const SNAPSHOT_PUSHES: ReadonlySet<PushEvent['event']> = new Set<PushEvent['event']>([
+  'nodes.updated',
+  'inventory.changed',
+  'hostKeys.changed',
+  'lab.changed',
+  'replicas.updated',
+  'loadBalancers.updated',
+  'services.updated',
+  'labServices.changed',
+  'run.updated',
+]);
+
+export const changesSnapshot = (push: PushEvent): boolean => SNAPSHOT_PUSHES.has(push.event);
 
 /** Folds one pushed event into the query cache (the renderer never polls). */
 export function applyPushEvent(client: QueryClient, push: PushEvent): void {
@@ -125,11 +144,26 @@ export const PUSH_MARK_PREFIX = 'fleetops:push:';
 export function syncCacheWithTransport(client: QueryClient, transport: Transport): () => void {
   let hasBeenOpen = transport.connection().status === 'open';
   const mark = perfMarksEnabled();
+  const snapshotHash = hashKey(fleetQueries.snapshot().queryKey);
+  const hold = new SnapshotHold(
+    (push) => applyPushEvent(client, push),
+    () => void client.invalidateQueries(),
+  );
+  const stopReplies = transport.onReply((method) => {
+    if (method === 'fleet.snapshot') hold.replyArrived();
+  });
+  const stopStored = client.getQueryCache().subscribe((e) => {
+    if (e.type !== 'updated' || e.query.queryHash !== snapshotHash) return;
+    const { action } = e;
+    // Stored from a fetch (a push's own setQueryData is `manual`), or the fetch failed and what is cached stays.
+    if ((action.type === 'success' && action.manual !== true) || action.type === 'error') hold.release();
+  });
   const stopEvents = transport.onEvent((push) => {
     // One user-timing mark per push, in the task that received it (bench/ui.ts attributes the
     // main thread's work to pushes from a trace by these marks); off unless a bench asks.
     if (mark) performance.mark(`${PUSH_MARK_PREFIX}${push.event}`);
-    applyPushEvent(client, push);
+    if (changesSnapshot(push)) hold.offer(push);
+    else applyPushEvent(client, push);
   });
   const stopConnection = transport.onConnection((state) => {
     if (state.status !== 'open') return;
@@ -138,6 +172,8 @@ export function syncCacheWithTransport(client: QueryClient, transport: Transport
   });
   return () => {
     stopEvents();
+    stopReplies();
+    stopStored();
     stopConnection();
   };
 }

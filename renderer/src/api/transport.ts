@@ -24,6 +24,13 @@ export interface Transport {
   call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>>;
   /** Pushed events, already validated against the contract. */
   onEvent(listener: (event: PushEvent) => void): Unsubscribe;
+  /**
+   * A call's successful reply arrived, told in its place among the pushes (just before the call
+   * resolves; for a call the page's early socket made, when it arrives, not when it is taken).
+   * Whoever keeps a reply current with the pushes learns here which pushes came after it:
+   * snapshot-hold.ts.
+   */
+  onReply(listener: (method: MethodName) => void): Unsubscribe;
   /** Frames or events that failed validation: shown to the operator, never dropped silently. */
   onProblem(listener: (error: FleetApiError) => void): Unsubscribe;
   onConnection(listener: (state: ConnectionState) => void): Unsubscribe;

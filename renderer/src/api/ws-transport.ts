@@ -89,6 +89,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   const callTimeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const events = new Listeners<PushEvent>();
   const problems = new Listeners<FleetApiError>();
+  const replies = new Listeners<MethodName>();
   const connectionListeners = new Listeners<ConnectionState>();
   const marks = perfMarksEnabled();
   /** Replies and events reach their receivers in the order they came, also when one waits for zod (parse.ts). */
@@ -107,7 +108,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
    * Calls the current socket sent before the transport held it, nobody has made yet: by id, with
    * the reply once it came. Kept no longer than a call waits for its reply.
    */
-  const unclaimed = new Map<number, { key: string; reply?: { frame: unknown; receivedAt: number; parsedAt: number }; timer: ReturnType<typeof setTimeout> }>();
+  const unclaimed = new Map<number, { key: string; method: MethodName; reply?: { frame: unknown; receivedAt: number; parsedAt: number }; timer: ReturnType<typeof setTimeout> }>();
   const callKey = (method: string, params: unknown) => `${method} ${JSON.stringify(params ?? null)}`;
 
   function dropUnclaimed(): void {
@@ -122,7 +123,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       if (entry.key !== key) continue;
       unclaimed.delete(id);
       clearTimeout(entry.timer);
-      if (entry.reply) deliver(call, entry.reply.frame, entry.reply.receivedAt, entry.reply.parsedAt);
+      // Its arrival was told when it came (onReply): the pushes since are after it.
+      if (entry.reply) deliver(call, entry.reply.frame, entry.reply.receivedAt, entry.reply.parsedAt, false);
       else track(id, call);
       return true;
     }
@@ -206,14 +208,22 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     if (!call) {
       // An early call's reply before its caller asked: kept for it.
       const early = unclaimed.get(frame.id);
-      if (early && !early.reply) early.reply = { frame, receivedAt, parsedAt };
+      if (early && !early.reply) {
+        early.reply = { frame, receivedAt, parsedAt };
+        // Told now, in its place among the pushes: those after it are not in it, however late its caller takes it.
+        const { method } = early;
+        if ((frame as { ok?: unknown }).ok === true) delivery.deliver(() => method, (m) => replies.emit(m), () => undefined);
+      }
       return;
     }
-    deliver(call, frame, receivedAt, parsedAt);
+    deliver(call, frame, receivedAt, parsedAt, true);
   }
 
-  /** Hands a reply frame to the call it answers (arrival and JSON-parsed times for the perf marks). */
-  function deliver(call: PendingCall, frame: unknown, receivedAt: number, parsedAt: number): void {
+  /**
+   * Hands a reply frame to the call it answers (arrival and JSON-parsed times for the perf marks);
+   * `announce`: tell onReply listeners (false for an early call's reply, told when it arrived).
+   */
+  function deliver(call: PendingCall, frame: unknown, receivedAt: number, parsedAt: number, announce: boolean): void {
     const checkFrom = marks ? performance.now() : 0;
     delivery.deliver(
       () => resultFromCall(call.method, frame),
@@ -222,6 +232,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
           perfMeasure(PERF_MARK.replyParse(call.method), receivedAt, parsedAt);
           perfMeasure(PERF_MARK.replyCheck(call.method), checkFrom);
         }
+        if (announce) replies.emit(call.method);
         call.resolve(result);
       },
       (err) => call.reject(err as FleetApiError),
@@ -245,7 +256,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
         for (const early of socket?.adoptable ?? []) {
           // Its reply is not kept past a call's own timeout: nobody asked for it by then.
           const timer = setTimeout(() => unclaimed.delete(early.id), callTimeoutMs);
-          unclaimed.set(early.id, { key: callKey(early.method, early.params), timer });
+          unclaimed.set(early.id, { key: callKey(early.method, early.params), method: early.method, timer });
         }
         setState({ status: 'open' });
         for (const [id, call] of [...queued]) {
@@ -300,6 +311,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       });
     },
     onEvent: (listener) => events.add(listener),
+    onReply: (listener) => replies.add(listener),
     onProblem: (listener) => problems.add(listener),
     onConnection: (listener) => connectionListeners.add(listener),
     connection: () => state,

@@ -15,7 +15,7 @@
 import { QueryClient, QueryObserver } from '@tanstack/query-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NodeUpdates, type NodesUpdate } from '../../../electron/core/fleet/node-updates';
-import type { FleetSnapshot, PushEvent } from '../../../shared/contract';
+import type { FleetSnapshot, MethodName, PushEvent } from '../../../shared/contract';
 import { nodeSummary } from '../../../shared/node-summary';
 import type { NodeStatus } from '../../../shared/status';
 import { installTransport } from '../../../renderer/src/api/client';
@@ -54,6 +54,8 @@ class Engine {
 /** A page: the transport (pushes and snapshot replies under the test's control), the cache, the snapshot observed. */
 function page(engine: Engine) {
   const events = new Listeners<PushEvent>();
+  /** Told of each reply as it arrives, before its call resolves, as both real transports do. */
+  const arrivals = new Listeners<MethodName>();
   const replies: Array<{ snapshot: FleetSnapshot; resolve: () => void }> = [];
   let holdReplies = false;
   const transport: Transport = {
@@ -62,10 +64,22 @@ function page(engine: Engine) {
       if (method !== 'fleet.snapshot') return Promise.reject(new Error(`not used: ${method}`));
       // Built when asked, as the server builds it; delivered now, or when the test says.
       const built = engine.snapshot();
-      if (!holdReplies) return Promise.resolve(built);
-      return new Promise<FleetSnapshot>((resolve) => replies.push({ snapshot: built, resolve: () => resolve(built) }));
+      if (!holdReplies) {
+        arrivals.emit('fleet.snapshot');
+        return Promise.resolve(built);
+      }
+      return new Promise<FleetSnapshot>((resolve) =>
+        replies.push({
+          snapshot: built,
+          resolve: () => {
+            arrivals.emit('fleet.snapshot');
+            resolve(built);
+          },
+        }),
+      );
     }) as Transport['call'],
     onEvent: (l) => events.add(l),
+    onReply: (l) => arrivals.add(l),
     onProblem: (l: (e: FleetApiError) => void) => new Listeners<FleetApiError>().add(l),
     onConnection: () => () => undefined,
     connection: () => ({ status: 'open' }),

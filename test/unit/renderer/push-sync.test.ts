@@ -1,10 +1,11 @@
 import { QueryClient } from '@tanstack/query-core';
-import { describe, expect, it } from 'vitest';
-import type { FleetSnapshot, NodeStatusChange, PushEvent } from '../../../shared/contract';
+import { describe, expect, it, vi } from 'vitest';
+import type { FleetSnapshot, MethodName, NodeStatusChange, PushEvent } from '../../../shared/contract';
 import { nodeSummary } from '../../../shared/node-summary';
 import type { FleetEvent, NodeStatus } from '../../../shared/status';
 import type { FleetApiError } from '../../../renderer/src/api/errors';
 import { syncCacheWithTransport } from '../../../renderer/src/api/push-sync';
+import { SNAPSHOT_HOLD_CAP } from '../../../renderer/src/api/snapshot-hold';
 import { eventQueries } from '../../../renderer/src/api/queries/events';
 import { fleetQueries } from '../../../renderer/src/api/queries/fleet';
 import { nodeQueries } from '../../../renderer/src/api/queries/nodes';
@@ -14,12 +15,14 @@ import { event, labServices, lbServer, loadBalancer, node, replica, service, sna
 /** A transport whose pushes and connection changes the test drives; calls are not part of these tests. */
 function drivenTransport(initial: ConnectionState) {
   const events = new Listeners<PushEvent>();
+  const replies = new Listeners<MethodName>();
   const connection = new Listeners<ConnectionState>();
   let state = initial;
   const transport: Transport = {
     kind: 'websocket',
     call: () => Promise.reject(new Error('not used')),
     onEvent: (l) => events.add(l),
+    onReply: (l) => replies.add(l),
     onProblem: (l: (e: FleetApiError) => void) => new Listeners<FleetApiError>().add(l),
     onConnection: (l) => connection.add(l),
     connection: () => state,
@@ -28,6 +31,7 @@ function drivenTransport(initial: ConnectionState) {
   return {
     transport,
     push: (e: PushEvent) => events.emit(e),
+    replyArrived: (method: MethodName) => replies.emit(method),
     setState: (s: ConnectionState) => {
       state = s;
       connection.emit(s);
@@ -183,6 +187,87 @@ describe('pushed events update the query cache', () => {
     push({ event: 'replicas.updated', payload: { replicas: [replica('r1')] } });
     push({ event: 'services.updated', payload: { services: [service('llama')] } });
     expect(getSnapshot()).toBeUndefined();
+  });
+});
+
+describe('pushes while a snapshot reply is on its way to the cache', () => {
+  const prompt = (name: string) => ({ node: name, host: 'h', port: 22, keyType: 'ssh-ed25519', fingerprint: `SHA256:${name}`, knownHostsFile: 'k' });
+  /** The snapshot query fetching as the console's does (stored by TanStack, not by hand); the test says when its reply is back. */
+  async function fetching(client: QueryClient, key: readonly unknown[]) {
+    let answer: ((s: FleetSnapshot) => void) | null = null;
+    let fail: ((e: Error) => void) | null = null;
+    const done = client
+      .fetchQuery({ queryKey: key, queryFn: () => new Promise<FleetSnapshot>((resolve, reject) => ((answer = resolve), (fail = reject))), retry: false })
+      .then(() => 'stored', (e: Error) => e.message);
+    await vi.waitFor(() => expect(answer).not.toBeNull());
+    return { answer: (s: FleetSnapshot) => answer!(s), fail: (e: Error) => fail!(e), done };
+  }
+
+  it('one that comes after the reply, before the cache stored it, is applied after it: not lost under the reply', async () => {
+    const { client, push, replyArrived, snapshotKey, getSnapshot } = setup();
+    const before = snapshot({ nodesSeq: 3 });
+    client.setQueryData(snapshotKey, before);
+    const refetch = await fetching(client, snapshotKey);
+    // The reply (built with no key waiting) arrives; the push right behind it is handled before TanStack stores the reply.
+    replyArrived('fleet.snapshot');
+    push({ event: 'hostKeys.changed', payload: { pending: [prompt('n1')] } });
+    push({ event: 'nodes.updated', payload: { seq: 6, nodes: [], changes: [{ name: 'n2', set: { lastProbeLatencyMs: 77 } }] } });
+    // Kept, not patched into the copy about to be replaced.
+    expect(getSnapshot()).toBe(before);
+    refetch.answer(snapshot({ nodesSeq: 5 }));
+    expect(await refetch.done).toBe('stored');
+    expect(getSnapshot()?.pendingHostKeys).toEqual([prompt('n1')]);
+    expect(getSnapshot()?.nodesSeq).toBe(6);
+    expect(getSnapshot()?.nodes[1].lastProbeLatencyMs).toBe(77);
+    // In step: the pushes went in after the reply, nothing asked again.
+    expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(false);
+    // And once stored, pushes apply at once again.
+    push({ event: 'hostKeys.changed', payload: { pending: [] } });
+    expect(getSnapshot()?.pendingHostKeys).toEqual([]);
+  });
+
+  it('what came before a reply is in it: a newer reply drops what was kept for the one before', async () => {
+    const { client, push, replyArrived, snapshotKey, getSnapshot } = setup();
+    const fetch = await fetching(client, snapshotKey);
+    replyArrived('fleet.snapshot');
+    push({ event: 'hostKeys.changed', payload: { pending: [prompt('n1')] } });
+    // Another snapshot reply, sent after that push (so built with it, and with n2's key since).
+    replyArrived('fleet.snapshot');
+    fetch.answer(snapshot({ pendingHostKeys: [prompt('n1'), prompt('n2')] }));
+    expect(await fetch.done).toBe('stored');
+    expect(getSnapshot()?.pendingHostKeys).toEqual([prompt('n1'), prompt('n2')]);
+    // Replies to other calls change nothing.
+    replyArrived('node.get');
+    push({ event: 'hostKeys.changed', payload: { pending: [] } });
+    expect(getSnapshot()?.pendingHostKeys).toEqual([]);
+  });
+
+  it('a push writing into the snapshot itself does not end the wait; a fetch that fails hands what was kept to what is cached', async () => {
+    const { client, push, replyArrived, snapshotKey, getSnapshot } = setup();
+    client.setQueryData(snapshotKey, snapshot());
+    const refetch = await fetching(client, snapshotKey);
+    replyArrived('fleet.snapshot');
+    push({ event: 'hostKeys.changed', payload: { pending: [prompt('n1')] } });
+    // A write by hand (a trust mutation's, say) meanwhile: the reply is still not stored.
+    client.setQueryData<FleetSnapshot>(snapshotKey, (s) => s && { ...s, lab: null });
+    expect(getSnapshot()?.pendingHostKeys).toEqual([]);
+    // The reply did not pass the contract check: the fetch fails, the cached copy stays and takes the push.
+    refetch.fail(new Error('PARSE_FAILED'));
+    expect(await refetch.done).toBe('PARSE_FAILED');
+    expect(getSnapshot()?.pendingHostKeys).toEqual([prompt('n1')]);
+  });
+
+  it(`more than ${SNAPSHOT_HOLD_CAP} pushes kept: none is applied, every query is asked again`, async () => {
+    const { client, push, replyArrived, snapshotKey, getSnapshot } = setup();
+    client.setQueryData(eventQueries.list().queryKey, []);
+    const fetch = await fetching(client, snapshotKey);
+    replyArrived('fleet.snapshot');
+    for (let i = 0; i <= SNAPSHOT_HOLD_CAP; i++) push({ event: 'hostKeys.changed', payload: { pending: [prompt(`n${i}`)] } });
+    fetch.answer(snapshot());
+    expect(await fetch.done).toBe('stored');
+    expect(getSnapshot()?.pendingHostKeys).toEqual([]);
+    expect(client.getQueryState(snapshotKey)?.isInvalidated).toBe(true);
+    expect(client.getQueryState(eventQueries.list().queryKey)?.isInvalidated).toBe(true);
   });
 });
 

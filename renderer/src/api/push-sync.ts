@@ -1,5 +1,5 @@
 import { hashKey, type QueryClient } from '@tanstack/react-query';
-import type { FleetSnapshot, PushEvent, PushEventPayload } from '../../../shared/contract';
+import type { FleetSnapshot, PushEvent, PushEventName, PushEventPayload } from '../../../shared/contract';
 import type { NodeStatus } from '../../../shared/status';
 import {
   applyInventoryChange,
@@ -29,22 +29,28 @@ import { SnapshotHold } from './snapshot-hold';
 import type { Transport } from './transport';
 
 /**
- * The pushes that change the fleet snapshot (wholly or in part): these wait while a snapshot
- * reply is on its way to the cache (snapshot-hold.ts). Each is applied whole, in order.
+ * Whether each push changes the fleet snapshot (wholly or in part): those wait while a snapshot
+ * reply is on its way to the cache (snapshot-hold.ts), and are applied whole, in order. A record
+ * of every push, so a new one does not compile until it says which it is.
  */
-const SNAPSHOT_PUSHES: ReadonlySet<PushEvent['event']> = new Set<PushEvent['event']>([
-  'nodes.updated',
-  'inventory.changed',
-  'hostKeys.changed',
-  'lab.changed',
-  'replicas.updated',
-  'loadBalancers.updated',
-  'services.updated',
-  'labServices.changed',
-  'run.updated',
-]);
+const CHANGES_SNAPSHOT: Record<PushEventName, boolean> = {
+  'nodes.updated': true,
+  'event.appended': false,
+  'inventory.changed': true,
+  'hostKeys.changed': true,
+  'lab.changed': true,
+  'replicas.updated': true,
+  'loadBalancers.updated': true,
+  'services.updated': true,
+  'labServices.changed': true,
+  'run.updated': true,
+  'drill.updated': false,
+  'incident.updated': false,
+  'training.updated': false,
+  'capacity.updated': false,
+};
 
-export const changesSnapshot = (push: PushEvent): boolean => SNAPSHOT_PUSHES.has(push.event);
+export const changesSnapshot = (push: PushEvent): boolean => CHANGES_SNAPSHOT[push.event];
 
 /** Folds one pushed event into the query cache (the renderer never polls). */
 export function applyPushEvent(client: QueryClient, push: PushEvent): void {

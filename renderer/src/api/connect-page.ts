@@ -12,7 +12,7 @@ import type { Transport } from './transport';
  * the pushes after it) on the next microtask, so a listener attached after an `await` never
  * heard those pushes — a host key listed only in a push was lost until the list changed again.
  */
-export function wireTransport(transport: Transport, queryClient: QueryClient): ProblemLog {
+function wireTransport(transport: Transport, queryClient: QueryClient): ProblemLog {
   installTransport(transport);
   // Before anything else, so no protocol problem goes unseen.
   const problems = createProblemLog(transport);
@@ -23,9 +23,9 @@ export function wireTransport(transport: Transport, queryClient: QueryClient): P
 }
 
 /** The page's transport, chosen (select-transport.ts) and wired into `queryClient` before it reports anything. */
-export async function connectPage(queryClient: QueryClient, select: typeof selectTransport = selectTransport): Promise<{ transport: Transport; problems: ProblemLog }> {
+export async function connectPage(queryClient: QueryClient): Promise<{ transport: Transport; problems: ProblemLog }> {
   let problems: ProblemLog | null = null;
-  const transport = await select((t) => {
+  const transport = await selectTransport((t) => {
     problems = wireTransport(t, queryClient);
   });
   if (problems === null) throw new Error('the transport was not wired');

@@ -50,7 +50,7 @@ const CHANGES_SNAPSHOT: Record<PushEventName, boolean> = {
   'capacity.updated': false,
 };
 
-export const changesSnapshot = (push: PushEvent): boolean => CHANGES_SNAPSHOT[push.event];
+const changesSnapshot = (push: PushEvent): boolean => CHANGES_SNAPSHOT[push.event];
 
 /** Folds one pushed event into the query cache (the renderer never polls). */
 export function applyPushEvent(client: QueryClient, push: PushEvent): void {

@@ -52,11 +52,6 @@ export class SnapshotHold {
     if (overflowed) this.refetchAll();
     else for (const push of held ?? []) this.apply(push);
   }
-
-  /** How many pushes wait (tests). */
-  waiting(): number {
-    return this.held?.length ?? 0;
-  }
 }
 
 /**

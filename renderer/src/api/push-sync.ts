@@ -161,8 +161,11 @@ export function syncCacheWithTransport(client: QueryClient, transport: Transport
   const stopStored = client.getQueryCache().subscribe((e) => {
     if (e.type !== 'updated' || e.query.queryHash !== snapshotHash) return;
     const { action } = e;
-    // Stored from a fetch (a push's own setQueryData is `manual`), or the fetch failed and what is cached stays.
-    if ((action.type === 'success' && action.manual !== true) || action.type === 'error') hold.release();
+    // Stored from a fetch (a push's own setQueryData is `manual`)…
+    const stored = action.type === 'success' && action.manual !== true;
+    // …or the fetch ended without storing it (failed, or cancelled): what is cached stays, and takes what was kept.
+    const ended = action.type !== 'success' && e.query.state.fetchStatus === 'idle';
+    if (stored || ended) hold.release();
   });
   const stopEvents = transport.onEvent((push) => {
     // One user-timing mark per push, in the task that received it (bench/ui.ts attributes the

@@ -257,6 +257,18 @@ describe('pushes while a snapshot reply is on its way to the cache', () => {
     expect(getSnapshot()?.pendingHostKeys).toEqual([prompt('n1')]);
   });
 
+  it('a fetch cancelled before it stored its reply hands what was kept to what is cached', async () => {
+    const { client, push, replyArrived, snapshotKey, getSnapshot } = setup();
+    client.setQueryData(snapshotKey, snapshot());
+    const refetch = await fetching(client, snapshotKey);
+    replyArrived('fleet.snapshot');
+    push({ event: 'hostKeys.changed', payload: { pending: [prompt('n1')] } });
+    await client.cancelQueries({ queryKey: snapshotKey });
+    expect(getSnapshot()?.pendingHostKeys).toEqual([prompt('n1')]);
+    refetch.answer(snapshot());
+    await refetch.done;
+  });
+
   it(`more than ${SNAPSHOT_HOLD_CAP} pushes kept: none is applied, every query is asked again`, async () => {
     const { client, push, replyArrived, snapshotKey, getSnapshot } = setup();
     client.setQueryData(eventQueries.list().queryKey, []);

@@ -16,7 +16,7 @@ import { runRunCommand } from './run-command';
 import { runServeCommand } from './serve-command';
 
 export const USAGE = `Usage: fleetops <command> [options]
-  serve [--inventory FILE] [--lab [--lab-nodes N] [--lab-spares N] [--lab-warm-spares N] [--lab-spare-nodes] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
+  serve [--inventory FILE] [--lab [--lab-nodes N] [--lab-spares N] [--lab-warm-spares N] [--lab-spare-nodes] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S] [--lab-probe-interval S]] [--port N] [--data-dir DIR]
         [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
                                              the console in a browser (127.0.0.1 unless --allow-remote)
   check --inventory FILE [--json] [--concurrency N]

@@ -18,7 +18,7 @@ import type { CliIo } from './io';
 import { chooseDataDir, cliAuditIdentity } from './data-dir';
 import { cliPassphrases, inventoryEnvFromProcess, secretFromEnv } from './runtime-env';
 
-export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-warm-spares N] [--lab-spare-nodes] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S]] [--port N] [--data-dir DIR]
+export const SERVE_USAGE = `Usage: fleetops serve [--inventory FILE | --lab [--lab-nodes N] [--lab-spares N] [--lab-warm-spares N] [--lab-spare-nodes] [--lab-dir DIR] [--lab-no-slurm] [--lab-checkpoint-every S] [--lab-probe-interval S]] [--port N] [--data-dir DIR]
                      [--host ADDR --allow-remote (--tls-cert FILE --tls-key FILE | --insecure-http)]
 Runs the console headless and serves it to a browser on 127.0.0.1 (token in the printed URL).
   -i, --inventory FILE  the fleet to watch (inventory YAML)
@@ -37,6 +37,8 @@ Runs the console headless and serves it to a browser on 127.0.0.1 (token in the 
                         Slurm on loopback with running lab jobs)
   --lab-checkpoint-every S  the lab training job's checkpoint policy in seconds (default 20; its
                         writer saves four times per interval)
+  --lab-probe-interval S  how often the console probes each lab node, in seconds (default 3, so a
+                        fault shows within seconds; 10 is a real fleet's default, lighter for a big lab)
   -p, --port N          port to listen on (default: any free port)
   --data-dir DIR        event store, audit log and runbook journal (default: with --lab or a lab's
                         inventory the lab's own DIR/data, else the per-user data directory)
@@ -60,6 +62,7 @@ export const SERVE_OPTIONS = {
   'lab-dir': { type: 'string' },
   'lab-no-slurm': { type: 'boolean', default: false },
   'lab-checkpoint-every': { type: 'string' },
+  'lab-probe-interval': { type: 'string' },
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   'allow-remote': { type: 'boolean', default: false },
@@ -91,6 +94,8 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   if (!Number.isInteger(labWarmSpares) || labWarmSpares < 0 || labWarmSpares > 5) throw new Error('--lab-warm-spares must be an integer from 0 to 5');
   const labCheckpointEvery = values['lab-checkpoint-every'] === undefined ? 20 : Number(values['lab-checkpoint-every']);
   if (!Number.isInteger(labCheckpointEvery) || labCheckpointEvery < 2 || labCheckpointEvery > 86_400) throw new Error('--lab-checkpoint-every must be an integer from 2 to 86400 (seconds)');
+  const labProbeInterval = values['lab-probe-interval'] === undefined ? undefined : Number(values['lab-probe-interval']);
+  if (labProbeInterval !== undefined && (!Number.isInteger(labProbeInterval) || labProbeInterval < 1 || labProbeInterval > 3600)) throw new Error('--lab-probe-interval must be an integer from 1 to 3600 (seconds)');
   if (values.lab && values.inventory) throw new Error('use either --lab or --inventory, not both');
   // Exposure and TLS are settled before anything starts: a refused serve leaves nothing behind.
   const exposure = remoteOptions({
@@ -113,7 +118,7 @@ export async function startServe(argv: string[], io: CliIo): Promise<ServeHandle
   let labServices: LabServices | null = null;
   if (values.lab) {
     const dir = values['lab-dir'] ? resolve(values['lab-dir']) : (ownLabDir = await mkdtemp(join(tmpdir(), 'fleetops-lab-')));
-    lab = await startLab({ dir, nodes: labNodes, spareNodes: values['lab-spare-nodes'], training: { slurm: !values['lab-no-slurm'], checkpointEverySeconds: labCheckpointEvery } });
+    lab = await startLab({ dir, nodes: labNodes, probeIntervalSeconds: labProbeInterval, spareNodes: values['lab-spare-nodes'], training: { slurm: !values['lab-no-slurm'], checkpointEverySeconds: labCheckpointEvery } });
     inventoryPath = lab.inventoryPath;
     try {
       labServices = await startLabServices({ dir, inventoryPath: lab.inventoryPath, fleet: lab, spares: labSpares, warmSpares: labWarmSpares });

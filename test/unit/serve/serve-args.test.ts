@@ -25,6 +25,7 @@ describe('serve arguments', () => {
     [['--lab', '--lab-nodes', '0'], '--lab-nodes must be an integer from 1 to 5000'],
     [['--lab', '--lab-probe-interval', '0'], '--lab-probe-interval must be an integer from 1 to 3600 (seconds)'],
     [['--lab', '--lab-probe-interval', '2.5'], '--lab-probe-interval must be an integer from 1 to 3600 (seconds)'],
+    [['--lab', '--lab-probe-interval', '3601'], '--lab-probe-interval must be an integer from 1 to 3600 (seconds)'],
   ])('%j is refused before anything starts', async (argv, message) => {
     await expect(startServe(argv, io)).rejects.toThrow(message);
   });
